@@ -1,0 +1,47 @@
+# Two commands on a fresh machine with Python 3.11+: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DATA := .ipe-data/demo
+export LANGSMITH_TEST_TRACKING ?= false
+
+.PHONY: demo test lint typecheck unit bench simulate clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf $(DEMO_DATA)
+	@for p in examples/prospects/*.json; do \
+		echo "=== $$p"; \
+		IPE_LLM=none $(BIN)/ipe personalize --prospect $$p --template examples/template.json \
+			--data-dir $(DEMO_DATA) --user-id demo || exit $$?; \
+		echo; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_engine.py
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_feedback.py
+
+simulate: $(STAMP)
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/ipe simulate --sends 2000 --seed 11 --plot simulation.png
+
+clean:
+	rm -rf $(VENV) .ipe-data .mypy_cache .ruff_cache .pytest_cache

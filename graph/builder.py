@@ -1,0 +1,74 @@
+"""Assemble the six-step personalization graph and export the compiled ``graph``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import RetryPolicy, Send
+
+from graph.context import Context
+from graph.state import DraftTask, InputState, State
+from nodes.context_retrieval import context_retrieval
+from nodes.critic import critic
+from nodes.draft import draft
+from nodes.feedback import feedback
+from nodes.profile_research import profile_research
+from nodes.strategy import strategy
+
+
+def fan_out(state: State) -> list[Send]:
+    """One ``Send`` to ``draft`` per planned variation (all of them, or the ones under repair)."""
+    if not (state.strategy and state.clean_prospect and state.clean_template and state.context):
+        raise ValueError("fan_out needs strategy, prospect, template and context in the state")
+    assert state.channel
+    repairing = bool(state.repair_ids)
+    plans = [p for p in state.strategy.variations if not repairing or p.id in state.repair_ids]
+    return [
+        Send(
+            "draft",
+            DraftTask(
+                plan=plan,
+                attempt=state.attempt,
+                force_offline=repairing,
+                repair_notes=state.reasons[-3:] if repairing else [],
+                clean_prospect=state.clean_prospect,
+                clean_template=state.clean_template,
+                channel=state.channel,
+                facts=state.facts,
+                strategy=state.strategy,
+                context=state.context,
+            ),
+        )
+        for plan in plans
+    ]
+
+
+def after_critic(state: State) -> list[Send] | Literal["feedback"]:
+    """Redraft the rejected variations (bounded by ``max_repairs``) or move on to feedback."""
+    if state.status is None and state.repair_ids:
+        return fan_out(state)
+    if state.status is None:
+        raise ValueError("the critic ended without a status and without repairs")
+    return "feedback"
+
+
+builder = StateGraph(State, input_schema=InputState, context_schema=Context)
+builder.add_node("profile_research", profile_research)
+builder.add_node("context_retrieval", context_retrieval)
+builder.add_node("strategy", strategy)
+# The Send payload (DraftTask) differs from State, which LangGraph's overloads cannot express.
+builder.add_node(  # type: ignore[call-overload]
+    "draft", draft, input_schema=DraftTask, retry_policy=RetryPolicy(max_attempts=2)
+)
+builder.add_node("critic", critic)
+builder.add_node("feedback", feedback)
+builder.add_edge(START, "profile_research")
+builder.add_edge("profile_research", "context_retrieval")
+builder.add_edge("context_retrieval", "strategy")
+builder.add_conditional_edges("strategy", fan_out, ["draft"])
+builder.add_edge("draft", "critic")
+builder.add_conditional_edges("critic", after_critic, ["draft", "feedback"])
+builder.add_edge("feedback", END)
+
+graph = builder.compile(name="IntelligentPersonalizationEngine")

@@ -1,0 +1,192 @@
+"""The ``ipe`` command line: personalize, feedback, stats and simulate.
+
+Bad input of any kind prints one line to stderr and exits 2; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"ipe: error: {message} (see 'ipe --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _read_json(path: str, what: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InvalidInputError(f"cannot read {what} file '{path}': {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{what} file '{path}' is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidInputError(
+            f"{what} file '{path}' is not valid JSON (line {err.lineno}: {err.msg})"
+        ) from None
+
+
+def _common(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--user-id", default="default", help="tenant id (default: default)")
+    cmd.add_argument(
+        "--data-dir", default=None, help="data directory (default: $IPE_DATA_DIR or ~/.ipe)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``ipe`` argument parser."""
+    parser = _Parser(prog="ipe", description="Intelligent Personalization Engine")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("personalize", help="write one personalized message")
+    p.add_argument("--prospect", required=True, help="prospect JSON file")
+    p.add_argument("--template", required=True, help="template JSON file")
+    p.add_argument(
+        "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(p)
+    f = sub.add_parser("feedback", help="attach an engagement event to a message")
+    f.add_argument("--message-id", required=True)
+    f.add_argument("--event", required=True)
+    f.add_argument("--event-id", default=None)
+    f.add_argument("--reply-text", default=None)
+    f.add_argument("--edited-body", default=None, help="file with the body as actually sent")
+    f.add_argument("--json", action="store_true")
+    _common(f)
+    s = sub.add_parser("stats", help="learning metrics for a tenant")
+    s.add_argument("--plot", default=None, help="write a PNG chart here")
+    s.add_argument("--json", action="store_true")
+    _common(s)
+    m = sub.add_parser("simulate", help="prove the learning on a synthetic population")
+    m.add_argument("--sends", type=int, default=2000)
+    m.add_argument("--seed", type=int, default=7)
+    m.add_argument("--json", action="store_true")
+    m.add_argument("--plot", default=None)
+    m.add_argument("--data-dir", default=None, help="default: a fresh temporary directory")
+    return parser
+
+
+def render_result(result: PersonalizationResult) -> str:
+    """The readable view: the chosen message, then the variations with scores and violations."""
+    lines = [
+        f"message {result.message_id}  status: {result.status.upper()}  platform: {result.platform}"
+    ]
+    if result.subject:
+        lines.append(f"Subject: {result.subject}")
+    lines += ["", result.body or "(no message: every variation was blocked)", ""]
+    lines.append(f"{'id':<4} {'arm':<36} {'source':<17} {'score':>6}  findings")
+    for v in result.variations:
+        score = f"{v.score:.3f}" if v.score is not None else "-"
+        mark = "*" if v.id == result.selected_id else " "
+        found = [f"{f.severity[:5]} {f.rule_id}: {f.span[:40]!r}" for f in v.findings] or ["ok"]
+        lines.append(f"{v.id + mark:<4} {v.plan.arm:<36} {v.source:<17} {score:>6}  {found[0]}")
+        lines += [f"{'':<66}{item}" for item in found[1:]]
+    if result.facts_used:
+        lines.append(
+            "facts used: " + "; ".join(f"{f.id} {f.source_field}" for f in result.facts_used)
+        )
+    lines += ["reasons:"] + [f"  - {r}" for r in result.reasons]
+    return "\n".join(lines)
+
+
+async def _personalize(args: argparse.Namespace) -> int:
+    from graph.engine import IntelligentPersonalizationEngine
+
+    prospect = _read_json(args.prospect, "prospect")
+    template = _read_json(args.template, "template")
+    engine = IntelligentPersonalizationEngine(user_id=args.user_id, data_dir=args.data_dir)
+    try:
+        result = await engine.personalize_message(prospect, template, platform=args.platform)
+    finally:
+        await engine.aclose()
+    print(
+        json.dumps(result.to_json_dict(), ensure_ascii=False)
+        if args.json
+        else render_result(result)
+    )
+    return 0
+
+
+async def _feedback(args: argparse.Namespace) -> int:
+    from graph.engine import FeedbackLoop
+
+    event: dict[str, Any] = {"event": args.event}
+    for key in ("event_id", "reply_text"):
+        if getattr(args, key):
+            event[key] = getattr(args, key)
+    if args.edited_body:
+        try:
+            event["edited_body"] = Path(args.edited_body).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InvalidInputError(f"cannot read edited body file '{args.edited_body}'") from None
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    outcome = await loop.update_model(args.message_id, event)
+    if args.json:
+        print(json.dumps(outcome))
+    else:
+        print("; ".join(f"{k}: {v}" for k, v in outcome.items()))
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from tools.stats import compute_stats, plot_stats, render_table
+
+    from graph.context import Context, settings
+    from memory.handles import outcome_store
+
+    ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
+    report = compute_stats(outcome_store(str(ctx.data_dir)), ctx.user_id)
+    print(json.dumps(report.model_dump(), default=str) if args.json else render_table(report))
+    if args.plot:
+        plot_stats(report, Path(args.plot))
+        print(f"chart written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+async def _simulate(args: argparse.Namespace) -> int:
+    from tools.sim_engine import run_engine_simulation
+
+    from tools.simulator import plot_simulation
+
+    if args.sends < 100:
+        raise InvalidInputError("--sends must be at least 100")
+    report = await run_engine_simulation(sends=args.sends, seed=args.seed, data_dir=args.data_dir)
+    print(json.dumps(report.to_json()) if args.json else report.summary())
+    if args.plot:
+        plot_simulation(report, Path(args.plot))
+        print(f"chart written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ipe`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "personalize":
+            return asyncio.run(_personalize(args))
+        if args.command == "feedback":
+            return asyncio.run(_feedback(args))
+        if args.command == "stats":
+            return _stats(args)
+        return asyncio.run(_simulate(args))
+    except PersonalizationError as err:
+        print(f"ipe: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ipe: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

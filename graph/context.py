@@ -1,0 +1,81 @@
+"""The run context: per-run configuration passed as ``context=`` (LangGraph ``context_schema``).
+
+An explicitly passed value always beats the environment; the environment fills what is left
+(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``OPENAI_API_KEY``), see ``resolved()``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+LlmMode = Literal["auto", "openai", "none"]
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Configuration of one personalization run."""
+
+    user_id: str = field(default="default", metadata={"description": "The tenant id."})
+    data_dir: str | None = field(
+        default=None,
+        metadata={"description": "Where memory lives; default $IPE_DATA_DIR or ~/.ipe."},
+    )
+    llm: LlmMode | None = field(
+        default=None,
+        metadata={"description": "auto: OpenAI when OPENAI_API_KEY is set; none: offline drafter."},
+    )
+    model: str | None = field(
+        default=None,
+        metadata={"description": "Chat model name; default $IPE_MODEL or gpt-4o-mini."},
+    )
+    n_variations: int = field(
+        default=3, metadata={"description": "Variations drafted in parallel."}
+    )
+    max_repairs: int = field(default=1, metadata={"description": "Critic repair rounds at most."})
+    lessons_k: int = field(default=5, metadata={"description": "Lessons retrieved per run."})
+    linkedin_free_account: bool = field(
+        default=False, metadata={"description": "Use LinkedIn's 200-character free-account limit."}
+    )
+    require_approval: bool = field(
+        default=False, metadata={"description": "Mark every passing message needs_review."}
+    )
+    seed: str | None = field(
+        default=None, metadata={"description": "Seed for strategy sampling (default: message id)."}
+    )
+    chat_model: Any = field(
+        default=None,
+        metadata={"description": "An injected LangChain chat model (tests, custom providers)."},
+    )
+    embedder: Any = field(
+        default=None, metadata={"description": "An injected LangChain Embeddings object."}
+    )
+
+    def resolved(self) -> Context:
+        """Return a copy with every unset field filled from the environment or the defaults."""
+        llm = self.llm or os.environ.get("IPE_LLM") or "auto"
+        if llm not in ("auto", "openai", "none"):
+            llm = "auto"
+        return replace(
+            self,
+            data_dir=self.data_dir or os.environ.get("IPE_DATA_DIR") or str(Path.home() / ".ipe"),
+            llm=llm,  # type: ignore[arg-type]
+            model=self.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini",
+        )
+
+    @property
+    def uses_llm(self) -> bool:
+        """True when drafting should go through a chat model."""
+        if self.chat_model is not None:
+            return self.llm != "none"
+        mode = self.llm or os.environ.get("IPE_LLM") or "auto"
+        if mode == "none":
+            return False
+        return bool(os.environ.get("OPENAI_API_KEY")) or mode == "openai"
+
+
+def settings(context: Context | None) -> Context:
+    """The run's resolved settings (a default ``Context`` when the caller passed none)."""
+    return (context or Context()).resolved()

@@ -1,0 +1,362 @@
+"""The engine's vocabulary: inputs, facts, strategies, variations, reports and errors.
+
+This module imports nothing else of the project, so every layer (tools, memory, nodes, the graph
+builder, the facade and the CLI) can depend on it without import cycles.
+
+Trust is visible in the types. ``UntrustedText`` is anything that came from a prospect's record
+(scraped from the internet: it may contain instructions, markup or canaries). ``TrustedText`` comes
+from the tenant's own template, the policy packs or the phrase banks. Untrusted text only reaches a
+model inside a fenced data block (see ``tools/llm.py``) and only reaches a message through a
+``Fact`` that the grounding check can trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NewType
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+UntrustedText = NewType("UntrustedText", str)
+"""Text that came from a prospect's record: data, never instructions."""
+
+TrustedText = NewType("TrustedText", str)
+"""Text written by the tenant (template), by us (phrase banks) or by the policy packs."""
+
+Channel = Literal["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
+CHANNELS: tuple[Channel, ...] = ("email", "linkedin", "x", "instagram", "tiktok", "facebook")
+
+Tone = Literal["professional", "casual", "enthusiastic"]
+TONES: tuple[Tone, ...] = ("professional", "casual", "enthusiastic")
+
+Angle = Literal["recent_content", "audience", "niche_fit", "bio", "generic"]
+"""How a message opens: the prospect's latest content, their audience, the fit between their
+niche and the brand, something they say about themselves, or an honest non-specific opener."""
+ANGLES: tuple[Angle, ...] = ("recent_content", "audience", "niche_fit", "bio", "generic")
+
+Cta = Literal["reply", "call", "link", "sample"]
+"""The call to action: reply to hear more, book a call, read the program page, get a sample."""
+CTAS: tuple[Cta, ...] = ("reply", "call", "link", "sample")
+
+Status = Literal["ready", "needs_review", "blocked"]
+Severity = Literal["blocking", "advisory"]
+DraftSource = Literal["llm", "offline", "offline_fallback"]
+
+FactKind = Literal[
+    "content_title",
+    "content_summary",
+    "niche",
+    "audience_size",
+    "location",
+    "bio",
+    "company",
+    "job_title",
+    "website",
+    "tag",
+    "platform",
+    "history",
+]
+
+
+class PersonalizationError(Exception):
+    """Base class of every error a user can cause with their input; the CLI maps it to exit 2."""
+
+
+class InvalidInputError(PersonalizationError):
+    """The prospect, template or engagement data is unreadable or misses a required field."""
+
+
+class UnknownChannelError(PersonalizationError):
+    """The requested channel is not one of ``CHANNELS``."""
+
+
+class TemplateComplianceError(PersonalizationError):
+    """The template cannot meet the channel's legal requirements (e.g. email without an address)."""
+
+
+class UnknownMessageError(PersonalizationError):
+    """Engagement data names a message id that this tenant never produced."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class RecentContent(_Model):
+    """One piece of the prospect's published content."""
+
+    title: str = ""
+    url: str | None = None
+    published_at: str | None = None
+    platform: str | None = None
+    summary: str | None = None
+
+
+class Interaction(_Model):
+    """One past exchange between the tenant and this prospect."""
+
+    at: str | None = None
+    channel: str | None = None
+    direction: str = "outbound"
+    text: str = ""
+    outcome: str | None = None
+
+
+class Preferences(_Model):
+    """What the prospect said (or showed) they prefer."""
+
+    channel: str | None = None
+    tone: str | None = None
+    timezone: str | None = None
+
+
+class Prospect(BaseModel):
+    """A prospect's public profile. Every string in it is untrusted. Unknown fields are kept."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    id: str
+    name: str
+    platform: str | None = None
+    handle: str | None = None
+    email: str | None = None
+    bio: str | None = None
+    niche: str | None = None
+    audience_size: int | None = None
+    location: str | None = None
+    language: str | None = None
+    website: str | None = None
+    company: str | None = None
+    title: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    recent_content: list[RecentContent] = Field(default_factory=list)
+    interaction_history: list[Interaction] = Field(default_factory=list)
+    preferences: Preferences = Field(default_factory=Preferences)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("audience_size", mode="before")
+    @classmethod
+    def _audience_as_int(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            digits = value.replace(",", "").replace("_", "").strip()
+            return int(digits) if digits.isdigit() else None
+        return value
+
+
+class Sender(_Model):
+    """Who sends the message: trusted, supplied by the tenant."""
+
+    name: str = ""
+    title: str | None = None
+    company: str | None = None
+    email: str | None = None
+    postal_address: str | None = None
+    unsubscribe_url: str | None = None
+
+
+class Offer(_Model):
+    """The affiliate offer's terms, as the tenant states them."""
+
+    summary: str = ""
+    commission: str | None = None
+    cookie_days: int | None = None
+    perks: list[str] = Field(default_factory=list)
+
+
+class Template(_Model):
+    """The tenant's message template: all of it is trusted."""
+
+    id: str
+    name: str = ""
+    brand: str
+    sender: Sender
+    offer: Offer = Field(default_factory=Offer)
+    goal: str = ""
+    subject: str | None = None
+    body: str | None = None
+    approved_claims: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class Fact(_Model):
+    """A personal detail extracted from the prospect's record, with where it came from."""
+
+    id: str
+    kind: FactKind
+    text: str
+    """The words a message may use (untrusted, already sanitised)."""
+    source_field: str
+    """The record field it came from, e.g. ``recent_content[0].title``."""
+    url: str | None = None
+    weight: float = 0.5
+    """How strong a personalization point it is (0..1); the research step ranks by it."""
+
+
+class ExcludedSpan(_Model):
+    """Prospect text that was kept out of every draft, and why."""
+
+    field: str
+    text: str
+    reason: str
+
+
+class ProfileAnalysis(_Model):
+    """Preferences and behaviour read from the record and its history."""
+
+    preferred_tone: str | None = None
+    preferred_channel: str | None = None
+    active_hours_utc: list[int] = Field(default_factory=list)
+    niche_group: str = "general"
+    replied_before: bool = False
+    asked_not_to_contact: bool = False
+
+
+class Lesson(_Model):
+    """Something the tenant's outcomes taught, with its evidence."""
+
+    id: str
+    text: str
+    segment: str
+    factor: Literal["tone", "angle", "cta"]
+    level: str
+    status: Literal["candidate", "confirmed", "retired"] = "candidate"
+    sends: int = 0
+    positives: float = 0.0
+    baseline_rate: float = 0.0
+    rate: float = 0.0
+    probability_best: float = 0.0
+    message_ids: list[str] = Field(default_factory=list)
+    updated_at: str = ""
+
+
+class VariationPlan(_Model):
+    """What one drafting branch is asked to write."""
+
+    id: str
+    tone: Tone
+    angle: Angle
+    cta: Cta
+    fact_ids: list[str] = Field(default_factory=list)
+    predicted_outcome: float = 0.0
+    """The strategy model's Thompson draw for this arm (drives exploration)."""
+    posterior_mean: float = 0.0
+    """The strategy model's current estimate of this arm's positive-outcome rate."""
+
+    @property
+    def arm(self) -> str:
+        """The arm key, ``tone/angle/cta``."""
+        return f"{self.tone}/{self.angle}/{self.cta}"
+
+
+class PersonalizationStrategy(_Model):
+    """How this prospect should be approached: rules as weights and the variations to draft."""
+
+    channel: Channel
+    segment: str
+    tone_rules: dict[str, float]
+    content_rules: dict[str, float]
+    cta_rules: dict[str, float] = Field(default_factory=dict)
+    variations: list[VariationPlan]
+    length_budget: int
+    """The body length to aim for, in the unit the channel counts."""
+    lessons_applied: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Finding(_Model):
+    """One result of a compliance, grounding or lint rule."""
+
+    rule_id: str
+    severity: Severity
+    field: str
+    span: str = ""
+    message: str
+    source: str = ""
+    penalty: float = 0.0
+    """How much an advisory finding lowers the variation's score."""
+
+
+class MessageVariation(_Model):
+    """One drafted message and everything the critic found out about it."""
+
+    id: str
+    plan: VariationPlan
+    subject: str | None = None
+    body: str
+    fact_ids: list[str] = Field(default_factory=list)
+    source: DraftSource = "offline"
+    fallback_reason: str | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    score: float | None = None
+    score_breakdown: dict[str, float] = Field(default_factory=dict)
+    attempt: int = 0
+
+    @property
+    def compliant(self) -> bool:
+        """True when no blocking finding stands against this variation."""
+        return not any(f.severity == "blocking" for f in self.findings)
+
+
+class PersonalizationResult(_Model):
+    """What the engine returns: the chosen message, the alternatives and the reasons."""
+
+    message_id: str
+    status: Status
+    platform: Channel
+    subject: str | None
+    body: str
+    variations: list[MessageVariation]
+    facts_used: list[Fact]
+    reasons: list[str]
+    strategy: PersonalizationStrategy | None = None
+    excluded: list[ExcludedSpan] = Field(default_factory=list)
+    selected_id: str | None = None
+    arm: str | None = None
+    segment: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The CLI's ``--json`` shape."""
+        return {
+            "message_id": self.message_id,
+            "status": self.status,
+            "platform": self.platform,
+            "subject": self.subject,
+            "body": self.body,
+            "selected_id": self.selected_id,
+            "arm": self.arm,
+            "segment": self.segment,
+            "variations": [
+                {
+                    "id": v.id,
+                    "arm": v.plan.arm,
+                    "source": v.source,
+                    "subject": v.subject,
+                    "body": v.body,
+                    "score": v.score,
+                    "score_breakdown": v.score_breakdown,
+                    "compliant": v.compliant,
+                    "violations": [f.model_dump() for f in v.findings if f.severity == "blocking"],
+                    "advisories": [f.model_dump() for f in v.findings if f.severity == "advisory"],
+                }
+                for v in self.variations
+            ],
+            "facts_used": [f.model_dump() for f in self.facts_used],
+            "excluded": [e.model_dump() for e in self.excluded],
+            "reasons": self.reasons,
+        }
+
+
+EngagementKind = Literal[
+    "delivered", "opened", "clicked", "replied", "converted", "unsubscribed", "bounced"
+]
+ReplyIntent = Literal[
+    "interested", "not_now", "not_interested", "unsubscribe_request", "out_of_office"
+]

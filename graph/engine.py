@@ -1,0 +1,218 @@
+"""The public facade: the engine, ``ContextEngine`` and ``FeedbackLoop``."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph.state import CompiledStateGraph
+
+from graph.builder import builder, graph
+from graph.context import Context, settings
+from graph.domain import (
+    InvalidInputError,
+    PersonalizationResult,
+)
+from graph.state import State
+from memory.handles import lesson_memory, outcome_store
+from tools.facts import analyse_profile, extract_facts
+from tools.feedback import apply_engagement
+from tools.history import build_context
+from tools.inputs import as_dict, validate_request
+from tools.sanitize import sanitize_prospect
+
+
+def _context(user_id: Any, **overrides: Any) -> Context:
+    return Context(user_id=str(user_id), **{k: v for k, v in overrides.items() if v is not None})
+
+
+class IntelligentPersonalizationEngine:
+    """Personalize one message per call: research, context, strategy, drafts, critic, feedback."""
+
+    def __init__(
+        self,
+        user_id: Any = "default",
+        *,
+        data_dir: str | Path | None = None,
+        llm: str | None = None,
+        chat_model: Any = None,
+        embedder: Any = None,
+        n_variations: int | None = None,
+        durable: bool = True,
+        **options: Any,
+    ) -> None:
+        """Create an engine for tenant ``user_id``; every option has an offline default.
+
+        ``durable`` keeps a SQLite checkpoint of every run (thread id = message id) so a run can be
+        inspected or resumed; switch it off for throughput when that is not needed.
+        """
+        self.context = settings(
+            _context(
+                user_id,
+                data_dir=str(data_dir) if data_dir else None,
+                llm=llm,
+                chat_model=chat_model,
+                embedder=embedder,
+                n_variations=n_variations,
+                **options,
+            )
+        )
+        self.durable = durable
+        self._saver: AsyncSqliteSaver | None = None
+        self._graph: CompiledStateGraph[Any, Any, Any, Any] | None = None
+
+    async def _compiled(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+        if not self.durable:
+            return graph
+        loop = asyncio.get_running_loop()
+        if self._saver is None or self._saver.loop is not loop:
+            path = Path(str(self.context.data_dir)) / "checkpoints.sqlite"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._saver = AsyncSqliteSaver(await aiosqlite.connect(path))
+            self._graph = builder.compile(
+                checkpointer=self._saver, name="IntelligentPersonalizationEngine"
+            )
+        assert self._graph is not None
+        return self._graph
+
+    async def aclose(self) -> None:
+        """Close the checkpoint database connection, if one is open."""
+        if self._saver is not None:
+            await self._saver.conn.close()
+            self._saver = None
+
+    async def personalize_message(
+        self,
+        prospect: Any,
+        template: Any,
+        *,
+        platform: str | None = None,
+        message_id: str | None = None,
+    ) -> PersonalizationResult:
+        """Return the chosen message, the variations and the reasons for ``prospect``.
+
+        ``message_id`` lets the calling system choose the id (e.g. its own send id); it also seeds
+        the strategy's sampling, so the same id and inputs give the same result.
+        Raises a ``PersonalizationError`` subclass for bad input (before any work is done).
+        """
+        parsed, _, channel = validate_request(prospect, template, platform)
+        message_id = message_id or f"msg_{uuid.uuid4().hex[:16]}"
+        compiled = await self._compiled()
+        final = await compiled.ainvoke(
+            State(
+                prospect=as_dict(prospect, "prospect"),
+                template=as_dict(template, "template"),
+                platform=channel,
+                message_id=message_id,
+            ),
+            context=self.context,
+            config={
+                "configurable": {"thread_id": message_id},
+                "run_name": "personalize_message",
+                "tags": ["ipe", f"channel:{channel}"],
+                "metadata": {
+                    "tenant": self.context.user_id,
+                    "prospect_id": parsed.id,
+                    "channel": channel,
+                    "message_id": message_id,
+                },
+            },
+        )
+        return result_from_state(final)
+
+
+def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
+    """Build the public result from the graph's final state."""
+    variations = final["variations"]
+    chosen = next((v for v in variations if v.id == final.get("selected_id")), None)
+    by_id = {f.id: f for f in final["facts"]}
+    return PersonalizationResult(
+        message_id=final["message_id"],
+        status=final["status"],
+        platform=final["channel"],
+        subject=chosen.subject if chosen else None,
+        body=chosen.body if chosen else "",
+        variations=variations,
+        facts_used=[by_id[i] for i in (chosen.fact_ids if chosen else []) if i in by_id],
+        reasons=final["reasons"],
+        strategy=final.get("strategy"),
+        excluded=final["excluded"],
+        selected_id=final.get("selected_id"),
+        arm=chosen.plan.arm if chosen else None,
+        segment=final["context"].segment if final.get("context") else None,
+    )
+
+
+class ContextEngine:
+    """Steps 1-2 on their own: what the engine knows about a prospect before it writes."""
+
+    def __init__(self, user_id: Any = "default", **options: Any) -> None:
+        """Create a context engine for tenant ``user_id``."""
+        self.context = settings(_context(user_id, **options))
+
+    async def get_context_data(
+        self, prospect: Any, template: Any, *, platform: str | None = None
+    ) -> dict[str, Any]:
+        """Facts, exclusions, preferences, channel rules, history and lessons for ``prospect``."""
+        parsed, _, channel = validate_request(prospect, template, platform)
+        clean, excluded = sanitize_prospect(parsed)
+        analysis = analyse_profile(clean)
+        ctx = self.context
+        retrieved = build_context(
+            prospect=clean,
+            channel=channel,
+            analysis=analysis,
+            past=outcome_store(str(ctx.data_dir)).messages_for_prospect(ctx.user_id, clean.id),
+            lessons=lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder),
+            lessons_k=ctx.lessons_k,
+            linkedin_free_account=ctx.linkedin_free_account,
+        )
+        return {
+            "channel": channel,
+            "facts": [f.model_dump() for f in extract_facts(clean)],
+            "excluded": [e.model_dump() for e in excluded],
+            "analysis": analysis.model_dump(),
+            "context": asdict(retrieved),
+        }
+
+
+class FeedbackLoop:
+    """Attach engagement to sent messages and update the strategy model and the lessons."""
+
+    def __init__(self, user_id: Any = "default", **options: Any) -> None:
+        """Create a feedback loop for tenant ``user_id``."""
+        self.context = settings(_context(user_id, **options))
+
+    def for_tenant(self, user_id: Any) -> FeedbackLoop:
+        """The same loop for another tenant (same data directory and models)."""
+        loop = FeedbackLoop.__new__(FeedbackLoop)
+        loop.context = replace(self.context, user_id=str(user_id))
+        return loop
+
+    async def update_model(self, message: Any, engagement_data: Any) -> dict[str, Any]:
+        """Record engagement for ``message`` (an id, a result or a dict with ``message_id``).
+
+        ``engagement_data`` is one event dict or a list of them: ``{"event": "replied",
+        "event_id": "...", "reply_text": "...", "at": "...", "edited_body": "..."}``. Each event is
+        counted once (by event id; without one, by its content), in any order. Returns what changed.
+        """
+        message_id = _message_id(message)
+        events = engagement_data if isinstance(engagement_data, list) else [engagement_data]
+        return await apply_engagement(
+            self.context, message_id, [as_dict(e, "engagement event") for e in events]
+        )
+
+
+def _message_id(message: Any) -> str:
+    if isinstance(message, str) and message:
+        return message
+    if isinstance(message, PersonalizationResult):
+        return message.message_id
+    if isinstance(message, dict) and message.get("message_id"):
+        return str(message["message_id"])
+    raise InvalidInputError("message must be a message id, a result or a dict with 'message_id'")

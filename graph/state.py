@@ -1,0 +1,129 @@
+"""The graph's typed state, with the reducer of every field that parallel branches write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from graph.domain import (
+    Channel,
+    ExcludedSpan,
+    Fact,
+    Lesson,
+    MessageVariation,
+    PersonalizationStrategy,
+    ProfileAnalysis,
+    Prospect,
+    Status,
+    Template,
+    VariationPlan,
+)
+
+
+def merge_variations(
+    current: list[MessageVariation], update: list[MessageVariation]
+) -> list[MessageVariation]:
+    """Reducer for ``State.variations``: merge by variation id, keeping the order of first arrival.
+
+    Parallel draft branches each add one variation; a repair round re-drafts a variation under the
+    same id, and the newer attempt replaces the older one instead of piling up beside it.
+    """
+    merged = {v.id: v for v in current}
+    for variation in update:
+        old = merged.get(variation.id)
+        if old is None or variation.attempt >= old.attempt:
+            merged[variation.id] = variation
+    return sorted(merged.values(), key=lambda v: v.id)
+
+
+@dataclass(kw_only=True)
+class HistoryItem:
+    """One past exchange with this prospect (from the record or from our own store)."""
+
+    at: str | None
+    channel: str | None
+    direction: str
+    summary: str
+    outcome: str | None
+
+
+@dataclass(kw_only=True)
+class RetrievedContext:
+    """What context retrieval found for this prospect and channel."""
+
+    channel: Channel
+    segment: str
+    segment_description: str
+    body_limit: int
+    unit: str
+    links_allowed: bool
+    history: list[HistoryItem] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    best_hours_utc: list[int] = field(default_factory=list)
+    contacted_recently: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class InputState:
+    """What a caller passes in: the raw prospect and template (dicts) and optionally a channel."""
+
+    prospect: dict[str, Any]
+    """The prospect's record as received: untrusted, not yet validated."""
+    template: dict[str, Any]
+    """The tenant's template as received."""
+    platform: str | None = None
+    """The channel to write for; defaults to the prospect's preference or platform, else email."""
+
+
+@dataclass(kw_only=True)
+class State(InputState):
+    """The full state that the six nodes read and update."""
+
+    message_id: str = ""
+    """Stable id of this run's message; engagement is attached to it later."""
+    channel: Channel | None = None
+    """The resolved channel."""
+    clean_prospect: Prospect | None = None
+    """The prospect after validation and sanitisation (still untrusted text, but safe)."""
+    clean_template: Template | None = None
+    """The validated template (trusted)."""
+    facts: list[Fact] = field(default_factory=list)
+    """Grounded personalization points, ranked by weight (highest first)."""
+    excluded: list[ExcludedSpan] = field(default_factory=list)
+    """Prospect text kept out of every draft, with the reason."""
+    analysis: ProfileAnalysis | None = None
+    """Preferences and behaviour read from the record."""
+    context: RetrievedContext | None = None
+    """Platform rules, history, timing and lessons for this prospect."""
+    strategy: PersonalizationStrategy | None = None
+    """Weights and the variation plans the drafting branches follow."""
+    variations: Annotated[list[MessageVariation], merge_variations] = field(default_factory=list)
+    """Drafted variations; parallel branches add, a repair round replaces by id."""
+    attempt: int = 0
+    """How many critic rounds have run (bounded by ``Context.max_repairs``)."""
+    selected_id: str | None = None
+    """The variation the critic chose, if any passed."""
+    status: Status | None = None
+    """``ready``, ``needs_review`` or ``blocked`` once the critic has decided."""
+    reasons: Annotated[list[str], lambda a, b: a + b] = field(default_factory=list)
+    """Human-readable reasons accumulated by every step (appended, never replaced)."""
+    repair_ids: list[str] = field(default_factory=list)
+    """Variations the critic sent back for redrafting in the next round."""
+
+
+@dataclass(kw_only=True)
+class DraftTask:
+    """The payload of one ``Send`` to the draft node."""
+
+    plan: VariationPlan
+    attempt: int = 0
+    force_offline: bool = False
+    """Set by the critic's repair round: redraft with the grounded offline composer."""
+    repair_notes: list[str] = field(default_factory=list)
+    clean_prospect: Prospect
+    clean_template: Template
+    channel: Channel
+    facts: list[Fact]
+    strategy: PersonalizationStrategy
+    context: RetrievedContext

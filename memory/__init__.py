@@ -1,0 +1,1 @@
+"""Persistence: the per-tenant Chroma memory and the SQLite message and outcome store."""

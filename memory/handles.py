@@ -1,0 +1,36 @@
+"""Open the stores of a data directory once per process and hand them to nodes and facades."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from memory.lessons import LessonMemory
+from memory.outcomes import OutcomeStore
+from tools.embeddings import default_embedder
+
+
+@cache
+def outcome_store(data_dir: str) -> OutcomeStore:
+    """The SQLite message and outcome store of ``data_dir`` (rows scoped per tenant)."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    return OutcomeStore(Path(data_dir) / "outcomes.sqlite")
+
+
+@cache
+def _default_embedder() -> Embeddings:
+    return default_embedder()
+
+
+_lessons: dict[tuple[str, str, int], LessonMemory] = {}
+
+
+def lesson_memory(data_dir: str, tenant: str, embedder: Embeddings | None = None) -> LessonMemory:
+    """The tenant's lesson collection in ``data_dir`` (one Chroma collection per tenant)."""
+    emb = embedder or _default_embedder()
+    key = (data_dir, tenant, id(emb))
+    if key not in _lessons:
+        _lessons[key] = LessonMemory(data_dir, tenant, emb)
+    return _lessons[key]

@@ -1,0 +1,1 @@
+"""The six graph nodes, one module each; thin orchestration over ``tools/`` and ``memory/``."""

@@ -1,0 +1,48 @@
+"""Step 5, critic: format, check against the channel's rules and the facts, score, select."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context, settings
+from graph.state import State
+from tools.critic import check_variation, select
+
+
+async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Check every variation as it would be sent; choose the best passing one or ask for repairs."""
+    ctx = settings(runtime.context)
+    assert state.context and state.strategy and state.clean_template and state.clean_prospect
+    assert state.channel and state.analysis, "the earlier steps run first"
+    checked = [
+        check_variation(
+            v,
+            channel=state.channel,
+            template=state.clean_template,
+            facts=state.facts,
+            excluded=state.excluded,
+            prospect_name=state.clean_prospect.name,
+            context=state.context,
+            linkedin_free_account=ctx.linkedin_free_account,
+        )
+        for v in state.variations
+    ]
+    review = select(
+        checked,
+        strategy=state.strategy,
+        facts=state.facts,
+        context=state.context,
+        can_repair=state.attempt < ctx.max_repairs,
+        require_approval=ctx.require_approval,
+        opted_out=state.analysis.asked_not_to_contact,
+    )
+    return {
+        "variations": review.variations,
+        "selected_id": review.selected_id,
+        "status": review.status,
+        "repair_ids": review.repair_ids,
+        "attempt": state.attempt + 1,
+        "reasons": review.reasons,
+    }

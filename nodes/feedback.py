@@ -1,0 +1,40 @@
+"""Step 6, feedback: record the run so engagement can be attached later, and keep what it taught."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context, settings
+from graph.state import State
+from memory.handles import outcome_store
+from memory.outcomes import MessageRecord
+
+
+async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Store the chosen message (or the blocked attempt) with its arm, segment and facts."""
+    ctx = settings(runtime.context)
+    assert state.clean_prospect and state.channel and state.context and state.strategy
+    chosen = next((v for v in state.variations if v.id == state.selected_id), None)
+    plan = chosen.plan if chosen else state.strategy.variations[0]
+    outcome_store(str(ctx.data_dir)).record_message(
+        MessageRecord(
+            message_id=state.message_id,
+            tenant=ctx.user_id,
+            prospect_id=state.clean_prospect.id,
+            channel=state.channel,
+            segment=state.context.segment,
+            tone=plan.tone,
+            angle=plan.angle,
+            cta=plan.cta,
+            fact_ids=chosen.fact_ids if chosen else [],
+            subject=chosen.subject if chosen else None,
+            body=chosen.body if chosen else "",
+            status=state.status or "blocked",
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            lessons_applied=len(state.context.lessons),
+        )
+    )
+    return {"reasons": [f"recorded {state.message_id} for engagement tracking"]}

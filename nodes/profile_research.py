@@ -1,0 +1,40 @@
+"""Step 1, profile research: validate, sanitise, extract grounded facts, read preferences."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context, settings
+from graph.state import State
+from tools.facts import analyse_profile, extract_facts
+from tools.inputs import validate_request
+from tools.llm import chat_model
+from tools.research import research_more
+from tools.sanitize import sanitize_prospect
+
+
+async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Validate the inputs, fence the untrusted record and list its personalization points."""
+    ctx = settings(runtime.context)
+    prospect, template, channel = validate_request(state.prospect, state.template, state.platform)
+    clean, excluded = sanitize_prospect(prospect)
+    facts = extract_facts(clean)
+    reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
+    model = chat_model(ctx)
+    if model is not None:
+        more, notes = await research_more(model, clean, facts)
+        facts += more
+        reasons += notes
+    return {
+        "message_id": state.message_id or f"msg_{uuid.uuid4().hex[:16]}",
+        "channel": channel,
+        "clean_prospect": clean,
+        "clean_template": template,
+        "facts": facts,
+        "excluded": excluded,
+        "analysis": analyse_profile(clean),
+        "reasons": reasons,
+    }

@@ -1,0 +1,41 @@
+"""Step 3, strategy: rules as weights and the variation plans, sampled from the strategy model."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from langgraph.runtime import Runtime
+from tools.lessons import lesson_bonus
+
+from graph.context import Context, settings
+from graph.state import State
+from memory.handles import outcome_store
+from tools.bandit import StrategyModel
+from tools.strategy import build_strategy
+
+
+async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Sample distinct arms (exploring while unsure), nudged by lessons and stated preferences."""
+    ctx = settings(runtime.context)
+    assert state.context and state.analysis and state.channel, "context_retrieval runs first"
+    store = outcome_store(str(ctx.data_dir))
+    segment = state.context.segment
+    model = StrategyModel.from_stats(
+        store.arm_stats(ctx.user_id),
+        store.population_arm_stats(),
+        lesson_bonus=lesson_bonus(state.context.lessons, segment),
+    )
+    plan = build_strategy(
+        channel=state.channel,
+        segment=segment,
+        facts=state.facts,
+        analysis=state.analysis,
+        lessons=state.context.lessons,
+        model=model,
+        body_limit=state.context.body_limit,
+        n_variations=ctx.n_variations,
+        rng=random.Random(ctx.seed or state.message_id),
+    )
+    arms = ", ".join(p.arm for p in plan.variations)
+    return {"strategy": plan, "reasons": [f"strategy for {segment}: drafting {arms}", *plan.notes]}

@@ -1,0 +1,1 @@
+"""Deterministic machinery the nodes call: facts, rules, checks, scoring, drafting, models."""

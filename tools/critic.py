@@ -1,0 +1,140 @@
+"""The critic's logic: final formatting, checks on exactly what is sent, scoring, selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.domain import (
+    Channel,
+    ExcludedSpan,
+    Fact,
+    MessageVariation,
+    PersonalizationStrategy,
+    Status,
+    Template,
+)
+from graph.state import RetrievedContext
+from tools.compliance import check_message
+from tools.formatting import finalize, fit_to_limit
+from tools.grounding import grounded_fact_ids
+from tools.offline_drafter import trusted_vocabulary
+from tools.scoring import score_variation
+from tools.strategy import knobs
+from tools.textcount import measure
+
+
+@dataclass
+class Review:
+    """What the critic decided in one round."""
+
+    variations: list[MessageVariation]
+    selected_id: str | None
+    repair_ids: list[str]
+    status: Status | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def check_variation(
+    variation: MessageVariation,
+    *,
+    channel: Channel,
+    template: Template,
+    facts: list[Fact],
+    excluded: list[ExcludedSpan],
+    prospect_name: str,
+    context: RetrievedContext,
+    linkedin_free_account: bool,
+) -> MessageVariation:
+    """Format the variation as it would be sent, check it, and trim it once if only length fails."""
+
+    def run(subject: str | None, body: str) -> MessageVariation:
+        subject, body = finalize(subject, body, channel=channel, template=template)
+        findings = check_message(
+            subject,
+            body,
+            channel=channel,
+            template=template,
+            facts=facts,
+            excluded=excluded,
+            prospect_name=prospect_name,
+            trusted_texts=trusted_vocabulary(),
+            linkedin_free_account=linkedin_free_account,
+        )
+        return variation.model_copy(
+            update={
+                "subject": subject,
+                "body": body,
+                "findings": findings,
+                "fact_ids": grounded_fact_ids(body, facts),
+            }
+        )
+
+    checked = run(variation.subject, variation.body)
+    blocking = [f for f in checked.findings if f.severity == "blocking"]
+    if blocking and all("length" in f.rule_id for f in blocking):
+        trimmed = fit_to_limit(
+            checked.body,
+            limit=context.body_limit,
+            measure=lambda t: measure(t, context.unit),
+            keep=[template.brand],
+        )
+        checked = run(checked.subject, trimmed)
+    return checked
+
+
+def select(
+    checked: list[MessageVariation],
+    *,
+    strategy: PersonalizationStrategy,
+    facts: list[Fact],
+    context: RetrievedContext,
+    can_repair: bool,
+    require_approval: bool,
+    opted_out: bool,
+) -> Review:
+    """Score the compliant variations, choose one, or ask for repairs, or block with reasons."""
+    scored = []
+    for v in checked:
+        if v.compliant:
+            total, parts = score_variation(
+                v, strategy=strategy, facts=facts, length=measure(v.body, context.unit)
+            )
+            v = v.model_copy(update={"score": total, "score_breakdown": parts})
+        scored.append(v)
+    reasons = [
+        f"{v.id} ({v.plan.arm}, {v.source}) rejected: "
+        + "; ".join(f"{f.rule_id} '{f.span}'" for f in v.findings if f.severity == "blocking")
+        for v in scored
+        if not v.compliant
+    ]
+    passing = sorted((v for v in scored if v.compliant), key=lambda v: v.score or 0.0, reverse=True)
+    if opted_out:
+        return Review(
+            scored, None, [], "blocked", [*reasons, "the prospect asked not to be contacted"]
+        )
+    if not passing:
+        if can_repair:
+            repair = [v.id for v in scored]
+            return Review(scored, None, repair, None, [*reasons, "no variation passed: redrafting"])
+        return Review(scored, None, [], "blocked", [*reasons, "no variation passed the checks"])
+    best = passing[0]
+    reasons.append(
+        f"chose {best.id} ({best.plan.arm}): score {best.score} "
+        f"(predicted outcome {best.plan.predicted_outcome:.2f}, quality "
+        f"{best.score_breakdown.get('quality', 0):.2f}) over {len(passing) - 1} other passing"
+    )
+    if not best.fact_ids:
+        reasons.append(
+            "no personal fact was usable: the message opens without pretending to know them"
+        )
+    penalty = sum(f.penalty for f in best.findings if f.severity == "advisory")
+    status: Status = "needs_review"
+    if require_approval:
+        reasons.append("approval is required before sending")
+    elif context.contacted_recently:
+        reasons.append("contacted recently: check before sending again")
+    elif penalty > float(knobs()["status"]["needs_review_if_lint_penalty_over"]):
+        reasons.append(f"lint penalty {penalty:.2f}: review the wording")
+    else:
+        status = "ready"
+    return Review(scored, best.id, [], status, reasons)

@@ -1,0 +1,115 @@
+"""The feedback loop's logic: validate engagement, count each event once, learn lessons.
+
+Outcomes are kept in the SQLite outcome store (``memory/outcomes.py``), which dedupes by event id
+and keeps the strategy model's aggregates equal to a recomputation from scratch. When a message's
+outcome changes, the lessons of its segment are re-distilled and merged into the tenant's Chroma
+memory (by lesson id, so a lesson is updated, never repeated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from graph.context import Context
+from graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
+from memory.handles import lesson_memory, outcome_store
+from memory.outcomes import NewEvent
+from prompts import load_prompt
+from tools.intent import classify_reply
+from tools.lessons import distil
+from tools.llm import IntentOut, LlmUnusable, call_structured, chat_model, fence, render
+
+KINDS: tuple[str, ...] = get_args(EngagementKind)
+INTENTS: tuple[str, ...] = get_args(ReplyIntent)
+
+
+def event_key(message_id: str, event: dict[str, Any]) -> str:
+    """A stable id for an event that arrived without one (so a replay is still counted once)."""
+    basis = "|".join(str(event.get(k, "")) for k in ("event", "at", "reply_text", "intent"))
+    return "auto_" + hashlib.sha1(f"{message_id}|{basis}".encode()).hexdigest()[:20]
+
+
+async def _intent(ctx: Context, text: str) -> str | None:
+    model = chat_model(ctx)
+    if model is not None:
+        fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
+        try:
+            out = await call_structured(
+                model,
+                IntentOut,
+                system=load_prompt("intent_system"),
+                user=render(
+                    "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
+                ),
+                run_name="classify_reply",
+            )
+            return out.intent if out.intent in INTENTS else None
+        except LlmUnusable:
+            pass
+    return classify_reply(text)
+
+
+async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> NewEvent:
+    """Validate one engagement dict; an intent name as ``event`` means a reply with that intent."""
+    kind = str(raw.get("event") or "").strip().lower()
+    intent = raw.get("intent")
+    if kind in INTENTS:
+        kind, intent = "replied", kind
+    if kind not in KINDS:
+        choices = ", ".join(KINDS + INTENTS)
+        raise InvalidInputError(f"unknown event '{raw.get('event')}': use one of {choices}")
+    if intent is not None and intent not in INTENTS:
+        raise InvalidInputError(f"unknown reply intent '{intent}': use one of {', '.join(INTENTS)}")
+    text = raw.get("reply_text")
+    if kind == "replied" and intent is None and text:
+        intent = await _intent(ctx, str(text))
+    return NewEvent(
+        message_id=message_id,
+        event_id=str(raw.get("event_id") or event_key(message_id, raw)),
+        kind=kind,
+        intent=intent,
+        at=raw.get("at"),
+        reply_text=str(text) if text else None,
+    )
+
+
+async def apply_engagement(
+    ctx: Context, message_id: str, events: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Count each event once, update outcome and model, and refresh the segment's lessons."""
+    store = outcome_store(str(ctx.data_dir))
+    message = store.get_message(ctx.user_id, message_id)
+    if message is None:
+        raise UnknownMessageError(f"unknown message id '{message_id}' for tenant '{ctx.user_id}'")
+    new_events = [await to_new_event(ctx, message_id, e) for e in events if e.get("event")]
+    results = store.add_events(ctx.user_id, new_events)
+    edits = [
+        store.record_edit(ctx.user_id, message_id, str(e["edited_body"]))
+        for e in events
+        if e.get("edited_body")
+    ]
+    lessons: list[str] = []
+    if any(r.changed for r in results):
+        memory = lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder)
+        existing = [lesson for lesson in memory.all() if lesson.segment == message.segment]
+        evidence = {(f, getattr(message, f)): [message_id] for f in ("tone", "angle", "cta")}
+        updated = distil(
+            ctx.user_id,
+            message.segment,
+            store.arm_stats(ctx.user_id),
+            existing,
+            now=datetime.now(UTC).isoformat(timespec="seconds"),
+            evidence_ids=evidence,
+        )
+        memory.upsert(updated)
+        lessons = [f"{lesson.status}: {lesson.text}" for lesson in updated]
+    return {
+        "message_id": message_id,
+        "counted": sum(r.new for r in results),
+        "duplicates": sum(not r.new for r in results),
+        "outcome": store.outcome_of_message(ctx.user_id, message_id),
+        "edits": len(edits),
+        "lessons": lessons,
+    }

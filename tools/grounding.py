@@ -1,0 +1,480 @@
+"""Grounding: every specific claim in a draft must trace to the record or the template (LLM09).
+
+A draft may only state what a source says. The sources are the extracted facts (untrusted but
+sanitised), the tenant's template (trusted: brand, sender, offer terms, approved claims, links),
+the prospect's name and, for ordinary capitalised words only, the phrase banks' text. Numbers may
+be rounded the way people write them (48,200 as 48K or 48.2K); offer terms (percentages, money,
+day counts) must match the template exactly; result promises are never grounded unless the
+template approved the very phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from graph.domain import ExcludedSpan, Fact, Finding, Template
+from tools.policy import load_pack
+from tools.textcount import find_urls
+
+SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
+EXCLUDED_RUN = 4
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_QUOTE = re.compile(r"“([^”\n]{1,300})”|\"([^\"\n]{1,300})\"")
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m)\b)?"
+    r"|(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:usd|dollars|eur|euros|gbp|pounds)\b",
+    re.IGNORECASE,
+)
+_DAYS = re.compile(r"(?<![\w.])(\d+)(?:\s|-)?days?\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+    r"(?:\s?(k|m|b|bn|thousand|million|billion)\b)?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_](?:[\w'’]|[.-](?=[^\W\d_]))*")
+_TOKEN = re.compile(r"[\w']+")
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+_OPENERS = "\"“‘'([{*-–—•>"
+_SENTENCE_END = ".!?…:"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written: its value and how precisely it was written."""
+
+    value: float
+    precision: float
+
+    def matches(self, actual: float) -> bool:
+        """True when ``actual`` rounds (or truncates) to this number at its written precision."""
+        if self.precision <= 1:
+            return abs(actual - self.value) < 1e-9 or (
+                self.precision < 1 and abs(actual - self.value) <= self.precision / 2
+            )
+        diff = actual - self.value
+        return abs(diff) <= self.precision / 2 or 0 <= diff < self.precision
+
+
+def _to_float(digits: str) -> float:
+    return float(digits.replace(",", ""))
+
+
+def parse_number(match: re.Match[str]) -> Number:
+    """The value and written precision of a ``_NUMBER`` match."""
+    whole, decimals, suffix = match.group(1), match.group(2) or "", (match.group(3) or "").lower()
+    value = _to_float(f"{whole}.{decimals}" if decimals else whole)
+    if suffix:
+        multiplier = _MULTIPLIERS[suffix]
+        return Number(value * multiplier, multiplier / 10 ** len(decimals))
+    if decimals:
+        return Number(value, 10.0 ** -len(decimals))
+    digits = whole.replace(",", "")
+    if value < 1000:
+        return Number(value, 1.0)
+    trailing = len(digits) - len(digits.rstrip("0"))
+    return Number(value, float(min(10**trailing, 10 ** (len(digits) - 2))))
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text``, as exact values (suffixes applied)."""
+    return [parse_number(m).value for m in _NUMBER.finditer(text)]
+
+
+@cache
+def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[str]]:
+    section = load_pack("lint")["grounding"]
+    promises = tuple(re.compile(p, re.IGNORECASE) for p in section["promise_patterns"])
+    allowed = frozenset(w.lower() for w in section["always_allowed"])
+    common = frozenset(w.lower() for w in section["common_words"])
+    return promises, allowed, common
+
+
+def _norm(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _norm_quote(text: str) -> str:
+    return _norm(text).strip(" .,!?;:…'\"").removesuffix("...").strip(" .,!?;:…")
+
+
+def _word_forms(token: str) -> set[str]:
+    lower = token.replace("’", "'").lower().strip("'.-")
+    forms = {lower}
+    for suffix in ("'s", "'"):
+        if lower.endswith(suffix):
+            forms.add(lower[: -len(suffix)])
+    return {form for form in forms if form}
+
+
+def _words(texts: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        for match in _WORD.finditer(text):
+            forms = _word_forms(match.group())
+            out |= forms
+            for form in list(forms):
+                out |= {part for part in re.split(r"[-.]", form) if part}
+    return out
+
+
+def _url_key(url: str) -> str:
+    key = re.sub(r"^https?://", "", url.strip().lower())
+    key = key.removeprefix("www.")
+    return key.rstrip("/")
+
+
+def _template_texts(template: Template) -> list[str]:
+    sender = template.sender
+    offer = template.offer
+    parts: list[str | None] = [
+        template.brand,
+        template.name,
+        template.goal,
+        template.subject,
+        template.body,
+        sender.name,
+        sender.title,
+        sender.company,
+        sender.email,
+        sender.postal_address,
+        sender.unsubscribe_url,
+        offer.summary,
+        offer.commission,
+        f"{offer.cookie_days} days" if offer.cookie_days is not None else None,
+        *offer.perks,
+        *template.approved_claims,
+        *template.links,
+    ]
+    return [p for p in parts if p]
+
+
+def _offer_texts(template: Template) -> list[str]:
+    offer = template.offer
+    parts = [offer.summary, offer.commission, template.goal, template.subject, template.body]
+    return [p for p in [*parts, *offer.perks, *template.approved_claims] if p]
+
+
+@dataclass
+class _Sources:
+    """Everything a draft may draw on, pre-digested for the checks."""
+
+    texts: list[str]
+    quote_texts: list[str]
+    urls: set[str]
+    emails: set[str]
+    numbers: list[float]
+    trusted_numbers: set[float]
+    words: set[str]
+    trusted_words: set[str]
+    percents: set[float]
+    money: set[float]
+    days: set[float]
+    approved_claims: list[str]
+    grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
+
+
+def _ngrams(text: str, n: int = EXCLUDED_RUN) -> set[tuple[str, ...]]:
+    tokens = [t.lower() for t in _TOKEN.findall(text.replace("’", "'"))]
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def _sources(
+    facts: list[Fact], template: Template, prospect_name: str, trusted: list[str]
+) -> _Sources:
+    fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
+    tmpl = _template_texts(template)
+    texts = [*fact_texts, *tmpl, prospect_name]
+    urls = {_url_key(u) for text in texts for _, _, u in find_urls(text)}
+    urls |= {_url_key(u) for u in [*template.links, *(f.url for f in facts)] if u}
+    if template.sender.unsubscribe_url:
+        urls.add(_url_key(template.sender.unsubscribe_url))
+    offer = _offer_texts(template)
+    percents = {float(m.group(1)) for t in offer for m in _PERCENT.finditer(t)}
+    commission = (template.offer.commission or "").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", commission):
+        percents.add(float(commission))
+    days = {float(m.group(1)) for t in offer for m in _DAYS.finditer(t)}
+    if template.offer.cookie_days is not None:
+        days.add(float(template.offer.cookie_days))
+    return _Sources(
+        texts=texts,
+        quote_texts=[_norm_quote(t) for t in [*texts, *trusted]],
+        urls=urls,
+        emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
+        numbers=[n for t in texts for n in numbers_in(t)],
+        trusted_numbers={n for t in trusted for n in numbers_in(t)},
+        words=_words(texts),
+        trusted_words=_words(trusted),
+        percents=percents,
+        money={_money_value(m) for t in offer for m in _MONEY.finditer(t)},
+        days=days,
+        approved_claims=[_norm(c) for c in template.approved_claims],
+        grounded_ngrams=set().union(*(_ngrams(t) for t in [*texts, *trusted])),
+    )
+
+
+def _money_value(match: re.Match[str]) -> float:
+    digits = match.group(1) or match.group(3)
+    value = _to_float(digits)
+    suffix = (match.group(2) or "").lower()
+    return value * _MULTIPLIERS[suffix] if suffix else value
+
+
+def _fmt(values: set[float], suffix: str = "") -> str:
+    if not values:
+        return "none in the template"
+    return ", ".join(f"{v:g}{suffix}" for v in sorted(values))
+
+
+class _Checker:
+    """Runs the grounding checks over one field of a draft."""
+
+    def __init__(self, text: str, field_name: str, sources: _Sources) -> None:
+        self.text = text
+        self.field = field_name
+        self.sources = sources
+        self.used = [False] * len(text)
+        self.findings: list[Finding] = []
+
+    def _flag(self, rule: str, start: int, end: int, message: str) -> None:
+        self.findings.append(
+            Finding(
+                rule_id=f"grounding.{rule}",
+                severity="blocking",
+                field=self.field,
+                span=self.text[start:end],
+                message=message,
+                source=SOURCE,
+            )
+        )
+
+    def _consume(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            self.used[i] = True
+
+    def _free(self, start: int, end: int) -> bool:
+        return not any(self.used[start:end])
+
+    def excluded(self, excluded: list[ExcludedSpan]) -> None:
+        spans = [(e, _ngrams(e.text) - self.sources.grounded_ngrams) for e in excluded]
+        tokens = list(_TOKEN.finditer(self.text.replace("’", "'")))
+        words = [t.group().lower() for t in tokens]
+        hit: dict[int, str] = {}
+        for i in range(len(tokens) - EXCLUDED_RUN + 1):
+            gram = tuple(words[i : i + EXCLUDED_RUN])
+            for span, grams in spans:
+                if gram in grams:
+                    for j in range(i, i + EXCLUDED_RUN):
+                        hit.setdefault(j, span.reason)
+        run: list[int] = []
+        for index in [*sorted(hit), -2]:
+            if run and index != run[-1] + 1:
+                start, end = tokens[run[0]].start(), tokens[run[-1]].end()
+                self._flag(
+                    "excluded_text",
+                    start,
+                    end,
+                    f'"{self.text[start:end]}" repeats prospect text that was excluded '
+                    f"({hit[run[0]]}).",
+                )
+                run = []
+            run.append(index)
+
+    def urls(self) -> None:
+        for start, end, url in find_urls(self.text):
+            self._consume(start, end)
+            if _url_key(url) not in self.sources.urls:
+                self._flag("url", start, end, f'Link "{url}" is not in the template or the record.')
+
+    def emails(self) -> None:
+        for match in _EMAIL.finditer(self.text):
+            self._consume(*match.span())
+            if match.group().lower() not in self.sources.emails:
+                self._flag(
+                    "email",
+                    *match.span(),
+                    f'E-mail address "{match.group()}" is not in the template or the record.',
+                )
+
+    def quotes(self) -> None:
+        for match in _QUOTE.finditer(self.text):
+            inner = match.group(1) or match.group(2) or ""
+            if len(inner.split()) < 2:
+                continue
+            self._consume(*match.span())
+            wanted = _norm_quote(inner)
+            if wanted and not any(wanted in source for source in self.sources.quote_texts):
+                self._flag(
+                    "quote",
+                    *match.span(),
+                    f'Quoted title "{inner}" does not appear in any fact or in the template.',
+                )
+
+    def promises(self) -> None:
+        promises, _, _ = _config()
+        for pattern in promises:
+            for match in pattern.finditer(self.text):
+                phrase = _norm(match.group())
+                if any(phrase in claim for claim in self.sources.approved_claims):
+                    continue
+                self._flag(
+                    "promise",
+                    *match.span(),
+                    f'"{match.group()}" promises a result; the FTC Endorsement Guides do not '
+                    "allow promising earnings or outcomes.",
+                )
+
+    def offer_terms(self) -> None:
+        s = self.sources
+        checks: list[tuple[re.Pattern[str], set[float], str]] = [
+            (_PERCENT, s.percents, "%"),
+            (_MONEY, s.money, ""),
+            (_DAYS, s.days, " days"),
+        ]
+        for pattern, approved, suffix in checks:
+            for match in pattern.finditer(self.text):
+                if not self._free(*match.span()):
+                    continue
+                self._consume(*match.span())
+                value = _money_value(match) if pattern is _MONEY else float(match.group(1))
+                if not any(abs(value - a) < 1e-9 for a in approved):
+                    self._flag(
+                        "offer_term",
+                        *match.span(),
+                        f'Offer term "{match.group()}" does not match the template '
+                        f"(approved: {_fmt(approved, suffix)}).",
+                    )
+
+    def numbers(self) -> None:
+        for match in _NUMBER.finditer(self.text):
+            if not self._free(*match.span()):
+                continue
+            self._consume(*match.span())
+            number = parse_number(match)
+            if any(number.matches(n) for n in self.sources.numbers):
+                continue
+            if number.value in self.sources.trusted_numbers:
+                continue
+            self._flag(
+                "number",
+                *match.span(),
+                f'Number "{match.group()}" does not match any fact or template value.',
+            )
+
+    def _sentence_initial(self, start: int) -> bool:
+        before = self.text[:start]
+        stripped = before.rstrip()
+        newline = "\n" in before[len(stripped) :]
+        stripped = stripped.rstrip(_OPENERS + " \t")
+        return not stripped or newline or stripped[-1] in _SENTENCE_END or stripped[-1] == "\n"
+
+    def _known(self, token: str, initial: bool) -> bool:
+        _, allowed, common = _config()
+        forms = _word_forms(token)
+        known = self.sources.words | self.sources.trusted_words
+        if forms & allowed or forms & known:
+            return True
+        parts = [p for p in re.split(r"[-.]", token.replace("’", "'").lower()) if p]
+        if parts and all(p in known or (initial and p in common) for p in parts):
+            return True
+        return initial and bool(forms & common)
+
+    def proper_nouns(self) -> None:
+        flagged: list[tuple[int, int]] = []
+        for match in _WORD.finditer(self.text):
+            token = match.group()
+            if not token[0].isupper() or not self._free(*match.span()):
+                continue
+            if not self._known(token, self._sentence_initial(match.start())):
+                if flagged and not self.text[flagged[-1][1] : match.start()].strip():
+                    flagged[-1] = (flagged[-1][0], match.end())
+                else:
+                    flagged.append(match.span())
+        for start, end in flagged:
+            self._flag(
+                "proper_noun",
+                start,
+                end,
+                f'"{self.text[start:end]}" is not named in the record, the template or the '
+                "phrase banks.",
+            )
+
+    def run(self, excluded: list[ExcludedSpan]) -> list[Finding]:
+        self.excluded(excluded)
+        self.urls()
+        self.emails()
+        self.quotes()
+        self.promises()
+        self.offer_terms()
+        self.numbers()
+        self.proper_nouns()
+        return self.findings
+
+
+def check_grounding(
+    subject: str | None,
+    body: str,
+    *,
+    facts: list[Fact],
+    template: Template,
+    prospect_name: str,
+    excluded: list[ExcludedSpan],
+    trusted_texts: Iterable[str],
+) -> list[Finding]:
+    """Blocking findings for every claim in ``subject`` and ``body`` that no source supports."""
+    sources = _sources(facts, template, prospect_name, list(trusted_texts))
+    findings: list[Finding] = []
+    for name, text in (("subject", subject), ("body", body)):
+        if text:
+            findings += _Checker(text, name, sources).run(excluded)
+    seen: set[tuple[str, str, str]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.field, finding.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _mentions(haystack: str, needle: str) -> bool:
+    if len(needle) < 3:
+        return False
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+def grounded_fact_ids(body: str, facts: list[Fact]) -> list[str]:
+    """Ids of the facts that ``body`` uses.
+
+    A fact is used when the body carries its text, a run of four of its words, its URL or, for an
+    audience size, a rounded form of the number.
+    """
+    text = _norm(body)
+    body_grams = _ngrams(body)
+    written = [parse_number(m) for m in _NUMBER.finditer(body)]
+    ids: list[str] = []
+    for fact in facts:
+        fact_text = _norm_quote(fact.text)
+        used = _mentions(text, fact_text)
+        used = used or bool(fact.url and _url_key(fact.url) in body.lower())
+        used = used or bool(_ngrams(fact.text) & body_grams)
+        if not used and fact.kind == "audience_size":
+            actual = numbers_in(fact.text)
+            used = any(n.precision >= 1 and n.matches(a) for n in written for a in actual)
+        if used:
+            ids.append(fact.id)
+    return ids

@@ -1,0 +1,157 @@
+"""Advisory spam and style lint, in the spirit of SpamAssassin (``tools/policies/lint.toml``).
+
+Each rule that fires is one advisory ``Finding`` naming the words, the field and the rule; its
+``penalty`` is the rule's SpamAssassin-like weight times ``penalty_per_point``, so one strong spam
+phrase costs about 0.1 of a 0..1 quality score.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from graph.domain import Finding
+from tools.policy import load_pack
+from tools.textcount import find_urls
+
+
+@cache
+def _pack() -> dict[str, Any]:
+    return load_pack("lint")
+
+
+@cache
+def _phrases(section: str) -> tuple[tuple[str, re.Pattern[str], float], ...]:
+    return tuple(
+        (str(entry["id"]), re.compile(entry["pattern"], re.IGNORECASE), float(entry["weight"]))
+        for entry in _pack()[section]
+    )
+
+
+def _penalty(weight: float) -> float:
+    return round(weight * float(_pack()["scoring"]["penalty_per_point"]), 4)
+
+
+def _finding(rule_id: str, field: str, span: str, message: str, weight: float) -> Finding:
+    scoring = _pack()["scoring"]
+    source = scoring["ai_phrase_source" if rule_id.startswith("ai_phrase.") else "spam_source"]
+    return Finding(
+        rule_id=rule_id,
+        severity="advisory",
+        field=field,
+        span=span,
+        message=message,
+        source=str(source),
+        penalty=_penalty(weight),
+    )
+
+
+def _phrase_findings(field: str, text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for section, prefix, label in (
+        ("spam_phrases", "spam", "Spam phrase"),
+        ("ai_phrases", "ai_phrase", "Generic AI phrasing"),
+    ):
+        for rule, pattern, weight in _phrases(section):
+            match = pattern.search(text)
+            if match:
+                findings.append(
+                    _finding(
+                        f"{prefix}.{rule}",
+                        field,
+                        match.group(),
+                        f'{label} "{match.group()}" in the {field} (weight {weight:g}).',
+                        weight,
+                    )
+                )
+    return findings
+
+
+def _rule(name: str) -> dict[str, Any]:
+    return dict(_pack()["spam_rules"][name])
+
+
+def _subject_findings(subject: str) -> list[Finding]:
+    findings: list[Finding] = []
+    letters = [c for c in subject if c.isalpha()]
+    caps = _rule("SUBJ_ALL_CAPS")
+    if len(letters) >= caps["min_letters"] and all(c.isupper() for c in letters):
+        findings.append(
+            _finding("spam.SUBJ_ALL_CAPS", "subject", subject, caps["message"], caps["weight"])
+        )
+    pling = _rule("PLING_QUERY")
+    if "!" in subject and "?" in subject:
+        findings.append(
+            _finding("spam.PLING_QUERY", "subject", subject, pling["message"], pling["weight"])
+        )
+    return findings
+
+
+def _shouting(field: str, text: str, limit_key: str, *, ratio: bool = True) -> list[Finding]:
+    findings: list[Finding] = []
+    excess = _rule("EXCESS_EXCLAMATION")
+    count = text.count("!")
+    if count > excess[limit_key] or "!!" in text:
+        findings.append(
+            _finding(
+                "spam.EXCESS_EXCLAMATION",
+                field,
+                "!" * count,
+                f"{excess['message']} ({count} in the {field})",
+                excess["weight"],
+            )
+        )
+    letters = [c for c in text if c.isalpha()]
+    for name in ("UPPERCASE_75_100", "UPPERCASE_50_75") if ratio else ():
+        rule = _rule(name)
+        if len(letters) < rule["min_letters"]:
+            continue
+        share = sum(c.isupper() for c in letters) / len(letters)
+        if rule["min_ratio"] <= share < rule["max_ratio"]:
+            upper_words = " ".join(w for w in text.split() if w.isupper())[:120]
+            findings.append(
+                _finding(
+                    f"spam.{name}",
+                    field,
+                    upper_words,
+                    f"{rule['message']} ({share:.0%} of the {field}'s letters)",
+                    rule["weight"],
+                )
+            )
+            break
+    return findings
+
+
+def _link_findings(body: str) -> list[Finding]:
+    rule = _rule("MANY_LINKS")
+    urls = [url for _, _, url in find_urls(body)]
+    if len(urls) <= rule["max_links"]:
+        return []
+    return [
+        _finding(
+            "spam.MANY_LINKS",
+            "body",
+            " ".join(urls),
+            f"{rule['message']} ({len(urls)} links)",
+            rule["weight"],
+        )
+    ]
+
+
+def lint(subject: str | None, body: str) -> list[Finding]:
+    """Advisory spam and generic-phrasing findings for a draft's subject and body."""
+    findings: list[Finding] = []
+    if subject:
+        findings += _phrase_findings("subject", subject)
+        findings += _subject_findings(subject)
+        findings += _shouting("subject", subject, "max_subject", ratio=False)
+    findings += _phrase_findings("body", body)
+    findings += _shouting("body", body, "max_body")
+    findings += _link_findings(body)
+    return findings
+
+
+def lint_penalty(findings: list[Finding]) -> float:
+    """The total penalty of the advisory findings, capped at 1.0."""
+    return min(1.0, sum(f.penalty for f in findings if f.severity == "advisory"))

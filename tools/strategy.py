@@ -1,0 +1,112 @@
+"""Strategy: turn the strategy model, lessons and profile into weights and variation plans."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from graph.domain import (
+    ANGLES,
+    Angle,
+    Channel,
+    Fact,
+    Lesson,
+    PersonalizationStrategy,
+    ProfileAnalysis,
+    VariationPlan,
+)
+from tools.bandit import StrategyModel
+
+
+@cache
+def knobs() -> dict[str, Any]:
+    """The strategy and scoring settings (``tools/policies/strategy.toml``)."""
+    return tomllib.loads(files("tools").joinpath("policies", "strategy.toml").read_text("utf-8"))
+
+
+def facts_for_angle(angle: str, facts: list[Fact]) -> list[Fact]:
+    """The facts an angle can open with, strongest first."""
+    kinds = set(knobs()["angle_facts"][angle])
+    return [f for f in facts if f.kind in kinds]
+
+
+def available_angles(facts: list[Fact]) -> list[Angle]:
+    """Angles this prospect's facts support; ``generic`` only when no personal angle is possible.
+
+    A record with a usable personal detail always gets a message that uses one.
+    """
+    personal: list[Angle] = [a for a in ANGLES if a != "generic" and facts_for_angle(a, facts)]
+    return personal or ["generic"]
+
+
+def length_budget(channel: Channel, limit: int) -> int:
+    """The body length to aim for: the channel's target, never above its limit."""
+    return min(int(knobs()["length_target"][channel]), limit)
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values()) or 1.0
+    return {k: round(v / total, 3) for k, v in weights.items()}
+
+
+def build_strategy(
+    *,
+    channel: Channel,
+    segment: str,
+    facts: list[Fact],
+    analysis: ProfileAnalysis,
+    lessons: list[Lesson],
+    model: StrategyModel,
+    body_limit: int,
+    n_variations: int,
+    rng: random.Random,
+) -> PersonalizationStrategy:
+    """Sample ``n_variations`` distinct arms from the model and attach the facts each will use."""
+    angles = available_angles(facts)
+    draws = model.sample(segment, allowed_angles=angles, n=n_variations, rng=rng)
+    notes = []
+    summary = model.factor_summary(segment)
+    tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
+    if analysis.preferred_tone:
+        tone_rules = _normalised(
+            {k: w + (1.0 if k == analysis.preferred_tone else 0.0) for k, w in tone_rules.items()}
+        )
+        notes.append(f"the prospect prefers a {analysis.preferred_tone} tone")
+    content_rules = _normalised({k: v[0] for k, v in summary["angle"].items() if k in angles})
+    cta_rules = _normalised({k: v[0] for k, v in summary["cta"].items()})
+    if angles == ["generic"]:
+        notes.append("the record holds no usable personal facts: an honest, non-specific opener")
+    plans = []
+    for i, draw in enumerate(draws, start=1):
+        tone = draw.tone
+        if (
+            analysis.preferred_tone
+            and i == len(draws)
+            and all(d.tone != analysis.preferred_tone for d in draws)
+        ):
+            tone = analysis.preferred_tone
+        plans.append(
+            VariationPlan(
+                id=f"v{i}",
+                tone=tone,
+                angle=draw.angle,
+                cta=draw.cta,
+                fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
+                predicted_outcome=round(draw.draw, 4),
+                posterior_mean=round(draw.mean, 4),
+            )
+        )
+    return PersonalizationStrategy(
+        channel=channel,
+        segment=segment,
+        tone_rules=tone_rules,
+        content_rules=content_rules,
+        cta_rules=cta_rules,
+        variations=plans,
+        length_budget=length_budget(channel, body_limit),
+        lessons_applied=[lesson.text for lesson in lessons],
+        notes=notes,
+    )

@@ -59,8 +59,13 @@ def _is_emoji_joiner(text: str, i: int) -> bool:
     )
 
 
+_ASCII_HIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def _invisible(text: str, field: str, rule: RuleInfo) -> list[Finding]:
     findings: list[Finding] = []
+    if text.isascii() and not _ASCII_HIDDEN.search(text) and ("\n" not in text or field == "body"):
+        return findings  # plain ASCII without controls: nothing can hide (no char loop needed)
     for i, char in enumerate(text):
         if char == "\n" and field == "body":
             continue

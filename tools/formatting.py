@@ -50,9 +50,14 @@ def _strings(section: str, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _plain_chars(text: str) -> str:
     """Drop control, zero-width and bidi characters; map exotic spaces and line breaks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii() and not _ASCII_CONTROL.search(text):  # the common case, without a char loop
+        return text.replace("\t", " ")
     out = []
     for char in text:
         category = unicodedata.category(char)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from graph.domain import ExcludedSpan, Fact, Finding, Template
 from tools.policy import load_pack
@@ -186,14 +186,38 @@ class _Sources:
     approved_claims: list[str]
     grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        self.known_words = self.words | self.trusted_words
+        """Every word a source or the phrase banks contain (built once per run)."""
+
 
 def _ngrams(text: str, n: int = EXCLUDED_RUN) -> set[tuple[str, ...]]:
     tokens = [t.lower() for t in _TOKEN.findall(text.replace("’", "'"))]
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
+@dataclass(frozen=True)
+class _TrustedDigest:
+    """The trusted texts (phrase banks) pre-digested once; they do not change between drafts."""
+
+    quote_texts: list[str]
+    numbers: set[float]
+    words: set[str]
+    ngrams: set[tuple[str, ...]]
+
+
+@lru_cache(maxsize=8)
+def _digest_trusted(trusted: frozenset[str]) -> _TrustedDigest:
+    return _TrustedDigest(
+        quote_texts=[_norm_quote(t) for t in trusted],
+        numbers={n for t in trusted for n in numbers_in(t)},
+        words=_words(trusted),
+        ngrams=set().union(*(_ngrams(t) for t in trusted)),
+    )
+
+
 def _sources(
-    facts: list[Fact], template: Template, prospect_name: str, trusted: list[str]
+    facts: list[Fact], template: Template, prospect_name: str, trusted: frozenset[str]
 ) -> _Sources:
     fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
     tmpl = _template_texts(template)
@@ -210,20 +234,21 @@ def _sources(
     days = {float(m.group(1)) for t in offer for m in _DAYS.finditer(t)}
     if template.offer.cookie_days is not None:
         days.add(float(template.offer.cookie_days))
+    digest = _digest_trusted(trusted)
     return _Sources(
         texts=texts,
-        quote_texts=[_norm_quote(t) for t in [*texts, *trusted]],
+        quote_texts=[_norm_quote(t) for t in texts] + digest.quote_texts,
         urls=urls,
         emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
         numbers=[n for t in texts for n in numbers_in(t)],
-        trusted_numbers={n for t in trusted for n in numbers_in(t)},
+        trusted_numbers=digest.numbers,
         words=_words(texts),
-        trusted_words=_words(trusted),
+        trusted_words=digest.words,
         percents=percents,
         money={_money_value(m) for t in offer for m in _MONEY.finditer(t)},
         days=days,
         approved_claims=[_norm(c) for c in template.approved_claims],
-        grounded_ngrams=set().union(*(_ngrams(t) for t in [*texts, *trusted])),
+        grounded_ngrams=digest.ngrams.union(*(_ngrams(t) for t in texts)),
     )
 
 
@@ -385,7 +410,7 @@ class _Checker:
     def _known(self, token: str, initial: bool) -> bool:
         _, allowed, common = _config()
         forms = _word_forms(token)
-        known = self.sources.words | self.sources.trusted_words
+        known = self.sources.known_words
         if forms & allowed or forms & known:
             return True
         parts = [p for p in re.split(r"[-.]", token.replace("’", "'").lower()) if p]
@@ -425,6 +450,10 @@ class _Checker:
         return self.findings
 
 
+_RUN_SOURCES: dict[tuple[object, ...], _Sources] = {}
+"""The last run's digested sources (read-only once built)."""
+
+
 def check_grounding(
     subject: str | None,
     body: str,
@@ -436,7 +465,17 @@ def check_grounding(
     trusted_texts: Iterable[str],
 ) -> list[Finding]:
     """Blocking findings for every claim in ``subject`` and ``body`` that no source supports."""
-    sources = _sources(facts, template, prospect_name, list(trusted_texts))
+    key = (
+        tuple((f.id, f.text, f.url) for f in facts),
+        template.model_dump_json(),
+        prospect_name,
+        frozenset(trusted_texts),
+    )
+    sources = _RUN_SOURCES.get(key)
+    if sources is None:  # the variations of one run share their sources: digest them once
+        sources = _sources(facts, template, prospect_name, key[3])
+        _RUN_SOURCES.clear()
+        _RUN_SOURCES[key] = sources
     findings: list[Finding] = []
     for name, text in (("subject", subject), ("body", body)):
         if text:

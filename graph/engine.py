@@ -161,6 +161,7 @@ class ContextEngine:
         """Facts, exclusions, preferences, channel rules, history and lessons for ``prospect``."""
         parsed, _, channel = validate_request(prospect, template, platform)
         clean, excluded = sanitize_prospect(parsed)
+        facts, refused = extract_facts(clean)
         analysis = analyse_profile(clean)
         ctx = self.context
         retrieved = build_context(
@@ -174,8 +175,8 @@ class ContextEngine:
         )
         return {
             "channel": channel,
-            "facts": [f.model_dump() for f in extract_facts(clean)],
-            "excluded": [e.model_dump() for e in excluded],
+            "facts": [f.model_dump() for f in facts],
+            "excluded": [e.model_dump() for e in excluded + refused],
             "analysis": analysis.model_dump(),
             "context": asdict(retrieved),
         }

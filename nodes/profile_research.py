@@ -21,7 +21,8 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     ctx = settings(runtime.context)
     prospect, template, channel = validate_request(state.prospect, state.template, state.platform)
     clean, excluded = sanitize_prospect(prospect)
-    facts = extract_facts(clean)
+    facts, refused = extract_facts(clean)
+    excluded += refused
     reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
     model = chat_model(ctx)
     if model is not None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from graph.domain import TONES, Fact, FactKind, ProfileAnalysis, Prospect
+from graph.domain import TONES, ExcludedSpan, Fact, FactKind, ProfileAnalysis, Prospect
 from tools.segments import niche_group
+from tools.textcount import find_urls
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TONE_WORDS = {
@@ -24,6 +25,12 @@ _TONE_WORDS = {
     "warm": "enthusiastic",
     "excited": "enthusiastic",
 }
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_OFFER_LIKE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|percent)|[$€£]\s?\d|\b(?:commission|guarantee\w*|risk[- ]free|payout)\b",
+    re.IGNORECASE,
+)
+"""Prospect text that reads like offer terms: kept out of facts so it can never pass for ours."""
 _OPT_OUT = ("unsubscrib", "remove me", "stop contacting", "do not contact", "don't contact")
 
 
@@ -46,8 +53,22 @@ def _bio_sentences(bio: str) -> list[str]:
     return out[:2]
 
 
-def extract_facts(prospect: Prospect) -> list[Fact]:
-    """The prospect's personalization points, strongest first, each with its source field."""
+def _screen(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
+    """Drop links and addresses from a fact's words; refuse text that looks like offer terms."""
+    for start, end, _ in sorted(find_urls(text), reverse=True):
+        text = text[:start] + text[end:]
+    text = re.sub(r"\s+", " ", _EMAIL.sub("", text)).strip(" ,;:-")
+    if _OFFER_LIKE.search(text):
+        return "", ExcludedSpan(field=source, text=text, reason="offer-like terms in prospect text")
+    return text, None
+
+
+def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
+    """The prospect's personalization points, strongest first, each with its source field.
+
+    Links and e-mail addresses never travel inside a fact's words (a fact's link is its ``url``),
+    and text that reads like offer terms is excluded, with the reason, rather than used.
+    """
     found: list[tuple[FactKind, str, str, str | None, float]] = []
     content = sorted(
         enumerate(prospect.recent_content),
@@ -89,10 +110,24 @@ def extract_facts(prospect: Prospect) -> list[Fact]:
     if prospect.platform:
         found.append(("platform", prospect.platform, "platform", None, 0.2))
     found.sort(key=lambda f: f[4], reverse=True)
-    return [
-        Fact(id=f"f{n}", kind=kind, text=text, source_field=src, url=url, weight=round(weight, 2))
-        for n, (kind, text, src, url, weight) in enumerate(found, start=1)
-    ]
+    facts: list[Fact] = []
+    excluded: list[ExcludedSpan] = []
+    for kind, raw, src, url, weight in found:
+        text, refused = _screen(raw, src)
+        if refused:
+            excluded.append(refused)
+        elif len(text) >= 2:
+            facts.append(
+                Fact(
+                    id=f"f{len(facts) + 1}",
+                    kind=kind,
+                    text=text,
+                    source_field=src,
+                    url=url,
+                    weight=round(weight, 2),
+                )
+            )
+    return facts, excluded
 
 
 def analyse_profile(prospect: Prospect) -> ProfileAnalysis:

@@ -208,12 +208,14 @@ def test_sanitize_prospect_cleans_markup_and_header_injection_in_short_fields() 
         email="jane@x.com\r\nBcc: all@x.com",
     )
     clean, excluded = sanitize_prospect(prospect)
-    assert clean.name == "Jane Doe Bcc: all@x.com"
+    # A name carrying a mail header is an injection: the whole span goes, the handle stands in.
+    assert "Bcc" not in clean.name and "<" not in clean.name
+    assert clean.name == "janedoe"
     assert clean.company == "Acme"
     assert clean.location == "Denver"
     assert clean.website == "https://janedoe.blog"
     assert clean.email is None
-    assert [e.reason for e in excluded] == ["invalid email"]
+    assert sorted(e.reason for e in excluded) == ["header injection", "invalid email"]
 
 
 def test_sanitize_prospect_keeps_a_name_when_it_was_only_an_instruction() -> None:

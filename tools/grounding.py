@@ -465,17 +465,17 @@ def check_grounding(
     trusted_texts: Iterable[str],
 ) -> list[Finding]:
     """Blocking findings for every claim in ``subject`` and ``body`` that no source supports."""
-    key = (
+    run_key = (
         tuple((f.id, f.text, f.url) for f in facts),
         template.model_dump_json(),
         prospect_name,
         frozenset(trusted_texts),
     )
-    sources = _RUN_SOURCES.get(key)
+    sources = _RUN_SOURCES.get(run_key)
     if sources is None:  # the variations of one run share their sources: digest them once
-        sources = _sources(facts, template, prospect_name, key[3])
+        sources = _sources(facts, template, prospect_name, run_key[3])
         _RUN_SOURCES.clear()
-        _RUN_SOURCES[key] = sources
+        _RUN_SOURCES[run_key] = sources
     findings: list[Finding] = []
     for name, text in (("subject", subject), ("body", body)):
         if text:

@@ -39,6 +39,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_engine.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_feedback.py
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/trust_report.py
 
 simulate: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/ipe simulate --sends 2000 --seed 11 --plot simulation.png

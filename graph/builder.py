@@ -15,6 +15,7 @@ from nodes.draft import draft
 from nodes.feedback import feedback
 from nodes.profile_research import profile_research
 from nodes.strategy import strategy
+from tools.warmup import preload
 
 
 def fan_out(state: State) -> list[Send]:
@@ -72,3 +73,4 @@ builder.add_conditional_edges("critic", after_critic, ["draft", "feedback"])
 builder.add_edge("feedback", END)
 
 graph = builder.compile(name="IntelligentPersonalizationEngine")
+preload()

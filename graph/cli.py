@@ -140,10 +140,9 @@ async def _feedback(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from tools.stats import compute_stats, plot_stats, render_table
-
     from graph.context import Context, settings
     from memory.handles import outcome_store
+    from tools.stats import compute_stats, plot_stats, render_table
 
     ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
     report = compute_stats(outcome_store(str(ctx.data_dir)), ctx.user_id)
@@ -156,7 +155,6 @@ def _stats(args: argparse.Namespace) -> int:
 
 async def _simulate(args: argparse.Namespace) -> int:
     from tools.sim_engine import run_engine_simulation
-
     from tools.simulator import plot_simulation
 
     if args.sends < 100:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,22 +20,22 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.clean_prospect and state.channel and state.context and state.strategy
     chosen = next((v for v in state.variations if v.id == state.selected_id), None)
     plan = chosen.plan if chosen else state.strategy.variations[0]
-    outcome_store(str(ctx.data_dir)).record_message(
-        MessageRecord(
-            message_id=state.message_id,
-            tenant=ctx.user_id,
-            prospect_id=state.clean_prospect.id,
-            channel=state.channel,
-            segment=state.context.segment,
-            tone=plan.tone,
-            angle=plan.angle,
-            cta=plan.cta,
-            fact_ids=chosen.fact_ids if chosen else [],
-            subject=chosen.subject if chosen else None,
-            body=chosen.body if chosen else "",
-            status=state.status or "blocked",
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            lessons_applied=len(state.context.lessons),
-        )
+    record = MessageRecord(
+        message_id=state.message_id,
+        tenant=ctx.user_id,
+        prospect_id=state.clean_prospect.id,
+        channel=state.channel,
+        segment=state.context.segment,
+        tone=plan.tone,
+        angle=plan.angle,
+        cta=plan.cta,
+        fact_ids=chosen.fact_ids if chosen else [],
+        subject=chosen.subject if chosen else None,
+        body=chosen.body if chosen else "",
+        status=state.status or "blocked",
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        lessons_applied=len(state.context.lessons),
     )
+    data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop
+    await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record))
     return {"reasons": [f"recorded {state.message_id} for engagement tracking"]}

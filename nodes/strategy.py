@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
 from langgraph.runtime import Runtime
-from tools.lessons import lesson_bonus
 
 from graph.context import Context, settings
 from graph.state import State
 from memory.handles import outcome_store
 from tools.bandit import StrategyModel
+from tools.lessons import lesson_bonus
 from tools.strategy import build_strategy
 
 
@@ -19,12 +20,15 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Sample distinct arms (exploring while unsure), nudged by lessons and stated preferences."""
     ctx = settings(runtime.context)
     assert state.context and state.analysis and state.channel, "context_retrieval runs first"
-    store = outcome_store(str(ctx.data_dir))
-    segment = state.context.segment
+    data_dir, segment = str(ctx.data_dir), state.context.segment
+    tenant_stats, population_stats = await asyncio.to_thread(  # SQLite blocks: off the loop
+        lambda: (
+            outcome_store(data_dir).arm_stats(ctx.user_id),
+            outcome_store(data_dir).population_arm_stats(),
+        )
+    )
     model = StrategyModel.from_stats(
-        store.arm_stats(ctx.user_id),
-        store.population_arm_stats(),
-        lesson_bonus=lesson_bonus(state.context.lessons, segment),
+        tenant_stats, population_stats, lesson_bonus=lesson_bonus(state.context.lessons, segment)
     )
     plan = build_strategy(
         channel=state.channel,

@@ -105,8 +105,7 @@ def _material(new: Lesson, old: Lesson | None) -> bool:
         or abs(new.sends - old.sends) >= cfg["min_new_sends"]
         or abs(new.rate - old.rate) >= cfg["min_rate_change"]
         or abs(new.probability_best - old.probability_best) >= cfg["min_probability_change"]
-        or set(new.message_ids) != set(old.message_ids)
-    )
+    )  # new evidence ids alone are not material: they ride along with the next real change
 
 
 def distil(

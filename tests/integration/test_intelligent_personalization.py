@@ -239,3 +239,17 @@ async def test_runs_under_langsmith_test_tracking_offline(
     engine = IntelligentPersonalizationEngine(user_id="ls", data_dir=data_dir, durable=False)
     result = await engine.personalize_message(prospects["liam-linkedin"], template)
     assert_sendable(result, template, "linkedin")
+
+
+def test_langgraph_json_points_at_the_compiled_graph() -> None:
+    import importlib.util
+
+    config = json.loads((SNAPSHOT.parents[2] / "langgraph.json").read_text())
+    path, _, attr = config["graphs"]["personalization"].partition(":")
+    spec = importlib.util.spec_from_file_location("served", SNAPSHOT.parents[2] / path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    served = getattr(module, attr)
+    assert served.get_graph().draw_mermaid() == graph.get_graph().draw_mermaid()
+    assert served.name == "IntelligentPersonalizationEngine"

@@ -1,0 +1,83 @@
+"""Read every data file the nodes use before the first run, outside any event loop.
+
+Policies, phrase banks, lint rules and prompts are parsed once and cached. Loading them here, at
+import of the graph, keeps file reads out of the async nodes (``langgraph dev`` flags any blocking
+call on its event loop) and keeps the first run as fast as the rest.
+"""
+
+from __future__ import annotations
+
+import random
+
+from graph.domain import CHANNELS, Prospect, RecentContent, Sender, Template, VariationPlan
+from prompts import load_prompt
+from tools.bandit import StrategyModel
+from tools.compliance import check_message
+from tools.facts import analyse_profile, extract_facts
+from tools.formatting import finalize
+from tools.intent import classify_reply
+from tools.lessons import lesson_bonus
+from tools.offline_drafter import compose, trusted_vocabulary
+from tools.policy import load_policy
+from tools.sanitize import sanitize_prospect
+from tools.strategy import knobs
+
+PROMPTS = (
+    "draft_system",
+    "draft_user",
+    "research_system",
+    "research_user",
+    "intent_system",
+    "intent_user",
+)
+
+
+def preload() -> None:
+    """Exercise every cached loader once on a tiny, fixed input."""
+    prospect = Prospect(
+        id="warm-up",
+        name="Warm Up",
+        niche="hiking",
+        bio="I hike on weekends.",
+        recent_content=[RecentContent(title="A long walk")],
+    )
+    clean, excluded = sanitize_prospect(prospect)
+    facts, _ = extract_facts(clean)
+    analyse_profile(clean)
+    template = Template(
+        id="warm-up",
+        brand="Brand",
+        sender=Sender(
+            name="Sam", postal_address="1 Main Street", unsubscribe_url="https://b.example/u"
+        ),
+    )
+    plan = VariationPlan(id="v1", tone="casual", angle="generic", cta="reply")
+    for channel in CHANNELS:
+        policy = load_policy(channel)
+        draft = compose(
+            plan,
+            facts=[],
+            template=template,
+            first_name="Warm",
+            channel=channel,
+            links_allowed=policy.links_allowed,
+            size="full",
+        )
+        subject, body = finalize(draft.subject, draft.body, channel=channel, template=template)
+        check_message(
+            subject,
+            body,
+            channel=channel,
+            template=template,
+            facts=facts,
+            excluded=excluded,
+            prospect_name=clean.name,
+            trusted_texts=trusted_vocabulary(),
+        )
+    knobs()
+    StrategyModel.from_stats([], [], lesson_bonus=lesson_bonus([], "email:general")).sample(
+        "email:general", allowed_angles=["generic"], n=1, rng=random.Random(0)
+    )
+    classify_reply("thanks, sounds good")
+    for name in PROMPTS:
+        load_prompt(name)

@@ -13,9 +13,16 @@ misses four times. A reward r in
 [0, 1] adds r to alpha and 1 - r to beta (see ``tools/policies/learning.toml`` for the settings
 and the alternative binary target).
 
+The prior strength of each step adapts (empirical Bayes, method of moments): once a scope has
+enough sends of a factor, the spread of its level rates around the parent's means beyond
+sampling noise tells how different it is; a scope that behaves like its parent pools strongly
+(up to ``max_strength`` and never above the parent's own evidence), one with the opposite taste
+learns on its own.
+
 An arm's score combines its factor rates logistic-additively around the segment's overall rate
 ``mu``: ``score = sigmoid(logit(mu) + sum_f (logit(theta_f) - logit(mu)))``. With posterior
 means for ``theta_f`` it is ``predict``; with one joint Thompson draw it is the arm's ``draw``.
+Draws come from the posteriors sharpened by ``exploration`` (Beta(alpha * c, beta * c)).
 ``sample`` takes ONE joint draw of every factor level and returns the ``n`` distinct arms with the
 highest scores, so the first arm is exactly the Thompson-sampling choice and the others are the
 next best arms under the same draw.
@@ -327,22 +334,26 @@ class StrategyModel:
         wanted = set(allowed_angles)
         angles: list[str] = [a for a in ANGLES if a in wanted] or ["generic"]
         levels: dict[str, list[str]] = {"tone": list(TONES), "angle": angles, "cta": list(CTAS)}
-        theta: dict[tuple[str, str], float] = {}
+        anchor = _logit(self._mean(segment, (_ALL, _ALL)))
+        lift: dict[tuple[str, str], float] = {}  # logit(theta) - logit(mu) per level
         for factor, names in levels.items():
             for level in names:
                 alpha, beta = posteriors[(factor, level)]
-                theta[(factor, level)] = rng.betavariate(alpha * scale, beta * scale)
-        base = self._mean(segment, (_ALL, _ALL))
-        scored = []
-        for tone in levels["tone"]:
-            for angle in levels["angle"]:
-                for cta in levels["cta"]:
-                    rates = [theta[("tone", tone)], theta[("angle", angle)], theta[("cta", cta)]]
-                    scored.append((self._combine(base, rates), tone, angle, cta))
-        scored.sort(key=lambda item: -item[0])
+                lift[(factor, level)] = (
+                    _logit(rng.betavariate(alpha * scale, beta * scale)) - anchor
+                )
+        scored = sorted(
+            (
+                (anchor + lift[("tone", t)] + lift[("angle", a)] + lift[("cta", c)], t, a, c)
+                for t in levels["tone"]
+                for a in levels["angle"]
+                for c in levels["cta"]
+            ),
+            key=lambda item: -item[0],
+        )
         return [
-            ArmDraw(tone, angle, cta, draw, self.predict(segment, tone, angle, cta))
-            for draw, tone, angle, cta in scored[: max(n, 0)]
+            ArmDraw(tone, angle, cta, _sigmoid(score), self.predict(segment, tone, angle, cta))
+            for score, tone, angle, cta in scored[: max(n, 0)]
         ]
 
     def factor_summary(self, segment: str) -> dict[str, dict[str, tuple[float, float]]]:

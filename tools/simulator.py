@@ -5,9 +5,11 @@ The population (``tools/policies/simulator.toml``): segments over a few channels
 (tone, angle, cta) with logit offsets (0 for the best level, then decreasing; plus a little
 per-segment noise). A segment's positive-outcome probability for an arm is logistic-additive:
 ``p = sigmoid(base + offset_tone + offset_angle + offset_cta)`` where ``base`` makes the best arm
-35-50% positive; a bad arm is around 6-15%. Each channel has one taste (a random permutation of
-each factor's levels) that its niche groups share, except ``contrarian_per_channel`` groups that
-prefer the OPPOSITE (the reversed order), so pooling helps most segments and misleads a few.
+35-50% positive; a typical arm is around 6-15% and the worst about 4-8%. Tastes are shared the way
+real audiences share them: one population-wide order per factor, which each channel changes with
+some probability (its best level swapped with another), and a few contrarian segments prefer the
+OPPOSITE (the reversed order) of everyone else in one factor. Pooling therefore helps most
+segments and misleads a few.
 
 Synthetic prospects are dicts in the engine's prospect JSON shape (id, name, platform, handle,
 email, niche, audience_size, location, bio, recent_content with a title, tags); they always carry
@@ -387,9 +389,11 @@ class ModelLevelLoop:
     """A ``ChooseFn``/``FeedbackFn`` pair that drives the learning half without the graph.
 
     ``choose`` maps the prospect to its segment, rebuilds the strategy model from the outcome
-    store, samples ``n`` arms and takes the best draw (as the engine's critic does when drafts are
-    of equal quality), and records the message; ``feedback`` adds the events to the store (replies
-    are classified by ``tools.intent``).
+    store (every ``refresh_every`` sends: 1 rebuilds it for every message as the engine does, a
+    larger value is a batch update that keeps long simulations fast), samples ``n`` arms and
+    takes the best draw (as the engine's critic does when drafts are of equal quality), and
+    records the message; ``feedback`` adds the events to the store (replies are classified by
+    ``tools.intent``).
     """
 
     def __init__(

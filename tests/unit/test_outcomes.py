@@ -1,0 +1,244 @@
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.domain import InvalidInputError, UnknownMessageError
+from memory.outcomes import MessageRecord, NewEvent, OutcomeStore
+
+
+def _message(
+    message_id: str,
+    *,
+    tenant: str = "t1",
+    prospect: str = "p1",
+    segment: str = "instagram:outdoor_travel",
+    arm: tuple[str, str, str] = ("casual", "recent_content", "reply"),
+    status: str = "ready",
+    body: str = "Hi Ana. Loved your trail video. Want to join our program? Reply yes.",
+    facts: list[str] | None = None,
+) -> MessageRecord:
+    return MessageRecord(
+        message_id=message_id,
+        tenant=tenant,
+        prospect_id=prospect,
+        channel=segment.split(":")[0],
+        segment=segment,
+        tone=arm[0],
+        angle=arm[1],
+        cta=arm[2],
+        fact_ids=["f1"] if facts is None else facts,
+        subject=None,
+        body=body,
+        status=status,
+        created_at="2026-01-01T00:00:00+00:00",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> OutcomeStore:
+    return OutcomeStore(tmp_path / "outcomes.sqlite")
+
+
+def test_record_and_get_are_tenant_scoped(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    got = store.get_message("t1", "m1")
+    assert got is not None and got.arm == "casual/recent_content/reply"
+    assert got.fact_ids == ["f1"]
+    assert store.get_message("t2", "m1") is None
+    assert store.outcome_of_message("t1", "m1") == "no_reply"
+    assert store.messages_count("t1") == 1 and store.messages_count("t2") == 0
+
+
+def test_a_recorded_ready_message_is_a_no_reply_send(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    store.record_message(_message("m2", status="blocked"))
+    [stat] = store.arm_stats("t1")
+    assert (stat.sends, stat.positives) == (1, 0)
+    assert stat.reward_sum == pytest.approx(0.05)
+
+
+def test_unknown_message_and_bad_events_raise(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    with pytest.raises(UnknownMessageError, match="unknown message id"):
+        store.add_event("t1", "nope", event_id="e1", kind="delivered")
+    with pytest.raises(UnknownMessageError):
+        store.add_event("t2", "m1", event_id="e1", kind="delivered")  # another tenant's id
+    with pytest.raises(InvalidInputError):
+        store.add_event("t1", "m1", event_id="e2", kind="liked")
+    with pytest.raises(InvalidInputError):
+        store.add_event("t1", "m1", event_id="e3", kind="replied", intent="thrilled")
+    assert store.events_count("t1") == 0
+
+
+def test_replayed_event_changes_nothing(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    first = store.add_event("t1", "m1", event_id="e1", kind="replied", intent="interested")
+    assert first.new and first.changed and first.new_outcome == "interested"
+    before = store.arm_stats("t1")
+    again = store.add_event("t1", "m1", event_id="e1", kind="unsubscribed")
+    assert not again.new and not again.changed and again.new_outcome == "interested"
+    assert store.arm_stats("t1") == before
+    assert store.events_count("t1") == 1
+
+
+def test_events_in_any_order_give_the_same_outcome(tmp_path: Path) -> None:
+    events = [
+        ("e1", "delivered", None),
+        ("e2", "opened", None),
+        ("e3", "replied", "interested"),
+        ("e4", "converted", None),
+    ]
+    results = set()
+    for i in range(6):
+        order = events[:]
+        random.Random(i).shuffle(order)
+        store = OutcomeStore(tmp_path / f"o{i}.sqlite")
+        store.record_message(_message("m1"))
+        for event_id, kind, intent in order:
+            store.add_event("t1", "m1", event_id=event_id, kind=kind, intent=intent)
+        results.add((store.outcome_of_message("t1", "m1"), tuple(store.arm_stats("t1"))))
+        store.close()
+    assert len(results) == 1
+    [(outcome, stats)] = results
+    assert outcome == "converted" and stats[0].positives == 1
+
+
+def test_reply_text_without_intent_is_classified(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    store.record_message(_message("m2"))
+    result = store.add_event("t1", "m1", event_id="e1", kind="replied", reply_text="Tell me more!")
+    assert result.new_outcome == "interested"
+    vague = store.add_event("t1", "m2", event_id="e2", kind="replied", reply_text="Who is this?")
+    assert vague.new_outcome == "neutral"
+
+
+def test_bounced_messages_leave_the_strategy_model(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    store.add_event("t1", "m1", event_id="e1", kind="bounced")
+    assert store.arm_stats("t1") == []
+    assert store.outcome_of_message("t1", "m1") == "bounced"
+
+
+def test_incremental_aggregates_equal_a_recomputation(store: OutcomeStore) -> None:
+    rng = random.Random(7)
+    arms = [("casual", "bio", "reply"), ("professional", "audience", "call")]
+    segments = ["instagram:outdoor_travel", "email:tech_gaming"]
+    kinds = ["delivered", "opened", "clicked", "replied", "converted", "unsubscribed", "bounced"]
+    intents = [None, "interested", "not_now", "not_interested", "unsubscribe_request"]
+    for i in range(60):
+        store.record_message(
+            _message(
+                f"m{i}",
+                arm=rng.choice(arms),
+                segment=rng.choice(segments),
+                status=rng.choice(["ready", "ready", "needs_review"]),
+            )
+        )
+    for j in range(400):
+        kind = rng.choice(kinds)
+        store.add_event(
+            "t1",
+            f"m{rng.randrange(60)}",
+            event_id=f"e{rng.randrange(300)}",  # many replays
+            kind=kind,
+            intent=rng.choice(intents) if kind == "replied" else None,
+        )
+        if j % 100 == 0:  # re-recording may change the status or the arm
+            store.record_message(_message(f"m{rng.randrange(60)}", arm=rng.choice(arms)))
+    assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+    assert sum(s.sends for s in store.arm_stats("t1")) > 0
+
+
+def test_messages_for_prospect_newest_first_with_outcome(store: OutcomeStore) -> None:
+    for i in range(4):
+        store.record_message(_message(f"m{i}", prospect="p1"))
+    store.record_message(_message("other", prospect="p2"))
+    store.add_event("t1", "m3", event_id="e1", kind="replied", intent="not_interested")
+    history = store.messages_for_prospect("t1", "p1", limit=3)
+    assert [(r.message_id, o) for r, o in history] == [
+        ("m3", "not_interested"),
+        ("m2", "no_reply"),
+        ("m1", "no_reply"),
+    ]
+    assert store.messages_for_prospect("t2", "p1") == []
+
+
+def test_population_stats_sum_every_tenant(store: OutcomeStore) -> None:
+    store.record_message(_message("m1", tenant="t1"))
+    store.record_message(_message("m1", tenant="t2"))
+    store.add_event("t2", "m1", event_id="e1", kind="converted")
+    [pop] = store.population_arm_stats()
+    assert (pop.sends, pop.positives) == (2, 1)
+    assert pop.reward_sum == pytest.approx(1.05)
+    assert [s.positives for s in store.arm_stats("t1")] == [0]
+
+
+def test_record_edit_and_repeatedly_removed_sentences(store: OutcomeStore) -> None:
+    body = "Hi Ana. Loved your trail video. I hope this email finds you well. Reply yes."
+    for i in range(3):
+        store.record_message(_message(f"m{i}", body=body.replace("Ana", f"P{i}")))
+    edit = store.record_edit("t1", "m0", "Hi P0. Loved your trail video! Reply yes. Cheers.")
+    assert "-Hi P0. Loved your trail video. I hope" in edit.diff
+    assert "+Hi P0. Loved your trail video! Reply yes. Cheers." in edit.diff
+    assert edit.removed_sentences == ["I hope this email finds you well."]
+    assert edit.added_sentences == ["Cheers."]
+    assert store.removed_sentences("t1") == []  # once is not a pattern
+    store.record_edit("t1", "m0", "Hi P0. Reply yes.")  # re-editing the same message
+    assert store.removed_sentences("t1") == []
+    store.record_edit("t1", "m1", "Hi P1. Loved your trail video. Reply yes.")
+    assert store.removed_sentences("t1") == ["I hope this email finds you well."]
+    assert store.removed_sentences("t2") == []
+    with pytest.raises(UnknownMessageError):
+        store.record_edit("t2", "m1", "x")
+
+
+def test_two_handles_on_one_file_see_each_other(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    writer, reader = OutcomeStore(path), OutcomeStore(path)
+    writer.record_message(_message("m1"))
+    writer.add_event("t1", "m1", event_id="e1", kind="converted")
+    assert reader.outcome_of_message("t1", "m1") == "converted"
+    reader.add_event("t1", "m1", event_id="e1", kind="unsubscribed")  # replay via the other handle
+    assert writer.outcome_of_message("t1", "m1") == "converted"
+
+
+def test_ten_thousand_events_with_duplicates_are_fast(store: OutcomeStore) -> None:
+    rng = random.Random(3)
+    for i in range(2000):
+        store.record_message(
+            _message(f"m{i}", arm=("casual", "bio", rng.choice(["reply", "call"])))
+        )
+    unique = [
+        NewEvent(
+            message_id=f"m{rng.randrange(2000)}",
+            event_id=f"e{i}",
+            kind=(kind := rng.choice(["delivered", "opened", "replied", "converted"])),
+            intent=rng.choice(["interested", "not_interested"]) if kind == "replied" else None,
+        )
+        for i in range(9000)
+    ]
+    events = unique + [rng.choice(unique) for _ in range(1000)]
+    rng.shuffle(events)
+    start = time.perf_counter()
+    results = store.add_events("t1", events)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5.0
+    assert sum(r.new for r in results) == 9000
+    assert store.events_count("t1") == 9000
+    assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+
+
+def test_a_failing_batch_is_rolled_back(store: OutcomeStore) -> None:
+    store.record_message(_message("m1"))
+    with pytest.raises(UnknownMessageError):
+        store.add_events(
+            "t1",
+            [
+                {"message_id": "m1", "event_id": "e1", "kind": "converted"},
+                {"message_id": "ghost", "event_id": "e2", "kind": "delivered"},
+            ],
+        )
+    assert store.events_count("t1") == 0
+    assert store.outcome_of_message("t1", "m1") == "no_reply"

@@ -1,88 +1,89 @@
-"""The strategy model: factored Thompson sampling per segment with hierarchical pooling.
+"""The strategy model: Bayesian logistic regression over arms, per segment, pooled hierarchically.
 
-For every factor (tone, angle, cta) and level, a Beta posterior over the reward rate of sends
-with that level. Posteriors are pooled hierarchically: a weak global prior -> the population
-(all tenants) -> the tenant (all its segments) -> the channel (this tenant's segments of the
-channel) -> the segment. Each level's posterior mean becomes the next level's prior mean with a
-fixed prior strength (pseudo-sends), so a new segment starts from what the tenant and the
-population already learned and its own data takes over after a few dozen sends. Every send is
-counted once along the chain: each level adds only the data its child does not hold (the
-population without this tenant, the tenant without this channel, the channel without this
-segment), so a level that is rarely tried is not pushed to an extreme by counting the same
-misses four times. A reward r in
-[0, 1] adds r to alpha and 1 - r to beta (see ``tools/policies/learning.toml`` for the settings
-and the alternative binary target).
+An arm is (tone, angle, cta). A message's reward r in [0, 1] (``tools/reward.py``) is modelled as
+``logit E[r] = intercept + tone_effect + angle_effect + cta_effect``: an additive model, so what a
+segment learns about one tone is shared by every arm with that tone, and 60 arms cost 13
+coefficients. Because all factors are fitted jointly, an arm's effect is not confounded by the
+other levels it happened to be paired with (a marginal Beta per level would be).
 
-The prior strength of each step adapts (empirical Bayes, method of moments): once a scope has
-enough sends of a factor, the spread of its level rates around the parent's means beyond
-sampling noise tells how different it is; a scope that behaves like its parent pools strongly
-(up to ``max_strength`` and never above the parent's own evidence), one with the opposite taste
-learns on its own.
+Pooling (each step uses only data its child does not hold, so nothing is counted twice)::
 
-An arm's score combines its factor rates logistic-additively around the segment's overall rate
-``mu``: ``score = sigmoid(logit(mu) + sum_f (logit(theta_f) - logit(mu)))``. With posterior
-means for ``theta_f`` it is ``predict``; with one joint Thompson draw it is the arm's ``draw``.
-Draws come from the posteriors sharpened by ``exploration`` (Beta(alpha * c, beta * c)).
-``sample`` takes ONE joint draw of every factor level and returns the ``n`` distinct arms with the
-highest scores, so the first arm is exactly the Thompson-sampling choice and the others are the
-next best arms under the same draw.
+    weak global prior -> population (other tenants) -> tenant (other channels)
+                      -> channel (other niche groups of the channel) -> segment
+
+Each step is a Laplace-approximated MAP fit whose prior is the parent's posterior, widened by
+that level's pooling standard deviation (how far a child may differ from its parent), and also
+fitted "its own way" under a wide prior; the two are averaged by their evidence. A new segment
+therefore starts from what its channel, its tenant and the population learned, and a segment
+with the opposite taste (a contrarian niche, a channel of its own) moves to its own fit once its
+evidence contradicts the parent's, exploring more while the two disagree.
+
+Thompson sampling draws coefficients from the segment's Gaussian posterior (its covariance
+narrowed as the segment's own evidence grows, see ``_exploration``), scores every allowed arm and
+keeps the top ``n``: the first is exactly the Thompson choice.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from graph.domain import ANGLES, CTAS, TONES
 from memory.outcomes import ArmStat
-from tools.segments import parse_segment
 
+Vector = NDArray[np.float64]
 FACTORS: dict[str, tuple[str, ...]] = {"tone": TONES, "angle": ANGLES, "cta": CTAS}
-"""Every factor and its levels."""
-
-_ALL = "*"
-_EPS = 1e-6
-
-LessonBonus = Mapping[tuple[str, str, str], float]
-"""Prior shifts ``(segment or "*", factor, level) -> pseudo-positives`` (negative: misses)."""
+_INDEX: dict[tuple[str, str], int] = {}
+for _factor, _levels in FACTORS.items():
+    for _level in _levels:
+        _INDEX[(_factor, _level)] = len(_INDEX) + 1
+DIM = len(_INDEX) + 1
+"""Intercept plus one coefficient per factor level."""
 
 
 @dataclass(frozen=True)
 class BanditConfig:
-    """The strategy model's settings (defaults from ``learning.toml``'s ``[bandit]``)."""
+    """Settings of the strategy model (``[bandit]`` in ``tools/policies/learning.toml``)."""
 
-    target: Literal["reward", "positive"] = "reward"
+    target: str = "reward"
     prior_mean: float = 0.3
-    global_strength: float = 2.0
-    population_strength: float = 4.0
-    tenant_strength: float = 4.0
-    channel_strength: float = 4.0
-    segment_strength: float = 4.0
-    exploration: float = 3.0
-    adaptive_pooling: bool = True
-    adaptive_min_sends: float = 30.0
-    min_strength: float = 2.0
-    max_strength: float = 200.0
+    intercept_sd: float = 1.5
+    level_sd: float = 0.6
+    tenant_sd: float = 0.5
+    channel_sd: float = 0.7
+    segment_sd: float = 0.35
+    free_sd: float = 1.0
+    pool_weight: float = 0.7
+    exploration: float = 1.0
+    exploration_sends: float = 0.0
+    lesson_logit: float = 0.1
+    newton_steps: int = 25
 
 
 @cache
 def default_config() -> BanditConfig:
-    """Return the configured ``BanditConfig`` from ``tools/policies/learning.toml``."""
+    """The configured settings (``[bandit]`` of ``tools/policies/learning.toml``)."""
     text = files("tools").joinpath("policies", "learning.toml").read_text(encoding="utf-8")
-    raw: dict[str, Any] = tomllib.loads(text)["bandit"]
-    known = {f.name for f in fields(BanditConfig)}
-    return BanditConfig(**{k: v for k, v in raw.items() if k in known})
+    raw: Mapping[str, Any] = tomllib.loads(text)["bandit"]
+    defaults = BanditConfig()
+    return BanditConfig(
+        **{k: type(getattr(defaults, k))(v) for k, v in raw.items() if hasattr(defaults, k)}
+    )
 
 
 @dataclass(frozen=True)
 class ArmDraw:
-    """One sampled arm: its Thompson score (``draw``) and its posterior-mean score (``mean``)."""
+    """One sampled arm: its Thompson draw and its posterior mean (both on the reward scale)."""
 
     tone: str
     angle: str
@@ -96,99 +97,150 @@ class ArmDraw:
         return f"{self.tone}/{self.angle}/{self.cta}"
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, _EPS), 1.0 - _EPS)
-    return math.log(p / (1.0 - p))
-
-
 def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+    return 1.0 / (1.0 + math.exp(-x))
 
 
-Arm = tuple[str, str, str]
-ArmTable = dict[Arm, list[float]]
-"""``(tone, angle, cta) -> [sends, successes]`` of one scope."""
-
-Totals = dict[tuple[str, str], list[float]]
-"""``(factor, level) -> [sends, successes]``; the key ``("*", "*")`` holds the scope's total."""
-
-_KEYS: tuple[tuple[str, str], ...] = ((_ALL, _ALL),) + tuple(
-    (factor, level) for factor, levels in FACTORS.items() for level in levels
-)
-_FACTOR_NAMES = tuple(FACTORS)
+def _features(tone: str, angle: str, cta: str) -> Vector:
+    x = np.zeros(DIM)
+    x[0] = 1.0
+    x[_INDEX[("tone", tone)]] = 1.0
+    x[_INDEX[("angle", angle)]] = 1.0
+    x[_INDEX[("cta", cta)]] = 1.0
+    return x
 
 
-def _tables(stats: Iterable[ArmStat], target: str) -> dict[str, ArmTable]:
-    """Return each segment's arm table (successes: reward sums or positives)."""
-    tables: dict[str, ArmTable] = {}
-    for stat in stats:
-        if stat.sends <= 0:
+ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, ANGLES, CTAS))
+_ALL_X: Vector = np.array([_features(*arm) for arm in ALL_ARMS])
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """A Gaussian (Laplace) posterior over the coefficients."""
+
+    mean: Vector
+    cov: Vector
+
+    def widened(self, sd: float) -> Posterior:
+        """This posterior as a child's prior: the same mean, variance plus ``sd`` squared."""
+        return Posterior(self.mean, self.cov + np.eye(DIM) * sd**2)
+
+
+Counts = dict[tuple[str, str, str], tuple[float, float]]
+"""(tone, angle, cta) -> (sends, successes), successes being the reward sum or the positives."""
+
+
+def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
+    """MAP of the logistic model under a Gaussian prior, by Newton's method; Laplace covariance."""
+    if not counts:
+        return prior
+    rows = list(counts.items())
+    x = np.array([_features(*arm) for arm, _ in rows])
+    n = np.array([c[0] for _, c in rows])
+    y = np.array([c[1] for _, c in rows])
+    precision = np.linalg.inv(prior.cov)
+    theta = prior.mean.copy()
+    hessian = precision
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+        gradient = x.T @ (y - n * p) - precision @ (theta - prior.mean)
+        hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
+        step = np.linalg.solve(hessian, gradient)
+        theta = theta + step
+        if float(np.max(np.abs(step))) < 1e-6:
+            break
+    p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+    hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
+    return Posterior(theta, np.linalg.inv(hessian))
+
+
+def _log_evidence(prior: Posterior, post: Posterior, counts: Counts) -> float:
+    """Laplace approximation of log p(data | prior) (binomial constants dropped: they cancel)."""
+    rows = list(counts.items())
+    x = np.array([_features(*arm) for arm, _ in rows])
+    n = np.array([c[0] for _, c in rows])
+    y = np.array([c[1] for _, c in rows])
+    logit = x @ post.mean
+    loglik = float(np.sum(y * logit - n * np.logaddexp(0.0, logit)))
+    diff = post.mean - prior.mean
+    _, logdet_prior = np.linalg.slogdet(prior.cov)
+    _, logdet_post = np.linalg.slogdet(post.cov)
+    logprior = -0.5 * float(diff @ np.linalg.solve(prior.cov, diff)) - 0.5 * float(logdet_prior)
+    return loglik + logprior + 0.5 * float(logdet_post)
+
+
+def _pooled(
+    parent: Posterior, counts: Counts, *, sd: float, free_sd: float, weight: float, steps: int
+) -> Posterior:
+    """Fit a child scope under two priors and average them by their evidence.
+
+    "Like its parent" (the parent's posterior widened by ``sd``, prior probability ``weight``)
+    against "its own way" (widened by ``free_sd``). A scope whose data contradict the parent
+    (a contrarian niche, a channel with its own taste) shifts to the second, and the mixture's
+    wider covariance makes Thompson sampling explore exactly there. The mixture is returned as
+    one Gaussian with the same mean and covariance (moment matching).
+    """
+    tight, loose = parent.widened(sd), parent.widened(free_sd)
+    a, b = _fit(tight, counts, steps), _fit(loose, counts, steps)
+    if not counts:
+        return a
+    la = math.log(weight) + _log_evidence(tight, a, counts)
+    lb = math.log(1.0 - weight) + _log_evidence(loose, b, counts)
+    w = 1.0 / (1.0 + math.exp(min(700.0, lb - la)))
+    mean = w * a.mean + (1.0 - w) * b.mean
+    da, db = a.mean - mean, b.mean - mean
+    cov = w * (a.cov + np.outer(da, da)) + (1.0 - w) * (b.cov + np.outer(db, db))
+    return Posterior(mean, cov)
+
+
+def _counts(stats: Iterable[ArmStat], target: str, keep: Any = None) -> Counts:
+    out: Counts = {}
+    for s in stats:
+        if s.sends <= 0 or (keep is not None and not keep(s.segment)):
             continue
-        success = stat.reward_sum if target == "reward" else float(stat.positives)
-        cell = tables.setdefault(stat.segment, {}).setdefault(
-            (stat.tone, stat.angle, stat.cta), [0.0, 0.0]
-        )
-        cell[0] += stat.sends
-        cell[1] += success
-    return tables
+        key = (s.tone, s.angle, s.cta)
+        success = s.reward_sum if target == "reward" else float(s.positives)
+        old = out.get(key, (0.0, 0.0))
+        out[key] = (old[0] + s.sends, old[1] + success)
+    return out
 
 
-def _merged(tables: Iterable[ArmTable]) -> ArmTable:
-    """Sum arm tables."""
-    result: ArmTable = {}
-    for table in tables:
-        for arm, (sends, success) in table.items():
-            cell = result.setdefault(arm, [0.0, 0.0])
-            cell[0] += sends
-            cell[1] += success
-    return result
+def _minus(whole: Counts, part: Counts) -> Counts:
+    out: Counts = {}
+    for key, (n, y) in whole.items():
+        pn, py = part.get(key, (0.0, 0.0))
+        if n - pn > 1e-9:
+            out[key] = (n - pn, max(0.0, y - py))
+    return out
 
 
-def _minus(whole: ArmTable, part: ArmTable) -> ArmTable:
-    """Return ``whole`` without ``part`` (clamped at zero: the part may be missing from it)."""
-    result: ArmTable = {}
-    for arm, (sends, success) in whole.items():
-        less_sends, less_success = part.get(arm, [0.0, 0.0])
-        left = max(sends - less_sends, 0.0)
-        if left > 0:
-            result[arm] = [left, min(max(success - less_success, 0.0), left)]
-    return result
-
-
-def _totals(table: ArmTable) -> Totals:
-    """Return a scope's totals per factor level (and overall) from its arm table."""
-    totals: Totals = {(_ALL, _ALL): [0.0, 0.0]}
-    for arm, (sends, success) in table.items():
-        for key in ((_ALL, _ALL), *zip(_FACTOR_NAMES, arm, strict=True)):
-            cell = totals.setdefault(key, [0.0, 0.0])
-            cell[0] += sends
-            cell[1] += success
-    return totals
+def _channel(segment: str) -> str:
+    return segment.split(":", 1)[0]
 
 
 class StrategyModel:
-    """Factored Beta posteriors per segment with hierarchical priors; see the module docstring."""
+    """Posteriors over arm rewards per segment, built from the stored aggregates."""
 
     def __init__(
         self,
+        tenant_stats: list[ArmStat],
+        population_stats: list[ArmStat],
         *,
-        population: ArmTable,
-        segments: dict[str, ArmTable],
-        lesson_bonus: LessonBonus | None = None,
+        lesson_bonus: Mapping[tuple[str, str, str], float] | None = None,
         config: BanditConfig | None = None,
     ) -> None:
+        """Keep the data; posteriors are fitted lazily, per segment asked for."""
         self.config = config or default_config()
-        self._segments = segments
-        self._tenant = _merged(segments.values())
-        self._channels: dict[str, ArmTable] = {}
-        for channel in {parse_segment(segment)[0] for segment in segments}:
-            self._channels[channel] = _merged(
-                t for seg, t in segments.items() if parse_segment(seg)[0] == channel
-            )
-        self._population_rest = _minus(population, self._tenant)
-        self._bonus = dict(lesson_bonus or {})
-        self._scope_cache: dict[str, Totals] = {}
-        self._cache: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
+        self.tenant_stats = tenant_stats
+        self.population_stats = population_stats
+        self.lesson_bonus = dict(lesson_bonus or {})
+        self._posteriors: dict[str, Posterior] = {}
+        cfg = self.config
+        prior_mean = np.zeros(DIM)
+        prior_mean[0] = math.log(cfg.prior_mean / (1.0 - cfg.prior_mean))
+        prior_var = np.full(DIM, cfg.level_sd**2)
+        prior_var[0] = cfg.intercept_sd**2
+        self._global = Posterior(prior_mean, np.diag(prior_var))
 
     @classmethod
     def from_stats(
@@ -196,176 +248,120 @@ class StrategyModel:
         tenant_stats: list[ArmStat],
         population_stats: list[ArmStat],
         *,
-        lesson_bonus: LessonBonus | None = None,
+        lesson_bonus: Mapping[tuple[str, str, str], float] | None = None,
         config: BanditConfig | None = None,
     ) -> StrategyModel:
-        """Build the model from the tenant's and the population's per-arm aggregates.
+        """Build the model from this tenant's and every tenant's per-arm aggregates."""
+        return cls(tenant_stats, population_stats, lesson_bonus=lesson_bonus, config=config)
 
-        Args:
-            tenant_stats: ``OutcomeStore.arm_stats(tenant)``.
-            population_stats: ``OutcomeStore.population_arm_stats()`` (all tenants, this one
-                included: its own part is taken out so that no send is counted twice).
-            lesson_bonus: Prior shifts from confirmed lessons (``tools.lessons.lesson_bonus``).
-            config: Settings; default from ``learning.toml``.
-        """
-        cfg = config or default_config()
-        return cls(
-            population=_merged(_tables(population_stats, cfg.target).values()),
-            segments=_tables(tenant_stats, cfg.target),
-            lesson_bonus=lesson_bonus,
-            config=cfg,
+    def _posterior(self, segment: str) -> Posterior:
+        if segment in self._posteriors:
+            return self._posteriors[segment]
+        cfg = self.config
+        target, channel = cfg.target, _channel(segment)
+        tenant = _counts(self.tenant_stats, target)
+        in_channel = _counts(self.tenant_stats, target, lambda s: _channel(s) == channel)
+        own = _counts(self.tenant_stats, target, lambda s: s == segment)
+        population = _minus(_counts(self.population_stats, target), tenant)
+        steps, free, weight = cfg.newton_steps, cfg.free_sd, cfg.pool_weight
+        post = _fit(self._global, population, steps)
+        post = _pooled(
+            post,
+            _minus(tenant, in_channel),
+            sd=cfg.tenant_sd,
+            free_sd=free,
+            weight=weight,
+            steps=steps,
         )
+        post = _pooled(
+            post,
+            _minus(in_channel, own),
+            sd=cfg.channel_sd,
+            free_sd=free,
+            weight=weight,
+            steps=steps,
+        )
+        shift = np.zeros(DIM)
+        for (seg, factor, level), bonus in self.lesson_bonus.items():
+            if seg in (segment, "*") and (factor, level) in _INDEX:
+                shift[_INDEX[(factor, level)]] += bonus * cfg.lesson_logit
+        post = _pooled(
+            Posterior(post.mean + shift, post.cov),
+            own,
+            sd=cfg.segment_sd,
+            free_sd=free,
+            weight=weight,
+            steps=steps,
+        )
+        self._posteriors[segment] = post
+        return post
 
-    # --- posteriors ----------------------------------------------------------------------------
+    def _exploration(self, segment: str) -> float:
+        """Posterior sharpening for the draws: ``exploration``, growing with the segment's sends.
 
-    def _scope(self, name: str, table: ArmTable) -> Totals:
-        cached = self._scope_cache.get(name)
-        if cached is None:
-            cached = _totals(table)
-            self._scope_cache[name] = cached
-        return cached
-
-    def _posteriors(self, segment: str) -> dict[tuple[str, str], tuple[float, float]]:
-        cached = self._cache.get(segment)
-        if cached is not None:
-            return cached
-        cfg = self.config
-        channel = parse_segment(segment)[0]
-        own = self._segments.get(segment, {})
-        in_channel = self._channels.get(channel, {})
-        chain: list[tuple[Totals, float]] = [
-            (self._scope("population", self._population_rest), cfg.population_strength),
-            (
-                self._scope(f"tenant-{channel}", _minus(self._tenant, in_channel)),
-                cfg.tenant_strength,
-            ),
-            (self._scope(f"channel-{segment}", _minus(in_channel, own)), cfg.channel_strength),
-            (self._scope(f"segment-{segment}", own), cfg.segment_strength),
-        ]
-        means = {key: cfg.prior_mean for key in _KEYS}
-        params = {
-            key: (cfg.global_strength * m, cfg.global_strength * (1.0 - m))
-            for key, m in means.items()
-        }
-        for totals, strength in chain:
-            for key in _KEYS:
-                k = strength if key[0] == _ALL else self._strength(totals, means, key[0], strength)
-                # never more confident than the parent's own posterior
-                k = min(k, max(sum(params[key]), strength))
-                sends, success = totals.get(key, [0.0, 0.0])
-                mean = means[key]
-                params[key] = (k * mean + success, k * (1.0 - mean) + sends - success)
-            means = {key: a / (a + b) for key, (a, b) in params.items()}
-        result: dict[tuple[str, str], tuple[float, float]] = {}
-        for key, (alpha, beta) in params.items():
-            for scope in (segment, _ALL):
-                shift = self._bonus.get((scope, key[0], key[1]), 0.0)
-                alpha, beta = alpha + max(shift, 0.0), beta + max(-shift, 0.0)
-            result[key] = (alpha, beta)
-        self._cache[segment] = result
-        return result
-
-    def _strength(
-        self, totals: Totals, means: dict[tuple[str, str], float], factor: str, default: float
-    ) -> float:
-        """Return the prior strength for one factor at one step of the chain.
-
-        Empirical Bayes (method of moments): the spread of this scope's level rates around the
-        parent's means, beyond what sampling noise explains, estimates how much the scope
-        differs from its parent. Scopes that agree with their parent pool strongly; a scope with
-        the opposite taste learns on its own. Too little data: the configured strength.
+        Early on the draws are plain Thompson samples (wide: the segment explores); as its own
+        evidence grows (``exploration_sends`` sends per unit), they narrow towards exploitation.
         """
         cfg = self.config
-        if not cfg.adaptive_pooling:
-            return default
-        spread = noise = weight = 0.0
-        for level in FACTORS[factor]:
-            sends, success = totals.get((factor, level), [0.0, 0.0])
-            if sends <= 0:
-                continue
-            mean = means[(factor, level)]
-            spread += sends * (success / sends - mean) ** 2
-            noise += mean * (1.0 - mean)
-            weight += sends
-        if weight < cfg.adaptive_min_sends:
-            return default
-        tau2 = (spread - noise) / weight
-        typical = sum(means[(factor, lv)] * (1 - means[(factor, lv)]) for lv in FACTORS[factor])
-        typical /= len(FACTORS[factor])
-        if tau2 <= 0:
-            return cfg.max_strength
-        return min(max(typical / tau2 - 1.0, cfg.min_strength), cfg.max_strength)
-
-    def posterior(self, segment: str, factor: str, level: str) -> tuple[float, float]:
-        """Return the segment-level Beta ``(alpha, beta)`` of one factor level."""
-        return self._posteriors(segment)[(factor, level)]
-
-    def _mean(self, segment: str, key: tuple[str, str]) -> float:
-        alpha, beta = self._posteriors(segment)[key]
-        return alpha / (alpha + beta)
-
-    @staticmethod
-    def _combine(base: float, rates: Sequence[float]) -> float:
-        anchor = _logit(base)
-        return _sigmoid(anchor + sum(_logit(r) - anchor for r in rates))
+        if cfg.exploration_sends <= 0:
+            return cfg.exploration
+        sends = sum(s.sends for s in self.tenant_stats if s.segment == segment)
+        return cfg.exploration + sends / cfg.exploration_sends
 
     def predict(self, segment: str, tone: str, angle: str, cta: str) -> float:
-        """Return the arm's posterior-mean score in the segment (an estimated reward rate)."""
-        base = self._mean(segment, (_ALL, _ALL))
-        rates = [
-            self._mean(segment, key) for key in (("tone", tone), ("angle", angle), ("cta", cta))
-        ]
-        return self._combine(base, rates)
+        """Posterior mean estimate (plug-in) of the arm's expected reward."""
+        post = self._posterior(segment)
+        return _sigmoid(float(_features(tone, angle, cta) @ post.mean))
+
+    def posterior(self, segment: str, factor: str, level: str) -> tuple[float, float]:
+        """The mean and standard deviation (logits) of one level's coefficient."""
+        post = self._posterior(segment)
+        i = _INDEX[(factor, level)]
+        return float(post.mean[i]), math.sqrt(float(post.cov[i, i]))
 
     def sample(
         self, segment: str, *, allowed_angles: Sequence[str], n: int, rng: random.Random
     ) -> list[ArmDraw]:
-        """Return ``n`` distinct arms from one joint Thompson draw, best draw first.
-
-        Args:
-            segment: The segment key ``"<channel>:<niche group>"``.
-            allowed_angles: The angles the prospect's facts support (unknown ones are ignored;
-                ``generic`` is used when none is left).
-            n: How many distinct arms (at most the number of allowed arms).
-            rng: The random source (the caller seeds it for reproducibility).
-        """
-        posteriors = self._posteriors(segment)
-        scale = self.config.exploration
-        wanted = set(allowed_angles)
-        angles: list[str] = [a for a in ANGLES if a in wanted] or ["generic"]
-        levels: dict[str, list[str]] = {"tone": list(TONES), "angle": angles, "cta": list(CTAS)}
-        anchor = _logit(self._mean(segment, (_ALL, _ALL)))
-        lift: dict[tuple[str, str], float] = {}  # logit(theta) - logit(mu) per level
-        for factor, names in levels.items():
-            for level in names:
-                alpha, beta = posteriors[(factor, level)]
-                lift[(factor, level)] = (
-                    _logit(rng.betavariate(alpha * scale, beta * scale)) - anchor
-                )
-        scored = sorted(
-            (
-                (anchor + lift[("tone", t)] + lift[("angle", a)] + lift[("cta", c)], t, a, c)
-                for t in levels["tone"]
-                for a in levels["angle"]
-                for c in levels["cta"]
-            ),
-            key=lambda item: -item[0],
-        )
+        """One Thompson draw of the coefficients; the ``n`` best allowed arms under it."""
+        post = self._posterior(segment)
+        allowed = [i for i, arm in enumerate(ALL_ARMS) if arm[1] in allowed_angles]
+        if not allowed:  # nothing personal to open with: the honest generic opener
+            allowed = [i for i, arm in enumerate(ALL_ARMS) if arm[1] == "generic"]
+        chol = np.linalg.cholesky(post.cov / self._exploration(segment) + np.eye(DIM) * 1e-12)
+        z = np.array([rng.gauss(0.0, 1.0) for _ in range(DIM)])
+        theta = post.mean + chol @ z
+        drawn = _ALL_X[allowed] @ theta
+        means = _ALL_X[allowed] @ post.mean
+        order = np.argsort(-drawn, kind="stable")[: max(1, n)]
         return [
-            ArmDraw(tone, angle, cta, _sigmoid(score), self.predict(segment, tone, angle, cta))
-            for score, tone, angle, cta in scored[: max(n, 0)]
+            ArmDraw(
+                *ALL_ARMS[allowed[int(k)]],
+                draw=_sigmoid(float(drawn[k])),
+                mean=_sigmoid(float(means[k])),
+            )
+            for k in order
         ]
 
     def factor_summary(self, segment: str) -> dict[str, dict[str, tuple[float, float]]]:
-        """Return ``{factor: {level: (posterior mean, segment sends)}}`` for the segment."""
-        own: dict[tuple[str, str], float] = {}
-        for arm, (sends, _) in self._segments.get(segment, {}).items():
-            for factor, level in zip(_FACTOR_NAMES, arm, strict=True):
-                own[(factor, level)] = own.get((factor, level), 0.0) + sends
-        return {
-            factor: {
-                level: (self._mean(segment, (factor, level)), own.get((factor, level), 0.0))
-                for level in levels
-            }
-            for factor, levels in FACTORS.items()
+        """Per factor and level: predicted reward (other factors at their average) and sends.
+
+        The prediction holds the other factors at their average effect; the count is how many of
+        this segment's sends used the level.
+        """
+        post = self._posterior(segment)
+        own = _counts(self.tenant_stats, self.config.target, lambda s: s == segment)
+        average = {
+            f: float(np.mean([post.mean[_INDEX[(f, lv)]] for lv in levels]))
+            for f, levels in FACTORS.items()
         }
+        summary: dict[str, dict[str, tuple[float, float]]] = {}
+        for factor, levels in FACTORS.items():
+            rest = sum(v for f, v in average.items() if f != factor)
+            summary[factor] = {}
+            for level in levels:
+                logit = float(post.mean[0]) + rest + float(post.mean[_INDEX[(factor, level)]])
+                sends = sum(
+                    c[0] for arm, c in own.items() if arm[list(FACTORS).index(factor)] == level
+                )
+                summary[factor][level] = (_sigmoid(logit), sends)
+        return summary

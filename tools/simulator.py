@@ -54,8 +54,11 @@ ChooseFn = Callable[[dict[str, Any], dict[str, Any], str], Awaitable[tuple[str, 
 FeedbackFn = Callable[[str, dict[str, Any]], Awaitable[None]]
 """``(message_id, engagement event dict) -> None``."""
 
-ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, ANGLES, CTAS))
-_FACTORS: dict[str, tuple[str, ...]] = {"tone": TONES, "angle": ANGLES, "cta": CTAS}
+SIM_ANGLES: tuple[str, ...] = tuple(a for a in ANGLES if a != "generic")
+"""Synthetic prospects always carry personal facts, so the engine never opens generically: the
+oracle and the random baseline choose among the same arms the engine can."""
+ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, SIM_ANGLES, CTAS))
+_FACTORS: dict[str, tuple[str, ...]] = {"tone": TONES, "angle": SIM_ANGLES, "cta": CTAS}
 
 
 @cache
@@ -427,7 +430,7 @@ class ModelLevelLoop:
                 self.store.population_arm_stats(),
                 config=self.config,
             )
-        draws = self._model.sample(segment, allowed_angles=ANGLES, n=self.n, rng=self.rng)
+        draws = self._model.sample(segment, allowed_angles=SIM_ANGLES, n=self.n, rng=self.rng)
         best = max(draws, key=lambda d: d.draw)
         message_id = f"{self.tenant}-m{sent}"
         self.store.record_message(

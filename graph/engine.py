@@ -19,10 +19,9 @@ from graph.domain import (
     PersonalizationResult,
 )
 from graph.state import State
-from memory.handles import lesson_memory, outcome_store
 from tools.facts import analyse_profile, extract_facts
 from tools.feedback import apply_engagement
-from tools.history import build_context
+from tools.history import retrieve_context
 from tools.inputs import as_dict, validate_request
 from tools.sanitize import sanitize_prospect
 
@@ -163,15 +162,8 @@ class ContextEngine:
         clean, excluded = sanitize_prospect(parsed)
         facts, refused = extract_facts(clean)
         analysis = analyse_profile(clean)
-        ctx = self.context
-        retrieved = build_context(
-            prospect=clean,
-            channel=channel,
-            analysis=analysis,
-            past=outcome_store(str(ctx.data_dir)).messages_for_prospect(ctx.user_id, clean.id),
-            lessons=lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder),
-            lessons_k=ctx.lessons_k,
-            linkedin_free_account=ctx.linkedin_free_account,
+        retrieved = await asyncio.to_thread(
+            retrieve_context, self.context, clean, channel, analysis
         )
         return {
             "channel": channel,

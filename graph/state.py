@@ -61,6 +61,8 @@ class RetrievedContext:
     lessons: list[Lesson] = field(default_factory=list)
     best_hours_utc: list[int] = field(default_factory=list)
     contacted_recently: bool = False
+    avoid_sentences: list[str] = field(default_factory=list)
+    """Sentences this tenant removed from at least two sent messages (learned from edits)."""
     notes: list[str] = field(default_factory=list)
 
 

@@ -8,6 +8,7 @@ from graph.domain import (
     Channel,
     ExcludedSpan,
     Fact,
+    Finding,
     MessageVariation,
     PersonalizationStrategy,
     Status,
@@ -15,6 +16,7 @@ from graph.domain import (
 )
 from graph.state import RetrievedContext
 from tools.compliance import check_message
+from tools.edits import drop_removed, normalise
 from tools.formatting import finalize, fit_to_limit
 from tools.grounding import grounded_fact_ids
 from tools.offline_drafter import trusted_vocabulary
@@ -69,7 +71,23 @@ def check_variation(
             }
         )
 
-    checked = run(variation.subject, variation.body)
+    body, dropped = drop_removed(
+        variation.body, {normalise(x) for x in context.avoid_sentences}, keep=[template.brand]
+    )
+    checked = run(variation.subject, body)
+    if dropped:
+        notes = [
+            Finding(
+                rule_id="edits.left_out",
+                severity="advisory",
+                field="body",
+                span=sentence,
+                message="left out: the user deleted this sentence from earlier messages",
+                source="learned from edited bodies (ipe feedback --edited-body)",
+            )
+            for sentence in dropped
+        ]
+        checked = checked.model_copy(update={"findings": checked.findings + notes})
     blocking = [f for f in checked.findings if f.severity == "blocking"]
     if blocking and all("length" in f.rule_id for f in blocking):
         trimmed = fit_to_limit(

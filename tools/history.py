@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from graph.context import Context
 from graph.domain import Channel, ProfileAnalysis, Prospect
 from graph.state import HistoryItem, RetrievedContext
+from memory.handles import lesson_memory, outcome_store
 from memory.lessons import LessonMemory
 from memory.outcomes import MessageRecord
 from tools.policy import load_policy
@@ -32,6 +34,7 @@ def build_context(
     lessons: LessonMemory,
     lessons_k: int,
     linkedin_free_account: bool,
+    removed_sentences: list[str] | None = None,
 ) -> RetrievedContext:
     """Assemble the run's context; ``past`` must already be this tenant's and this prospect's."""
     policy = load_policy(channel)
@@ -69,6 +72,8 @@ def build_context(
     )
     if recent:
         notes.append(f"this prospect was contacted within the last {window.days} days")
+    if removed_sentences:
+        notes.append(f"{len(removed_sentences)} sentence(s) this tenant keeps deleting are avoided")
     return RetrievedContext(
         channel=channel,
         segment=segment,
@@ -80,5 +85,24 @@ def build_context(
         lessons=found,
         best_hours_utc=analysis.active_hours_utc,
         contacted_recently=recent,
+        avoid_sentences=list(removed_sentences or []),
         notes=notes,
+    )
+
+
+def retrieve_context(
+    ctx: Context, prospect: Prospect, channel: Channel, analysis: ProfileAnalysis
+) -> RetrievedContext:
+    """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma)."""
+    data_dir = str(ctx.data_dir)
+    store = outcome_store(data_dir)
+    return build_context(
+        prospect=prospect,
+        channel=channel,
+        analysis=analysis,
+        past=store.messages_for_prospect(ctx.user_id, prospect.id),
+        lessons=lesson_memory(data_dir, ctx.user_id, ctx.embedder),
+        lessons_k=ctx.lessons_k,
+        linkedin_free_account=ctx.linkedin_free_account,
+        removed_sentences=store.removed_sentences(ctx.user_id),
     )

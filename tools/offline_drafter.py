@@ -273,9 +273,21 @@ def _cta_slot(cta: str, template: Template, links_allowed: bool, notes: list[str
     return cta
 
 
+def _new_claims(template: Template) -> list[str]:
+    """Approved claims that add something beyond the commission, cookie and perks already said."""
+    offer = template.offer
+    said = [offer.commission or "", str(offer.cookie_days or ""), *offer.perks]
+    said = [s.strip().lower() for s in said if s and s.strip()]
+    return [
+        c
+        for c in template.approved_claims
+        if c.strip() and not any(s in c.lower() or c.lower() in s for s in said)
+    ]
+
+
 def _values(template: Template, first_name: str, key: str) -> dict[str, str]:
     offer, sender = template.offer, template.sender
-    claims = [c for c in template.approved_claims if c.strip()]
+    claims = _new_claims(template)
     return {
         "brand": _safe(template.brand),
         "first_name": _safe(first_name),

@@ -95,8 +95,14 @@ def _bound(text: str, max_len: int) -> str:
     return (cut[:space] if space > 0 else text[:max_len]).rstrip()
 
 
+_TERMINAL_ESCAPE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
+"""ANSI/VT escape sequences (colours, cursor moves, titles): removed whole, not just the ESC."""
+
+
 def _one_pass(text: str, max_len: int, multiline: bool) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = _TERMINAL_ESCAPE.sub("", unicodedata.normalize("NFC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _drop_invisible(text, multiline)
     text = _strip_markup(text)

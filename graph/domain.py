@@ -84,11 +84,11 @@ class _Model(BaseModel):
 class RecentContent(_Model):
     """One piece of the prospect's published content."""
 
-    title: str = ""
-    url: str | None = None
+    title: UntrustedText = UntrustedText("")
+    url: UntrustedText | None = None
     published_at: str | None = None
     platform: str | None = None
-    summary: str | None = None
+    summary: UntrustedText | None = None
 
 
 class Interaction(_Model):
@@ -97,7 +97,7 @@ class Interaction(_Model):
     at: str | None = None
     channel: str | None = None
     direction: str = "outbound"
-    text: str = ""
+    text: UntrustedText = UntrustedText("")
     outcome: str | None = None
 
 
@@ -115,19 +115,19 @@ class Prospect(BaseModel):
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
     id: str
-    name: str
+    name: UntrustedText
     platform: str | None = None
-    handle: str | None = None
-    email: str | None = None
-    bio: str | None = None
-    niche: str | None = None
+    handle: UntrustedText | None = None
+    email: UntrustedText | None = None
+    bio: UntrustedText | None = None
+    niche: UntrustedText | None = None
     audience_size: int | None = None
-    location: str | None = None
+    location: UntrustedText | None = None
     language: str | None = None
-    website: str | None = None
-    company: str | None = None
-    title: str | None = None
-    tags: list[str] = Field(default_factory=list)
+    website: UntrustedText | None = None
+    company: UntrustedText | None = None
+    title: UntrustedText | None = None
+    tags: list[UntrustedText] = Field(default_factory=list)
     recent_content: list[RecentContent] = Field(default_factory=list)
     interaction_history: list[Interaction] = Field(default_factory=list)
     preferences: Preferences = Field(default_factory=Preferences)
@@ -149,21 +149,21 @@ class Prospect(BaseModel):
 class Sender(_Model):
     """Who sends the message: trusted, supplied by the tenant."""
 
-    name: str = ""
-    title: str | None = None
-    company: str | None = None
-    email: str | None = None
-    postal_address: str | None = None
-    unsubscribe_url: str | None = None
+    name: TrustedText = TrustedText("")
+    title: TrustedText | None = None
+    company: TrustedText | None = None
+    email: TrustedText | None = None
+    postal_address: TrustedText | None = None
+    unsubscribe_url: TrustedText | None = None
 
 
 class Offer(_Model):
     """The affiliate offer's terms, as the tenant states them."""
 
-    summary: str = ""
-    commission: str | None = None
+    summary: TrustedText = TrustedText("")
+    commission: TrustedText | None = None
     cookie_days: int | None = None
-    perks: list[str] = Field(default_factory=list)
+    perks: list[TrustedText] = Field(default_factory=list)
 
 
 class Template(_Model):
@@ -171,14 +171,14 @@ class Template(_Model):
 
     id: str
     name: str = ""
-    brand: str
+    brand: TrustedText
     sender: Sender
     offer: Offer = Field(default_factory=Offer)
-    goal: str = ""
-    subject: str | None = None
-    body: str | None = None
-    approved_claims: list[str] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
+    goal: TrustedText = TrustedText("")
+    subject: TrustedText | None = None
+    body: TrustedText | None = None
+    approved_claims: list[TrustedText] = Field(default_factory=list)
+    links: list[TrustedText] = Field(default_factory=list)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -191,7 +191,7 @@ class Fact(_Model):
 
     id: str
     kind: FactKind
-    text: str
+    text: UntrustedText
     """The words a message may use (untrusted, already sanitised)."""
     source_field: str
     """The record field it came from, e.g. ``recent_content[0].title``."""
@@ -204,7 +204,7 @@ class ExcludedSpan(_Model):
     """Prospect text that was kept out of every draft, and why."""
 
     field: str
-    text: str
+    text: UntrustedText
     reason: str
 
 

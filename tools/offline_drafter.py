@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -93,7 +93,7 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…" else text + "."
 
 
-def _join_list(items: list[str]) -> str:
+def _join_list(items: Sequence[str]) -> str:
     items = [item.strip().rstrip(".") for item in items if item.strip()]
     if len(items) < 2:
         return "".join(items)

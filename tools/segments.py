@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -77,7 +78,7 @@ NICHE_GROUPS: tuple[str, ...] = niche_groups()
 """Every niche group name (``general`` included)."""
 
 
-def niche_group(niche: str | None, tags: list[str]) -> str:
+def niche_group(niche: str | None, tags: Sequence[str]) -> str:
     """Return the niche group of a prospect from its niche and tags.
 
     Args:

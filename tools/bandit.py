@@ -29,7 +29,7 @@ import itertools
 import math
 import random
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -112,6 +112,47 @@ def _features(tone: str, angle: str, cta: str) -> Vector:
 
 ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, ANGLES, CTAS))
 _ALL_X: Vector = np.array([_features(*arm) for arm in ALL_ARMS])
+_ROW = {arm: i for i, arm in enumerate(ALL_ARMS)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Sends and successes per arm (row ``i`` is ``ALL_ARMS[i]``).
+
+    Successes are the reward sum or the positives, by ``BanditConfig.target``.
+    """
+
+    sends: Vector
+    successes: Vector
+
+    def __bool__(self) -> bool:
+        return bool(np.any(self.sends > 1e-9))
+
+    def __sub__(self, other: Counts) -> Counts:
+        sends = np.clip(self.sends - other.sends, 0.0, None)
+        return Counts(
+            sends, np.where(sends > 1e-9, np.clip(self.successes - other.successes, 0.0, None), 0.0)
+        )
+
+    def design(self) -> tuple[Vector, Vector, Vector]:
+        """Feature rows, sends and successes of the arms with data."""
+        rows = self.sends > 1e-9
+        return _ALL_X[rows], self.sends[rows], self.successes[rows]
+
+
+def _counts(stats: Sequence[ArmStat], target: str, mask: NDArray[np.bool_] | None = None) -> Counts:
+    """Aggregate ``stats`` (optionally only the rows where ``mask``) per arm."""
+    if not stats:
+        return Counts(np.zeros(len(ALL_ARMS)), np.zeros(len(ALL_ARMS)))
+    rows = np.array([_ROW.get((s.tone, s.angle, s.cta), -1) for s in stats])
+    sends = np.array([float(s.sends) for s in stats])
+    success = np.array([s.reward_sum if target == "reward" else float(s.positives) for s in stats])
+    keep = (rows >= 0) & (sends > 0) & (mask if mask is not None else True)
+    size = len(ALL_ARMS)
+    return Counts(
+        np.bincount(rows[keep], weights=sends[keep], minlength=size).astype(np.float64),
+        np.bincount(rows[keep], weights=success[keep], minlength=size).astype(np.float64),
+    )
 
 
 @dataclass(frozen=True)
@@ -126,18 +167,11 @@ class Posterior:
         return Posterior(self.mean, self.cov + np.eye(DIM) * sd**2)
 
 
-Counts = dict[tuple[str, str, str], tuple[float, float]]
-"""(tone, angle, cta) -> (sends, successes), successes being the reward sum or the positives."""
-
-
 def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
     """MAP of the logistic model under a Gaussian prior, by Newton's method; Laplace covariance."""
     if not counts:
         return prior
-    rows = list(counts.items())
-    x = np.array([_features(*arm) for arm, _ in rows])
-    n = np.array([c[0] for _, c in rows])
-    y = np.array([c[1] for _, c in rows])
+    x, n, y = counts.design()
     precision = np.linalg.inv(prior.cov)
     theta = prior.mean.copy()
     hessian = precision
@@ -147,7 +181,7 @@ def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
         hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
         step = np.linalg.solve(hessian, gradient)
         theta = theta + step
-        if float(np.max(np.abs(step))) < 1e-6:
+        if float(np.max(np.abs(step))) < 1e-4:
             break
     p = 1.0 / (1.0 + np.exp(-(x @ theta)))
     hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
@@ -156,10 +190,7 @@ def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
 
 def _log_evidence(prior: Posterior, post: Posterior, counts: Counts) -> float:
     """Laplace approximation of log p(data | prior) (binomial constants dropped: they cancel)."""
-    rows = list(counts.items())
-    x = np.array([_features(*arm) for arm, _ in rows])
-    n = np.array([c[0] for _, c in rows])
-    y = np.array([c[1] for _, c in rows])
+    x, n, y = counts.design()
     logit = x @ post.mean
     loglik = float(np.sum(y * logit - n * np.logaddexp(0.0, logit)))
     diff = post.mean - prior.mean
@@ -191,27 +222,6 @@ def _pooled(
     da, db = a.mean - mean, b.mean - mean
     cov = w * (a.cov + np.outer(da, da)) + (1.0 - w) * (b.cov + np.outer(db, db))
     return Posterior(mean, cov)
-
-
-def _counts(stats: Iterable[ArmStat], target: str, keep: Any = None) -> Counts:
-    out: Counts = {}
-    for s in stats:
-        if s.sends <= 0 or (keep is not None and not keep(s.segment)):
-            continue
-        key = (s.tone, s.angle, s.cta)
-        success = s.reward_sum if target == "reward" else float(s.positives)
-        old = out.get(key, (0.0, 0.0))
-        out[key] = (old[0] + s.sends, old[1] + success)
-    return out
-
-
-def _minus(whole: Counts, part: Counts) -> Counts:
-    out: Counts = {}
-    for key, (n, y) in whole.items():
-        pn, py = part.get(key, (0.0, 0.0))
-        if n - pn > 1e-9:
-            out[key] = (n - pn, max(0.0, y - py))
-    return out
 
 
 def _channel(segment: str) -> str:
@@ -259,15 +269,17 @@ class StrategyModel:
             return self._posteriors[segment]
         cfg = self.config
         target, channel = cfg.target, _channel(segment)
+        segments = np.array([s.segment for s in self.tenant_stats], dtype=object)
+        channels = np.array([_channel(s) for s in segments], dtype=object)
         tenant = _counts(self.tenant_stats, target)
-        in_channel = _counts(self.tenant_stats, target, lambda s: _channel(s) == channel)
-        own = _counts(self.tenant_stats, target, lambda s: s == segment)
-        population = _minus(_counts(self.population_stats, target), tenant)
+        in_channel = _counts(self.tenant_stats, target, channels == channel)
+        own = _counts(self.tenant_stats, target, segments == segment)
+        population = _counts(self.population_stats, target) - tenant
         steps, free, weight = cfg.newton_steps, cfg.free_sd, cfg.pool_weight
         post = _fit(self._global, population, steps)
         post = _pooled(
             post,
-            _minus(tenant, in_channel),
+            tenant - in_channel,
             sd=cfg.tenant_sd,
             free_sd=free,
             weight=weight,
@@ -275,7 +287,7 @@ class StrategyModel:
         )
         post = _pooled(
             post,
-            _minus(in_channel, own),
+            in_channel - own,
             sd=cfg.channel_sd,
             free_sd=free,
             weight=weight,
@@ -349,7 +361,11 @@ class StrategyModel:
         this segment's sends used the level.
         """
         post = self._posterior(segment)
-        own = _counts(self.tenant_stats, self.config.target, lambda s: s == segment)
+        own = _counts(
+            self.tenant_stats,
+            self.config.target,
+            np.array([s.segment == segment for s in self.tenant_stats], dtype=bool),
+        )
         average = {
             f: float(np.mean([post.mean[_INDEX[(f, lv)]] for lv in levels]))
             for f, levels in FACTORS.items()
@@ -360,8 +376,13 @@ class StrategyModel:
             summary[factor] = {}
             for level in levels:
                 logit = float(post.mean[0]) + rest + float(post.mean[_INDEX[(factor, level)]])
-                sends = sum(
-                    c[0] for arm, c in own.items() if arm[list(FACTORS).index(factor)] == level
+                position = list(FACTORS).index(factor)
+                sends = float(
+                    sum(
+                        n
+                        for arm, n in zip(ALL_ARMS, own.sends, strict=True)
+                        if arm[position] == level
+                    )
                 )
                 summary[factor][level] = (_sigmoid(logit), sends)
         return summary

@@ -264,6 +264,17 @@ class StrategyModel:
         """Build the model from this tenant's and every tenant's per-arm aggregates."""
         return cls(tenant_stats, population_stats, lesson_bonus=lesson_bonus, config=config)
 
+    def _child(self, parent: Posterior, counts: Counts, sd: float) -> Posterior:
+        cfg = self.config
+        return _pooled(
+            parent,
+            counts,
+            sd=sd,
+            free_sd=cfg.free_sd,
+            weight=cfg.pool_weight,
+            steps=cfg.newton_steps,
+        )
+
     def _posterior(self, segment: str) -> Posterior:
         if segment in self._posteriors:
             return self._posteriors[segment]
@@ -275,36 +286,14 @@ class StrategyModel:
         in_channel = _counts(self.tenant_stats, target, channels == channel)
         own = _counts(self.tenant_stats, target, segments == segment)
         population = _counts(self.population_stats, target) - tenant
-        steps, free, weight = cfg.newton_steps, cfg.free_sd, cfg.pool_weight
-        post = _fit(self._global, population, steps)
-        post = _pooled(
-            post,
-            tenant - in_channel,
-            sd=cfg.tenant_sd,
-            free_sd=free,
-            weight=weight,
-            steps=steps,
-        )
-        post = _pooled(
-            post,
-            in_channel - own,
-            sd=cfg.channel_sd,
-            free_sd=free,
-            weight=weight,
-            steps=steps,
-        )
+        post = _fit(self._global, population, cfg.newton_steps)
+        post = self._child(post, tenant - in_channel, cfg.tenant_sd)
+        post = self._child(post, in_channel - own, cfg.channel_sd)
         shift = np.zeros(DIM)
         for (seg, factor, level), bonus in self.lesson_bonus.items():
             if seg in (segment, "*") and (factor, level) in _INDEX:
                 shift[_INDEX[(factor, level)]] += bonus * cfg.lesson_logit
-        post = _pooled(
-            Posterior(post.mean + shift, post.cov),
-            own,
-            sd=cfg.segment_sd,
-            free_sd=free,
-            weight=weight,
-            steps=steps,
-        )
+        post = self._child(Posterior(post.mean + shift, post.cov), own, cfg.segment_sd)
         self._posteriors[segment] = post
         return post
 

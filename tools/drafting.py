@@ -94,6 +94,7 @@ async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariati
             system=load_prompt("draft_system"),
             user=user,
             run_name=f"draft:{plan.id}",
+            metadata={"arm": plan.arm, "variation": plan.id, "channel": task.channel},
         )
     except LlmUnusable as err:
         return offline_variation(task, reason=f"model unusable: {err}")

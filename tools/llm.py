@@ -105,9 +105,13 @@ def _parse_json(text: str, schema: type[T]) -> T:
 
 
 async def _call_once(
-    model: BaseChatModel, schema: type[T], messages: list[Any], run_name: str
+    model: BaseChatModel,
+    schema: type[T],
+    messages: list[Any],
+    run_name: str,
+    metadata: dict[str, Any],
 ) -> T:
-    config: dict[str, Any] = {"run_name": run_name, "tags": ["llm", run_name]}
+    config: dict[str, Any] = {"run_name": run_name, "tags": ["llm", run_name], "metadata": metadata}
     try:
         structured = model.with_structured_output(schema, method="function_calling")
     except NotImplementedError:
@@ -129,6 +133,7 @@ async def call_structured(
     user: str,
     run_name: str,
     attempts: int = 2,
+    metadata: dict[str, Any] | None = None,
 ) -> T:
     """Ask ``model`` for a ``schema`` answer; bounded retries on transient errors.
 
@@ -145,7 +150,7 @@ async def call_structured(
             reraise=True,
         ):
             with attempt:
-                return await _call_once(model, schema, messages, run_name)
+                return await _call_once(model, schema, messages, run_name, metadata or {})
     except LlmUnusable:
         raise
     except Exception as err:  # noqa: BLE001 - any provider failure becomes a fallback, with reason

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--linkedin-free", action="store_true", help="LinkedIn free account: 200-character notes"
+    )
+    p.add_argument(
+        "--require-approval", action="store_true", help="mark passing messages needs_review"
+    )
     _common(p)
     f = sub.add_parser("feedback", help="attach an engagement event to a message")
     f.add_argument("--message-id", required=True)
@@ -105,7 +111,12 @@ async def _personalize(args: argparse.Namespace) -> int:
 
     prospect = _read_json(args.prospect, "prospect")
     template = _read_json(args.template, "template")
-    engine = IntelligentPersonalizationEngine(user_id=args.user_id, data_dir=args.data_dir)
+    engine = IntelligentPersonalizationEngine(
+        user_id=args.user_id,
+        data_dir=args.data_dir,
+        linkedin_free_account=args.linkedin_free,
+        require_approval=args.require_approval,
+    )
     try:
         result = await engine.personalize_message(prospect, template, platform=args.platform)
     finally:

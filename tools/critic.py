@@ -89,12 +89,13 @@ def check_variation(
         ]
         checked = checked.model_copy(update={"findings": checked.findings + notes})
     blocking = [f for f in checked.findings if f.severity == "blocking"]
+    used = set(variation.fact_ids) | set(checked.fact_ids)  # what the drafter and the text say
     if blocking and all("length" in f.rule_id for f in blocking):
         trimmed = fit_to_limit(
             checked.body,
             limit=context.body_limit,
             measure=lambda t: measure(t, context.unit),
-            keep=[template.brand],
+            keep=[template.brand, *(f.text for f in facts if f.id in used)],
         )
         checked = run(checked.subject, trimmed)
     return checked
@@ -126,6 +127,10 @@ def select(
         if not v.compliant
     ]
     passing = sorted((v for v in scored if v.compliant), key=lambda v: v.score or 0.0, reverse=True)
+    personal = [v for v in passing if v.fact_ids]
+    if personal and len(personal) < len(passing):  # the record has a usable detail: use it
+        reasons.append("preferred the variations that kept a personal detail")
+        passing = personal
     if opted_out:
         return Review(
             scored, None, [], "blocked", [*reasons, "the prospect asked not to be contacted"]

@@ -253,3 +253,17 @@ def test_langgraph_json_points_at_the_compiled_graph() -> None:
     served = getattr(module, attr)
     assert served.get_graph().draw_mermaid() == graph.get_graph().draw_mermaid()
     assert served.name == "IntelligentPersonalizationEngine"
+
+
+async def test_linkedin_free_account_notes_fit_200_and_stay_personal(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    engine = IntelligentPersonalizationEngine(
+        user_id="free", data_dir=data_dir, durable=False, linkedin_free_account=True
+    )
+    for name in ("ana-email", "kai-instagram", "ines-facebook", "zoe-tiktok"):
+        result = await engine.personalize_message(prospects[name], template, platform="linkedin")
+        assert result.status == "ready", result.reasons
+        assert len(result.body) <= 200, result.body
+        assert result.facts_used, (name, result.body)
+        assert template["brand"] in result.body and "affiliate" in result.body

@@ -212,12 +212,13 @@ def _classify(units: list[_Unit], keep: Iterable[str]) -> None:
     if ctas:
         ctas[-1].keep = ctas[-1].cta = True
     end = units.index(ctas[-1]) if ctas else len(units)
+    disclosed = False  # the first affiliate statement stays; later terms sentences may go
     for unit in units[:end]:
         lowered = unit.text.lower()
-        if _has_marker(lowered, _strings("keep", "disclosure_markers")) or any(
-            word in lowered for word in words
-        ):
+        discloses = _has_marker(lowered, _strings("keep", "disclosure_markers"))
+        if any(word in lowered for word in words) or (discloses and not disclosed):
             unit.keep = True
+        disclosed = disclosed or discloses
 
 
 def _drop_order(units: list[_Unit]) -> list[_Unit]:

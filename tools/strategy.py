@@ -64,7 +64,13 @@ def build_strategy(
     n_variations: int,
     rng: random.Random,
 ) -> PersonalizationStrategy:
-    """Sample ``n_variations`` distinct arms from the model and attach the facts each will use."""
+    """Sample ``n_variations`` distinct arms from the model and attach the facts each will use.
+
+    On a tight channel (a 200-character LinkedIn note) a long fact cannot open the message, so
+    only facts that fit a quarter of the budget are planned, when the record has any.
+    """
+    budget = length_budget(channel, body_limit)
+    facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
     angles = available_angles(facts)
     draws = model.sample(segment, allowed_angles=angles, n=n_variations, rng=rng)
     notes = []
@@ -106,7 +112,7 @@ def build_strategy(
         content_rules=content_rules,
         cta_rules=cta_rules,
         variations=plans,
-        length_budget=length_budget(channel, body_limit),
+        length_budget=budget,
         lessons_applied=[lesson.text for lesson in lessons],
         notes=notes,
     )

@@ -321,11 +321,21 @@ class StrategyModel:
         return float(post.mean[i]), math.sqrt(float(post.cov[i, i]))
 
     def sample(
-        self, segment: str, *, allowed_angles: Sequence[str], n: int, rng: random.Random
+        self,
+        segment: str,
+        *,
+        allowed_angles: Sequence[str],
+        n: int,
+        rng: random.Random,
+        allowed_tones: Sequence[str] = TONES,
     ) -> list[ArmDraw]:
         """One Thompson draw of the coefficients; the ``n`` best allowed arms under it."""
         post = self._posterior(segment)
-        allowed = [i for i, arm in enumerate(ALL_ARMS) if arm[1] in allowed_angles]
+        allowed = [
+            i
+            for i, arm in enumerate(ALL_ARMS)
+            if arm[1] in allowed_angles and arm[0] in (allowed_tones or TONES)
+        ]
         if not allowed:  # nothing personal to open with: the honest generic opener
             allowed = [i for i, arm in enumerate(ALL_ARMS) if arm[1] == "generic"]
         chol = np.linalg.cholesky(post.cov / self._exploration(segment) + np.eye(DIM) * 1e-12)

@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.domain import (
     ANGLES,
+    TONES,
     Angle,
     Channel,
     Fact,
@@ -72,7 +73,10 @@ def build_strategy(
     budget = length_budget(channel, body_limit)
     facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
     angles = available_angles(facts)
-    draws = model.sample(segment, allowed_angles=angles, n=n_variations, rng=rng)
+    stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
+    draws = model.sample(
+        segment, allowed_angles=angles, allowed_tones=stated, n=n_variations, rng=rng
+    )
     notes = []
     summary = model.factor_summary(segment)
     tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
@@ -80,31 +84,25 @@ def build_strategy(
         tone_rules = _normalised(
             {k: w + (1.0 if k == analysis.preferred_tone else 0.0) for k, w in tone_rules.items()}
         )
-        notes.append(f"the prospect prefers a {analysis.preferred_tone} tone")
+        notes.append(
+            f"the prospect prefers a {analysis.preferred_tone} tone: every variation uses it"
+        )
     content_rules = _normalised({k: v[0] for k, v in summary["angle"].items() if k in angles})
     cta_rules = _normalised({k: v[0] for k, v in summary["cta"].items()})
     if angles == ["generic"]:
         notes.append("the record holds no usable personal facts: an honest, non-specific opener")
-    plans = []
-    for i, draw in enumerate(draws, start=1):
-        tone = draw.tone
-        if (
-            analysis.preferred_tone
-            and i == len(draws)
-            and all(d.tone != analysis.preferred_tone for d in draws)
-        ):
-            tone = analysis.preferred_tone
-        plans.append(
-            VariationPlan(
-                id=f"v{i}",
-                tone=tone,
-                angle=draw.angle,
-                cta=draw.cta,
-                fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
-                predicted_outcome=round(draw.draw, 4),
-                posterior_mean=round(draw.mean, 4),
-            )
+    plans = [
+        VariationPlan(
+            id=f"v{i}",
+            tone=draw.tone,
+            angle=draw.angle,
+            cta=draw.cta,
+            fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
+            predicted_outcome=round(draw.draw, 4),
+            posterior_mean=round(draw.mean, 4),
         )
+        for i, draw in enumerate(draws, start=1)
+    ]
     return PersonalizationStrategy(
         channel=channel,
         segment=segment,

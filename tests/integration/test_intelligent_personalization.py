@@ -268,3 +268,15 @@ async def test_linkedin_free_account_notes_fit_200_and_stay_personal(
         assert len(result.body) <= 200, result.body
         assert result.facts_used, (name, result.body)
         assert template["brand"] in result.body and "affiliate" in result.body
+
+
+async def test_a_stated_tone_preference_is_honoured(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    engine = IntelligentPersonalizationEngine(user_id="tone", data_dir=data_dir, durable=False)
+    prospect = prospects["ana-email"]  # preferences.tone = casual
+    for i in range(5):
+        result = await engine.personalize_message(dict(prospect, id=f"a{i}"), template)
+        assert result.strategy
+        assert {v.plan.tone for v in result.variations} == {"casual"}
+        assert len({v.plan.arm for v in result.variations}) == len(result.variations) >= 2

@@ -95,8 +95,6 @@ async def main() -> None:
                 result = await e.personalize_message(p, template)
                 times[name].append(time.perf_counter() - t)
                 assert result.status in ("ready", "needs_review"), result.reasons
-        for e in engines.values():
-            await e.aclose()
     bare_ms = statistics.median(times["bare"]) * 1000
     print(f"prospects: {args.prospects}, variations per run: {args.variations}, offline drafting")
     print(f"{'run':<22}{'median ms':>10}{'p90 ms':>10}{'ratio to bare':>15}")

@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _read_json(path: str, what: str) -> Any:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
         raise InvalidInputError(f"cannot read {what} file '{path}': {err.strerror}") from None
     except UnicodeDecodeError:
@@ -35,6 +35,20 @@ def _read_json(path: str, what: str) -> Any:
         raise InvalidInputError(
             f"{what} file '{path}' is not valid JSON (line {err.lineno}: {err.msg})"
         ) from None
+    except RecursionError:
+        raise InvalidInputError(f"{what} file '{path}' nests too deeply to be a record") from None
+
+
+def _plot_path(value: str) -> Path:
+    """A PNG path for ``--plot`` (``.png`` added when there is no suffix)."""
+    path = Path(value)
+    if not path.suffix:
+        path = path.with_suffix(".png")
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InvalidInputError(f"--plot needs a .png, .svg or .pdf file name, got '{value}'")
+    if not path.parent.is_dir():
+        raise InvalidInputError(f"--plot: folder '{path.parent}' does not exist")
+    return path
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
@@ -117,10 +131,7 @@ async def _personalize(args: argparse.Namespace) -> int:
         linkedin_free_account=args.linkedin_free,
         require_approval=args.require_approval,
     )
-    try:
-        result = await engine.personalize_message(prospect, template, platform=args.platform)
-    finally:
-        await engine.aclose()
+    result = await engine.personalize_message(prospect, template, platform=args.platform)
     print(
         json.dumps(result.to_json_dict(), ensure_ascii=False)
         if args.json
@@ -159,8 +170,9 @@ def _stats(args: argparse.Namespace) -> int:
     report = compute_stats(outcome_store(str(ctx.data_dir)), ctx.user_id)
     print(json.dumps(report.model_dump(), default=str) if args.json else render_table(report))
     if args.plot:
-        plot_stats(report, Path(args.plot))
-        print(f"chart written to {args.plot}", file=sys.stderr)
+        path = _plot_path(args.plot)
+        plot_stats(report, path)
+        print(f"chart written to {path}", file=sys.stderr)
     return 0
 
 
@@ -170,17 +182,22 @@ async def _simulate(args: argparse.Namespace) -> int:
 
     if args.sends < 100:
         raise InvalidInputError("--sends must be at least 100")
+    plot = _plot_path(args.plot) if args.plot else None
     report = await run_engine_simulation(sends=args.sends, seed=args.seed, data_dir=args.data_dir)
     print(json.dumps(report.to_json()) if args.json else report.summary())
-    if args.plot:
-        plot_simulation(report, Path(args.plot))
-        print(f"chart written to {args.plot}", file=sys.stderr)
+    if plot:
+        plot_simulation(report, plot)
+        print(f"chart written to {plot}", file=sys.stderr)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ipe`` console script."""
     args = build_parser().parse_args(argv)
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir and Path(data_dir).exists() and not Path(data_dir).is_dir():
+        print(f"ipe: error: --data-dir '{data_dir}' is not a folder", file=sys.stderr)
+        return 2
     try:
         if args.command == "personalize":
             return asyncio.run(_personalize(args))
@@ -191,6 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_simulate(args))
     except PersonalizationError as err:
         print(f"ipe: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # an unusable data directory or output file: the user's to fix
+        print(
+            f"ipe: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         print("ipe: interrupted", file=sys.stderr)

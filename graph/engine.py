@@ -8,9 +8,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from langgraph.graph.state import CompiledStateGraph
 
 from graph.builder import builder, graph
 from graph.context import Context, settings
@@ -18,7 +17,7 @@ from graph.domain import (
     InvalidInputError,
     PersonalizationResult,
 )
-from graph.state import State
+from graph.state import InputState
 from tools.facts import analyse_profile, extract_facts
 from tools.feedback import apply_engagement
 from tools.history import retrieve_context
@@ -62,28 +61,16 @@ class IntelligentPersonalizationEngine:
             )
         )
         self.durable = durable
-        self._saver: AsyncSqliteSaver | None = None
-        self._graph: CompiledStateGraph[Any, Any, Any, Any] | None = None
 
-    async def _compiled(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+    async def _invoke(self, state: InputState, config: RunnableConfig) -> dict[str, Any]:
+        """Run the graph; when durable, through a checkpointer opened and closed for this run."""
         if not self.durable:
-            return graph
-        loop = asyncio.get_running_loop()
-        if self._saver is None or self._saver.loop is not loop:
-            path = Path(str(self.context.data_dir)) / "checkpoints.sqlite"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._saver = AsyncSqliteSaver(await aiosqlite.connect(path))
-            self._graph = builder.compile(
-                checkpointer=self._saver, name="IntelligentPersonalizationEngine"
-            )
-        assert self._graph is not None
-        return self._graph
-
-    async def aclose(self) -> None:
-        """Close the checkpoint database connection, if one is open."""
-        if self._saver is not None:
-            await self._saver.conn.close()
-            self._saver = None
+            return await graph.ainvoke(state, context=self.context, config=config)
+        path = Path(str(self.context.data_dir)) / "checkpoints.sqlite"
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+            durable = builder.compile(checkpointer=saver, name="IntelligentPersonalizationEngine")
+            return await durable.ainvoke(state, context=self.context, config=config)
 
     async def personalize_message(
         self,
@@ -95,23 +82,23 @@ class IntelligentPersonalizationEngine:
     ) -> PersonalizationResult:
         """Return the chosen message, the variations and the reasons for ``prospect``.
 
-        ``message_id`` lets the calling system choose the id (e.g. its own send id); it also seeds
-        the strategy's sampling, so the same id and inputs give the same result.
+        ``message_id`` lets the calling system choose the id (e.g. its own send id); engagement is
+        attached to it later. Each run has its own checkpoint thread (tenant, id and a run key),
+        so a reused id never resumes or mixes another run's state.
         Raises a ``PersonalizationError`` subclass for bad input (before any work is done).
         """
         parsed, _, channel = validate_request(prospect, template, platform)
         message_id = message_id or f"msg_{uuid.uuid4().hex[:16]}"
-        compiled = await self._compiled()
-        final = await compiled.ainvoke(
-            State(
+        run_key = uuid.uuid4().hex[:8]
+        final = await self._invoke(
+            InputState(
                 prospect=as_dict(prospect, "prospect"),
                 template=as_dict(template, "template"),
                 platform=channel,
                 message_id=message_id,
             ),
-            context=self.context,
             config={
-                "configurable": {"thread_id": message_id},
+                "configurable": {"thread_id": f"{self.context.user_id}:{message_id}:{run_key}"},
                 "run_name": "personalize_message",
                 "tags": ["ipe", f"channel:{channel}"],
                 "metadata": {

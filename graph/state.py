@@ -23,7 +23,7 @@ from graph.domain import (
 def merge_variations(
     current: list[MessageVariation], update: list[MessageVariation]
 ) -> list[MessageVariation]:
-    """Reducer for ``State.variations``: merge by variation id, keeping the order of first arrival.
+    """Reducer for ``State.variations``: merge by variation id, sorted by id.
 
     Parallel draft branches each add one variation; a repair round re-drafts a variation under the
     same id, and the newer attempt replaces the older one instead of piling up beside it.
@@ -61,6 +61,8 @@ class RetrievedContext:
     lessons: list[Lesson] = field(default_factory=list)
     best_hours_utc: list[int] = field(default_factory=list)
     contacted_recently: bool = False
+    opted_out: bool = False
+    """This tenant's own records say the prospect unsubscribed or asked not to be contacted."""
     avoid_sentences: list[str] = field(default_factory=list)
     """Sentences this tenant removed from at least two sent messages (learned from edits)."""
     notes: list[str] = field(default_factory=list)
@@ -76,14 +78,14 @@ class InputState:
     """The tenant's template as received."""
     platform: str | None = None
     """The channel to write for; defaults to the prospect's preference or platform, else email."""
+    message_id: str = ""
+    """The message's id (the caller's, or generated); engagement is attached to it later."""
 
 
 @dataclass(kw_only=True)
 class State(InputState):
     """The full state that the six nodes read and update."""
 
-    message_id: str = ""
-    """Stable id of this run's message; engagement is attached to it later."""
     channel: Channel | None = None
     """The resolved channel."""
     clean_prospect: Prospect | None = None

@@ -36,7 +36,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         context=state.context,
         can_repair=state.attempt < ctx.max_repairs,
         require_approval=ctx.require_approval,
-        opted_out=state.analysis.asked_not_to_contact,
+        opted_out=state.analysis.asked_not_to_contact or state.context.opted_out,
     )
     return {
         "variations": review.variations,

@@ -53,7 +53,7 @@ def _bio_sentences(bio: str) -> list[str]:
     return out[:2]
 
 
-def _screen(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
+def screen_fact_text(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
     """Drop links and addresses from a fact's words; refuse text that looks like offer terms."""
     for start, end, _ in sorted(find_urls(text), reverse=True):
         text = text[:start] + text[end:]
@@ -113,7 +113,7 @@ def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
     facts: list[Fact] = []
     excluded: list[ExcludedSpan] = []
     for kind, raw, src, url, weight in found:
-        text, refused = _screen(raw, src)
+        text, refused = screen_fact_text(raw, src)
         if refused:
             excluded.append(refused)
         elif len(text) >= 2:

@@ -8,6 +8,7 @@ memory (by lesson id, so a lesson is updated, never repeated).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, datetime
 from typing import Any, get_args
@@ -15,7 +16,7 @@ from typing import Any, get_args
 from graph.context import Context
 from graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
 from memory.handles import lesson_memory, outcome_store
-from memory.outcomes import NewEvent
+from memory.outcomes import MessageRecord, NewEvent
 from prompts import load_prompt
 from tools.intent import classify_reply
 from tools.lessons import distil
@@ -27,7 +28,10 @@ INTENTS: tuple[str, ...] = get_args(ReplyIntent)
 
 def event_key(message_id: str, event: dict[str, Any]) -> str:
     """A stable id for an event that arrived without one (so a replay is still counted once)."""
-    basis = "|".join(str(event.get(k, "")) for k in ("event", "at", "reply_text", "intent"))
+    basis = "|".join(
+        str(event.get(k, "")).strip().lower() if k == "event" else str(event.get(k, ""))
+        for k in ("event", "at", "reply_text", "intent")
+    )
     return "auto_" + hashlib.sha1(f"{message_id}|{basis}".encode()).hexdigest()[:20]
 
 
@@ -63,6 +67,11 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
     if intent is not None and intent not in INTENTS:
         raise InvalidInputError(f"unknown reply intent '{intent}': use one of {', '.join(INTENTS)}")
     text = raw.get("reply_text")
+    at = raw.get("at")
+    if at is not None and not isinstance(at, str):
+        raise InvalidInputError("an event's 'at' must be an ISO 8601 date-time string")
+    if text is not None and not isinstance(text, str):
+        raise InvalidInputError("an event's 'reply_text' must be text")
     if kind == "replied" and intent is None and text:
         intent = await _intent(ctx, str(text))
     return NewEvent(
@@ -70,7 +79,7 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
         event_id=str(raw.get("event_id") or event_key(message_id, raw)),
         kind=kind,
         intent=intent,
-        at=raw.get("at"),
+        at=at,
         reply_text=str(text) if text else None,
     )
 
@@ -78,18 +87,29 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
 async def apply_engagement(
     ctx: Context, message_id: str, events: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Count each event once, update outcome and model, and refresh the segment's lessons."""
+    """Count each event once, update outcome and model, and refresh the segment's lessons.
+
+    SQLite and Chroma calls run in a worker thread, off the caller's event loop.
+    """
     store = outcome_store(str(ctx.data_dir))
-    message = store.get_message(ctx.user_id, message_id)
+    message = await asyncio.to_thread(store.get_message, ctx.user_id, message_id)
     if message is None:
         raise UnknownMessageError(f"unknown message id '{message_id}' for tenant '{ctx.user_id}'")
+    if not events or not all(e.get("event") or e.get("edited_body") for e in events):
+        raise InvalidInputError("each engagement needs an 'event' (or an 'edited_body')")
     new_events = [await to_new_event(ctx, message_id, e) for e in events if e.get("event")]
+    edits = [str(e["edited_body"]) for e in events if e.get("edited_body")]
+    return await asyncio.to_thread(_record, ctx, message, new_events, edits)
+
+
+def _record(
+    ctx: Context, message: MessageRecord, new_events: list[NewEvent], edits: list[str]
+) -> dict[str, Any]:
+    store = outcome_store(str(ctx.data_dir))
+    message_id = message.message_id
     results = store.add_events(ctx.user_id, new_events)
-    edits = [
-        store.record_edit(ctx.user_id, message_id, str(e["edited_body"]))
-        for e in events
-        if e.get("edited_body")
-    ]
+    for edited in edits:
+        store.record_edit(ctx.user_id, message_id, edited)
     lessons: list[str] = []
     if any(r.changed for r in results):
         memory = lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder)

@@ -221,7 +221,9 @@ def _sources(
 ) -> _Sources:
     fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
     tmpl = _template_texts(template)
-    texts = [*fact_texts, *tmpl, prospect_name]
+    # The prospect's name is a source for its words only: never for a link, an address or a number.
+    name_words = " ".join(re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", prospect_name))
+    texts = [*fact_texts, *tmpl, name_words]
     urls = {_url_key(u) for text in texts for _, _, u in find_urls(text)}
     urls |= {_url_key(u) for u in [*template.links, *(f.url for f in facts)] if u}
     if template.sender.unsubscribe_url:

@@ -14,6 +14,8 @@ from tools.policy import load_policy
 from tools.segments import describe_segment, segment_key
 from tools.strategy import knobs
 
+_OPT_OUT = frozenset({"unsubscribed", "unsubscribe_request"})
+
 
 def _when(value: str | None) -> datetime | None:
     if not value:
@@ -56,7 +58,7 @@ def build_context(
             channel=rec.channel,
             direction="outbound",
             summary=f"{rec.tone}/{rec.angle}/{rec.cta} message",
-            outcome=outcome,
+            outcome="blocked" if rec.status == "blocked" else outcome,
         )
         for rec, outcome in past
     ]
@@ -66,10 +68,11 @@ def build_context(
     notes = [f"retrieved {len(found)} confirmed lesson(s) for {description}"] if found else []
     window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
     now = datetime.now(UTC)
-    recent = any(
-        h.direction == "outbound" and (t := _when(h.at)) is not None and now - t < window
-        for h in history
-    )
+    sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]
+    recent = any((t := _when(h.at)) is not None and now - t < window for h in sent)
+    opted_out = any(outcome in _OPT_OUT for _, outcome in past)
+    if opted_out:
+        notes.append("this prospect unsubscribed from an earlier message of this tenant")
     if recent:
         notes.append(f"this prospect was contacted within the last {window.days} days")
     if removed_sentences:
@@ -85,6 +88,7 @@ def build_context(
         lessons=found,
         best_hours_utc=analysis.active_hours_utc,
         contacted_recently=recent,
+        opted_out=opted_out,
         avoid_sentences=list(removed_sentences or []),
         notes=notes,
     )

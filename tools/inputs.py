@@ -66,8 +66,10 @@ def resolve_channel(platform: str | None, prospect: Prospect) -> Channel:
             )
         return key
     for candidate in (prospect.preferences.channel, prospect.platform):
-        if candidate and candidate.lower() in CHANNELS:
-            return candidate.lower()  # type: ignore[return-value]
+        key = (candidate or "").strip().lower()
+        key = "x" if key == "twitter" else key
+        if key in CHANNELS:
+            return key
     return "email"
 
 

@@ -8,6 +8,7 @@ from langchain_core.language_models import BaseChatModel
 
 from graph.domain import Fact, Prospect
 from prompts import load_prompt
+from tools.facts import screen_fact_text
 from tools.llm import LlmUnusable, ResearchOut, call_structured, fence, render
 
 _FIELDS = ("bio", "niche", "company", "title", "location", "tags", "recent_content")
@@ -32,11 +33,11 @@ async def research_more(
     Returns the accepted facts and one reason line per dropped or failed proposal.
     """
     data = prospect.model_dump(include=set(_FIELDS), exclude_none=True)
+    data["facts_already_known"] = [f.text for f in known]
     fence_open, block, fence_close = fence("PROSPECT_DATA", data)
     user = render(
         "research_user",
         max_facts=max_facts,
-        known_block="\n".join(f"- {f.text}" for f in known) or "- (none)",
         fence_open=fence_open,
         prospect_block=block,
         fence_close=fence_close,
@@ -61,9 +62,11 @@ async def research_more(
         ):
             notes.append(f"dropped a model fact not quoted verbatim from '{proposal.source_field}'")
             continue
+        text, refused = screen_fact_text(quote, proposal.source_field)
+        if refused or len(text) < 3:
+            notes.append(f"dropped a model fact from '{proposal.source_field}': link or offer")
+            continue
         accepted.append(
-            Fact(
-                id=f"f{n}", kind="bio", text=quote, source_field=proposal.source_field, weight=0.35
-            )
+            Fact(id=f"f{n}", kind="bio", text=text, source_field=proposal.source_field, weight=0.35)
         )
     return accepted, notes

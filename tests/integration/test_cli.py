@@ -143,6 +143,9 @@ def test_readable_view_shows_message_and_variation_table(data_dir: str) -> None:
         (["feedback", "--message-id", "msg_nope", "--event", "opened"], "unknown message id"),
         (["feedback", "--message-id", "msg_nope", "--event", "teleported"], "unknown"),
         (["personalize"], "required"),
+        (["stats", "--data-dir", "README.md"], "not a folder"),
+        (["stats", "--plot", "chart.pdfzz"], "--plot needs"),
+        (["feedback", "--message-id", "msg_nope", "--event", ""], "unknown"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, data_dir: str) -> None:

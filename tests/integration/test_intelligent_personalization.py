@@ -83,7 +83,6 @@ async def test_every_example_prospect_gets_a_grounded_message(
         assert "evil.example" not in result.body and "50%" not in result.body, name
         for fact in result.facts_used:
             assert fact.source_field
-    await engine.aclose()
 
 
 async def test_no_facts_means_an_honest_opener(data_dir: str, template: dict[str, Any]) -> None:

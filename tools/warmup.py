@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import random
 
-from graph.domain import CHANNELS, Prospect, RecentContent, Sender, Template, VariationPlan
+from graph.domain import (
+    CHANNELS,
+    MessageVariation,
+    Prospect,
+    RecentContent,
+    Sender,
+    Template,
+    VariationPlan,
+)
+from graph.state import RetrievedContext
 from prompts import load_prompt
 from tools.bandit import StrategyModel
-from tools.compliance import check_message
+from tools.critic import check_variation
 from tools.facts import analyse_profile, extract_facts
-from tools.formatting import finalize
 from tools.intent import classify_reply
 from tools.lessons import lesson_bonus
-from tools.offline_drafter import compose, trusted_vocabulary
+from tools.offline_drafter import compose
 from tools.policy import load_policy
 from tools.sanitize import sanitize_prospect
 from tools.strategy import knobs
@@ -63,16 +71,23 @@ def preload() -> None:
             links_allowed=policy.links_allowed,
             size="full",
         )
-        subject, body = finalize(draft.subject, draft.body, channel=channel, template=template)
-        check_message(
-            subject,
-            body,
+        context = RetrievedContext(
+            channel=channel,
+            segment="warm-up",
+            segment_description="warm-up",
+            body_limit=policy.body_limit,
+            unit=policy.unit,
+            links_allowed=policy.links_allowed,
+        )
+        check_variation(  # the critic's own path: formatting, compliance, grounding, lint
+            MessageVariation(id="v1", plan=plan, subject=draft.subject, body=draft.body),
             channel=channel,
             template=template,
             facts=facts,
             excluded=excluded,
             prospect_name=clean.name,
-            trusted_texts=trusted_vocabulary(),
+            context=context,
+            linkedin_free_account=False,
         )
     knobs()
     StrategyModel.from_stats([], [], lesson_bonus=lesson_bonus([], "email:general")).sample(

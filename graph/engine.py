@@ -46,8 +46,8 @@ class IntelligentPersonalizationEngine:
     ) -> None:
         """Create an engine for tenant ``user_id``; every option has an offline default.
 
-        ``durable`` keeps a SQLite checkpoint of every run (thread id = message id) so a run can be
-        inspected or resumed; switch it off for throughput when that is not needed.
+        ``durable`` keeps a SQLite checkpoint of every run (thread ``tenant:message_id:run``) so a
+        run can be inspected afterwards; switch it off for throughput when that is not needed.
         """
         self.context = settings(
             _context(

@@ -109,9 +109,14 @@ def render_result(result: PersonalizationResult) -> str:
     for v in result.variations:
         score = f"{v.score:.3f}" if v.score is not None else "-"
         mark = "*" if v.id == result.selected_id else " "
-        found = [f"{f.severity[:5]} {f.rule_id}: {f.span[:40]!r}" for f in v.findings] or ["ok"]
-        lines.append(f"{v.id + mark:<4} {v.plan.arm:<36} {v.source:<17} {score:>6}  {found[0]}")
-        lines += [f"{'':<66}{item}" for item in found[1:]]
+        verdict = (
+            "blocked" if not v.compliant else f"{len(v.findings)} advisory" if v.findings else "ok"
+        )
+        lines.append(f"{v.id + mark:<4} {v.plan.arm:<36} {v.source:<17} {score:>6}  {verdict}")
+    for v in result.variations:  # the compliance report: rule, severity, field, span, why, source
+        for f in v.findings:
+            lines.append(f"  {v.id} {f.severity:<8} {f.rule_id} [{f.field}] {f.span[:60]!r}")
+            lines.append(f"      {f.message}" + (f" (source: {f.source})" if f.source else ""))
     if result.facts_used:
         lines.append(
             "facts used: " + "; ".join(f"{f.id} {f.source_field}" for f in result.facts_used)

@@ -215,9 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ipe: error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # an unusable data directory or output file: the user's to fix
-        print(
-            f"ipe: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr
-        )
+        where = f": {err.filename}" if err.filename else ""
+        print(f"ipe: error: {err.strerror or err}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ipe: interrupted", file=sys.stderr)

@@ -62,7 +62,7 @@ class RetrievedContext:
     best_hours_utc: list[int] = field(default_factory=list)
     contacted_recently: bool = False
     opted_out: bool = False
-    """This tenant's own records say the prospect unsubscribed or asked not to be contacted."""
+    """The record's history or this tenant's own outcomes say the prospect asked to stop."""
     avoid_sentences: list[str] = field(default_factory=list)
     """Sentences this tenant removed from at least two sent messages (learned from edits)."""
     notes: list[str] = field(default_factory=list)

@@ -15,7 +15,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Check every variation as it would be sent; choose the best passing one or ask for repairs."""
     ctx = settings(runtime.context)
     assert state.context and state.strategy and state.clean_template and state.clean_prospect
-    assert state.channel and state.analysis, "the earlier steps run first"
+    assert state.channel, "the earlier steps run first"
     checked = [
         check_variation(
             v,
@@ -36,7 +36,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         context=state.context,
         can_repair=state.attempt < ctx.max_repairs,
         require_approval=ctx.require_approval,
-        opted_out=state.analysis.asked_not_to_contact or state.context.opted_out,
+        opted_out=state.context.opted_out,
     )
     return {
         "variations": review.variations,

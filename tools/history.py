@@ -14,7 +14,8 @@ from tools.policy import load_policy
 from tools.segments import describe_segment, segment_key
 from tools.strategy import knobs
 
-_OPT_OUT = frozenset({"unsubscribed", "unsubscribe_request"})
+_OPT_OUT = "unsubscribed"
+"""The outcome (tools/policies/reward.toml) of a message whose prospect asked to stop."""
 
 
 def _when(value: str | None) -> datetime | None:
@@ -70,9 +71,10 @@ def build_context(
     now = datetime.now(UTC)
     sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]
     recent = any((t := _when(h.at)) is not None and now - t < window for h in sent)
-    opted_out = any(outcome in _OPT_OUT for _, outcome in past)
-    if opted_out:
+    unsubscribed = any(outcome == _OPT_OUT for _, outcome in past)
+    if unsubscribed:
         notes.append("this prospect unsubscribed from an earlier message of this tenant")
+    opted_out = unsubscribed or analysis.asked_not_to_contact
     if recent:
         notes.append(f"this prospect was contacted within the last {window.days} days")
     if removed_sentences:

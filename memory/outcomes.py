@@ -1,11 +1,12 @@
 """The SQLite message and outcome store: what was sent, what happened, and per-arm aggregates.
 
 One SQLite file in WAL mode (safe to open from several processes; writers wait on a busy
-timeout). Every query is scoped by tenant. A recorded message is a send with outcome
-``no_reply`` until events arrive; only messages with status ``ready`` count as sends in the
-per-arm aggregates. Events are deduplicated by ``(tenant, event_id)``: a replayed event changes
-nothing. A message's outcome depends only on the set of its events (``tools.reward``), so events
-may arrive in any order.
+timeout). Every query is scoped by tenant. A recorded message is ``pending`` until events arrive
+(not evidence yet: it does not count in the aggregates) and settles to ``no_reply`` after the
+configured days without events (``settle_pending``); only messages with status ``ready`` count as
+sends in the per-arm aggregates. Events are deduplicated by ``(tenant, event_id)``: a replayed
+event changes nothing. A message's outcome depends only on the set of its events
+(``tools.reward``), so events may arrive in any order.
 
 The aggregate table ``arm_stats(tenant, segment, tone, angle, cta, sends, reward, positives)`` is
 updated incrementally by the delta of each outcome change, in the same transaction as the event.
@@ -19,10 +20,11 @@ import difflib
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, get_args
 
@@ -30,7 +32,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
 from tools.intent import classify_reply
-from tools.reward import NO_EVENTS_OUTCOME, counts_in_model, is_positive, outcome_of, reward_of
+from tools.reward import (
+    NO_EVENTS_OUTCOME,
+    counts_in_model,
+    is_positive,
+    outcome_of,
+    policy,
+    reward_of,
+)
 
 MICRO = 1_000_000
 """Rewards are stored as integers in millionths so that sums are exact."""
@@ -38,6 +47,8 @@ MICRO = 1_000_000
 _KINDS = frozenset(get_args(EngagementKind))
 _INTENTS = frozenset(get_args(ReplyIntent))
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_SETTLE_EVERY_S = 600.0
+"""How often (seconds, per open store) ``settle_due`` looks for pending messages to settle."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -60,6 +71,7 @@ CREATE TABLE IF NOT EXISTS messages (
     UNIQUE (tenant, message_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_prospect ON messages (tenant, prospect_id, seq);
+CREATE INDEX IF NOT EXISTS messages_by_outcome ON messages (outcome, created_at);
 CREATE TABLE IF NOT EXISTS events (
     tenant TEXT NOT NULL,
     event_id TEXT NOT NULL,
@@ -228,6 +240,11 @@ class OutcomeStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
+        self._generation = 0
+        """Bumped by every committed write of this connection that changed the aggregates."""
+        self._shifted = False
+        self._stats_cache: dict[str | None, tuple[tuple[int, int], list[ArmStat]]] = {}
+        self._settled_at: float | None = None
         with self._write() as conn:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -248,11 +265,15 @@ class OutcomeStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._shifted = False
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                if self._shifted:  # the cached aggregates are stale (committed or not)
+                    self._generation += 1
             self._conn.execute("COMMIT")
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -449,8 +470,8 @@ class OutcomeStore:
 
     # --- aggregates --------------------------------------------------------------------------
 
-    @staticmethod
     def _shift(
+        self,
         conn: sqlite3.Connection,
         tenant: str,
         arm: sqlite3.Row | Mapping[str, Any],
@@ -460,6 +481,7 @@ class OutcomeStore:
         sends, reward, positives = (sign * value for value in contribution)
         if not (sends or reward or positives):
             return
+        self._shifted = True
         conn.execute(
             "INSERT INTO arm_stats (tenant, segment, tone, angle, cta, sends, reward_micro, "
             "positives) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, segment, tone, "
@@ -493,26 +515,86 @@ class OutcomeStore:
             for row in rows
         ]
 
+    def _cached_stats(self, tenant: str | None) -> list[ArmStat]:
+        """The aggregates of ``tenant`` (None: of every tenant), re-read only after they changed.
+
+        The cache is valid while this connection has not changed the aggregates (``_generation``)
+        and no other connection has committed (SQLite's ``data_version``).
+        """
+        with self._lock:
+            other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            version = (self._generation, other)
+            hit = self._stats_cache.get(tenant)
+            if hit is not None and hit[0] == version:
+                return list(hit[1])
+            if tenant is None:
+                rows = self._read(
+                    "SELECT segment, tone, angle, cta, SUM(sends) AS sends, "
+                    "SUM(reward_micro) AS reward_micro, SUM(positives) AS positives "
+                    "FROM arm_stats GROUP BY segment, tone, angle, cta HAVING SUM(sends) > 0 "
+                    "ORDER BY segment, tone, angle, cta"
+                )
+            else:
+                rows = self._read(
+                    "SELECT * FROM arm_stats WHERE tenant = ? AND sends > 0 "
+                    "ORDER BY segment, tone, angle, cta",
+                    (tenant,),
+                )
+            if len(self._stats_cache) > 256:
+                self._stats_cache.clear()
+            self._stats_cache[tenant] = (version, self._stats(rows))
+            return list(self._stats_cache[tenant][1])
+
     def arm_stats(self, tenant: str) -> list[ArmStat]:
         """Return the tenant's per-(segment, arm) aggregates with at least one send."""
-        return self._stats(
-            self._read(
-                "SELECT * FROM arm_stats WHERE tenant = ? AND sends > 0 "
-                "ORDER BY segment, tone, angle, cta",
-                (tenant,),
-            )
-        )
+        return self._cached_stats(tenant)
 
     def population_arm_stats(self) -> list[ArmStat]:
         """Return the per-(segment, arm) aggregates summed over every tenant (counts only)."""
-        return self._stats(
-            self._read(
-                "SELECT segment, tone, angle, cta, SUM(sends) AS sends, "
-                "SUM(reward_micro) AS reward_micro, SUM(positives) AS positives FROM arm_stats "
-                "GROUP BY segment, tone, angle, cta HAVING SUM(sends) > 0 "
-                "ORDER BY segment, tone, angle, cta"
-            )
-        )
+        return self._cached_stats(None)
+
+    def model_inputs(self, tenant: str) -> tuple[list[ArmStat], list[ArmStat]]:
+        """What the strategy model is built from: the tenant's and every tenant's aggregates.
+
+        Settles long-pending messages first (``settle_due``), so silence eventually counts.
+        """
+        self.settle_due()
+        return self.arm_stats(tenant), self.population_arm_stats()
+
+    def settle_pending(self, now: datetime | None = None) -> int:
+        """Settle messages pending for longer than the configured days; return how many.
+
+        A message without any event is not evidence while a reply may still come; after
+        ``[settle] no_event_days`` of silence it takes the settled outcome (``no_reply``) and
+        counts in the aggregates.
+        """
+        rules = policy()
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=rules.settle_days)
+        settled = rules.settled_outcome
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT tenant, message_id, segment, tone, angle, cta, status FROM messages "
+                "WHERE outcome = ? AND created_at < ?",
+                (NO_EVENTS_OUTCOME, cutoff.isoformat(timespec="seconds")),
+            ).fetchall()
+            for row in rows:
+                conn.execute(
+                    "UPDATE messages SET outcome = ? WHERE tenant = ? AND message_id = ?",
+                    (settled, row["tenant"], row["message_id"]),
+                )
+                status = str(row["status"])
+                self._shift(conn, row["tenant"], row, _contribution(status, NO_EVENTS_OUTCOME), -1)
+                self._shift(conn, row["tenant"], row, _contribution(status, settled), +1)
+        return len(rows)
+
+    def settle_due(self) -> None:
+        """``settle_pending`` at most every few minutes per open store (cheap to call per run)."""
+        now = time.monotonic()
+        with self._lock:
+            if self._settled_at is not None and now - self._settled_at < _SETTLE_EVERY_S:
+                return
+            self._settled_at = now
+        self.settle_pending()
 
     def recompute_arm_stats(self, tenant: str) -> list[ArmStat]:
         """Return the tenant's aggregates recomputed from the messages (must equal arm_stats)."""

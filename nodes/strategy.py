@@ -22,10 +22,7 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.context and state.analysis and state.channel, "context_retrieval runs first"
     data_dir, segment = str(ctx.data_dir), state.context.segment
     tenant_stats, population_stats = await asyncio.to_thread(  # SQLite blocks: off the loop
-        lambda: (
-            outcome_store(data_dir).arm_stats(ctx.user_id),
-            outcome_store(data_dir).population_arm_stats(),
-        )
+        outcome_store(data_dir).model_inputs, ctx.user_id
     )
     model = StrategyModel.from_stats(
         tenant_stats, population_stats, lesson_bonus=lesson_bonus(state.context.lessons, segment)

@@ -31,7 +31,7 @@ import random
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -245,6 +245,7 @@ class StrategyModel:
         self.population_stats = population_stats
         self.lesson_bonus = dict(lesson_bonus or {})
         self._posteriors: dict[str, Posterior] = {}
+        self._summaries: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
         cfg = self.config
         prior_mean = np.zeros(DIM)
         prior_mean[0] = math.log(cfg.prior_mean / (1.0 - cfg.prior_mean))
@@ -261,8 +262,17 @@ class StrategyModel:
         lesson_bonus: Mapping[tuple[str, str, str], float] | None = None,
         config: BanditConfig | None = None,
     ) -> StrategyModel:
-        """Build the model from this tenant's and every tenant's per-arm aggregates."""
-        return cls(tenant_stats, population_stats, lesson_bonus=lesson_bonus, config=config)
+        """Build the model from this tenant's and every tenant's per-arm aggregates.
+
+        Models are immutable once built, so the same data returns the same (already fitted)
+        model: between two feedback events every personalization reuses the fits.
+        """
+        return _shared_model(
+            tuple(tenant_stats),
+            tuple(population_stats),
+            tuple(sorted((lesson_bonus or {}).items())),
+            config or default_config(),
+        )
 
     def _child(self, parent: Posterior, counts: Counts, sd: float) -> Posterior:
         cfg = self.config
@@ -359,6 +369,11 @@ class StrategyModel:
         The prediction holds the other factors at their average effect; the count is how many of
         this segment's sends used the level.
         """
+        if segment not in self._summaries:
+            self._summaries[segment] = self._factor_summary(segment)
+        return self._summaries[segment]
+
+    def _factor_summary(self, segment: str) -> dict[str, dict[str, tuple[float, float]]]:
         post = self._posterior(segment)
         own = _counts(
             self.tenant_stats,
@@ -385,3 +400,15 @@ class StrategyModel:
                 )
                 summary[factor][level] = (_sigmoid(logit), sends)
         return summary
+
+
+@lru_cache(maxsize=16)
+def _shared_model(
+    tenant_stats: tuple[ArmStat, ...],
+    population_stats: tuple[ArmStat, ...],
+    lesson_bonus: tuple[tuple[tuple[str, str, str], float], ...],
+    config: BanditConfig,
+) -> StrategyModel:
+    return StrategyModel(
+        list(tenant_stats), list(population_stats), lesson_bonus=dict(lesson_bonus), config=config
+    )

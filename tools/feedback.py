@@ -107,6 +107,7 @@ def _record(
 ) -> dict[str, Any]:
     store = outcome_store(str(ctx.data_dir))
     message_id = message.message_id
+    store.settle_due()
     results = store.add_events(ctx.user_id, new_events)
     for edited in edits:
         store.record_edit(ctx.user_id, message_id, edited)

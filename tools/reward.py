@@ -5,7 +5,7 @@ their rank, precedence, reward and ``positive`` flag, and how each event kind or
 to an outcome. A message's outcome depends only on the *set* of its ``(event kind, reply intent)``
 pairs: unsubscribe and bounce are worst-wins, otherwise the most informative signal (highest
 precedence: a conversion over a reply over a click over a delivery) wins, and within it the best
-rank.
+rank. A message without events is ``pending`` (not evidence) until it settles.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-NO_EVENTS_OUTCOME = "no_reply"
-"""The outcome of a message before any event arrives."""
+NO_EVENTS_OUTCOME = "pending"
+"""The outcome of a message before any event arrives (not counted by the strategy model)."""
 
 UNCLASSIFIED = "unclassified"
 """The intent key in ``reward.toml`` for a reply the classifier could not tell."""
@@ -45,6 +45,9 @@ class RewardPolicy:
     outcomes: Mapping[str, Outcome]
     events: Mapping[str, str]
     intents: Mapping[str, str]
+    settle_days: float
+    """Days without any event after which a pending message takes ``settled_outcome``."""
+    settled_outcome: str
 
 
 def _load_toml(name: str) -> dict[str, Any]:
@@ -71,13 +74,23 @@ def policy() -> RewardPolicy:
     }
     events = {str(k): str(v) for k, v in raw["events"].items()}
     intents = {str(k): str(v) for k, v in raw["intents"].items()}
-    for target in [*events.values(), *intents.values(), NO_EVENTS_OUTCOME]:
+    settle = raw["settle"]
+    settled = str(settle["outcome"])
+    for target in [*events.values(), *intents.values(), NO_EVENTS_OUTCOME, settled]:
         if target not in outcomes:
             raise ValueError(f"reward.toml maps to an undefined outcome: {target!r}")
     for outcome in outcomes.values():
         if not 0.0 <= outcome.reward <= 1.0:
             raise ValueError(f"reward of {outcome.name!r} is outside [0, 1]")
-    return RewardPolicy(outcomes=outcomes, events=events, intents=intents)
+    if float(settle["no_event_days"]) <= 0:
+        raise ValueError("reward.toml: settle.no_event_days must be positive")
+    return RewardPolicy(
+        outcomes=outcomes,
+        events=events,
+        intents=intents,
+        settle_days=float(settle["no_event_days"]),
+        settled_outcome=settled,
+    )
 
 
 def outcome_info(outcome: str) -> Outcome:

@@ -92,7 +92,8 @@ def _share(part: int, whole: int) -> float:
 
 
 def compute_stats(store: OutcomeStore, tenant: str) -> StatsReport:
-    """Compute every metric of ``tenant`` from the outcome store."""
+    """Compute every metric of ``tenant`` from the outcome store (settling due messages first)."""
+    store.settle_due()
     records = store.message_outcomes(tenant)
     sends: list[tuple[str, str, bool, float]] = []  # (segment, arm, positive, reward)
     outcomes: dict[str, int] = {}

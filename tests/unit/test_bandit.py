@@ -173,3 +173,16 @@ def test_exploration_narrows_the_draws() -> None:
     assert spread(dataclasses.replace(base, exploration=8.0)) < spread(
         dataclasses.replace(base, exploration=1.0)
     )
+
+
+def test_the_same_data_reuses_the_fitted_model() -> None:
+    stats = _stats("email:tech_gaming", {"casual": 0.4, "professional": 0.1})
+    model = StrategyModel.from_stats(stats, stats)
+    assert StrategyModel.from_stats(list(stats), list(stats)) is model
+    assert model.factor_summary("email:tech_gaming") is model.factor_summary("email:tech_gaming")
+    more = [*stats[:-1], dataclasses.replace(stats[-1], sends=stats[-1].sends + 1)]
+    changed = StrategyModel.from_stats(more, more)
+    assert changed is not model
+    assert changed.posterior("email:tech_gaming", "tone", "casual") != model.posterior(
+        "email:tech_gaming", "tone", "casual"
+    )

@@ -1,11 +1,13 @@
 import random
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from graph.domain import InvalidInputError, UnknownMessageError
 from memory.outcomes import MessageRecord, NewEvent, OutcomeStore
+from tools.reward import policy
 
 
 def _message(
@@ -18,6 +20,7 @@ def _message(
     status: str = "ready",
     body: str = "Hi Ana. Loved your trail video. Want to join our program? Reply yes.",
     facts: list[str] | None = None,
+    created_at: str = "2026-01-01T00:00:00+00:00",
 ) -> MessageRecord:
     return MessageRecord(
         message_id=message_id,
@@ -32,7 +35,7 @@ def _message(
         subject=None,
         body=body,
         status=status,
-        created_at="2026-01-01T00:00:00+00:00",
+        created_at=created_at,
     )
 
 
@@ -47,16 +50,41 @@ def test_record_and_get_are_tenant_scoped(store: OutcomeStore) -> None:
     assert got is not None and got.arm == "casual/recent_content/reply"
     assert got.fact_ids == ["f1"]
     assert store.get_message("t2", "m1") is None
-    assert store.outcome_of_message("t1", "m1") == "no_reply"
+    assert store.outcome_of_message("t1", "m1") == "pending"
     assert store.messages_count("t1") == 1 and store.messages_count("t2") == 0
 
 
-def test_a_recorded_ready_message_is_a_no_reply_send(store: OutcomeStore) -> None:
+def test_a_recorded_message_is_pending_until_an_event_arrives(store: OutcomeStore) -> None:
     store.record_message(_message("m1"))
     store.record_message(_message("m2", status="blocked"))
-    [stat] = store.arm_stats("t1")
+    assert store.arm_stats("t1") == []  # a reply may still come: not evidence yet
+    store.add_event("t1", "m1", event_id="e1", kind="delivered")
+    store.add_event("t1", "m2", event_id="e2", kind="delivered")
+    [stat] = store.arm_stats("t1")  # the blocked one never counts
     assert (stat.sends, stat.positives) == (1, 0)
     assert stat.reward_sum == pytest.approx(0.05)
+    assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+
+
+def test_silence_settles_to_no_reply_after_the_configured_days(store: OutcomeStore) -> None:
+    now = datetime.now(UTC)
+    old = now - timedelta(days=policy().settle_days + 1)
+    store.record_message(_message("old", created_at=old.isoformat(timespec="seconds")))
+    store.record_message(_message("new", created_at=now.isoformat(timespec="seconds")))
+    store.record_message(_message("answered", created_at=old.isoformat(timespec="seconds")))
+    store.add_event("t1", "answered", event_id="e1", kind="replied", intent="interested")
+    assert store.settle_pending(now) == 1
+    assert store.outcome_of_message("t1", "old") == "no_reply"
+    assert store.outcome_of_message("t1", "new") == "pending"
+    assert store.outcome_of_message("t1", "answered") == "interested"
+    [stat] = store.arm_stats("t1")
+    assert (stat.sends, stat.positives) == (2, 1)
+    assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+    assert store.settle_pending(now) == 0  # idempotent
+    store.add_event("t1", "old", event_id="e2", kind="replied", intent="interested")  # late reply
+    [stat] = store.arm_stats("t1")
+    assert (stat.sends, stat.positives) == (2, 2)
+    assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
 
 
 def test_unknown_message_and_bad_events_raise(store: OutcomeStore) -> None:
@@ -159,8 +187,8 @@ def test_messages_for_prospect_newest_first_with_outcome(store: OutcomeStore) ->
     history = store.messages_for_prospect("t1", "p1", limit=3)
     assert [(r.message_id, o) for r, o in history] == [
         ("m3", "not_interested"),
-        ("m2", "no_reply"),
-        ("m1", "no_reply"),
+        ("m2", "pending"),
+        ("m1", "pending"),
     ]
     assert store.messages_for_prospect("t2", "p1") == []
 
@@ -168,6 +196,7 @@ def test_messages_for_prospect_newest_first_with_outcome(store: OutcomeStore) ->
 def test_population_stats_sum_every_tenant(store: OutcomeStore) -> None:
     store.record_message(_message("m1", tenant="t1"))
     store.record_message(_message("m1", tenant="t2"))
+    store.add_event("t1", "m1", event_id="e0", kind="delivered")
     store.add_event("t2", "m1", event_id="e1", kind="converted")
     [pop] = store.population_arm_stats()
     assert (pop.sends, pop.positives) == (2, 1)
@@ -202,6 +231,21 @@ def test_two_handles_on_one_file_see_each_other(tmp_path: Path) -> None:
     assert reader.outcome_of_message("t1", "m1") == "converted"
     reader.add_event("t1", "m1", event_id="e1", kind="unsubscribed")  # replay via the other handle
     assert writer.outcome_of_message("t1", "m1") == "converted"
+
+
+def test_cached_aggregates_follow_writes_of_either_handle(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    writer, reader = OutcomeStore(path), OutcomeStore(path)
+    writer.record_message(_message("m1"))
+    writer.record_message(_message("m2"))
+    assert reader.arm_stats("t1") == [] and reader.population_arm_stats() == []
+    writer.add_event("t1", "m1", event_id="e1", kind="converted")  # another connection commits
+    assert [s.positives for s in reader.arm_stats("t1")] == [1]
+    assert [s.sends for s in reader.population_arm_stats()] == [1]
+    reader.add_event("t1", "m2", event_id="e2", kind="delivered")  # its own write
+    assert [s.sends for s in reader.arm_stats("t1")] == [2]
+    assert [s.sends for s in writer.arm_stats("t1")] == [2]
+    assert reader.arm_stats("t1") == reader.recompute_arm_stats("t1")
 
 
 def test_ten_thousand_events_with_duplicates_are_fast(store: OutcomeStore) -> None:
@@ -241,4 +285,4 @@ def test_a_failing_batch_is_rolled_back(store: OutcomeStore) -> None:
             ],
         )
     assert store.events_count("t1") == 0
-    assert store.outcome_of_message("t1", "m1") == "no_reply"
+    assert store.outcome_of_message("t1", "m1") == "pending"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,24 @@ def _client(path: str) -> Any:
     return chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
 
 
+_SEARCH_TTL_S = 30.0
+"""How long a search result is reused when this process has not written the collection since.
+
+Writes through this process clear the collection's cached results at once; the TTL bounds how long
+another process's writes (``ipe feedback`` in a shell) take to show up. Lessons change only as
+evidence accumulates (tens of sends), so a run never misses anything that matters.
+"""
+_searches: dict[tuple[str, str, int, str | None], tuple[int, float, list[Lesson]]] = {}
+_writes: dict[str, int] = {}
+"""Per collection: bumped before and after each write, so a search that overlapped one is stale."""
+_searches_lock = threading.Lock()
+
+
+def _bump(collection_key: str) -> None:
+    with _searches_lock:
+        _writes[collection_key] = _writes.get(collection_key, 0) + 1
+
+
 def collection_name(tenant: str, embedder: Embeddings) -> str:
     """Chroma collection name for a tenant and embedder kind (3-63 chars of [a-zA-Z0-9_-])."""
     slug = re.sub(r"[^a-zA-Z0-9]", "", tenant)[:20] or "t"
@@ -43,7 +63,9 @@ class LessonMemory:
         """Open (or create) the tenant's collection under ``data_dir/chroma``."""
         self.tenant = tenant
         self.embedder = embedder
-        client = _client(str(Path(data_dir) / "chroma"))
+        path = str(Path(data_dir) / "chroma")
+        client = _client(path)
+        self._key = f"{Path(path).resolve()}|{collection_name(tenant, embedder)}"
         self._col = client.get_or_create_collection(
             collection_name(tenant, embedder),
             embedding_function=None,
@@ -55,6 +77,7 @@ class LessonMemory:
         """Insert or merge lessons by id (the same lesson id never makes a second entry)."""
         if not lessons:
             return
+        _bump(self._key)
         self._col.upsert(
             ids=[lesson.id for lesson in lessons],
             embeddings=self.embedder.embed_documents([lesson.text for lesson in lessons]),
@@ -68,9 +91,27 @@ class LessonMemory:
                 for lesson in lessons
             ],
         )
+        _bump(self._key)
 
     def search(self, query: str, *, k: int = 5, status: str | None = "confirmed") -> list[Lesson]:
-        """The ``k`` lessons nearest in meaning to ``query`` (only ``status`` ones if given)."""
+        """The ``k`` lessons nearest in meaning to ``query`` (only ``status`` ones if given).
+
+        Results are reused for ``_SEARCH_TTL_S`` seconds unless this process writes the collection.
+        """
+        key, now = (self._key, query, k, status), time.monotonic()
+        with _searches_lock:
+            writes = _writes.get(self._key, 0)
+            hit = _searches.get(key)
+        if hit is not None and hit[0] == writes and now - hit[1] < _SEARCH_TTL_S:
+            return list(hit[2])
+        found = self._search(query, k=k, status=status)
+        with _searches_lock:
+            if len(_searches) > 1024:
+                _searches.clear()
+            _searches[key] = (writes, now, found)
+        return list(found)
+
+    def _search(self, query: str, *, k: int, status: str | None) -> list[Lesson]:
         if self._col.count() == 0:
             return []
         result = self._col.query(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from graph.domain import ExcludedSpan, Fact, Finding, Template
-from tools.policy import load_pack
+from tools.policy import compile_for_lowercase, load_pack
 from tools.textcount import find_urls
 
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
@@ -100,6 +100,11 @@ def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[st
     allowed = frozenset(w.lower() for w in section["always_allowed"])
     common = frozenset(w.lower() for w in section["common_words"])
     return promises, allowed, common
+
+
+@cache
+def _lowercase_promises() -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_for_lowercase(p.pattern) for p in _config()[0])
 
 
 def _norm(text: str) -> str:
@@ -216,16 +221,52 @@ def _digest_trusted(trusted: frozenset[str]) -> _TrustedDigest:
     )
 
 
-def _sources(
-    facts: list[Fact], template: Template, prospect_name: str, trusted: frozenset[str]
-) -> _Sources:
-    fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
-    tmpl = _template_texts(template)
-    # The prospect's name is a source for its words only: never for a link, an address or a number.
-    name_words = " ".join(re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", prospect_name))
-    texts = [*fact_texts, *tmpl, name_words]
-    urls = {_url_key(u) for text in texts for _, _, u in find_urls(text)}
-    urls |= {_url_key(u) for u in [*template.links, *(f.url for f in facts)] if u}
+@dataclass(frozen=True)
+class _TextDigest:
+    """What a list of source texts offers the checks (computed once per distinct list)."""
+
+    texts: list[str]
+    quote_texts: list[str]
+    urls: set[str]
+    emails: set[str]
+    numbers: list[float]
+    words: set[str]
+    ngrams: set[tuple[str, ...]]
+
+
+def _digest(texts: list[str]) -> _TextDigest:
+    return _TextDigest(
+        texts=texts,
+        quote_texts=[_norm_quote(t) for t in texts],
+        urls={_url_key(u) for text in texts for _, _, u in find_urls(text)},
+        emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
+        numbers=[n for t in texts for n in numbers_in(t)],
+        words=_words(texts),
+        ngrams=set().union(*(_ngrams(t) for t in texts)),
+    )
+
+
+@dataclass(frozen=True)
+class _TemplateDigest:
+    """The template's part of the sources: the same for every prospect it is sent to."""
+
+    text: _TextDigest
+    urls: set[str]
+    percents: set[float]
+    money: set[float]
+    days: set[float]
+    approved_claims: list[str]
+
+
+_TEMPLATE_DIGESTS: dict[str, _TemplateDigest] = {}
+
+
+def _digest_template(template: Template) -> _TemplateDigest:
+    key = template.model_dump_json()
+    if key in _TEMPLATE_DIGESTS:
+        return _TEMPLATE_DIGESTS[key]
+    text = _digest(_template_texts(template))
+    urls = {_url_key(u) for u in template.links if u}
     if template.sender.unsubscribe_url:
         urls.add(_url_key(template.sender.unsubscribe_url))
     offer = _offer_texts(template)
@@ -236,21 +277,43 @@ def _sources(
     days = {float(m.group(1)) for t in offer for m in _DAYS.finditer(t)}
     if template.offer.cookie_days is not None:
         days.add(float(template.offer.cookie_days))
-    digest = _digest_trusted(trusted)
-    return _Sources(
-        texts=texts,
-        quote_texts=[_norm_quote(t) for t in texts] + digest.quote_texts,
-        urls=urls,
-        emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
-        numbers=[n for t in texts for n in numbers_in(t)],
-        trusted_numbers=digest.numbers,
-        words=_words(texts),
-        trusted_words=digest.words,
+    digest = _TemplateDigest(
+        text=text,
+        urls=text.urls | urls,
         percents=percents,
         money={_money_value(m) for t in offer for m in _MONEY.finditer(t)},
         days=days,
         approved_claims=[_norm(c) for c in template.approved_claims],
-        grounded_ngrams=digest.ngrams.union(*(_ngrams(t) for t in texts)),
+    )
+    if len(_TEMPLATE_DIGESTS) >= 16:
+        _TEMPLATE_DIGESTS.clear()
+    _TEMPLATE_DIGESTS[key] = digest
+    return digest
+
+
+def _sources(
+    facts: list[Fact], template: Template, prospect_name: str, trusted: frozenset[str]
+) -> _Sources:
+    fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
+    # The prospect's name is a source for its words only: never for a link, an address or a number.
+    name_words = " ".join(re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", prospect_name))
+    record = _digest([*fact_texts, name_words])
+    tmpl = _digest_template(template)
+    bank = _digest_trusted(trusted)
+    return _Sources(
+        texts=[*fact_texts, *tmpl.text.texts, name_words],
+        quote_texts=record.quote_texts + tmpl.text.quote_texts + bank.quote_texts,
+        urls=record.urls | tmpl.urls | {_url_key(f.url) for f in facts if f.url},
+        emails=record.emails | tmpl.text.emails,
+        numbers=record.numbers + tmpl.text.numbers,
+        trusted_numbers=bank.numbers,
+        words=record.words | tmpl.text.words,
+        trusted_words=bank.words,
+        percents=tmpl.percents,
+        money=tmpl.money,
+        days=tmpl.days,
+        approved_claims=tmpl.approved_claims,
+        grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
     )
 
 
@@ -352,16 +415,18 @@ class _Checker:
                 )
 
     def promises(self) -> None:
-        promises, _, _ = _config()
+        lowered = self.text.lower()
+        lowercase = len(lowered) == len(self.text)  # spans map back one to one
+        promises = _lowercase_promises() if lowercase else _config()[0]
         for pattern in promises:
-            for match in pattern.finditer(self.text):
-                phrase = _norm(match.group())
-                if any(phrase in claim for claim in self.sources.approved_claims):
+            for match in pattern.finditer(lowered if lowercase else self.text):
+                said = self.text[match.start() : match.end()]
+                if any(_norm(said) in claim for claim in self.sources.approved_claims):
                     continue
                 self._flag(
                     "promise",
                     *match.span(),
-                    f'"{match.group()}" promises a result; the FTC Endorsement Guides do not '
+                    f'"{said}" promises a result; the FTC Endorsement Guides do not '
                     "allow promising earnings or outcomes.",
                 )
 

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from graph.domain import Finding
-from tools.policy import load_pack
+from tools.policy import compile_for_lowercase, load_pack
 from tools.textcount import find_urls
 
 
@@ -30,9 +30,15 @@ def _phrases(section: str) -> tuple[tuple[str, re.Pattern[str], float], ...]:
 
 
 @cache
-def _any_phrase(section: str) -> re.Pattern[str]:
+def _lowercase_phrases(section: str) -> tuple[tuple[str, re.Pattern[str], float], ...]:
+    return tuple((rule, compile_for_lowercase(p.pattern), w) for rule, p, w in _phrases(section))
+
+
+@cache
+def _any_phrase(section: str, lowercase: bool) -> re.Pattern[str]:
     """One alternation of a section's patterns: a cheap first pass over clean text."""
-    return re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in _phrases(section)), re.IGNORECASE)
+    joined = "|".join(f"(?:{p.pattern})" for _, p, _ in _phrases(section))
+    return compile_for_lowercase(joined) if lowercase else re.compile(joined, re.IGNORECASE)
 
 
 def _penalty(weight: float) -> float:
@@ -55,21 +61,25 @@ def _finding(rule_id: str, field: str, span: str, message: str, weight: float) -
 
 def _phrase_findings(field: str, text: str) -> list[Finding]:
     findings: list[Finding] = []
+    lowered = text.lower()
+    lowercase = len(lowered) == len(text)  # spans map back one to one (almost always)
+    target = lowered if lowercase else text
     for section, prefix, label in (
         ("spam_phrases", "spam", "Spam phrase"),
         ("ai_phrases", "ai_phrase", "Generic AI phrasing"),
     ):
-        if not _any_phrase(section).search(text):
+        if not _any_phrase(section, lowercase).search(target):
             continue
-        for rule, pattern, weight in _phrases(section):
-            match = pattern.search(text)
+        for rule, pattern, weight in (_lowercase_phrases if lowercase else _phrases)(section):
+            match = pattern.search(target)
             if match:
+                span = text[match.start() : match.end()]
                 findings.append(
                     _finding(
                         f"{prefix}.{rule}",
                         field,
-                        match.group(),
-                        f'{label} "{match.group()}" in the {field} (weight {weight:g}).',
+                        span,
+                        f'{label} "{span}" in the {field} (weight {weight:g}).',
                         weight,
                     )
                 )

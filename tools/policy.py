@@ -73,6 +73,20 @@ class ChannelPolicy(BaseModel):
         return self.rules[key]
 
 
+_ESCAPE = re.compile(r"\\.")
+
+
+def compile_for_lowercase(pattern: str) -> re.Pattern[str]:
+    """Compile a case-insensitive policy pattern to run on lower-cased text.
+
+    Much faster than ``re.IGNORECASE``; a pattern with an upper-case literal (outside escapes
+    such as backslash-S) keeps the flag. Callers lower-case the text and, when that changes its
+    length (rare Unicode), fall back to an IGNORECASE pattern so spans still map back.
+    """
+    upper = any(c.isupper() for c in _ESCAPE.sub("", pattern))
+    return re.compile(pattern, re.IGNORECASE if upper else 0)
+
+
 @cache
 def load_pack(name: str) -> dict[str, Any]:
     """Return the parsed TOML data file ``tools/policies/<name>.toml``."""

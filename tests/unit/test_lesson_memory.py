@@ -52,3 +52,17 @@ def test_tenants_never_see_each_others_lessons(tmp_path) -> None:
     other = LessonMemory(tmp_path, "tenant-b", HashingEmbeddings())
     assert other.search(canary, k=5) == []
     assert other.all() == []
+
+
+def test_a_write_through_any_handle_refreshes_cached_searches(tmp_path) -> None:
+    reader = LessonMemory(tmp_path, "tenant-a", HashingEmbeddings())
+    writer = LessonMemory(tmp_path, "tenant-a", HashingEmbeddings())
+    query = "instagram creators in outdoor and travel niches"
+    assert reader.search(query) == []
+    writer.upsert([_lesson("a", "On instagram, outdoor creators like a trip", "instagram:x")])
+    assert [x.id for x in reader.search(query)] == ["a"]
+    writer.upsert(
+        [_lesson("a", "On instagram, outdoor creators like a trip", "instagram:x", "retired")]
+    )
+    assert reader.search(query) == []  # retired: no longer a confirmed lesson
+    assert [x.status for x in reader.search(query, status=None)] == ["retired"]

@@ -133,3 +133,14 @@ def test_lint_pack_is_well_formed() -> None:
         assert entry["weight"] > 0
         assert entry["id"] not in seen
         seen.add(entry["id"])
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "İstanbul trip! "],  # the second lower-cases to a longer string: the IGNORECASE path
+)
+def test_phrases_match_in_any_case_and_report_the_original_text(prefix: str) -> None:
+    body = f"{prefix}Please CLICK Here to join. Act NOW while it lasts."
+    spans = {f.rule_id: f.span for f in lint(None, body)}
+    assert spans["spam.CLICK_HERE"] == "CLICK Here"
+    assert spans["spam.ACT_NOW"] == "Act NOW"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 LlmMode = Literal["auto", "openai", "none"]
+LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
 
 
 @dataclass(kw_only=True)
@@ -56,7 +57,7 @@ class Context:
     def resolved(self) -> Context:
         """Return a copy with every unset field filled from the environment or the defaults."""
         llm = self.llm or os.environ.get("IPE_LLM") or "auto"
-        if llm not in ("auto", "openai", "none"):
+        if llm not in LLM_MODES:
             llm = "auto"
         return replace(
             self,
@@ -78,4 +79,6 @@ class Context:
 
 def settings(context: Context | None) -> Context:
     """The run's resolved settings (a default ``Context`` when the caller passed none)."""
+    if context is not None and context.data_dir and context.model and context.llm in LLM_MODES:
+        return context  # already resolved (the engine resolves once, nodes read it per step)
     return (context or Context()).resolved()

@@ -72,8 +72,14 @@ def _plain_chars(text: str) -> str:
     return "".join(out)
 
 
+_MARKUP_CHARS = "&<[`*_~#>"
+"""Every pattern of ``_strip_markup`` needs one of these: text without any is left as it is."""
+
+
 def _strip_markup(text: str) -> str:
     """Turn HTML and markdown into the text they display."""
+    if not any(char in text for char in _MARKUP_CHARS):
+        return text
     text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _SCRIPT.sub("", text)
     text = _AUTOLINK.sub(r"\1", text)

@@ -190,6 +190,9 @@ class _Sources:
     days: set[float]
     approved_claims: list[str]
     grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
+    excluded_grams: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], str]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.known_words = self.words | self.trusted_words
@@ -330,6 +333,18 @@ def _fmt(values: set[float], suffix: str = "") -> str:
     return ", ".join(f"{v:g}{suffix}" for v in sorted(values))
 
 
+def _excluded_grams(excluded: list[ExcludedSpan], sources: _Sources) -> dict[tuple[str, ...], str]:
+    """Each n-gram of excluded text that no source grounds, with the first span's reason."""
+    key = tuple((e.text, e.reason) for e in excluded)
+    if key not in sources.excluded_grams:  # the variations of a run share them: once per run
+        reasons: dict[tuple[str, ...], str] = {}
+        for span in excluded:
+            for gram in _ngrams(span.text) - sources.grounded_ngrams:
+                reasons.setdefault(gram, span.reason)
+        sources.excluded_grams[key] = reasons
+    return sources.excluded_grams[key]
+
+
 class _Checker:
     """Runs the grounding checks over one field of a draft."""
 
@@ -360,16 +375,17 @@ class _Checker:
         return not any(self.used[start:end])
 
     def excluded(self, excluded: list[ExcludedSpan]) -> None:
-        spans = [(e, _ngrams(e.text) - self.sources.grounded_ngrams) for e in excluded]
+        reasons = _excluded_grams(excluded, self.sources)
+        if not reasons:
+            return
         tokens = list(_TOKEN.finditer(self.text.replace("’", "'")))
         words = [t.group().lower() for t in tokens]
         hit: dict[int, str] = {}
         for i in range(len(tokens) - EXCLUDED_RUN + 1):
-            gram = tuple(words[i : i + EXCLUDED_RUN])
-            for span, grams in spans:
-                if gram in grams:
-                    for j in range(i, i + EXCLUDED_RUN):
-                        hit.setdefault(j, span.reason)
+            reason = reasons.get(tuple(words[i : i + EXCLUDED_RUN]))
+            if reason is not None:
+                for j in range(i, i + EXCLUDED_RUN):
+                    hit.setdefault(j, reason)
         run: list[int] = []
         for index in [*sorted(hit), -2]:
             if run and index != run[-1] + 1:
@@ -468,11 +484,14 @@ class _Checker:
             )
 
     def _sentence_initial(self, start: int) -> bool:
-        before = self.text[:start]
-        stripped = before.rstrip()
-        newline = "\n" in before[len(stripped) :]
-        stripped = stripped.rstrip(_OPENERS + " \t")
-        return not stripped or newline or stripped[-1] in _SENTENCE_END or stripped[-1] == "\n"
+        """True when only openers and spaces (or a line break) separate ``start`` from an end."""
+        text, i, newline = self.text, start - 1, False
+        while i >= 0 and text[i].isspace():
+            newline = newline or text[i] == "\n"
+            i -= 1
+        while i >= 0 and (text[i] in _OPENERS or text[i] in " \t"):
+            i -= 1
+        return i < 0 or newline or text[i] in _SENTENCE_END or text[i] == "\n"
 
     def _known(self, token: str, initial: bool) -> bool:
         _, allowed, common = _config()

@@ -55,7 +55,15 @@ SHORT_FIELDS = ("name", "company", "title", "location", "niche")
 PLAIN_FIELDS = ("id", "platform", "handle", "language")
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MARKUP_CHARS = "<[*_~`#"
+"""Every pattern of ``_strip_markup`` needs one of these: text without any is left as it is."""
+
+
 def _drop_invisible(text: str, multiline: bool) -> str:
+    if text.isascii() and not _ASCII_CONTROL.search(text):  # the common case, no char loop
+        text = text.replace("\t", " ")
+        return text if multiline else text.replace("\n", " ")
     out: list[str] = []
     for char in text:
         code = ord(char)
@@ -71,6 +79,8 @@ def _drop_invisible(text: str, multiline: bool) -> str:
 
 
 def _strip_markup(text: str) -> str:
+    if not any(char in text for char in _MARKUP_CHARS):
+        return text
     text = _DROP_BLOCKS.sub(" ", text)
     text = _COMMENT.sub(" ", text)
     text = _BLOCK_TAG.sub(" ", text)

@@ -431,8 +431,8 @@ class _Checker:
                 )
 
     def promises(self) -> None:
-        lowered = self.text.lower()
-        lowercase = len(lowered) == len(self.text)  # spans map back one to one
+        lowercase = self.text.isascii()  # then lower-casing is exactly IGNORECASE
+        lowered = self.text.lower() if lowercase else self.text
         promises = _lowercase_promises() if lowercase else _config()[0]
         for pattern in promises:
             for match in pattern.finditer(lowered if lowercase else self.text):

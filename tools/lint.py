@@ -61,9 +61,8 @@ def _finding(rule_id: str, field: str, span: str, message: str, weight: float) -
 
 def _phrase_findings(field: str, text: str) -> list[Finding]:
     findings: list[Finding] = []
-    lowered = text.lower()
-    lowercase = len(lowered) == len(text)  # spans map back one to one (almost always)
-    target = lowered if lowercase else text
+    lowercase = text.isascii()  # then lower-casing is exactly IGNORECASE, spans map one to one
+    target = text.lower() if lowercase else text
     for section, prefix, label in (
         ("spam_phrases", "spam", "Spam phrase"),
         ("ai_phrases", "ai_phrase", "Generic AI phrasing"),

@@ -80,8 +80,9 @@ def compile_for_lowercase(pattern: str) -> re.Pattern[str]:
     """Compile a case-insensitive policy pattern to run on lower-cased text.
 
     Much faster than ``re.IGNORECASE``; a pattern with an upper-case literal (outside escapes
-    such as backslash-S) keeps the flag. Callers lower-case the text and, when that changes its
-    length (rare Unicode), fall back to an IGNORECASE pattern so spans still map back.
+    such as backslash-S) keeps the flag. Only for ASCII text, where lower-casing is exactly what
+    IGNORECASE does (for other text, IGNORECASE also folds e.g. the dotless i and the Kelvin sign):
+    callers fall back to an IGNORECASE pattern there.
     """
     upper = any(c.isupper() for c in _ESCAPE.sub("", pattern))
     return re.compile(pattern, re.IGNORECASE if upper else 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tools.policy import load_pack
@@ -32,13 +32,13 @@ def _config() -> dict[str, Any]:
 
 
 @cache
-def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _url_patterns(flags: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     tlds = sorted(_config()["bare_domain_tlds"], key=len, reverse=True)
-    scheme = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+    scheme = re.compile(r"https?://[^\s<>\"'`]+", flags)
     bare = re.compile(
         r"(?<![@\w.\-/])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
-        rf"(?:{'|'.join(tlds)})(?![\w-])(?::\d{{1,5}})?(?:/[^\s<>\"'`]*)?",
-        re.IGNORECASE,
+        rf"(?:{'|'.join(t.lower() for t in tlds)})(?![\w-])(?::\d{{1,5}})?(?:/[^\s<>\"'`]*)?",
+        flags,
     )
     return scheme, bare
 
@@ -46,13 +46,22 @@ def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def find_urls(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start, end, url)`` for every link in ``text``: http(s) URLs and bare domains.
 
-    Trailing sentence punctuation is not part of a link, as in twitter-text.
+    Trailing sentence punctuation is not part of a link, as in twitter-text. The same text is
+    checked by several rules (grounding, links, spam lint): its result is remembered.
     """
-    scheme, bare = _url_patterns()
+    return list(_find_urls(text))
+
+
+@lru_cache(maxsize=256)
+def _find_urls(text: str) -> tuple[tuple[int, int, str], ...]:
+    if text.isascii():  # lower-cased ASCII with a plain pattern is exactly IGNORECASE, faster
+        patterns, target = _url_patterns(0), text.lower()
+    else:
+        patterns, target = _url_patterns(re.IGNORECASE), text
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (scheme, bare):
-        for match in pattern.finditer(text):
+    for pattern in patterns:
+        for match in pattern.finditer(target):
             start, end = match.span()
             while end > start and text[end - 1] in _TRAILING_PUNCT:
                 end -= 1
@@ -60,7 +69,7 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
                 continue
             taken.append((start, end))
             found.append((start, end, text[start:end]))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def char_count(text: str) -> int:

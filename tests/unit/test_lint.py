@@ -137,7 +137,7 @@ def test_lint_pack_is_well_formed() -> None:
 
 @pytest.mark.parametrize(
     "prefix",
-    ["", "İstanbul trip! "],  # the second lower-cases to a longer string: the IGNORECASE path
+    ["", "İstanbul trip! "],  # non-ASCII text takes the IGNORECASE path
 )
 def test_phrases_match_in_any_case_and_report_the_original_text(prefix: str) -> None:
     body = f"{prefix}Please CLICK Here to join. Act NOW while it lasts."

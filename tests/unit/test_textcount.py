@@ -109,3 +109,17 @@ def test_a_url_always_counts_23(scheme: str, labels: list[str], tld: str, path: 
     url = f"{scheme}{'.'.join(labels)}.{tld}{path}"
     assert x_weighted_length(url) == 23
     assert x_weighted_length(f"go {url} now") == 23 + len("go  now")
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("Go to HTTPS://Example.COM/Join. Thanks", "HTTPS://Example.COM/Join"),
+        ("or just TrailPeak.COM, today", "TrailPeak.COM"),
+        ("see evıl.com now", "evıl.com"),  # a dotless i still makes a link (IGNORECASE folds it)
+    ],
+)
+def test_links_are_found_in_any_case_with_their_original_text(text: str, url: str) -> None:
+    assert [u for _, _, u in find_urls(text)] == [url]
+    assert find_urls(text) == find_urls(text)  # remembered, and a fresh list each time
+    assert find_urls(text) is not find_urls(text)

@@ -103,8 +103,10 @@ def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[st
 
 
 @cache
-def _lowercase_promises() -> tuple[re.Pattern[str], ...]:
-    return tuple(compile_for_lowercase(p.pattern) for p in _config()[0])
+def _lowercase_promises() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """One alternation of every promise pattern for lower-cased ASCII text, and each of them."""
+    patterns = tuple(compile_for_lowercase(p.pattern) for p in _config()[0])
+    return compile_for_lowercase("|".join(f"(?:{p.pattern})" for p in patterns)), patterns
 
 
 def _norm(text: str) -> str:
@@ -433,7 +435,11 @@ class _Checker:
     def promises(self) -> None:
         lowercase = self.text.isascii()  # then lower-casing is exactly IGNORECASE
         lowered = self.text.lower() if lowercase else self.text
-        promises = _lowercase_promises() if lowercase else _config()[0]
+        promises = _config()[0]
+        if lowercase:
+            any_promise, promises = _lowercase_promises()
+            if not any_promise.search(lowered):  # one pass for the usual case: no promise
+                return
         for pattern in promises:
             for match in pattern.finditer(lowered if lowercase else self.text):
                 said = self.text[match.start() : match.end()]
@@ -582,6 +588,12 @@ def _mentions(haystack: str, needle: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
 
 
+@lru_cache(maxsize=512)
+def _fact_digest(text: str) -> tuple[str, frozenset[tuple[str, ...]], tuple[float, ...]]:
+    """A fact's normalised text, word n-grams and numbers (each variation of a run reuses them)."""
+    return _norm_quote(text), frozenset(_ngrams(text)), tuple(numbers_in(text))
+
+
 def grounded_fact_ids(body: str, facts: list[Fact]) -> list[str]:
     """Ids of the facts that ``body`` uses.
 
@@ -593,12 +605,11 @@ def grounded_fact_ids(body: str, facts: list[Fact]) -> list[str]:
     written = [parse_number(m) for m in _NUMBER.finditer(body)]
     ids: list[str] = []
     for fact in facts:
-        fact_text = _norm_quote(fact.text)
+        fact_text, fact_grams, actual = _fact_digest(fact.text)
         used = _mentions(text, fact_text)
         used = used or bool(fact.url and _url_key(fact.url) in body.lower())
-        used = used or bool(_ngrams(fact.text) & body_grams)
+        used = used or bool(fact_grams & body_grams)
         if not used and fact.kind == "audience_size":
-            actual = numbers_in(fact.text)
             used = any(n.precision >= 1 and n.matches(a) for n in written for a in actual)
         if used:
             ids.append(fact.id)

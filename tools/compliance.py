@@ -46,7 +46,10 @@ def _squash(text: str) -> str:
 
 
 def _mentions(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase.strip())}(?!\w)", text, re.IGNORECASE) is not None
+    phrase = phrase.strip()
+    if text.isascii() and phrase.isascii() and phrase.lower() not in text.lower():
+        return False  # exact for ASCII: a case-insensitive match needs the substring
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _is_emoji_joiner(text: str, i: int) -> bool:

@@ -583,7 +583,7 @@ def check_grounding(
 
 
 def _mentions(haystack: str, needle: str) -> bool:
-    if len(needle) < 3:
+    if len(needle) < 3 or needle not in haystack:  # a match needs the substring: cheap first
         return False
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tools.policy import load_pack
+from tools.policy import compile_for_lowercase, load_pack
 
 # Where a sentence or clause ends: sentence punctuation followed by a space or the end, a line
 # break, or a separator people put between bio items.
@@ -25,6 +25,15 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         (re.compile(entry["pattern"], re.IGNORECASE | re.MULTILINE), str(entry["reason"]))
         for entry in entries
     )
+
+
+@cache
+def _any_instruction(lowercase: bool) -> re.Pattern[str]:
+    """Every pattern in one alternation: one pass clears the usual, harmless text."""
+    joined = "|".join(f"(?:{pattern.pattern})" for pattern, _ in _patterns())
+    if lowercase:  # for lower-cased ASCII text: exactly IGNORECASE, and faster
+        return re.compile(joined, compile_for_lowercase(joined).flags | re.MULTILINE)
+    return re.compile(joined, re.IGNORECASE | re.MULTILINE)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -51,6 +60,9 @@ def find_instructions(text: str) -> list[tuple[int, int, str]]:
     Spans are sorted and never overlap; when several detections share a sentence, the reason of
     the earliest trigger is kept.
     """
+    lowercase = text.isascii()
+    if not _any_instruction(lowercase).search(text.lower() if lowercase else text):
+        return []
     hits: list[tuple[int, int, int, str]] = []
     for pattern, reason in _patterns():
         for match in pattern.finditer(text):

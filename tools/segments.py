@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 
@@ -89,9 +89,14 @@ def niche_group(niche: str | None, tags: Sequence[str]) -> str:
         The best-scoring group (niche hits weigh more than tag hits; ties go to the group listed
         first), or the default group ``"general"`` when nothing matches.
     """
+    return _niche_group(
+        (niche or "").lower(), tuple(tag.lower().lstrip("#") for tag in tags if tag)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _niche_group(niche_text: str, tag_texts: tuple[str, ...]) -> str:
     cfg = config()
-    niche_text = (niche or "").lower()
-    tag_texts = [tag.lower().lstrip("#") for tag in tags if tag]
     best, best_score = cfg.default_group, 0.0
     for group in cfg.groups:
         score = 0.0

@@ -11,7 +11,7 @@ template approved the very phrase.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -36,6 +36,8 @@ _NUMBER = re.compile(
     r"(?:\s?(k|m|b|bn|thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
+_LOWERCASE = {p: compile_for_lowercase(p.pattern) for p in (_PERCENT, _MONEY, _DAYS, _NUMBER)}
+"""The case-insensitive patterns above, for lower-cased ASCII text (exactly IGNORECASE there)."""
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]|[.-](?=[^\W\d_]))*")
 _TOKEN = re.compile(r"[\w']+")
 _MULTIPLIERS = {
@@ -195,6 +197,8 @@ class _Sources:
     excluded_grams: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], str]] = field(
         default_factory=dict
     )
+    known_tokens: dict[tuple[str, bool], bool] = field(default_factory=dict)
+    """``_Checker._known`` per (token, sentence-initial): the run's variations share most words."""
 
     def __post_init__(self) -> None:
         self.known_words = self.words | self.trusted_words
@@ -356,6 +360,16 @@ class _Checker:
         self.sources = sources
         self.used = [False] * len(text)
         self.findings: list[Finding] = []
+        self.lowered = text.lower() if text.isascii() else None
+
+    def _finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """``pattern`` (case-insensitive) over the text: on lower-cased ASCII text when possible.
+
+        Spans are the same either way; read matched text from ``self.text``, not the match.
+        """
+        if self.lowered is not None:
+            return _LOWERCASE[pattern].finditer(self.lowered)
+        return pattern.finditer(self.text)
 
     def _flag(self, rule: str, start: int, end: int, message: str) -> None:
         self.findings.append(
@@ -460,7 +474,7 @@ class _Checker:
             (_DAYS, s.days, " days"),
         ]
         for pattern, approved, suffix in checks:
-            for match in pattern.finditer(self.text):
+            for match in self._finditer(pattern):
                 if not self._free(*match.span()):
                     continue
                 self._consume(*match.span())
@@ -469,12 +483,12 @@ class _Checker:
                     self._flag(
                         "offer_term",
                         *match.span(),
-                        f'Offer term "{match.group()}" does not match the template '
-                        f"(approved: {_fmt(approved, suffix)}).",
+                        f'Offer term "{self.text[match.start() : match.end()]}" does not match '
+                        f"the template (approved: {_fmt(approved, suffix)}).",
                     )
 
     def numbers(self) -> None:
-        for match in _NUMBER.finditer(self.text):
+        for match in self._finditer(_NUMBER):
             if not self._free(*match.span()):
                 continue
             self._consume(*match.span())
@@ -486,7 +500,8 @@ class _Checker:
             self._flag(
                 "number",
                 *match.span(),
-                f'Number "{match.group()}" does not match any fact or template value.',
+                f'Number "{self.text[match.start() : match.end()]}" does not match any fact or '
+                "template value.",
             )
 
     def _sentence_initial(self, start: int) -> bool:
@@ -500,6 +515,12 @@ class _Checker:
         return i < 0 or newline or text[i] in _SENTENCE_END or text[i] == "\n"
 
     def _known(self, token: str, initial: bool) -> bool:
+        memo = self.sources.known_tokens
+        if (token, initial) not in memo:
+            memo[(token, initial)] = self._is_known(token, initial)
+        return memo[(token, initial)]
+
+    def _is_known(self, token: str, initial: bool) -> bool:
         _, allowed, common = _config()
         forms = _word_forms(token)
         known = self.sources.known_words

@@ -72,27 +72,30 @@ def _plain_chars(text: str) -> str:
     return "".join(out)
 
 
-_MARKUP_CHARS = "&<[`*_~#>"
-"""Every pattern of ``_strip_markup`` needs one of these: text without any is left as it is."""
+_MARKUP_STEPS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    ("&", _ENTITY, lambda m: html.unescape(m.group(0))),
+    ("<", _SCRIPT, ""),
+    ("<", _AUTOLINK, r"\1"),
+    ("<", _TAG, ""),
+    ("[", _MD_IMAGE, r"\1"),
+    ("[", _MD_LINK, r"\1"),
+    ("`", _MD_FENCE, ""),
+    ("`", _MD_CODE, r"\1"),
+    ("*_", _MD_STRONG, r"\2"),
+    ("*_", _MD_EMPH, r"\2"),
+    ("~", _MD_STRIKE, r"\1"),
+    ("#", _MD_HEADING, ""),
+    (">", _MD_QUOTE, ""),
+)
+"""In order: each step's pattern, its replacement, and the characters it cannot match without."""
 
 
 def _strip_markup(text: str) -> str:
     """Turn HTML and markdown into the text they display."""
-    if not any(char in text for char in _MARKUP_CHARS):
-        return text
-    text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = _SCRIPT.sub("", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _MD_IMAGE.sub(r"\1", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_FENCE.sub("", text)
-    text = _MD_CODE.sub(r"\1", text)
-    text = _MD_STRONG.sub(r"\2", text)
-    text = _MD_EMPH.sub(r"\2", text)
-    text = _MD_STRIKE.sub(r"\1", text)
-    text = _MD_HEADING.sub("", text)
-    return _MD_QUOTE.sub("", text)
+    for needs, pattern, replacement in _MARKUP_STEPS:
+        if any(char in text for char in needs):
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _whitespace(text: str) -> str:

@@ -244,6 +244,9 @@ class _Writer:
         budget = int(_rules()["tones"][self.tone]["max_exclaims"])
         values = {**self.values, **(extra or {})}
         for phrase in phrases:
+            if "!" not in phrase:
+                yield phrase.format_map(values)
+                continue
             out = []
             for char in phrase:
                 if char == "!":

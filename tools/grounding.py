@@ -468,12 +468,14 @@ class _Checker:
 
     def offer_terms(self) -> None:
         s = self.sources
-        checks: list[tuple[re.Pattern[str], set[float], str]] = [
-            (_PERCENT, s.percents, "%"),
-            (_MONEY, s.money, ""),
-            (_DAYS, s.days, " days"),
+        checks: list[tuple[re.Pattern[str], set[float], str, tuple[str, ...]]] = [
+            (_PERCENT, s.percents, "%", ("%", "per")),
+            (_MONEY, s.money, "", ("$", "€", "£", "usd", "dollar", "eur", "gbp", "pound")),
+            (_DAYS, s.days, " days", ("day",)),
         ]
-        for pattern, approved, suffix in checks:
+        for pattern, approved, suffix, needs in checks:
+            if self.lowered is not None and not any(n in self.lowered for n in needs):
+                continue  # ASCII text without any word the pattern needs cannot match
             for match in self._finditer(pattern):
                 if not self._free(*match.span()):
                     continue

@@ -351,6 +351,45 @@ def _excluded_grams(excluded: list[ExcludedSpan], sources: _Sources) -> dict[tup
     return sources.excluded_grams[key]
 
 
+_ASCII_UPPER = re.compile(r"[A-Z]")
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'")
+
+
+def _starts_word(text: str, i: int) -> bool:
+    """True when ASCII ``text`` has a ``_WORD`` token starting at letter ``i``.
+
+    ``_WORD`` tokens are maximal: the letter at ``i`` belongs to an earlier token exactly when a
+    letter precedes it in the unbroken run of characters a token continues with (word
+    characters, apostrophes, and ``.``/``-`` followed by a letter).
+    """
+    j = i - 1
+    while j >= 0:
+        char = text[j]
+        if char in _ASCII_WORD_CHARS:
+            if char.isalpha():
+                return False
+        elif not (char in ".-" and text[j + 1].isalpha()):
+            break
+        j -= 1
+    return True
+
+
+def capitalised_words(text: str) -> Iterator[re.Match[str]]:
+    """The ``_WORD`` tokens of ``text`` that start with a capital letter, in order.
+
+    ASCII text (the usual case) is searched from its capitals instead of tokenising every word.
+    """
+    if not text.isascii():
+        yield from (m for m in _WORD.finditer(text) if m.group()[0].isupper())
+        return
+    for capital in _ASCII_UPPER.finditer(text):
+        start = capital.start()
+        if _starts_word(text, start):
+            match = _WORD.match(text, start)
+            if match is not None:
+                yield match
+
+
 class _Checker:
     """Runs the grounding checks over one field of a draft."""
 
@@ -535,9 +574,9 @@ class _Checker:
 
     def proper_nouns(self) -> None:
         flagged: list[tuple[int, int]] = []
-        for match in _WORD.finditer(self.text):
+        for match in capitalised_words(self.text):
             token = match.group()
-            if not token[0].isupper() or not self._free(*match.span()):
+            if not self._free(*match.span()):
                 continue
             if not self._known(token, self._sentence_initial(match.start())):
                 if flagged and not self.text[flagged[-1][1] : match.start()].strip():

@@ -1,7 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template
-from tools.grounding import SOURCE, check_grounding, grounded_fact_ids
+from tools.grounding import _WORD, SOURCE, capitalised_words, check_grounding, grounded_fact_ids
 
 TEMPLATE = Template(
     id="t1",
@@ -238,3 +240,11 @@ def test_grounded_fact_ids() -> None:
     ]
     assert grounded_fact_ids("Your 58K followers", FACTS) == []
     assert grounded_fact_ids("Watched https://youtube.com/watch?v=abc today", FACTS) == ["f_title"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aB3_'.- \nxYz!?É’", max_size=40))
+def test_capitalised_words_are_the_capitalised_tokens(text: str) -> None:
+    for sample in (text, text.encode("ascii", "ignore").decode()):  # both paths
+        expected = [m.span() for m in _WORD.finditer(sample) if m.group()[0].isupper()]
+        assert [m.span() for m in capitalised_words(sample)] == expected

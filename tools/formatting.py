@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from graph.domain import Template
 from prompts import load_bank
@@ -44,10 +44,16 @@ def _bank() -> dict[str, dict[str, object]]:
     return load_bank("formatting")
 
 
+@cache
 def _strings(section: str, key: str) -> tuple[str, ...]:
     value = _bank()[section][key]
     assert isinstance(value, list)
     return tuple(str(v) for v in value)
+
+
+@cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(_strings("names", "honorifics"))
 
 
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -154,9 +160,10 @@ def finalize(
     return (None if subject is None else _one_line(subject)), text
 
 
+@lru_cache(maxsize=1024)
 def first_name(name: str) -> str:
     """The first name in a display name: markup and honorifics dropped, '' when there is none."""
-    honorifics = set(_strings("names", "honorifics"))
+    honorifics = _honorifics()
     cleaned = _one_line(name).lstrip("@").split(",")[0]
     for token in _NAME_TOKEN.findall(cleaned):
         word = str(token).strip("'’.-")

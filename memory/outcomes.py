@@ -453,14 +453,26 @@ class OutcomeStore:
         ).fetchall()
         new = outcome_of((str(p["kind"]), p["intent"]) for p in pairs)
         if new != old:
-            conn.execute(
-                "UPDATE messages SET outcome = ? WHERE tenant = ? AND message_id = ?",
-                (new, tenant, event.message_id),
-            )
-            status = str(message["status"])
-            self._shift(conn, tenant, message, _contribution(status, old), -1)
-            self._shift(conn, tenant, message, _contribution(status, new), +1)
+            self._set_outcome(conn, tenant, event.message_id, message, old, new)
         return EventResult(event.message_id, True, old, new)
+
+    def _set_outcome(
+        self,
+        conn: sqlite3.Connection,
+        tenant: str,
+        message_id: str,
+        message: sqlite3.Row,
+        old: str,
+        new: str,
+    ) -> None:
+        """Move a message from outcome ``old`` to ``new`` and its arm's aggregates with it."""
+        conn.execute(
+            "UPDATE messages SET outcome = ? WHERE tenant = ? AND message_id = ?",
+            (new, tenant, message_id),
+        )
+        status = str(message["status"])
+        self._shift(conn, tenant, message, _contribution(status, old), -1)
+        self._shift(conn, tenant, message, _contribution(status, new), +1)
 
     def events_count(self, tenant: str | None = None) -> int:
         """Return the number of distinct events stored (of one tenant, or of all)."""
@@ -578,13 +590,9 @@ class OutcomeStore:
                 (NO_EVENTS_OUTCOME, cutoff.isoformat(timespec="seconds")),
             ).fetchall()
             for row in rows:
-                conn.execute(
-                    "UPDATE messages SET outcome = ? WHERE tenant = ? AND message_id = ?",
-                    (settled, row["tenant"], row["message_id"]),
+                self._set_outcome(
+                    conn, row["tenant"], row["message_id"], row, NO_EVENTS_OUTCOME, settled
                 )
-                status = str(row["status"])
-                self._shift(conn, row["tenant"], row, _contribution(status, NO_EVENTS_OUTCOME), -1)
-                self._shift(conn, row["tenant"], row, _contribution(status, settled), +1)
         return len(rows)
 
     def settle_due(self) -> None:

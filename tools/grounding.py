@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from graph.domain import ExcludedSpan, Fact, Finding, Template
-from tools.policy import compile_for_lowercase, load_pack
+from tools.policy import any_of, compile_for_lowercase, load_pack
 from tools.textcount import find_urls
 
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
@@ -108,7 +108,7 @@ def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[st
 def _lowercase_promises() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
     """One alternation of every promise pattern for lower-cased ASCII text, and each of them."""
     patterns = tuple(compile_for_lowercase(p.pattern) for p in _config()[0])
-    return compile_for_lowercase("|".join(f"(?:{p.pattern})" for p in patterns)), patterns
+    return any_of((p.pattern for p in patterns), lowercase=True), patterns
 
 
 def _norm(text: str) -> str:
@@ -486,15 +486,14 @@ class _Checker:
                 )
 
     def promises(self) -> None:
-        lowercase = self.text.isascii()  # then lower-casing is exactly IGNORECASE
-        lowered = self.text.lower() if lowercase else self.text
-        promises = _config()[0]
-        if lowercase:
+        promises, target = _config()[0], self.text
+        if self.lowered is not None:
             any_promise, promises = _lowercase_promises()
-            if not any_promise.search(lowered):  # one pass for the usual case: no promise
+            if not any_promise.search(self.lowered):  # one pass for the usual case: no promise
                 return
+            target = self.lowered
         for pattern in promises:
-            for match in pattern.finditer(lowered if lowercase else self.text):
+            for match in pattern.finditer(target):
                 said = self.text[match.start() : match.end()]
                 if any(_norm(said) in claim for claim in self.sources.approved_claims):
                     continue

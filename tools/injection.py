@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tools.policy import compile_for_lowercase, load_pack
+from tools.policy import any_of, load_pack
 
 # Where a sentence or clause ends: sentence punctuation followed by a space or the end, a line
 # break, or a separator people put between bio items.
@@ -30,10 +30,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 @cache
 def _any_instruction(lowercase: bool) -> re.Pattern[str]:
     """Every pattern in one alternation: one pass clears the usual, harmless text."""
-    joined = "|".join(f"(?:{pattern.pattern})" for pattern, _ in _patterns())
-    if lowercase:  # for lower-cased ASCII text: exactly IGNORECASE, and faster
-        return re.compile(joined, compile_for_lowercase(joined).flags | re.MULTILINE)
-    return re.compile(joined, re.IGNORECASE | re.MULTILINE)
+    patterns = (pattern.pattern for pattern, _ in _patterns())
+    return any_of(patterns, lowercase=lowercase, flags=re.MULTILINE)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from graph.domain import Finding
-from tools.policy import compile_for_lowercase, load_pack
+from tools.policy import any_of, compile_for_lowercase, load_pack
 from tools.textcount import find_urls
 
 
@@ -38,8 +38,7 @@ def _lowercase_phrases(section: str) -> tuple[tuple[str, re.Pattern[str], float]
 @cache
 def _any_phrase(section: str, lowercase: bool) -> re.Pattern[str]:
     """One alternation of a section's patterns: a cheap first pass over clean text."""
-    joined = "|".join(f"(?:{p.pattern})" for _, p, _ in _phrases(section))
-    return compile_for_lowercase(joined) if lowercase else re.compile(joined, re.IGNORECASE)
+    return any_of((p.pattern for _, p, _ in _phrases(section)), lowercase=lowercase)
 
 
 def _penalty(weight: float) -> float:

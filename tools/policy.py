@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -86,6 +87,18 @@ def compile_for_lowercase(pattern: str) -> re.Pattern[str]:
     """
     upper = any(c.isupper() for c in _ESCAPE.sub("", pattern))
     return re.compile(pattern, re.IGNORECASE if upper else 0)
+
+
+def any_of(patterns: Iterable[str], *, lowercase: bool, flags: int = 0) -> re.Pattern[str]:
+    """One pattern that matches wherever any of ``patterns`` does: a cheap first pass.
+
+    With ``lowercase`` it is compiled for lower-cased ASCII text (``compile_for_lowercase``),
+    otherwise with IGNORECASE; ``flags`` are added either way (e.g. ``re.MULTILINE``).
+    """
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    if lowercase:
+        return re.compile(joined, compile_for_lowercase(joined).flags | flags)
+    return re.compile(joined, re.IGNORECASE | flags)
 
 
 @cache

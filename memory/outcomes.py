@@ -582,13 +582,18 @@ class OutcomeStore:
         """
         rules = policy()
         cutoff = (now or datetime.now(UTC)) - timedelta(days=rules.settle_days)
-        settled = rules.settled_outcome
+        settled, due = (
+            rules.settled_outcome,
+            (NO_EVENTS_OUTCOME, cutoff.isoformat(timespec="seconds")),
+        )
+        query = (
+            "SELECT tenant, message_id, segment, tone, angle, cta, status FROM messages "
+            "WHERE outcome = ? AND created_at < ?"
+        )
+        if not self._read(f"{query} LIMIT 1", due):
+            return 0  # the usual case: nothing to settle, and no write lock taken
         with self._write() as conn:
-            rows = conn.execute(
-                "SELECT tenant, message_id, segment, tone, angle, cta, status FROM messages "
-                "WHERE outcome = ? AND created_at < ?",
-                (NO_EVENTS_OUTCOME, cutoff.isoformat(timespec="seconds")),
-            ).fetchall()
+            rows = conn.execute(query, due).fetchall()
             for row in rows:
                 self._set_outcome(
                     conn, row["tenant"], row["message_id"], row, NO_EVENTS_OUTCOME, settled

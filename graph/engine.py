@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from graph.builder import builder, graph
+from graph.builder import graph
 from graph.context import Context, settings
 from graph.domain import (
     InvalidInputError,
@@ -69,7 +69,7 @@ class IntelligentPersonalizationEngine:
         path = Path(str(self.context.data_dir)) / "checkpoints.sqlite"
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
         async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
-            durable = builder.compile(checkpointer=saver, name="IntelligentPersonalizationEngine")
+            durable = graph.copy({"checkpointer": saver})  # the compiled graph, checkpointed
             return await durable.ainvoke(state, context=self.context, config=config)
 
     async def personalize_message(

@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph import FeedbackLoop, IntelligentPersonalizationEngine
 
@@ -65,6 +66,16 @@ async def test_the_callers_message_id_is_kept_and_reuse_never_mixes_runs(
     assert second.platform == "tiktok" and "Zoe" in second.body
     assert not any("email:" in r for r in second.reasons)
     assert len(second.variations) == len({v.id for v in second.variations})
+    path = str(Path(data_dir) / "checkpoints.sqlite")  # each run is checkpointed on its own thread
+    async with AsyncSqliteSaver.from_conn_string(path) as saver:
+        latest: dict[str, Any] = {}
+        async for item in saver.alist(None):
+            thread = item.config["configurable"]["thread_id"]
+            latest.setdefault(thread, item.checkpoint["channel_values"])
+    threads = sorted(t.rsplit(":", 1)[0] for t in latest)
+    assert threads == ["tenant-a:send-42", "tenant-b:send-42"]
+    statuses = {t.split(":")[0]: values.get("status") for t, values in latest.items()}
+    assert statuses == {"tenant-a": first.status, "tenant-b": second.status}
 
 
 def test_the_readme_example_exits_without_closing_anything(tmp_path: Path) -> None:

@@ -206,7 +206,11 @@ class _Sources:
 
 
 def _ngrams(text: str, n: int = EXCLUDED_RUN) -> set[tuple[str, ...]]:
-    tokens = [t.lower() for t in _TOKEN.findall(text.replace("’", "'"))]
+    text = text.replace("’", "'")
+    if text.isascii():  # lower-casing first tokenises the same: one call instead of one per token
+        tokens = _TOKEN.findall(text.lower())
+    else:
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
@@ -462,6 +466,8 @@ class _Checker:
                 self._flag("url", start, end, f'Link "{url}" is not in the template or the record.')
 
     def emails(self) -> None:
+        if "@" not in self.text:
+            return
         for match in _EMAIL.finditer(self.text):
             self._consume(*match.span())
             if match.group().lower() not in self.sources.emails:
@@ -661,16 +667,19 @@ def grounded_fact_ids(body: str, facts: list[Fact]) -> list[str]:
     A fact is used when the body carries its text, a run of four of its words, its URL or, for an
     audience size, a rounded form of the number.
     """
-    text = _norm(body)
-    body_grams = _ngrams(body)
-    written = [parse_number(m) for m in _NUMBER.finditer(body)]
+    text, lowered = _norm(body), body.lower()
+    body_grams: set[tuple[str, ...]] | None = None  # computed when a fact first needs them
+    written: list[Number] | None = None
     ids: list[str] = []
     for fact in facts:
         fact_text, fact_grams, actual = _fact_digest(fact.text)
-        used = _mentions(text, fact_text)
-        used = used or bool(fact.url and _url_key(fact.url) in body.lower())
-        used = used or bool(fact_grams & body_grams)
+        used = _mentions(text, fact_text) or bool(fact.url and _url_key(fact.url) in lowered)
+        if not used:
+            body_grams = _ngrams(body) if body_grams is None else body_grams
+            used = bool(fact_grams & body_grams)
         if not used and fact.kind == "audience_size":
+            if written is None:
+                written = [parse_number(m) for m in _NUMBER.finditer(body)]
             used = any(n.precision >= 1 and n.matches(a) for n in written for a in actual)
         if used:
             ids.append(fact.id)

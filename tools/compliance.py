@@ -29,6 +29,21 @@ def _compiled(patterns: tuple[str, ...], flags: int = 0) -> tuple[re.Pattern[str
     return tuple(re.compile(p, flags) for p in patterns)
 
 
+@cache
+def _any_compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation that matches wherever any of ``patterns`` can (None: cannot be built).
+
+    A leading ``(?m)`` becomes MULTILINE for the whole alternation, which only lets ``^``/``$``
+    match more: the first pass may say "maybe", never miss a match.
+    """
+    multiline = any(p.startswith("(?m)") for p in patterns)
+    joined = "|".join(f"(?:{p.removeprefix('(?m)')})" for p in patterns)
+    try:
+        return re.compile(joined, re.MULTILINE if multiline else 0)
+    except re.error:
+        return None
+
+
 def _finding(rule: RuleInfo, field: str, span: str, message: str) -> Finding:
     return Finding(
         rule_id=rule.id,
@@ -90,6 +105,9 @@ def _invisible(text: str, field: str, rule: RuleInfo) -> list[Finding]:
 
 def _pattern_findings(text: str, field: str, rule: RuleInfo, what: str) -> list[Finding]:
     findings: list[Finding] = []
+    first_pass = _any_compiled(tuple(rule.patterns))
+    if first_pass is not None and not first_pass.search(text):
+        return findings
     covered: list[tuple[int, int]] = []
     seen: set[str] = set()
     for pattern in _compiled(rule.patterns):

@@ -17,7 +17,7 @@ from functools import cache
 from graph.domain import ExcludedSpan, Fact, Finding, Template
 from tools.grounding import check_grounding
 from tools.lint import lint
-from tools.policy import ChannelPolicy, RuleInfo, load_policy
+from tools.policy import ChannelPolicy, RuleInfo, any_of, load_policy
 from tools.textcount import char_count, find_urls, measure
 
 UNIT_LABELS = {"chars": "characters", "bytes": "UTF-8 bytes", "x_weighted": "weighted characters"}
@@ -31,15 +31,9 @@ def _compiled(patterns: tuple[str, ...], flags: int = 0) -> tuple[re.Pattern[str
 
 @cache
 def _any_compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation that matches wherever any of ``patterns`` can (None: cannot be built).
-
-    A leading ``(?m)`` becomes MULTILINE for the whole alternation, which only lets ``^``/``$``
-    match more: the first pass may say "maybe", never miss a match.
-    """
-    multiline = any(p.startswith("(?m)") for p in patterns)
-    joined = "|".join(f"(?:{p.removeprefix('(?m)')})" for p in patterns)
+    """The patterns' first-pass alternation (``any_of``), or None when it cannot be built."""
     try:
-        return re.compile(joined, re.MULTILINE if multiline else 0)
+        return any_of(patterns, ignore_case=False)
     except re.error:
         return None
 

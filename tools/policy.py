@@ -89,16 +89,23 @@ def compile_for_lowercase(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE if upper else 0)
 
 
-def any_of(patterns: Iterable[str], *, lowercase: bool, flags: int = 0) -> re.Pattern[str]:
-    """One pattern that matches wherever any of ``patterns`` does: a cheap first pass.
+def any_of(
+    patterns: Iterable[str], *, lowercase: bool = False, ignore_case: bool = True, flags: int = 0
+) -> re.Pattern[str]:
+    """One pattern that matches wherever any of ``patterns`` can: a cheap first pass.
 
     With ``lowercase`` it is compiled for lower-cased ASCII text (``compile_for_lowercase``),
-    otherwise with IGNORECASE; ``flags`` are added either way (e.g. ``re.MULTILINE``).
+    otherwise with IGNORECASE when ``ignore_case``; ``flags`` are added either way. A pattern's
+    leading ``(?m)`` becomes MULTILINE for the whole alternation: that only lets ``^``/``$`` match
+    more, so the first pass may say "maybe" but never misses a match.
     """
-    joined = "|".join(f"(?:{p})" for p in patterns)
+    listed = list(patterns)
+    if any(p.startswith("(?m)") for p in listed):
+        flags |= re.MULTILINE
+    joined = "|".join(f"(?:{p.removeprefix('(?m)')})" for p in listed)
     if lowercase:
         return re.compile(joined, compile_for_lowercase(joined).flags | flags)
-    return re.compile(joined, re.IGNORECASE | flags)
+    return re.compile(joined, (re.IGNORECASE if ignore_case else 0) | flags)
 
 
 @cache

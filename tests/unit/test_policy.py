@@ -4,7 +4,7 @@ from importlib.resources import files
 import pytest
 
 from graph.domain import CHANNELS, Offer, Sender, Template, UnknownChannelError
-from tools.policy import load_pack, load_policy, template_legal_gaps
+from tools.policy import any_of, load_pack, load_policy, template_legal_gaps
 
 
 def _template(**sender: str | None) -> Template:
@@ -145,3 +145,13 @@ def test_brand_and_sender_name_are_needed_everywhere() -> None:
 def test_template_gaps_reject_unknown_channels() -> None:
     with pytest.raises(UnknownChannelError):
         template_legal_gaps(_template(), "fax")
+
+
+def test_any_of_is_a_first_pass_that_never_misses_a_pattern() -> None:
+    patterns = ["(?m)^#{1,6} \\S", "\\bclick here\\b", "(?i:dear) friend"]
+    sensitive = any_of(patterns, ignore_case=False)
+    assert sensitive.search("intro\n## Heading")  # (?m) kept for the whole alternation
+    assert sensitive.search("DEAR friend") and not sensitive.search("CLICK HERE")
+    assert any_of(patterns).search("CLICK HERE")  # IGNORECASE by default
+    lowered = any_of(patterns, lowercase=True)
+    assert lowered.search("please click here".lower()) and not lowered.search("nothing to see")

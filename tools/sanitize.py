@@ -56,8 +56,6 @@ PLAIN_FIELDS = ("id", "platform", "handle", "language")
 
 
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_MARKUP_CHARS = "<[*_~`#"
-"""Every pattern of ``_strip_markup`` needs one of these: text without any is left as it is."""
 
 
 def _drop_invisible(text: str, multiline: bool) -> str:
@@ -78,18 +76,26 @@ def _drop_invisible(text: str, multiline: bool) -> str:
     return "".join(out)
 
 
+_MARKUP_STEPS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("<", _DROP_BLOCKS, " "),
+    ("<", _COMMENT, " "),
+    ("<", _BLOCK_TAG, " "),
+    ("<", _TAG, ""),
+    ("<", _TAG_START, ""),
+    ("[", _MD_IMAGE_OR_LINK, r"\1"),
+    ("#", _MD_HEADING, ""),
+    ("*_~`", _MD_MARKERS, ""),
+    ("*", _MD_STAR, r"\1"),
+)
+"""In order: each step's pattern, its replacement, and the characters it cannot match without
+(as ``tools.formatting._MARKUP_STEPS``)."""
+
+
 def _strip_markup(text: str) -> str:
-    if not any(char in text for char in _MARKUP_CHARS):
-        return text
-    text = _DROP_BLOCKS.sub(" ", text)
-    text = _COMMENT.sub(" ", text)
-    text = _BLOCK_TAG.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = _TAG_START.sub("", text)
-    text = _MD_IMAGE_OR_LINK.sub(r"\1", text)
-    text = _MD_HEADING.sub("", text)
-    text = _MD_MARKERS.sub("", text)
-    return _MD_STAR.sub(r"\1", text)
+    for needs, pattern, replacement in _MARKUP_STEPS:
+        if any(char in text for char in needs):
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _collapse(text: str) -> str:

@@ -101,6 +101,11 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def _logistic(z: Vector) -> Vector:
+    """The logistic function, elementwise, without overflow for large ``|z|``."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
 def _features(tone: str, angle: str, cta: str) -> Vector:
     x = np.zeros(DIM)
     x[0] = 1.0
@@ -176,14 +181,14 @@ def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
     theta = prior.mean.copy()
     hessian = precision
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+        p = _logistic(x @ theta)
         gradient = x.T @ (y - n * p) - precision @ (theta - prior.mean)
         hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
         step = np.linalg.solve(hessian, gradient)
         theta = theta + step
         if float(np.max(np.abs(step))) < 1e-4:
             break
-    p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+    p = _logistic(x @ theta)
     hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
     return Posterior(theta, np.linalg.inv(hessian))
 

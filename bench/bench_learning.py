@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from memory.outcomes import OutcomeStore  # noqa: E402
+from tools.bandit import fit_logistic  # noqa: E402
 from tools.segments import niche_group, segment_key  # noqa: E402
 from tools.simulator import (  # noqa: E402
     _FACTORS,
@@ -127,22 +128,16 @@ class InformedLearner:
         self.interested = set(config()["replies"]["interested"])
 
     def _fit(self) -> None:
-        x = self.x.reshape(-1, self.dim)
-        n, y = self.sends.reshape(-1), self.positives.reshape(-1)
-        keep = n > 0
-        x, n, y = x[keep], n[keep], y[keep]
-        theta = self.theta
-        for _ in range(25):
-            p = 1.0 / (1.0 + np.exp(-(x @ theta)))
-            gradient = x.T @ (y - n * p) - self.precision @ (theta - self.prior_mean)
-            hessian = (x.T * (n * p * (1.0 - p))) @ x + self.precision
-            step = np.linalg.solve(hessian, gradient)
-            theta = theta + step
-            if float(np.max(np.abs(step))) < 1e-4:
-                break
-        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
-        self.theta = theta
-        self.cov = np.linalg.inv((x.T * (n * p * (1.0 - p))) @ x + self.precision)
+        keep = self.sends.reshape(-1) > 0
+        self.theta, hessian = fit_logistic(
+            self.x.reshape(-1, self.dim)[keep],
+            self.sends.reshape(-1)[keep],
+            self.positives.reshape(-1)[keep],
+            self.prior_mean,
+            self.precision,
+            start=self.theta,
+        )
+        self.cov = np.asarray(np.linalg.inv(hessian), dtype=np.float64)
 
     async def choose(
         self, prospect: dict[str, Any], template: dict[str, Any], channel: str

@@ -172,25 +172,43 @@ class Posterior:
         return Posterior(self.mean, self.cov + np.eye(DIM) * sd**2)
 
 
-def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
-    """MAP of the logistic model under a Gaussian prior, by Newton's method; Laplace covariance."""
-    if not counts:
-        return prior
-    x, n, y = counts.design()
-    precision = np.linalg.inv(prior.cov)
-    theta = prior.mean.copy()
-    hessian = precision
+def fit_logistic(
+    x: Vector,
+    n: Vector,
+    y: Vector,
+    prior_mean: Vector,
+    precision: Vector,
+    *,
+    start: Vector | None = None,
+    steps: int = 25,
+) -> tuple[Vector, Vector]:
+    """MAP of a binomial logistic model under a Gaussian prior, by Newton's method.
+
+    Rows ``x`` with ``n`` trials and ``y`` successes (fractional allowed); the prior's mean and
+    precision matrix. Returns the MAP and the Hessian of the negative log posterior there (its
+    inverse is the Laplace covariance).
+    """
+    theta = (prior_mean if start is None else start).copy()
     for _ in range(steps):
         p = _logistic(x @ theta)
-        gradient = x.T @ (y - n * p) - precision @ (theta - prior.mean)
+        gradient = x.T @ (y - n * p) - precision @ (theta - prior_mean)
         hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
         step = np.linalg.solve(hessian, gradient)
         theta = theta + step
         if float(np.max(np.abs(step))) < 1e-4:
             break
     p = _logistic(x @ theta)
-    hessian = (x.T * (n * p * (1.0 - p))) @ x + precision
-    return Posterior(theta, np.linalg.inv(hessian))
+    return theta, (x.T * (n * p * (1.0 - p))) @ x + precision
+
+
+def _fit(prior: Posterior, counts: Counts, steps: int) -> Posterior:
+    """MAP of the logistic model under a Gaussian prior; Laplace covariance."""
+    if not counts:
+        return prior
+    x, n, y = counts.design()
+    precision = np.asarray(np.linalg.inv(prior.cov), dtype=np.float64)
+    theta, hessian = fit_logistic(x, n, y, prior.mean, precision, steps=steps)
+    return Posterior(theta, np.asarray(np.linalg.inv(hessian), dtype=np.float64))
 
 
 def _log_evidence(prior: Posterior, post: Posterior, counts: Counts) -> float:

@@ -186,3 +186,24 @@ def test_the_same_data_reuses_the_fitted_model() -> None:
     assert changed.posterior("email:tech_gaming", "tone", "casual") != model.posterior(
         "email:tech_gaming", "tone", "casual"
     )
+
+
+def test_fit_logistic_finds_the_map_and_its_curvature() -> None:
+    import math
+
+    import numpy as np
+
+    from tools.bandit import fit_logistic
+
+    x = np.array([[1.0], [1.0]])
+    n, y = np.array([300.0, 100.0]), np.array([75.0, 25.0])  # 100 of 400: logit(0.25)
+    theta, hessian = fit_logistic(x, n, y, np.zeros(1), np.array([[1e-6]]))
+    assert theta[0] == pytest.approx(math.log(0.25 / 0.75), abs=1e-4)
+    assert hessian[0, 0] == pytest.approx(400 * 0.25 * 0.75, rel=1e-3)  # n p (1 - p)
+    # a strong prior pulls the MAP towards its mean; extreme logits do not overflow
+    pulled, _ = fit_logistic(x, n, y, np.zeros(1), np.array([[400.0]]))
+    assert math.log(0.25 / 0.75) < pulled[0] < 0.0
+    far, _ = fit_logistic(
+        np.array([[1000.0]]), np.array([5.0]), np.array([5.0]), np.zeros(1), np.eye(1)
+    )
+    assert np.isfinite(far).all()

@@ -98,7 +98,8 @@ class ArmDraw:
 
 
 def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+    """The logistic function of one logit (the same form as ``_logistic``: no overflow)."""
+    return 0.5 * (1.0 + math.tanh(0.5 * x))
 
 
 def _logistic(z: Vector) -> Vector:

@@ -1,13 +1,15 @@
 import dataclasses
 import itertools
+import math
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from graph.domain import ANGLES, CTAS, TONES
 from memory.outcomes import ArmStat
-from tools.bandit import BanditConfig, StrategyModel, default_config
+from tools.bandit import BanditConfig, StrategyModel, default_config, fit_logistic
 
 SEG = "instagram:outdoor_travel"
 
@@ -189,12 +191,6 @@ def test_the_same_data_reuses_the_fitted_model() -> None:
 
 
 def test_fit_logistic_finds_the_map_and_its_curvature() -> None:
-    import math
-
-    import numpy as np
-
-    from tools.bandit import fit_logistic
-
     x = np.array([[1.0], [1.0]])
     n, y = np.array([300.0, 100.0]), np.array([75.0, 25.0])  # 100 of 400: logit(0.25)
     theta, hessian = fit_logistic(x, n, y, np.zeros(1), np.array([[1e-6]]))

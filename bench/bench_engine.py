@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
-from graph.engine import IntelligentPersonalizationEngine
+from ipe.graph.engine import IntelligentPersonalizationEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.engine import FeedbackLoop, IntelligentPersonalizationEngine
-from memory.handles import outcome_store
+from ipe.graph.engine import FeedbackLoop, IntelligentPersonalizationEngine
+from ipe.memory.handles import outcome_store
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["delivered", "opened", "clicked", "replied", "converted", "unsubscribed", "bounced"]

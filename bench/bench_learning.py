@@ -40,10 +40,10 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from memory.outcomes import OutcomeStore  # noqa: E402
-from tools.bandit import fit_logistic  # noqa: E402
-from tools.segments import niche_group, segment_key  # noqa: E402
-from tools.simulator import (  # noqa: E402
+from ipe.memory.outcomes import OutcomeStore  # noqa: E402
+from ipe.tools.learning.bandit import fit_logistic  # noqa: E402
+from ipe.tools.learning.segments import niche_group, segment_key  # noqa: E402
+from ipe.tools.learning.simulator import (  # noqa: E402
     _FACTORS,
     ALL_ARMS,
     ModelLevelLoop,

@@ -18,7 +18,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph import IntelligentPersonalizationEngine  # noqa: E402
+from ipe import IntelligentPersonalizationEngine  # noqa: E402
 from tests.adversarial.cases import Tally, all_cases, inspect  # noqa: E402
 from tests.adversarial.test_adversarial import obedient_model  # noqa: E402
 

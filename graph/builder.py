@@ -7,15 +7,15 @@ from typing import Literal
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import RetryPolicy, Send
 
-from graph.context import Context
-from graph.state import DraftTask, InputState, State
-from nodes.context_retrieval import context_retrieval
-from nodes.critic import critic
-from nodes.draft import draft
-from nodes.feedback import feedback
-from nodes.profile_research import profile_research
-from nodes.strategy import strategy
-from tools.warmup import preload
+from ipe.graph.context import Context
+from ipe.graph.state import DraftTask, InputState, State
+from ipe.nodes.context_retrieval import context_retrieval
+from ipe.nodes.critic import critic
+from ipe.nodes.draft import draft
+from ipe.nodes.feedback import feedback
+from ipe.nodes.profile_research import profile_research
+from ipe.nodes.strategy import strategy
+from ipe.tools.warmup import preload
 
 
 def fan_out(state: State) -> list[Send]:

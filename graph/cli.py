@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
+from ipe.graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,7 +126,7 @@ def render_result(result: PersonalizationResult) -> str:
 
 
 async def _personalize(args: argparse.Namespace) -> int:
-    from graph.engine import IntelligentPersonalizationEngine
+    from ipe.graph.engine import IntelligentPersonalizationEngine
 
     prospect = _read_json(args.prospect, "prospect")
     template = _read_json(args.template, "template")
@@ -146,7 +146,7 @@ async def _personalize(args: argparse.Namespace) -> int:
 
 
 async def _feedback(args: argparse.Namespace) -> int:
-    from graph.engine import FeedbackLoop
+    from ipe.graph.engine import FeedbackLoop
 
     event: dict[str, Any] = {"event": args.event}
     for key in ("event_id", "reply_text"):
@@ -167,9 +167,9 @@ async def _feedback(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from graph.context import Context, settings
-    from memory.handles import outcome_store
-    from tools.stats import compute_stats, plot_stats, render_table
+    from ipe.graph.context import Context, settings
+    from ipe.memory.handles import outcome_store
+    from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
 
     ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
     report = compute_stats(outcome_store(str(ctx.data_dir)), ctx.user_id)
@@ -182,8 +182,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 async def _simulate(args: argparse.Namespace) -> int:
-    from tools.sim_engine import run_engine_simulation
-    from tools.simulator import plot_simulation
+    from ipe.tools.learning.sim_engine import run_engine_simulation
+    from ipe.tools.learning.simulator import plot_simulation
 
     if args.sends < 100:
         raise InvalidInputError("--sends must be at least 100")

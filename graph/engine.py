@@ -11,18 +11,18 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from graph.builder import graph
-from graph.context import Context, settings
-from graph.domain import (
+from ipe.graph.builder import graph
+from ipe.graph.context import Context, settings
+from ipe.graph.domain import (
     InvalidInputError,
     PersonalizationResult,
 )
-from graph.state import InputState
-from tools.facts import analyse_profile, extract_facts
-from tools.feedback import apply_engagement
-from tools.history import retrieve_context
-from tools.inputs import as_dict, validate_request
-from tools.sanitize import sanitize_prospect
+from ipe.graph.state import InputState
+from ipe.tools.context.history import retrieve_context
+from ipe.tools.learning.feedback import apply_engagement
+from ipe.tools.trust.inputs import as_dict, validate_request
+from ipe.tools.trust.sanitize import sanitize_prospect
+from ipe.tools.writing.facts import analyse_profile, extract_facts
 
 
 def _context(user_id: Any, **overrides: Any) -> Context:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from graph.domain import (
+from ipe.graph.domain import (
     Channel,
     ExcludedSpan,
     Fact,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from memory.lessons import LessonMemory
-from memory.outcomes import OutcomeStore
-from tools.embeddings import default_embedder
+from ipe.memory.lessons import LessonMemory
+from ipe.memory.outcomes import OutcomeStore
+from ipe.tools.learning.embeddings import default_embedder
 
 
 @cache

@@ -22,7 +22,7 @@ import chromadb
 from chromadb.config import Settings
 from langchain_core.embeddings import Embeddings
 
-from graph.domain import Lesson
+from ipe.graph.domain import Lesson
 
 
 @cache

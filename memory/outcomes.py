@@ -6,7 +6,7 @@ timeout). Every query is scoped by tenant. A recorded message is ``pending`` unt
 configured days without events (``settle_pending``); only messages with status ``ready`` count as
 sends in the per-arm aggregates. Events are deduplicated by ``(tenant, event_id)``: a replayed
 event changes nothing. A message's outcome depends only on the set of its events
-(``tools.reward``), so events may arrive in any order.
+(``ipe.tools.learning.reward``), so events may arrive in any order.
 
 The aggregate table ``arm_stats(tenant, segment, tone, angle, cta, sends, reward, positives)`` is
 updated incrementally by the delta of each outcome change, in the same transaction as the event.
@@ -30,9 +30,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
-from tools.intent import classify_reply
-from tools.reward import (
+from ipe.graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
     counts_in_model,
     is_positive,
@@ -395,7 +395,7 @@ class OutcomeStore:
         """Add one engagement event and update the message's outcome and the aggregates.
 
         A ``replied`` event without an intent but with a text is classified with
-        ``tools.intent.classify_reply``; an unclassifiable reply is a neutral outcome.
+        ``ipe.tools.learning.intent.classify_reply``; an unclassifiable reply is a neutral outcome.
 
         Raises:
             UnknownMessageError: The message id is not this tenant's.

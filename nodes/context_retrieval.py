@@ -7,9 +7,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import State
-from tools.history import retrieve_context
+from ipe.graph.context import Context, settings
+from ipe.graph.state import State
+from ipe.tools.context.history import retrieve_context
 
 
 async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import State
-from tools.critic import check_variation, select
+from ipe.graph.context import Context, settings
+from ipe.graph.state import State
+from ipe.tools.trust.critic import check_variation, select
 
 
 async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

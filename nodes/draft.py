@@ -6,10 +6,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import DraftTask
-from tools.drafting import llm_variation, offline_variation
-from tools.llm import chat_model
+from ipe.graph.context import Context, settings
+from ipe.graph.state import DraftTask
+from ipe.tools.writing.drafting import llm_variation, offline_variation
+from ipe.tools.writing.llm import chat_model
 
 
 async def draft(task: DraftTask, runtime: Runtime[Context]) -> dict[str, Any]:

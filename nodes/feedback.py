@@ -8,10 +8,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import State
-from memory.handles import outcome_store
-from memory.outcomes import MessageRecord
+from ipe.graph.context import Context, settings
+from ipe.graph.state import State
+from ipe.memory.handles import outcome_store
+from ipe.memory.outcomes import MessageRecord
 
 
 async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

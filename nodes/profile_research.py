@@ -7,13 +7,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import State
-from tools.facts import analyse_profile, extract_facts
-from tools.inputs import validate_request
-from tools.llm import chat_model
-from tools.research import research_more
-from tools.sanitize import sanitize_prospect
+from ipe.graph.context import Context, settings
+from ipe.graph.state import State
+from ipe.tools.trust.inputs import validate_request
+from ipe.tools.trust.sanitize import sanitize_prospect
+from ipe.tools.writing.facts import analyse_profile, extract_facts
+from ipe.tools.writing.llm import chat_model
+from ipe.tools.writing.research import research_more
 
 
 async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -8,12 +8,12 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graph.context import Context, settings
-from graph.state import State
-from memory.handles import outcome_store
-from tools.bandit import StrategyModel
-from tools.lessons import lesson_bonus
-from tools.strategy import build_strategy
+from ipe.graph.context import Context, settings
+from ipe.graph.state import State
+from ipe.memory.handles import outcome_store
+from ipe.tools.learning.bandit import StrategyModel
+from ipe.tools.learning.lessons import lesson_bonus
+from ipe.tools.writing.strategy import build_strategy
 
 
 async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tools.embeddings import HashingEmbeddings
+from ipe.tools.learning.embeddings import HashingEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from graph.domain import (
+from ipe.graph.domain import (
     CHANNELS,
     MessageVariation,
     Prospect,
@@ -18,17 +18,17 @@ from graph.domain import (
     Template,
     VariationPlan,
 )
-from graph.state import RetrievedContext
-from prompts import load_prompt
-from tools.bandit import StrategyModel
-from tools.critic import check_variation
-from tools.facts import analyse_profile, extract_facts
-from tools.intent import classify_reply
-from tools.lessons import lesson_bonus
-from tools.offline_drafter import compose
-from tools.policy import load_policy
-from tools.sanitize import sanitize_prospect
-from tools.strategy import knobs
+from ipe.graph.state import RetrievedContext
+from ipe.prompts import load_prompt
+from ipe.tools.learning.bandit import StrategyModel
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.lessons import lesson_bonus
+from ipe.tools.trust.critic import check_variation
+from ipe.tools.trust.policy import load_policy
+from ipe.tools.trust.sanitize import sanitize_prospect
+from ipe.tools.writing.facts import analyse_profile, extract_facts
+from ipe.tools.writing.offline_drafter import compose
+from ipe.tools.writing.strategy import knobs
 
 PROMPTS = (
     "draft_system",

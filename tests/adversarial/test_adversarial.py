@@ -14,7 +14,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from graph import IntelligentPersonalizationEngine
+from ipe import IntelligentPersonalizationEngine
 from tests.adversarial.cases import CANARY, Tally, all_cases, inspect
 
 

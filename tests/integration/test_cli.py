@@ -18,7 +18,7 @@ def ipe(*args: str, data_dir: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "IPE_LLM": "none", "IPE_DATA_DIR": data_dir}
     env.pop("OPENAI_API_KEY", None)
     return subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args],
+        [sys.executable, "-m", "ipe.graph.cli", *args],
         capture_output=True,
         text=True,
         env=env,

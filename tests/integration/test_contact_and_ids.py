@@ -13,7 +13,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from graph import FeedbackLoop, IntelligentPersonalizationEngine
+from ipe import FeedbackLoop, IntelligentPersonalizationEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,7 +82,7 @@ def test_the_readme_example_exits_without_closing_anything(tmp_path: Path) -> No
     script = tmp_path / "example.py"
     script.write_text(
         "import asyncio, json\n"
-        "from graph import IntelligentPersonalizationEngine\n"
+        "from ipe import IntelligentPersonalizationEngine\n"
         f"p = json.load(open({str(ROOT / 'examples/prospects/ana-email.json')!r}))\n"
         f"t = json.load(open({str(ROOT / 'examples/template.json')!r}))\n"
         f"engine = IntelligentPersonalizationEngine(user_id=123, data_dir={str(tmp_path)!r})\n"

@@ -13,14 +13,14 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from graph import (
+from ipe import (
     IntelligentPersonalizationEngine,
     MessageVariation,
     PersonalizationError,
     PersonalizationStrategy,
 )
-from graph.builder import graph
-from graph.domain import TemplateComplianceError, UnknownChannelError
+from ipe.graph.builder import graph
+from ipe.graph.domain import TemplateComplianceError, UnknownChannelError
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "graph.mmd"
 CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from graph import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
-from graph.domain import Lesson, UnknownMessageError
-from memory.handles import lesson_memory, outcome_store
-from tools.edits import normalise
+from ipe import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
+from ipe.graph.domain import Lesson, UnknownMessageError
+from ipe.memory.handles import lesson_memory, outcome_store
+from ipe.tools.learning.edits import normalise
 
 EVENTS = [
     {"event_id": "e1", "event": "delivered"},

@@ -7,9 +7,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from graph.domain import ANGLES, CTAS, TONES
-from memory.outcomes import ArmStat
-from tools.bandit import BanditConfig, StrategyModel, default_config, fit_logistic
+from ipe.graph.domain import ANGLES, CTAS, TONES
+from ipe.memory.outcomes import ArmStat
+from ipe.tools.learning.bandit import BanditConfig, StrategyModel, default_config, fit_logistic
 
 SEG = "instagram:outdoor_travel"
 

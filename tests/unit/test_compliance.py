@@ -1,7 +1,15 @@
 import pytest
 
-from graph.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template, UnknownChannelError
-from tools.compliance import check_message, is_compliant
+from ipe.graph.domain import (
+    ExcludedSpan,
+    Fact,
+    Finding,
+    Offer,
+    Sender,
+    Template,
+    UnknownChannelError,
+)
+from ipe.tools.trust.compliance import check_message, is_compliant
 
 TEMPLATE = Template(
     id="t1",

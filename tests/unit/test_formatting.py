@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.domain import Offer, Sender, Template, VariationPlan
-from tools.formatting import finalize, first_name, fit_to_limit, plain_text
-from tools.offline_drafter import compose
+from ipe.graph.domain import Offer, Sender, Template, VariationPlan
+from ipe.tools.trust.formatting import finalize, first_name, fit_to_limit, plain_text
+from ipe.tools.writing.offline_drafter import compose
 
 TEMPLATE = Template(
     id="t1",

@@ -2,8 +2,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template
-from tools.grounding import _WORD, SOURCE, capitalised_words, check_grounding, grounded_fact_ids
+from ipe.graph.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template
+from ipe.tools.trust.grounding import (
+    _WORD,
+    SOURCE,
+    capitalised_words,
+    check_grounding,
+    grounded_fact_ids,
+)
 
 TEMPLATE = Template(
     id="t1",

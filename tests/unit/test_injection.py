@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from tools.injection import find_instructions
-from tools.policy import load_pack
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.injection import find_instructions
 
 # (payload, a phrase the detected span must contain)
 PAYLOADS = [

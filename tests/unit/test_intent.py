@@ -1,6 +1,6 @@
 import pytest
 
-from tools.intent import classify_reply, normalise, score_reply
+from ipe.tools.learning.intent import classify_reply, normalise, score_reply
 
 
 @pytest.mark.parametrize(

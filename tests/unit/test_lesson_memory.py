@@ -1,6 +1,6 @@
-from graph.domain import Lesson
-from memory.lessons import LessonMemory
-from tools.embeddings import HashingEmbeddings
+from ipe.graph.domain import Lesson
+from ipe.memory.lessons import LessonMemory
+from ipe.tools.learning.embeddings import HashingEmbeddings
 
 
 def _lesson(i: str, text: str, segment: str, status: str = "confirmed") -> Lesson:

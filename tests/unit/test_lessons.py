@@ -1,8 +1,8 @@
 from typing import Literal
 
-from graph.domain import Lesson
-from memory.outcomes import ArmStat
-from tools.lessons import distil, lesson_bonus, lesson_id, probability_better
+from ipe.graph.domain import Lesson
+from ipe.memory.outcomes import ArmStat
+from ipe.tools.learning.lessons import distil, lesson_bonus, lesson_id, probability_better
 
 SEG = "instagram:outdoor_travel"
 NOW = "2026-05-01T00:00:00+00:00"

@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from graph.domain import Finding
-from tools.lint import lint, lint_penalty
-from tools.policy import load_pack
+from ipe.graph.domain import Finding
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.lint import lint, lint_penalty
 
 CLEAN_BODY = (
     "Hi Jane, your tent reviews are the most useful I have read this year. TrailPeak runs an "

@@ -3,9 +3,19 @@ from importlib.resources import files
 
 import pytest
 
-from graph.domain import ANGLES, CHANNELS, CTAS, TONES, Fact, Offer, Sender, Template, VariationPlan
-from prompts import load_bank
-from tools.offline_drafter import Draft, compose, round_audience, trusted_vocabulary
+from ipe.graph.domain import (
+    ANGLES,
+    CHANNELS,
+    CTAS,
+    TONES,
+    Fact,
+    Offer,
+    Sender,
+    Template,
+    VariationPlan,
+)
+from ipe.prompts import load_bank
+from ipe.tools.writing.offline_drafter import Draft, compose, round_audience, trusted_vocabulary
 
 LINK = "https://trailco.example/partners?ref=creator"
 
@@ -329,7 +339,7 @@ def _bank_strings(value):
 
 BANKS = sorted(
     p.name.removesuffix(".toml")
-    for p in files("prompts").joinpath("phrases").iterdir()
+    for p in files("ipe.prompts").joinpath("phrases").iterdir()
     if p.name.endswith(".toml")
 )
 

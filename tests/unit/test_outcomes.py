@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.domain import InvalidInputError, UnknownMessageError
-from memory.outcomes import MessageRecord, NewEvent, OutcomeStore
-from tools.reward import policy
+from ipe.graph.domain import InvalidInputError, UnknownMessageError
+from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
+from ipe.tools.learning.reward import policy
 
 
 def _message(

@@ -3,8 +3,10 @@ from importlib.resources import files
 
 import pytest
 
-from graph.domain import CHANNELS, Offer, Sender, Template, UnknownChannelError
-from tools.policy import any_of, load_pack, load_policy, template_legal_gaps
+from ipe.graph.domain import CHANNELS, Offer, Sender, Template, UnknownChannelError
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.patterns import any_of
+from ipe.tools.trust.policy import load_policy, template_legal_gaps
 
 
 def _template(**sender: str | None) -> Template:
@@ -88,7 +90,7 @@ def test_every_rule_has_its_provenance(channel: str) -> None:
 
 
 def test_a_limit_is_written_once() -> None:
-    text = files("tools").joinpath("policies", "channels.toml").read_text(encoding="utf-8")
+    text = files("ipe.tools.policies").joinpath("channels.toml").read_text(encoding="utf-8")
     for channel in CHANNELS:
         for rule in load_policy(channel).rules.values():
             if isinstance(rule.value, int) and not isinstance(rule.value, bool):

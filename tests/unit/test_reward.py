@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.reward import (
+from ipe.tools.learning.reward import (
     counts_in_model,
     event_outcome,
     is_positive,

@@ -1,6 +1,6 @@
 import pytest
 
-from tools.segments import (
+from ipe.tools.learning.segments import (
     NICHE_GROUPS,
     describe_segment,
     group_label,

@@ -5,11 +5,11 @@ from typing import Any
 
 import pytest
 
-from graph.domain import Prospect, Template
-from memory.outcomes import OutcomeStore
-from tools.intent import classify_reply
-from tools.segments import niche_group
-from tools.simulator import (
+from ipe.graph.domain import Prospect, Template
+from ipe.memory.outcomes import OutcomeStore
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.segments import niche_group
+from ipe.tools.learning.simulator import (
     ALL_ARMS,
     ModelLevelLoop,
     SegmentTruth,

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from memory.outcomes import MessageRecord, OutcomeStore
-from tools.stats import compute_stats, plot_stats, render_table
+from ipe.memory.outcomes import MessageRecord, OutcomeStore
+from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
 
 
 def _record(

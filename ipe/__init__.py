@@ -1,0 +1,41 @@
+"""The Intelligent Personalization Engine's public face.
+
+Names are loaded lazily so that importing a domain type (``graph.domain``) never pulls in the
+graph builder, the nodes or the model clients.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipe.graph.builder import graph
+    from ipe.graph.domain import MessageVariation, PersonalizationError, PersonalizationStrategy
+    from ipe.graph.engine import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
+
+__all__ = [
+    "ContextEngine",
+    "FeedbackLoop",
+    "IntelligentPersonalizationEngine",
+    "MessageVariation",
+    "PersonalizationError",
+    "PersonalizationStrategy",
+    "graph",
+]
+
+_WHERE = {
+    "graph": "ipe.graph.builder",
+    "MessageVariation": "ipe.graph.domain",
+    "PersonalizationError": "ipe.graph.domain",
+    "PersonalizationStrategy": "ipe.graph.domain",
+    "ContextEngine": "ipe.graph.engine",
+    "FeedbackLoop": "ipe.graph.engine",
+    "IntelligentPersonalizationEngine": "ipe.graph.engine",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ipe' has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name]), name)

@@ -1,0 +1,1 @@
+"""Context: what the engine knows before it writes (history, channel rules, timing, lessons)."""

@@ -1,0 +1,114 @@
+"""Context retrieval's logic: channel rules, interaction history, timing and relevant lessons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from ipe.graph.context import Context
+from ipe.graph.domain import Channel, ProfileAnalysis, Prospect
+from ipe.graph.state import HistoryItem, RetrievedContext
+from ipe.memory.handles import lesson_memory, outcome_store
+from ipe.memory.lessons import LessonMemory
+from ipe.memory.outcomes import MessageRecord
+from ipe.tools.learning.segments import describe_segment, segment_key
+from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.strategy import knobs
+
+_OPT_OUT = "unsubscribed"
+"""The outcome (tools/policies/reward.toml) of a message whose prospect asked to stop."""
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def build_context(
+    *,
+    prospect: Prospect,
+    channel: Channel,
+    analysis: ProfileAnalysis,
+    past: list[tuple[MessageRecord, str]],
+    lessons: LessonMemory,
+    lessons_k: int,
+    linkedin_free_account: bool,
+    removed_sentences: list[str] | None = None,
+) -> RetrievedContext:
+    """Assemble the run's context; ``past`` must already be this tenant's and this prospect's."""
+    policy = load_policy(channel)
+    limit = policy.body_limit
+    if linkedin_free_account and policy.free_account_limit:
+        limit = policy.free_account_limit
+    history = [
+        HistoryItem(
+            at=h.at,
+            channel=h.channel,
+            direction=h.direction,
+            summary=h.text[:120],
+            outcome=h.outcome,
+        )
+        for h in prospect.interaction_history
+    ] + [
+        HistoryItem(
+            at=rec.created_at,
+            channel=rec.channel,
+            direction="outbound",
+            summary=f"{rec.tone}/{rec.angle}/{rec.cta} message",
+            outcome="blocked" if rec.status == "blocked" else outcome,
+        )
+        for rec, outcome in past
+    ]
+    segment = segment_key(channel, analysis.niche_group)
+    description = describe_segment(segment)
+    found = lessons.search(description, k=lessons_k, status="confirmed")
+    notes = [f"retrieved {len(found)} confirmed lesson(s) for {description}"] if found else []
+    window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
+    now = datetime.now(UTC)
+    sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]
+    recent = any((t := _when(h.at)) is not None and now - t < window for h in sent)
+    unsubscribed = any(outcome == _OPT_OUT for _, outcome in past)
+    if unsubscribed:
+        notes.append("this prospect unsubscribed from an earlier message of this tenant")
+    opted_out = unsubscribed or analysis.asked_not_to_contact
+    if recent:
+        notes.append(f"this prospect was contacted within the last {window.days} days")
+    if removed_sentences:
+        notes.append(f"{len(removed_sentences)} sentence(s) this tenant keeps deleting are avoided")
+    return RetrievedContext(
+        channel=channel,
+        segment=segment,
+        segment_description=description,
+        body_limit=limit,
+        unit=policy.unit,
+        links_allowed=policy.links_allowed,
+        history=history,
+        lessons=found,
+        best_hours_utc=analysis.active_hours_utc,
+        contacted_recently=recent,
+        opted_out=opted_out,
+        avoid_sentences=list(removed_sentences or []),
+        notes=notes,
+    )
+
+
+def retrieve_context(
+    ctx: Context, prospect: Prospect, channel: Channel, analysis: ProfileAnalysis
+) -> RetrievedContext:
+    """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma)."""
+    data_dir = str(ctx.data_dir)
+    store = outcome_store(data_dir)
+    return build_context(
+        prospect=prospect,
+        channel=channel,
+        analysis=analysis,
+        past=store.messages_for_prospect(ctx.user_id, prospect.id),
+        lessons=lesson_memory(data_dir, ctx.user_id, ctx.embedder),
+        lessons_k=ctx.lessons_k,
+        linkedin_free_account=ctx.linkedin_free_account,
+        removed_sentences=store.removed_sentences(ctx.user_id),
+    )

@@ -1,0 +1,1 @@
+"""Learning: outcomes, rewards, the strategy model, lessons, intents, metrics, the simulator."""

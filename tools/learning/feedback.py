@@ -1,0 +1,136 @@
+"""The feedback loop's logic: validate engagement, count each event once, learn lessons.
+
+Outcomes are kept in the SQLite outcome store (``memory/outcomes.py``), which dedupes by event id
+and keeps the strategy model's aggregates equal to a recomputation from scratch. When a message's
+outcome changes, the lessons of its segment are re-distilled and merged into the tenant's Chroma
+memory (by lesson id, so a lesson is updated, never repeated).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from ipe.graph.context import Context
+from ipe.graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
+from ipe.memory.handles import lesson_memory, outcome_store
+from ipe.memory.outcomes import MessageRecord, NewEvent
+from ipe.prompts import load_prompt
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.lessons import distil
+from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, chat_model, fence, render
+
+KINDS: tuple[str, ...] = get_args(EngagementKind)
+INTENTS: tuple[str, ...] = get_args(ReplyIntent)
+
+
+def event_key(message_id: str, event: dict[str, Any]) -> str:
+    """A stable id for an event that arrived without one (so a replay is still counted once)."""
+    basis = "|".join(
+        str(event.get(k, "")).strip().lower() if k == "event" else str(event.get(k, ""))
+        for k in ("event", "at", "reply_text", "intent")
+    )
+    return "auto_" + hashlib.sha1(f"{message_id}|{basis}".encode()).hexdigest()[:20]
+
+
+async def _intent(ctx: Context, text: str) -> str | None:
+    model = chat_model(ctx)
+    if model is not None:
+        fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
+        try:
+            out = await call_structured(
+                model,
+                IntentOut,
+                system=load_prompt("intent_system"),
+                user=render(
+                    "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
+                ),
+                run_name="classify_reply",
+            )
+            return out.intent if out.intent in INTENTS else None
+        except LlmUnusable:
+            pass
+    return classify_reply(text)
+
+
+async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> NewEvent:
+    """Validate one engagement dict; an intent name as ``event`` means a reply with that intent."""
+    kind = str(raw.get("event") or "").strip().lower()
+    intent = raw.get("intent")
+    if kind in INTENTS:
+        kind, intent = "replied", kind
+    if kind not in KINDS:
+        choices = ", ".join(KINDS + INTENTS)
+        raise InvalidInputError(f"unknown event '{raw.get('event')}': use one of {choices}")
+    if intent is not None and intent not in INTENTS:
+        raise InvalidInputError(f"unknown reply intent '{intent}': use one of {', '.join(INTENTS)}")
+    text = raw.get("reply_text")
+    at = raw.get("at")
+    if at is not None and not isinstance(at, str):
+        raise InvalidInputError("an event's 'at' must be an ISO 8601 date-time string")
+    if text is not None and not isinstance(text, str):
+        raise InvalidInputError("an event's 'reply_text' must be text")
+    if kind == "replied" and intent is None and text:
+        intent = await _intent(ctx, str(text))
+    return NewEvent(
+        message_id=message_id,
+        event_id=str(raw.get("event_id") or event_key(message_id, raw)),
+        kind=kind,
+        intent=intent,
+        at=at,
+        reply_text=str(text) if text else None,
+    )
+
+
+async def apply_engagement(
+    ctx: Context, message_id: str, events: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Count each event once, update outcome and model, and refresh the segment's lessons.
+
+    SQLite and Chroma calls run in a worker thread, off the caller's event loop.
+    """
+    store = outcome_store(str(ctx.data_dir))
+    message = await asyncio.to_thread(store.get_message, ctx.user_id, message_id)
+    if message is None:
+        raise UnknownMessageError(f"unknown message id '{message_id}' for tenant '{ctx.user_id}'")
+    if not events or not all(e.get("event") or e.get("edited_body") for e in events):
+        raise InvalidInputError("each engagement needs an 'event' (or an 'edited_body')")
+    new_events = [await to_new_event(ctx, message_id, e) for e in events if e.get("event")]
+    edits = [str(e["edited_body"]) for e in events if e.get("edited_body")]
+    return await asyncio.to_thread(_record, ctx, message, new_events, edits)
+
+
+def _record(
+    ctx: Context, message: MessageRecord, new_events: list[NewEvent], edits: list[str]
+) -> dict[str, Any]:
+    store = outcome_store(str(ctx.data_dir))
+    message_id = message.message_id
+    store.settle_due()
+    results = store.add_events(ctx.user_id, new_events)
+    for edited in edits:
+        store.record_edit(ctx.user_id, message_id, edited)
+    lessons: list[str] = []
+    if any(r.changed for r in results):
+        memory = lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder)
+        existing = [lesson for lesson in memory.all() if lesson.segment == message.segment]
+        evidence = {(f, getattr(message, f)): [message_id] for f in ("tone", "angle", "cta")}
+        updated = distil(
+            ctx.user_id,
+            message.segment,
+            store.arm_stats(ctx.user_id),
+            existing,
+            now=datetime.now(UTC).isoformat(timespec="seconds"),
+            evidence_ids=evidence,
+        )
+        memory.upsert(updated)
+        lessons = [f"{lesson.status}: {lesson.text}" for lesson in updated]
+    return {
+        "message_id": message_id,
+        "counted": sum(r.new for r in results),
+        "duplicates": sum(not r.new for r in results),
+        "outcome": store.outcome_of_message(ctx.user_id, message_id),
+        "edits": len(edits),
+        "lessons": lessons,
+    }

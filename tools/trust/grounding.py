@@ -1,0 +1,687 @@
+"""Grounding: every specific claim in a draft must trace to the record or the template (LLM09).
+
+A draft may only state what a source says. The sources are the extracted facts (untrusted but
+sanitised), the tenant's template (trusted: brand, sender, offer terms, approved claims, links),
+the prospect's name and, for ordinary capitalised words only, the phrase banks' text. Numbers may
+be rounded the way people write them (48,200 as 48K or 48.2K); offer terms (percentages, money,
+day counts) must match the template exactly; result promises are never grounded unless the
+template approved the very phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.patterns import any_of, compile_for_lowercase
+from ipe.tools.trust.textcount import find_urls
+
+SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
+EXCLUDED_RUN = 4
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_QUOTE = re.compile(r"“([^”\n]{1,300})”|\"([^\"\n]{1,300})\"")
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m)\b)?"
+    r"|(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:usd|dollars|eur|euros|gbp|pounds)\b",
+    re.IGNORECASE,
+)
+_DAYS = re.compile(r"(?<![\w.])(\d+)(?:\s|-)?days?\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+    r"(?:\s?(k|m|b|bn|thousand|million|billion)\b)?",
+    re.IGNORECASE,
+)
+_LOWERCASE = {p: compile_for_lowercase(p.pattern) for p in (_PERCENT, _MONEY, _DAYS, _NUMBER)}
+"""The case-insensitive patterns above, for lower-cased ASCII text (exactly IGNORECASE there)."""
+_WORD = re.compile(r"[^\W\d_](?:[\w'’]|[.-](?=[^\W\d_]))*")
+_TOKEN = re.compile(r"[\w']+")
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+_OPENERS = "\"“‘'([{*-–—•>"
+_SENTENCE_END = ".!?…:"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written: its value and how precisely it was written."""
+
+    value: float
+    precision: float
+
+    def matches(self, actual: float) -> bool:
+        """True when ``actual`` rounds (or truncates) to this number at its written precision."""
+        if self.precision <= 1:
+            return abs(actual - self.value) < 1e-9 or (
+                self.precision < 1 and abs(actual - self.value) <= self.precision / 2
+            )
+        diff = actual - self.value
+        return abs(diff) <= self.precision / 2 or 0 <= diff < self.precision
+
+
+def _to_float(digits: str) -> float:
+    return float(digits.replace(",", ""))
+
+
+def parse_number(match: re.Match[str]) -> Number:
+    """The value and written precision of a ``_NUMBER`` match."""
+    whole, decimals, suffix = match.group(1), match.group(2) or "", (match.group(3) or "").lower()
+    value = _to_float(f"{whole}.{decimals}" if decimals else whole)
+    if suffix:
+        multiplier = _MULTIPLIERS[suffix]
+        return Number(value * multiplier, multiplier / 10 ** len(decimals))
+    if decimals:
+        return Number(value, 10.0 ** -len(decimals))
+    digits = whole.replace(",", "")
+    if value < 1000:
+        return Number(value, 1.0)
+    trailing = len(digits) - len(digits.rstrip("0"))
+    return Number(value, float(min(10**trailing, 10 ** (len(digits) - 2))))
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text``, as exact values (suffixes applied)."""
+    return [parse_number(m).value for m in _NUMBER.finditer(text)]
+
+
+@cache
+def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[str]]:
+    section = load_pack("lint")["grounding"]
+    promises = tuple(re.compile(p, re.IGNORECASE) for p in section["promise_patterns"])
+    allowed = frozenset(w.lower() for w in section["always_allowed"])
+    common = frozenset(w.lower() for w in section["common_words"])
+    return promises, allowed, common
+
+
+@cache
+def _lowercase_promises() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """One alternation of every promise pattern for lower-cased ASCII text, and each of them."""
+    patterns = tuple(compile_for_lowercase(p.pattern) for p in _config()[0])
+    return any_of((p.pattern for p in patterns), lowercase=True), patterns
+
+
+def _norm(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _norm_quote(text: str) -> str:
+    return _norm(text).strip(" .,!?;:…'\"").removesuffix("...").strip(" .,!?;:…")
+
+
+def _word_forms(token: str) -> set[str]:
+    lower = token.replace("’", "'").lower().strip("'.-")
+    forms = {lower}
+    for suffix in ("'s", "'"):
+        if lower.endswith(suffix):
+            forms.add(lower[: -len(suffix)])
+    return {form for form in forms if form}
+
+
+def _words(texts: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        for match in _WORD.finditer(text):
+            forms = _word_forms(match.group())
+            out |= forms
+            for form in list(forms):
+                out |= {part for part in re.split(r"[-.]", form) if part}
+    return out
+
+
+def _url_key(url: str) -> str:
+    key = re.sub(r"^https?://", "", url.strip().lower())
+    key = key.removeprefix("www.")
+    return key.rstrip("/")
+
+
+def _template_texts(template: Template) -> list[str]:
+    sender = template.sender
+    offer = template.offer
+    parts: list[str | None] = [
+        template.brand,
+        template.name,
+        template.goal,
+        template.subject,
+        template.body,
+        sender.name,
+        sender.title,
+        sender.company,
+        sender.email,
+        sender.postal_address,
+        sender.unsubscribe_url,
+        offer.summary,
+        offer.commission,
+        f"{offer.cookie_days} days" if offer.cookie_days is not None else None,
+        *offer.perks,
+        *template.approved_claims,
+        *template.links,
+    ]
+    return [p for p in parts if p]
+
+
+def _offer_texts(template: Template) -> list[str]:
+    offer = template.offer
+    parts = [offer.summary, offer.commission, template.goal, template.subject, template.body]
+    return [p for p in [*parts, *offer.perks, *template.approved_claims] if p]
+
+
+@dataclass
+class _Sources:
+    """Everything a draft may draw on, pre-digested for the checks."""
+
+    texts: list[str]
+    quote_texts: list[str]
+    urls: set[str]
+    emails: set[str]
+    numbers: list[float]
+    trusted_numbers: set[float]
+    words: set[str]
+    trusted_words: set[str]
+    percents: set[float]
+    money: set[float]
+    days: set[float]
+    approved_claims: list[str]
+    grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
+    excluded_grams: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], str]] = field(
+        default_factory=dict
+    )
+    known_tokens: dict[tuple[str, bool], bool] = field(default_factory=dict)
+    """``_Checker._known`` per (token, sentence-initial): the run's variations share most words."""
+
+    def __post_init__(self) -> None:
+        self.known_words = self.words | self.trusted_words
+        """Every word a source or the phrase banks contain (built once per run)."""
+
+
+def _ngrams(text: str, n: int = EXCLUDED_RUN) -> set[tuple[str, ...]]:
+    text = text.replace("’", "'")
+    if text.isascii():  # lower-casing first tokenises the same: one call instead of one per token
+        tokens = _TOKEN.findall(text.lower())
+    else:
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+@dataclass(frozen=True)
+class _TrustedDigest:
+    """The trusted texts (phrase banks) pre-digested once; they do not change between drafts."""
+
+    quote_texts: list[str]
+    numbers: set[float]
+    words: set[str]
+    ngrams: set[tuple[str, ...]]
+
+
+@lru_cache(maxsize=8)
+def _digest_trusted(trusted: frozenset[str]) -> _TrustedDigest:
+    return _TrustedDigest(
+        quote_texts=[_norm_quote(t) for t in trusted],
+        numbers={n for t in trusted for n in numbers_in(t)},
+        words=_words(trusted),
+        ngrams=set().union(*(_ngrams(t) for t in trusted)),
+    )
+
+
+@dataclass(frozen=True)
+class _TextDigest:
+    """What a list of source texts offers the checks (computed once per distinct list)."""
+
+    texts: list[str]
+    quote_texts: list[str]
+    urls: set[str]
+    emails: set[str]
+    numbers: list[float]
+    words: set[str]
+    ngrams: set[tuple[str, ...]]
+
+
+def _digest(texts: list[str]) -> _TextDigest:
+    return _TextDigest(
+        texts=texts,
+        quote_texts=[_norm_quote(t) for t in texts],
+        urls={_url_key(u) for text in texts for _, _, u in find_urls(text)},
+        emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
+        numbers=[n for t in texts for n in numbers_in(t)],
+        words=_words(texts),
+        ngrams=set().union(*(_ngrams(t) for t in texts)),
+    )
+
+
+@dataclass(frozen=True)
+class _TemplateDigest:
+    """The template's part of the sources: the same for every prospect it is sent to."""
+
+    text: _TextDigest
+    urls: set[str]
+    percents: set[float]
+    money: set[float]
+    days: set[float]
+    approved_claims: list[str]
+
+
+_TEMPLATE_DIGESTS: dict[str, _TemplateDigest] = {}
+
+
+def _digest_template(template: Template) -> _TemplateDigest:
+    key = template.model_dump_json()
+    if key in _TEMPLATE_DIGESTS:
+        return _TEMPLATE_DIGESTS[key]
+    text = _digest(_template_texts(template))
+    urls = {_url_key(u) for u in template.links if u}
+    if template.sender.unsubscribe_url:
+        urls.add(_url_key(template.sender.unsubscribe_url))
+    offer = _offer_texts(template)
+    percents = {float(m.group(1)) for t in offer for m in _PERCENT.finditer(t)}
+    commission = (template.offer.commission or "").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", commission):
+        percents.add(float(commission))
+    days = {float(m.group(1)) for t in offer for m in _DAYS.finditer(t)}
+    if template.offer.cookie_days is not None:
+        days.add(float(template.offer.cookie_days))
+    digest = _TemplateDigest(
+        text=text,
+        urls=text.urls | urls,
+        percents=percents,
+        money={_money_value(m) for t in offer for m in _MONEY.finditer(t)},
+        days=days,
+        approved_claims=[_norm(c) for c in template.approved_claims],
+    )
+    if len(_TEMPLATE_DIGESTS) >= 16:
+        _TEMPLATE_DIGESTS.clear()
+    _TEMPLATE_DIGESTS[key] = digest
+    return digest
+
+
+def _sources(
+    facts: list[Fact], template: Template, prospect_name: str, trusted: frozenset[str]
+) -> _Sources:
+    fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
+    # The prospect's name is a source for its words only: never for a link, an address or a number.
+    name_words = " ".join(re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", prospect_name))
+    record = _digest([*fact_texts, name_words])
+    tmpl = _digest_template(template)
+    bank = _digest_trusted(trusted)
+    return _Sources(
+        texts=[*fact_texts, *tmpl.text.texts, name_words],
+        quote_texts=record.quote_texts + tmpl.text.quote_texts + bank.quote_texts,
+        urls=record.urls | tmpl.urls | {_url_key(f.url) for f in facts if f.url},
+        emails=record.emails | tmpl.text.emails,
+        numbers=record.numbers + tmpl.text.numbers,
+        trusted_numbers=bank.numbers,
+        words=record.words | tmpl.text.words,
+        trusted_words=bank.words,
+        percents=tmpl.percents,
+        money=tmpl.money,
+        days=tmpl.days,
+        approved_claims=tmpl.approved_claims,
+        grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
+    )
+
+
+def _money_value(match: re.Match[str]) -> float:
+    digits = match.group(1) or match.group(3)
+    value = _to_float(digits)
+    suffix = (match.group(2) or "").lower()
+    return value * _MULTIPLIERS[suffix] if suffix else value
+
+
+def _fmt(values: set[float], suffix: str = "") -> str:
+    if not values:
+        return "none in the template"
+    return ", ".join(f"{v:g}{suffix}" for v in sorted(values))
+
+
+def _excluded_grams(excluded: list[ExcludedSpan], sources: _Sources) -> dict[tuple[str, ...], str]:
+    """Each n-gram of excluded text that no source grounds, with the first span's reason."""
+    key = tuple((e.text, e.reason) for e in excluded)
+    if key not in sources.excluded_grams:  # the variations of a run share them: once per run
+        reasons: dict[tuple[str, ...], str] = {}
+        for span in excluded:
+            for gram in _ngrams(span.text) - sources.grounded_ngrams:
+                reasons.setdefault(gram, span.reason)
+        sources.excluded_grams[key] = reasons
+    return sources.excluded_grams[key]
+
+
+_ASCII_UPPER = re.compile(r"[A-Z]")
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'")
+
+
+def _starts_word(text: str, i: int) -> bool:
+    """True when ASCII ``text`` has a ``_WORD`` token starting at letter ``i``.
+
+    ``_WORD`` tokens are maximal: the letter at ``i`` belongs to an earlier token exactly when a
+    letter precedes it in the unbroken run of characters a token continues with (word
+    characters, apostrophes, and ``.``/``-`` followed by a letter).
+    """
+    j = i - 1
+    while j >= 0:
+        char = text[j]
+        if char in _ASCII_WORD_CHARS:
+            if char.isalpha():
+                return False
+        elif not (char in ".-" and text[j + 1].isalpha()):
+            break
+        j -= 1
+    return True
+
+
+def capitalised_words(text: str) -> Iterator[re.Match[str]]:
+    """The ``_WORD`` tokens of ``text`` that start with a capital letter, in order.
+
+    ASCII text (the usual case) is searched from its capitals instead of tokenising every word.
+    """
+    if not text.isascii():
+        yield from (m for m in _WORD.finditer(text) if m.group()[0].isupper())
+        return
+    for capital in _ASCII_UPPER.finditer(text):
+        start = capital.start()
+        if _starts_word(text, start):
+            match = _WORD.match(text, start)
+            if match is not None:
+                yield match
+
+
+class _Checker:
+    """Runs the grounding checks over one field of a draft."""
+
+    def __init__(self, text: str, field_name: str, sources: _Sources) -> None:
+        self.text = text
+        self.field = field_name
+        self.sources = sources
+        self.used = [False] * len(text)
+        self.findings: list[Finding] = []
+        self.lowered = text.lower() if text.isascii() else None
+
+    def _finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """``pattern`` (case-insensitive) over the text: on lower-cased ASCII text when possible.
+
+        Spans are the same either way; read matched text from ``self.text``, not the match.
+        """
+        if self.lowered is not None:
+            return _LOWERCASE[pattern].finditer(self.lowered)
+        return pattern.finditer(self.text)
+
+    def _flag(self, rule: str, start: int, end: int, message: str) -> None:
+        self.findings.append(
+            Finding(
+                rule_id=f"grounding.{rule}",
+                severity="blocking",
+                field=self.field,
+                span=self.text[start:end],
+                message=message,
+                source=SOURCE,
+            )
+        )
+
+    def _consume(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            self.used[i] = True
+
+    def _free(self, start: int, end: int) -> bool:
+        return not any(self.used[start:end])
+
+    def excluded(self, excluded: list[ExcludedSpan]) -> None:
+        reasons = _excluded_grams(excluded, self.sources)
+        if not reasons:
+            return
+        tokens = list(_TOKEN.finditer(self.text.replace("’", "'")))
+        words = [t.group().lower() for t in tokens]
+        hit: dict[int, str] = {}
+        for i in range(len(tokens) - EXCLUDED_RUN + 1):
+            reason = reasons.get(tuple(words[i : i + EXCLUDED_RUN]))
+            if reason is not None:
+                for j in range(i, i + EXCLUDED_RUN):
+                    hit.setdefault(j, reason)
+        run: list[int] = []
+        for index in [*sorted(hit), -2]:
+            if run and index != run[-1] + 1:
+                start, end = tokens[run[0]].start(), tokens[run[-1]].end()
+                self._flag(
+                    "excluded_text",
+                    start,
+                    end,
+                    f'"{self.text[start:end]}" repeats prospect text that was excluded '
+                    f"({hit[run[0]]}).",
+                )
+                run = []
+            run.append(index)
+
+    def urls(self) -> None:
+        for start, end, url in find_urls(self.text):
+            self._consume(start, end)
+            if _url_key(url) not in self.sources.urls:
+                self._flag("url", start, end, f'Link "{url}" is not in the template or the record.')
+
+    def emails(self) -> None:
+        if "@" not in self.text:
+            return
+        for match in _EMAIL.finditer(self.text):
+            self._consume(*match.span())
+            if match.group().lower() not in self.sources.emails:
+                self._flag(
+                    "email",
+                    *match.span(),
+                    f'E-mail address "{match.group()}" is not in the template or the record.',
+                )
+
+    def quotes(self) -> None:
+        for match in _QUOTE.finditer(self.text):
+            inner = match.group(1) or match.group(2) or ""
+            if len(inner.split()) < 2:
+                continue
+            self._consume(*match.span())
+            wanted = _norm_quote(inner)
+            if wanted and not any(wanted in source for source in self.sources.quote_texts):
+                self._flag(
+                    "quote",
+                    *match.span(),
+                    f'Quoted title "{inner}" does not appear in any fact or in the template.',
+                )
+
+    def promises(self) -> None:
+        promises, target = _config()[0], self.text
+        if self.lowered is not None:
+            any_promise, promises = _lowercase_promises()
+            if not any_promise.search(self.lowered):  # one pass for the usual case: no promise
+                return
+            target = self.lowered
+        for pattern in promises:
+            for match in pattern.finditer(target):
+                said = self.text[match.start() : match.end()]
+                if any(_norm(said) in claim for claim in self.sources.approved_claims):
+                    continue
+                self._flag(
+                    "promise",
+                    *match.span(),
+                    f'"{said}" promises a result; the FTC Endorsement Guides do not '
+                    "allow promising earnings or outcomes.",
+                )
+
+    def offer_terms(self) -> None:
+        s = self.sources
+        checks: list[tuple[re.Pattern[str], set[float], str, tuple[str, ...]]] = [
+            (_PERCENT, s.percents, "%", ("%", "per")),
+            (_MONEY, s.money, "", ("$", "€", "£", "usd", "dollar", "eur", "gbp", "pound")),
+            (_DAYS, s.days, " days", ("day",)),
+        ]
+        for pattern, approved, suffix, needs in checks:
+            if self.lowered is not None and not any(n in self.lowered for n in needs):
+                continue  # ASCII text without any word the pattern needs cannot match
+            for match in self._finditer(pattern):
+                if not self._free(*match.span()):
+                    continue
+                self._consume(*match.span())
+                value = _money_value(match) if pattern is _MONEY else float(match.group(1))
+                if not any(abs(value - a) < 1e-9 for a in approved):
+                    self._flag(
+                        "offer_term",
+                        *match.span(),
+                        f'Offer term "{self.text[match.start() : match.end()]}" does not match '
+                        f"the template (approved: {_fmt(approved, suffix)}).",
+                    )
+
+    def numbers(self) -> None:
+        for match in self._finditer(_NUMBER):
+            if not self._free(*match.span()):
+                continue
+            self._consume(*match.span())
+            number = parse_number(match)
+            if any(number.matches(n) for n in self.sources.numbers):
+                continue
+            if number.value in self.sources.trusted_numbers:
+                continue
+            self._flag(
+                "number",
+                *match.span(),
+                f'Number "{self.text[match.start() : match.end()]}" does not match any fact or '
+                "template value.",
+            )
+
+    def _sentence_initial(self, start: int) -> bool:
+        """True when only openers and spaces (or a line break) separate ``start`` from an end."""
+        text, i, newline = self.text, start - 1, False
+        while i >= 0 and text[i].isspace():
+            newline = newline or text[i] == "\n"
+            i -= 1
+        while i >= 0 and (text[i] in _OPENERS or text[i] in " \t"):
+            i -= 1
+        return i < 0 or newline or text[i] in _SENTENCE_END or text[i] == "\n"
+
+    def _known(self, token: str, initial: bool) -> bool:
+        memo = self.sources.known_tokens
+        if (token, initial) not in memo:
+            memo[(token, initial)] = self._is_known(token, initial)
+        return memo[(token, initial)]
+
+    def _is_known(self, token: str, initial: bool) -> bool:
+        _, allowed, common = _config()
+        forms = _word_forms(token)
+        known = self.sources.known_words
+        if forms & allowed or forms & known:
+            return True
+        parts = [p for p in re.split(r"[-.]", token.replace("’", "'").lower()) if p]
+        if parts and all(p in known or (initial and p in common) for p in parts):
+            return True
+        return initial and bool(forms & common)
+
+    def proper_nouns(self) -> None:
+        flagged: list[tuple[int, int]] = []
+        for match in capitalised_words(self.text):
+            token = match.group()
+            if not self._free(*match.span()):
+                continue
+            if not self._known(token, self._sentence_initial(match.start())):
+                if flagged and not self.text[flagged[-1][1] : match.start()].strip():
+                    flagged[-1] = (flagged[-1][0], match.end())
+                else:
+                    flagged.append(match.span())
+        for start, end in flagged:
+            self._flag(
+                "proper_noun",
+                start,
+                end,
+                f'"{self.text[start:end]}" is not named in the record, the template or the '
+                "phrase banks.",
+            )
+
+    def run(self, excluded: list[ExcludedSpan]) -> list[Finding]:
+        self.excluded(excluded)
+        self.urls()
+        self.emails()
+        self.quotes()
+        self.promises()
+        self.offer_terms()
+        self.numbers()
+        self.proper_nouns()
+        return self.findings
+
+
+_RUN_SOURCES: dict[tuple[object, ...], _Sources] = {}
+"""The last run's digested sources (read-only once built)."""
+
+
+def check_grounding(
+    subject: str | None,
+    body: str,
+    *,
+    facts: list[Fact],
+    template: Template,
+    prospect_name: str,
+    excluded: list[ExcludedSpan],
+    trusted_texts: Iterable[str],
+) -> list[Finding]:
+    """Blocking findings for every claim in ``subject`` and ``body`` that no source supports."""
+    run_key = (
+        tuple((f.id, f.text, f.url) for f in facts),
+        template.model_dump_json(),
+        prospect_name,
+        frozenset(trusted_texts),
+    )
+    sources = _RUN_SOURCES.get(run_key)
+    if sources is None:  # the variations of one run share their sources: digest them once
+        sources = _sources(facts, template, prospect_name, run_key[3])
+        _RUN_SOURCES.clear()
+        _RUN_SOURCES[run_key] = sources
+    findings: list[Finding] = []
+    for name, text in (("subject", subject), ("body", body)):
+        if text:
+            findings += _Checker(text, name, sources).run(excluded)
+    seen: set[tuple[str, str, str]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.field, finding.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _mentions(haystack: str, needle: str) -> bool:
+    if len(needle) < 3 or needle not in haystack:  # a match needs the substring: cheap first
+        return False
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+@lru_cache(maxsize=512)
+def _fact_digest(text: str) -> tuple[str, frozenset[tuple[str, ...]], tuple[float, ...]]:
+    """A fact's normalised text, word n-grams and numbers (each variation of a run reuses them)."""
+    return _norm_quote(text), frozenset(_ngrams(text)), tuple(numbers_in(text))
+
+
+def grounded_fact_ids(body: str, facts: list[Fact]) -> list[str]:
+    """Ids of the facts that ``body`` uses.
+
+    A fact is used when the body carries its text, a run of four of its words, its URL or, for an
+    audience size, a rounded form of the number.
+    """
+    text, lowered = _norm(body), body.lower()
+    body_grams: set[tuple[str, ...]] | None = None  # computed when a fact first needs them
+    written: list[Number] | None = None
+    ids: list[str] = []
+    for fact in facts:
+        fact_text, fact_grams, actual = _fact_digest(fact.text)
+        used = _mentions(text, fact_text) or bool(fact.url and _url_key(fact.url) in lowered)
+        if not used:
+            body_grams = _ngrams(body) if body_grams is None else body_grams
+            used = bool(fact_grams & body_grams)
+        if not used and fact.kind == "audience_size":
+            if written is None:
+                written = [parse_number(m) for m in _NUMBER.finditer(body)]
+            used = any(n.precision >= 1 and n.matches(a) for n in written for a in actual)
+        if used:
+            ids.append(fact.id)
+    return ids

@@ -1,0 +1,156 @@
+"""Channel policies: limits and legal requirements loaded from ``tools/policies/channels.toml``.
+
+The numbers live in the data file, each next to its source and the date it was last checked; this
+module only reads them into typed ``ChannelPolicy`` objects and answers whether a template can meet
+a channel's legal requirements at all.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ipe.graph.domain import CHANNELS, Severity, Template, UnknownChannelError
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.sanitize import sanitize_url
+
+Unit = Literal["chars", "bytes", "x_weighted"]
+
+_EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class RuleInfo(BaseModel):
+    """One rule of a policy pack: what it checks, how severe it is and where the figure is from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    description: str
+    severity: Severity
+    source: str
+    checked: str
+    value: int | bool | None = None
+    min: int | None = None
+    max: int | None = None
+    unit: Unit | None = None
+    penalty: float = 0.0
+    patterns: tuple[str, ...] = ()
+
+
+class ChannelPolicy(BaseModel):
+    """Everything the checks need to know about one channel."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    body_limit: int
+    unit: Unit
+    free_account_limit: int | None = None
+    post_limit: int | None = None
+    post_unit: Unit | None = None
+    subject_limit: int | None = None
+    subject_min_advised: int | None = None
+    subject_max_advised: int | None = None
+    links_allowed: bool = True
+    requires_postal_address: bool = False
+    requires_unsubscribe: bool = False
+    requires_affiliate_disclosure: bool = True
+    requires_brand: bool = True
+    short_body_advised: int = 0
+    rules: dict[str, RuleInfo]
+
+    def limit(self, *, linkedin_free_account: bool = False) -> int:
+        """The body limit that applies, in ``unit`` (the free-account limit where it exists)."""
+        if linkedin_free_account and self.free_account_limit is not None:
+            return self.free_account_limit
+        return self.body_limit
+
+    def rule(self, key: str) -> RuleInfo:
+        """The rule stored under ``key`` (e.g. ``"body_limit"``); KeyError when absent."""
+        return self.rules[key]
+
+
+def _int_value(rules: dict[str, RuleInfo], key: str) -> int | None:
+    rule = rules.get(key)
+    if rule is None or rule.value is None or isinstance(rule.value, bool):
+        return None
+    return rule.value
+
+
+def _flag(rules: dict[str, RuleInfo], key: str) -> bool:
+    rule = rules.get(key)
+    return bool(rule is not None and rule.value)
+
+
+@cache
+def load_policy(channel: str) -> ChannelPolicy:
+    """Return the policy of ``channel``; raises ``UnknownChannelError`` for any other name."""
+    pack = load_pack("channels")
+    if channel not in CHANNELS or channel not in pack:
+        raise UnknownChannelError(f"unknown channel '{channel}': use one of {', '.join(CHANNELS)}")
+    table = pack[channel]
+    raw: dict[str, Any] = {**pack.get("common", {}).get("rules", {}), **table.get("rules", {})}
+    rules = {key: RuleInfo.model_validate(entry) for key, entry in raw.items()}
+    body_limit = _int_value(rules, "body_limit")
+    if body_limit is None:
+        raise ValueError(f"channels.toml: channel '{channel}' has no body_limit value")
+    advised = rules.get("subject_length_advised")
+    post = rules.get("post_limit")
+    return ChannelPolicy(
+        channel=channel,
+        body_limit=body_limit,
+        unit=table["unit"],
+        free_account_limit=_int_value(rules, "free_account_limit"),
+        post_limit=_int_value(rules, "post_limit"),
+        post_unit=post.unit if post is not None else None,
+        subject_limit=_int_value(rules, "subject_limit"),
+        subject_min_advised=advised.min if advised is not None else None,
+        subject_max_advised=advised.max if advised is not None else None,
+        links_allowed=_flag(rules, "links"),
+        requires_postal_address=_flag(rules, "postal_address"),
+        requires_unsubscribe=_flag(rules, "unsubscribe"),
+        requires_affiliate_disclosure=_flag(rules, "affiliate_disclosure"),
+        requires_brand=_flag(rules, "brand"),
+        short_body_advised=_int_value(rules, "short_body") or 0,
+        rules=rules,
+    )
+
+
+def valid_unsubscribe(value: str | None) -> bool:
+    """True for an http(s) URL that passes ``sanitize_url`` or a ``mailto:`` address."""
+    if not value or not value.strip():
+        return False
+    text = value.strip()
+    if text.lower().startswith("mailto:"):
+        return bool(_EMAIL_RE.match(text[len("mailto:") :]))
+    return sanitize_url(text) is not None
+
+
+def template_legal_gaps(template: Template, channel: str) -> list[str]:
+    """One-line reasons why ``template`` cannot meet ``channel``'s legal requirements (or [])."""
+    policy = load_policy(channel)
+    gaps: list[str] = []
+    if policy.requires_brand and not template.brand.strip():
+        gaps.append("the template names no brand (template.brand)")
+    if _flag(policy.rules, "sender_name") and not template.sender.name.strip():
+        gaps.append("the template names no sender (sender.name)")
+    if policy.requires_postal_address and not (template.sender.postal_address or "").strip():
+        gaps.append(
+            f"{channel} needs the sender's physical postal address (sender.postal_address), "
+            "required by CAN-SPAM"
+        )
+    if policy.requires_unsubscribe:
+        url = template.sender.unsubscribe_url
+        if not url or not url.strip():
+            gaps.append(
+                f"{channel} needs a working opt-out link (sender.unsubscribe_url), "
+                "required by CAN-SPAM"
+            )
+        elif not valid_unsubscribe(url):
+            gaps.append(
+                f"sender.unsubscribe_url '{url.strip()[:80]}' is not a valid http(s) or mailto link"
+            )
+    return gaps

@@ -1,0 +1,72 @@
+"""Optional LLM research: extra facts, each kept only if it quotes its source field verbatim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from ipe.graph.domain import Fact, Prospect
+from ipe.prompts import load_prompt
+from ipe.tools.writing.facts import screen_fact_text
+from ipe.tools.writing.llm import LlmUnusable, ResearchOut, call_structured, fence, render
+
+_FIELDS = ("bio", "niche", "company", "title", "location", "tags", "recent_content")
+
+
+def _field_text(prospect: Prospect, field: str) -> str:
+    root = field.split("[")[0].split(".")[0]
+    value: Any = getattr(prospect, root, None)
+    if isinstance(value, list):
+        return " ".join(
+            item.model_dump_json() if hasattr(item, "model_dump_json") else str(item)
+            for item in value
+        )
+    return str(value or "")
+
+
+async def research_more(
+    model: BaseChatModel, prospect: Prospect, known: list[Fact], *, max_facts: int = 3
+) -> tuple[list[Fact], list[str]]:
+    """Ask the model for more facts; drop any whose quote is not verbatim in its field.
+
+    Returns the accepted facts and one reason line per dropped or failed proposal.
+    """
+    data = prospect.model_dump(include=set(_FIELDS), exclude_none=True)
+    data["facts_already_known"] = [f.text for f in known]
+    fence_open, block, fence_close = fence("PROSPECT_DATA", data)
+    user = render(
+        "research_user",
+        max_facts=max_facts,
+        fence_open=fence_open,
+        prospect_block=block,
+        fence_close=fence_close,
+    )
+    try:
+        out = await call_structured(
+            model,
+            ResearchOut,
+            system=load_prompt("research_system"),
+            user=user,
+            run_name="research",
+        )
+    except LlmUnusable as err:
+        return [], [f"research model unusable, kept the extracted facts only ({err})"]
+    accepted: list[Fact] = []
+    notes = []
+    for n, proposal in enumerate(out.facts[:max_facts], start=len(known) + 1):
+        quote = proposal.quote.strip()
+        if (
+            len(quote) < 3
+            or quote.lower() not in _field_text(prospect, proposal.source_field).lower()
+        ):
+            notes.append(f"dropped a model fact not quoted verbatim from '{proposal.source_field}'")
+            continue
+        text, refused = screen_fact_text(quote, proposal.source_field)
+        if refused or len(text) < 3:
+            notes.append(f"dropped a model fact from '{proposal.source_field}': link or offer")
+            continue
+        accepted.append(
+            Fact(id=f"f{n}", kind="bio", text=text, source_field=proposal.source_field, weight=0.35)
+        )
+    return accepted, notes

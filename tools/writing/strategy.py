@@ -1,0 +1,115 @@
+"""Strategy: turn the strategy model, lessons and profile into weights and variation plans."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from typing import Any
+
+from ipe.graph.domain import (
+    ANGLES,
+    TONES,
+    Angle,
+    Channel,
+    Fact,
+    Lesson,
+    PersonalizationStrategy,
+    ProfileAnalysis,
+    VariationPlan,
+)
+from ipe.tools.learning.bandit import StrategyModel
+from ipe.tools.policies import load_pack
+
+
+@cache
+def knobs() -> dict[str, Any]:
+    """The strategy and scoring settings (``tools/policies/strategy.toml``)."""
+    return load_pack("strategy")
+
+
+def facts_for_angle(angle: str, facts: list[Fact]) -> list[Fact]:
+    """The facts an angle can open with, strongest first."""
+    kinds = set(knobs()["angle_facts"][angle])
+    return [f for f in facts if f.kind in kinds]
+
+
+def available_angles(facts: list[Fact]) -> list[Angle]:
+    """Angles this prospect's facts support; ``generic`` only when no personal angle is possible.
+
+    A record with a usable personal detail always gets a message that uses one.
+    """
+    personal: list[Angle] = [a for a in ANGLES if a != "generic" and facts_for_angle(a, facts)]
+    return personal or ["generic"]
+
+
+def length_budget(channel: Channel, limit: int) -> int:
+    """The body length to aim for: the channel's target, never above its limit."""
+    return min(int(knobs()["length_target"][channel]), limit)
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values()) or 1.0
+    return {k: round(v / total, 3) for k, v in weights.items()}
+
+
+def build_strategy(
+    *,
+    channel: Channel,
+    segment: str,
+    facts: list[Fact],
+    analysis: ProfileAnalysis,
+    lessons: list[Lesson],
+    model: StrategyModel,
+    body_limit: int,
+    n_variations: int,
+    rng: random.Random,
+) -> PersonalizationStrategy:
+    """Sample ``n_variations`` distinct arms from the model and attach the facts each will use.
+
+    On a tight channel (a 200-character LinkedIn note) a long fact cannot open the message, so
+    only facts that fit a quarter of the budget are planned, when the record has any.
+    """
+    budget = length_budget(channel, body_limit)
+    facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
+    angles = available_angles(facts)
+    stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
+    draws = model.sample(
+        segment, allowed_angles=angles, allowed_tones=stated, n=n_variations, rng=rng
+    )
+    notes = []
+    summary = model.factor_summary(segment)
+    tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
+    if analysis.preferred_tone:
+        tone_rules = _normalised(
+            {k: w + (1.0 if k == analysis.preferred_tone else 0.0) for k, w in tone_rules.items()}
+        )
+        notes.append(
+            f"the prospect prefers a {analysis.preferred_tone} tone: every variation uses it"
+        )
+    content_rules = _normalised({k: v[0] for k, v in summary["angle"].items() if k in angles})
+    cta_rules = _normalised({k: v[0] for k, v in summary["cta"].items()})
+    if angles == ["generic"]:
+        notes.append("the record holds no usable personal facts: an honest, non-specific opener")
+    plans = [
+        VariationPlan(
+            id=f"v{i}",
+            tone=draw.tone,
+            angle=draw.angle,
+            cta=draw.cta,
+            fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
+            predicted_outcome=round(draw.draw, 4),
+            posterior_mean=round(draw.mean, 4),
+        )
+        for i, draw in enumerate(draws, start=1)
+    ]
+    return PersonalizationStrategy(
+        channel=channel,
+        segment=segment,
+        tone_rules=tone_rules,
+        content_rules=content_rules,
+        cta_rules=cta_rules,
+        variations=plans,
+        length_budget=budget,
+        lessons_applied=[lesson.text for lesson in lessons],
+        notes=notes,
+    )

@@ -37,7 +37,10 @@ Cta = Literal["reply", "call", "link", "sample"]
 """The call to action: reply to hear more, book a call, read the program page, get a sample."""
 CTAS: tuple[Cta, ...] = ("reply", "call", "link", "sample")
 
-Status = Literal["ready", "needs_review", "blocked"]
+Status = Literal["ready", "needs_review", "scheduled", "blocked"]
+"""``ready`` to send; ``needs_review`` passing but a person should look; ``scheduled`` held until
+``not_before`` (a deferral the prospect asked for); ``blocked`` nothing may be sent (see reasons).
+"""
 Severity = Literal["blocking", "advisory"]
 DraftSource = Literal["llm", "offline", "offline_fallback"]
 
@@ -206,6 +209,34 @@ class ExcludedSpan(_Model):
     field: str
     text: UntrustedText
     reason: str
+
+
+RelationshipStage = Literal[
+    "cold",
+    "awaiting_reply",
+    "deferred",
+    "check_back_due",
+    "asked_for_details",
+    "declined",
+    "opted_out",
+]
+"""Where the relationship with a prospect stands before the engine writes a word."""
+
+
+class Relationship(_Model):
+    """Where we are with this person: the stage, its evidence and the dates that matter."""
+
+    stage: RelationshipStage = "cold"
+    follow_up: int = 0
+    """For ``awaiting_reply``: which follow-up this message would be (1 = the first follow-up)."""
+    days_since_outbound: int | None = None
+    """Days since our last outbound message, if any."""
+    not_before: str | None = None
+    """For ``deferred``/``check_back_due``: the ISO date the prospect asked us to wait for."""
+    asked_for: UntrustedText | None = None
+    """The prospect's own words for what they asked (a deferral, the details), quoted."""
+    evidence: list[str] = Field(default_factory=list)
+    """Human-readable lines: which history items led to this stage."""
 
 
 class ProfileAnalysis(_Model):

@@ -1,4 +1,4 @@
-"""The ``ipe`` command line: personalize, feedback, stats and simulate.
+"""The ``ipe`` command line: personalize, feedback, suppress, suppressions, stats and simulate.
 
 Bad input of any kind prints one line to stderr and exits 2; no traceback reaches a user.
 """
@@ -10,6 +10,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,6 +59,13 @@ def _common(cmd: argparse.ArgumentParser) -> None:
     )
 
 
+def _person_args(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--email", default=None, help="the person's e-mail address")
+    cmd.add_argument("--prospect-id", default=None, help="a record id of the person")
+    cmd.add_argument("--handle", default=None, help="a handle (with --platform)")
+    cmd.add_argument("--platform", default=None, help="the handle's platform")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``ipe`` argument parser."""
     parser = _Parser(prog="ipe", description="Intelligent Personalization Engine")
@@ -67,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", required=True, help="template JSON file")
     p.add_argument(
         "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
+    )
+    p.add_argument(
+        "--message-id", default=None, help="your own id for this message (e.g. your send id)"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
@@ -84,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--edited-body", default=None, help="file with the body as actually sent")
     f.add_argument("--json", action="store_true")
     _common(f)
+    x = sub.add_parser("suppress", help="put a person on the suppression list (or --lift)")
+    _person_args(x)
+    x.add_argument(
+        "--lift", action="store_true", help="take the person off the list (the tenant's act)"
+    )
+    x.add_argument("--note", default="", help="why the suppression is lifted")
+    x.add_argument("--json", action="store_true")
+    _common(x)
+    y = sub.add_parser("suppressions", help="list the tenant's suppression list")
+    y.add_argument("--all", action="store_true", help="include lifted entries")
+    y.add_argument("--json", action="store_true")
+    _common(y)
     s = sub.add_parser("stats", help="learning metrics for a tenant")
     s.add_argument("--plot", default=None, help="write a PNG chart here")
     s.add_argument("--json", action="store_true")
@@ -136,7 +159,9 @@ async def _personalize(args: argparse.Namespace) -> int:
         linkedin_free_account=args.linkedin_free,
         require_approval=args.require_approval,
     )
-    result = await engine.personalize_message(prospect, template, platform=args.platform)
+    result = await engine.personalize_message(
+        prospect, template, platform=args.platform, message_id=args.message_id
+    )
     print(
         json.dumps(result.to_json_dict(), ensure_ascii=False)
         if args.json
@@ -163,6 +188,46 @@ async def _feedback(args: argparse.Namespace) -> int:
         print(json.dumps(outcome))
     else:
         print("; ".join(f"{k}: {v}" for k, v in outcome.items()))
+    return 0
+
+
+def _suppression_line(entry: Any) -> str:
+    who = ", ".join(entry.labels) or f"(erased person, {entry.keys} hashed key(s))"
+    state = "" if entry.active else f"  LIFTED {entry.lifted_at}"
+    return f"{entry.entry[:12]}  {who}  {entry.describe()}{state}"
+
+
+async def _suppress(args: argparse.Namespace) -> int:
+    from ipe.graph.engine import FeedbackLoop
+
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    who = {
+        "email": args.email,
+        "prospect_id": args.prospect_id,
+        "handle": args.handle,
+        "platform": args.platform,
+    }
+    entries = await loop.lift(**who, note=args.note) if args.lift else [await loop.suppress(**who)]
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries]))
+    elif args.lift and not entries:
+        print("not on the suppression list: nothing lifted")
+    else:
+        print("\n".join(_suppression_line(e) for e in entries))
+    return 0
+
+
+async def _suppressions(args: argparse.Namespace) -> int:
+    from ipe.graph.engine import FeedbackLoop
+
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    entries = await loop.suppressions(include_lifted=args.all)
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries]))
+    else:
+        print(f"{len(entries)} suppressed person(s) for tenant {args.user_id}")
+        for entry in entries:
+            print(_suppression_line(entry))
     return 0
 
 
@@ -208,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_personalize(args))
         if args.command == "feedback":
             return asyncio.run(_feedback(args))
+        if args.command == "suppress":
+            return asyncio.run(_suppress(args))
+        if args.command == "suppressions":
+            return asyncio.run(_suppressions(args))
         if args.command == "stats":
             return _stats(args)
         return asyncio.run(_simulate(args))

@@ -80,6 +80,18 @@ class UnknownMessageError(PersonalizationError):
     """Engagement data names a message id that this tenant never produced."""
 
 
+class ConflictError(PersonalizationError):
+    """The request contradicts what the store already holds; nothing was changed."""
+
+
+class EventConflictError(ConflictError):
+    """An event id already recorded for this message arrived again with a different payload."""
+
+
+class MessageIdConflictError(ConflictError):
+    """A caller-chosen message id already belongs to another prospect (or to a sent message)."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -386,8 +398,16 @@ class PersonalizationResult(_Model):
 
 
 EngagementKind = Literal[
-    "delivered", "opened", "clicked", "replied", "converted", "unsubscribed", "bounced"
+    "delivered",
+    "opened",
+    "clicked",
+    "replied",
+    "converted",
+    "unsubscribed",
+    "complained",
+    "bounced",
 ]
+"""What happened to a message; ``complained`` is a spam complaint, ``bounced`` a hard bounce."""
 ReplyIntent = Literal[
     "interested", "not_now", "not_interested", "unsubscribe_request", "out_of_office"
 ]

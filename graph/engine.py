@@ -18,6 +18,9 @@ from ipe.graph.domain import (
     PersonalizationResult,
 )
 from ipe.graph.state import InputState
+from ipe.memory.handles import outcome_store
+from ipe.memory.outcomes import Suppression
+from ipe.memory.people import Person, person_of
 from ipe.tools.context.history import retrieve_context
 from ipe.tools.learning.feedback import apply_engagement
 from ipe.tools.trust.inputs import as_dict, validate_request
@@ -85,9 +88,16 @@ class IntelligentPersonalizationEngine:
         ``message_id`` lets the calling system choose the id (e.g. its own send id); engagement is
         attached to it later. Each run has its own checkpoint thread (tenant, id and a run key),
         so a reused id never resumes or mixes another run's state.
-        Raises a ``PersonalizationError`` subclass for bad input (before any work is done).
+        Raises a ``PersonalizationError`` subclass for bad input (before any work is done), e.g.
+        ``MessageIdConflictError`` when ``message_id`` already belongs to another prospect.
         """
         parsed, _, channel = validate_request(prospect, template, platform)
+        if message_id is not None:
+            store = outcome_store(str(self.context.data_dir))
+            who = person_of(as_dict(prospect, "prospect"), parsed)
+            await asyncio.to_thread(
+                store.check_message_id, self.context.user_id, message_id, parsed.id, who
+            )
         message_id = message_id or f"msg_{uuid.uuid4().hex[:16]}"
         run_key = uuid.uuid4().hex[:8]
         final = await self._invoke(
@@ -149,8 +159,9 @@ class ContextEngine:
         clean, excluded = sanitize_prospect(parsed)
         facts, refused = extract_facts(clean)
         analysis = analyse_profile(clean)
+        person = person_of(as_dict(prospect, "prospect"), clean)
         retrieved = await asyncio.to_thread(
-            retrieve_context, self.context, clean, channel, analysis
+            retrieve_context, self.context, clean, channel, analysis, person
         )
         return {
             "channel": channel,
@@ -186,6 +197,66 @@ class FeedbackLoop:
         return await apply_engagement(
             self.context, message_id, [as_dict(e, "engagement event") for e in events]
         )
+
+    async def suppress(
+        self,
+        *,
+        email: str | None = None,
+        prospect_id: str | None = None,
+        handle: str | None = None,
+        platform: str | None = None,
+        reason: str = "manual",
+    ) -> Suppression:
+        """Put a person on this tenant's suppression list (no message is ever ready for them).
+
+        Give any of their keys: the e-mail address, a record id, a handle with its platform.
+        Opt-out events (unsubscribe, unsubscribe reply, complaint, hard bounce) do this on
+        their own; this is for opt-outs that reached the tenant another way.
+        """
+        person = _person(email, prospect_id, handle, platform)
+        store = outcome_store(str(self.context.data_dir))
+        return await asyncio.to_thread(store.suppress, self.context.user_id, person, reason=reason)
+
+    async def suppressions(self, *, include_lifted: bool = False) -> list[Suppression]:
+        """This tenant's suppression list, one entry per person."""
+        store = outcome_store(str(self.context.data_dir))
+        return await asyncio.to_thread(
+            store.suppressions, self.context.user_id, include_lifted=include_lifted
+        )
+
+    async def lift(
+        self,
+        *,
+        email: str | None = None,
+        prospect_id: str | None = None,
+        handle: str | None = None,
+        platform: str | None = None,
+        note: str = "",
+    ) -> list[Suppression]:
+        """Take a person off the suppression list: only this explicit call does that.
+
+        Returns the entries lifted (empty when the person was not suppressed).
+        """
+        person = _person(email, prospect_id, handle, platform)
+        store = outcome_store(str(self.context.data_dir))
+        return await asyncio.to_thread(store.lift, self.context.user_id, person, note=note)
+
+
+def _person(
+    email: str | None, prospect_id: str | None, handle: str | None, platform: str | None
+) -> Person:
+    if handle and not platform:
+        raise InvalidInputError("a handle needs its platform (e.g. platform='instagram')")
+    person = Person.build(
+        ids=[prospect_id] if prospect_id else [],
+        email=email,
+        handles=[(platform, handle)] if handle else [],
+    )
+    if email and not person.of_kind("email"):
+        raise InvalidInputError(f"'{email}' is not an e-mail address")
+    if not person.keys:
+        raise InvalidInputError("name the person: an e-mail address, a prospect id or a handle")
+    return person
 
 
 def _message_id(message: Any) -> str:

@@ -4,9 +4,20 @@ One SQLite file in WAL mode (safe to open from several processes; writers wait o
 timeout). Every query is scoped by tenant. A recorded message is ``pending`` until events arrive
 (not evidence yet: it does not count in the aggregates) and settles to ``no_reply`` after the
 configured days without events (``settle_pending``); only messages with status ``ready`` count as
-sends in the per-arm aggregates. Events are deduplicated by ``(tenant, event_id)``: a replayed
-event changes nothing. A message's outcome depends only on the set of its events
-(``ipe.tools.learning.reward``), so events may arrive in any order.
+sends in the per-arm aggregates. Event ids are unique per message (``(tenant, message_id,
+event_id)``): a replayed event changes nothing, and a replayed id with a different payload is an
+``EventConflictError``, never a silent drop. A message's outcome depends only on the set of its
+events (``ipe.tools.learning.reward``), so events may arrive in any order.
+
+Every message is stored with its person's keys (``ipe.memory.people``: the normalised e-mail, the
+platform handle, the record ids; hashed per tenant). An unsubscribe, an unsubscribe reply, a spam
+complaint or a hard bounce puts those keys on the tenant's **suppression list**, which
+``suppression_for`` checks on every personalization whatever the record id, the history or later
+events; only ``lift`` (an explicit tenant action) takes a person off it. A caller-chosen message
+id that already belongs to another person is a ``MessageIdConflictError``, never an overwrite.
+
+The schema is versioned (``ipe.memory.migrations``): an existing data directory upgrades in place
+on open. ``ipe.memory.store.MessageStore`` describes the public interface.
 
 The aggregate table ``arm_stats(tenant, segment, tone, angle, cta, sends, reward, positives)`` is
 updated incrementally by the delta of each outcome change, in the same transaction as the event.
@@ -21,7 +32,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,7 +41,17 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ipe.graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
+from ipe.graph.domain import (
+    EngagementKind,
+    EventConflictError,
+    InvalidInputError,
+    MessageIdConflictError,
+    PersonalizationError,
+    ReplyIntent,
+    UnknownMessageError,
+)
+from ipe.memory.migrations import migrate
+from ipe.memory.people import Person, PersonKey, key_hash
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
@@ -50,68 +71,11 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SETTLE_EVERY_S = 600.0
 """How often (seconds, per open store) ``settle_due`` looks for pending messages to settle."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    tenant TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    prospect_id TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    segment TEXT NOT NULL,
-    tone TEXT NOT NULL,
-    angle TEXT NOT NULL,
-    cta TEXT NOT NULL,
-    fact_ids TEXT NOT NULL,
-    subject TEXT,
-    body TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    lessons_applied INTEGER NOT NULL DEFAULT 0,
-    outcome TEXT NOT NULL,
-    UNIQUE (tenant, message_id)
-);
-CREATE INDEX IF NOT EXISTS messages_by_prospect ON messages (tenant, prospect_id, seq);
-CREATE INDEX IF NOT EXISTS messages_by_outcome ON messages (outcome, created_at);
-CREATE TABLE IF NOT EXISTS events (
-    tenant TEXT NOT NULL,
-    event_id TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    intent TEXT,
-    at TEXT,
-    reply_text TEXT,
-    received_at TEXT NOT NULL,
-    PRIMARY KEY (tenant, event_id)
-);
-CREATE INDEX IF NOT EXISTS events_by_message ON events (tenant, message_id);
-CREATE TABLE IF NOT EXISTS arm_stats (
-    tenant TEXT NOT NULL,
-    segment TEXT NOT NULL,
-    tone TEXT NOT NULL,
-    angle TEXT NOT NULL,
-    cta TEXT NOT NULL,
-    sends INTEGER NOT NULL,
-    reward_micro INTEGER NOT NULL,
-    positives INTEGER NOT NULL,
-    PRIMARY KEY (tenant, segment, tone, angle, cta)
-);
-CREATE TABLE IF NOT EXISTS edits (
-    tenant TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    edited_body TEXT NOT NULL,
-    diff TEXT NOT NULL,
-    edited_at TEXT NOT NULL,
-    PRIMARY KEY (tenant, message_id)
-);
-CREATE TABLE IF NOT EXISTS edit_sentences (
-    tenant TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    norm TEXT NOT NULL,
-    sentence TEXT NOT NULL,
-    PRIMARY KEY (tenant, message_id, kind, norm)
-);
-"""
+REASON_RANK: dict[str, int] = {"complained": 4, "unsubscribed": 3, "manual": 3, "bounced": 1}
+"""Suppression reasons, strongest first: a weaker reason never replaces a stronger one (a bounce
+after an unsubscribe leaves the unsubscribe in place)."""
+ALL_CHANNELS = "*"
+"""The scope of a suppression that holds on every channel (a bounce holds on its channel only)."""
 
 
 class MessageRecord(BaseModel):
@@ -207,6 +171,37 @@ class EditResult:
     added_sentences: list[str]
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """One person on a tenant's suppression list: all their keys, the reason and since when."""
+
+    entry: str
+    """The entry id (the hash of the first key suppressed): lifts and listings go by entry."""
+    reason: str
+    """``complained``, ``unsubscribed``, ``manual`` (the tenant's own) or ``bounced``."""
+    scope: str
+    """``*`` (every channel) or the one channel a bounce holds on."""
+    source: str
+    """The message id whose event put the person here, or ``tenant``."""
+    since: str
+    labels: tuple[str, ...]
+    """The readable keys (``email:...``, ``handle:...``, ``id:...``); none after an erasure."""
+    keys: int
+    """How many keys (hashed) the entry holds, readable or not."""
+    lifted_at: str | None = None
+    lift_note: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """True while the suppression holds (until the tenant lifts it)."""
+        return self.lifted_at is None
+
+    def describe(self) -> str:
+        """One line for reasons and listings."""
+        where = "every channel" if self.scope == ALL_CHANNELS else f"{self.scope} only"
+        return f"suppressed since {self.since} ({self.reason}, {where}, from {self.source})"
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a message body into sentences (on end punctuation and line breaks)."""
     return [part.strip() for part in _SENTENCE_SPLIT.split(text) if part.strip()]
@@ -245,10 +240,8 @@ class OutcomeStore:
         self._shifted = False
         self._stats_cache: dict[str | None, tuple[tuple[int, int], list[ArmStat]]] = {}
         self._settled_at: float | None = None
-        with self._write() as conn:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+        with self._lock:
+            self.schema_version = migrate(self._conn)
 
     def close(self) -> None:
         """Close the connection."""
@@ -282,14 +275,28 @@ class OutcomeStore:
 
     # --- messages ----------------------------------------------------------------------------
 
-    def record_message(self, rec: MessageRecord) -> None:
-        """Record (or update) a produced message; its outcome stays as its events make it."""
+    def record_message(self, rec: MessageRecord, person: Person | None = None) -> None:
+        """Record (or update) a produced message; its outcome stays as its events make it.
+
+        Args:
+            rec: The message.
+            person: Who it is for (``Person.from_prospect``); the record id is always one of the
+                keys. When the person is suppressed under any key, the message's other keys join
+                the suppression as aliases (a new record id of a suppressed address stays
+                suppressed on its own).
+
+        Raises:
+            MessageIdConflictError: The message id already belongs to another person.
+        """
+        keys = _keys(rec.tenant, rec.prospect_id, person)
         with self._write() as conn:
             old = conn.execute(
                 "SELECT segment, tone, angle, cta, status, outcome FROM messages "
                 "WHERE tenant = ? AND message_id = ?",
                 (rec.tenant, rec.message_id),
             ).fetchone()
+            if old is not None:
+                self._check_owner(conn, rec.tenant, rec.message_id, rec.prospect_id, keys)
             outcome = old["outcome"] if old is not None else NO_EVENTS_OUTCOME
             if old is not None:
                 self._shift(conn, rec.tenant, old, _contribution(old["status"], outcome), -1)
@@ -323,6 +330,54 @@ class OutcomeStore:
             )
             arm = {"segment": rec.segment, "tone": rec.tone, "angle": rec.angle, "cta": rec.cta}
             self._shift(conn, rec.tenant, arm, _contribution(rec.status, outcome), +1)
+            conn.executemany(  # a re-recorded message keeps the keys it had: one person
+                "INSERT OR IGNORE INTO message_keys (tenant, message_id, key_hash, kind, label) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(rec.tenant, rec.message_id, h, k.kind, k.text) for h, k in keys],
+            )
+            self._extend_suppression(conn, rec.tenant, keys)
+
+    def check_message_id(
+        self, tenant: str, message_id: str, prospect_id: str, person: Person | None = None
+    ) -> None:
+        """Raise when ``message_id`` may not be used for this person (call before a run).
+
+        Raises:
+            MessageIdConflictError: The id already belongs to another person of this tenant.
+        """
+        keys = _keys(tenant, prospect_id, person)
+        with self._lock:
+            self._check_owner(self._conn, tenant, message_id, prospect_id, keys)
+
+    @staticmethod
+    def _check_owner(
+        conn: sqlite3.Connection,
+        tenant: str,
+        message_id: str,
+        prospect_id: str,
+        keys: list[tuple[str, PersonKey]],
+    ) -> None:
+        row = conn.execute(
+            "SELECT prospect_id FROM messages WHERE tenant = ? AND message_id = ?",
+            (tenant, message_id),
+        ).fetchone()
+        if row is None:
+            return
+        known = {
+            str(r["key_hash"])
+            for r in conn.execute(
+                "SELECT key_hash FROM message_keys WHERE tenant = ? AND message_id = ?",
+                (tenant, message_id),
+            ).fetchall()
+        }
+        if known & {h for h, _ in keys}:
+            return
+        if not known and str(row["prospect_id"]).casefold() == prospect_id.casefold():
+            return
+        raise MessageIdConflictError(
+            f"message id '{message_id}' already belongs to another prospect of tenant "
+            f"'{tenant}': use a new message id (nothing was changed)"
+        )
 
     @staticmethod
     def _record(row: sqlite3.Row) -> MessageRecord:
@@ -396,22 +451,55 @@ class OutcomeStore:
 
         A ``replied`` event without an intent but with a text is classified with
         ``ipe.tools.learning.intent.classify_reply``; an unclassifiable reply is a neutral outcome.
+        An opt-out (unsubscribe, unsubscribe reply, complaint, hard bounce) also puts the
+        message's person on the suppression list.
 
         Raises:
             UnknownMessageError: The message id is not this tenant's.
             InvalidInputError: Unknown event kind or reply intent.
+            EventConflictError: The event id was recorded for this message with another payload
+                (an opt-out in it still suppresses the person).
         """
-        event = NewEvent(message_id, event_id, kind, intent, at, reply_text)
-        with self._write() as conn:
-            return self._add(conn, tenant, event)
+        return self.add_events(
+            tenant, [NewEvent(message_id, event_id, kind, intent, at, reply_text)]
+        )[0]
 
     def add_events(
         self, tenant: str, events: Iterable[NewEvent | Mapping[str, Any]]
     ) -> list[EventResult]:
-        """Add many events in one transaction (all or nothing), in the given order."""
+        """Add many events in one transaction (all or nothing), in the given order.
+
+        When the batch fails (an unknown message, a bad kind, a conflicting id), nothing of it is
+        stored except its opt-outs: the person of every opt-out event for a known message is
+        still suppressed, so an opt-out is never lost to a bad neighbour.
+        """
         parsed = [e if isinstance(e, NewEvent) else NewEvent(**dict(e)) for e in events]
+        try:
+            with self._write() as conn:
+                return [self._add(conn, tenant, event) for event in parsed]
+        except PersonalizationError:
+            self._keep_opt_outs(tenant, parsed)
+            raise
+
+    def _keep_opt_outs(self, tenant: str, events: list[NewEvent]) -> None:
+        wanted = []
+        for event in events:
+            intent = event.intent
+            if event.kind == "replied" and intent is None and event.reply_text:
+                intent = classify_reply(event.reply_text)
+            reason = _opt_out_reason(event.kind, intent)
+            if reason is not None:
+                wanted.append((event.message_id, reason))
+        if not wanted:
+            return
         with self._write() as conn:
-            return [self._add(conn, tenant, event) for event in parsed]
+            for message_id, reason in wanted:
+                row = conn.execute(
+                    "SELECT channel FROM messages WHERE tenant = ? AND message_id = ?",
+                    (tenant, message_id),
+                ).fetchone()
+                if row is not None:
+                    self._suppress_message(conn, tenant, message_id, str(row["channel"]), reason)
 
     def _add(self, conn: sqlite3.Connection, tenant: str, event: NewEvent) -> EventResult:
         if event.kind not in _KINDS:
@@ -424,29 +512,43 @@ class OutcomeStore:
         elif intent is None and event.reply_text:
             intent = classify_reply(event.reply_text)
         message = conn.execute(
-            "SELECT segment, tone, angle, cta, status, outcome FROM messages "
+            "SELECT channel, segment, tone, angle, cta, status, outcome FROM messages "
             "WHERE tenant = ? AND message_id = ?",
             (tenant, event.message_id),
         ).fetchone()
         if message is None:
             raise UnknownMessageError(f"unknown message id {event.message_id!r}")
         old = str(message["outcome"])
-        inserted = conn.execute(
-            "INSERT OR IGNORE INTO events (tenant, event_id, message_id, kind, intent, at, "
-            "reply_text, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        prior = conn.execute(
+            "SELECT kind, intent, at, reply_text FROM events "
+            "WHERE tenant = ? AND message_id = ? AND event_id = ?",
+            (tenant, event.message_id, event.event_id),
+        ).fetchone()
+        if prior is not None:
+            if _same_event(prior, event.kind, intent, event.at, event.reply_text):
+                return EventResult(event.message_id, False, old, old)
+            raise EventConflictError(
+                f"event id '{event.event_id}' of message '{event.message_id}' was already "
+                f"recorded as '{prior['kind']}' with another payload; a replay must repeat the "
+                "same event, a new event needs a new id (nothing was changed)"
+            )
+        conn.execute(
+            "INSERT INTO events (tenant, message_id, event_id, kind, intent, at, reply_text, "
+            "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 tenant,
-                event.event_id,
                 event.message_id,
+                event.event_id,
                 event.kind,
                 intent,
                 event.at,
                 event.reply_text,
                 _now(),
             ),
-        ).rowcount
-        if not inserted:
-            return EventResult(event.message_id, False, old, old)
+        )
+        reason = _opt_out_reason(event.kind, intent)
+        if reason is not None:
+            self._suppress_message(conn, tenant, event.message_id, str(message["channel"]), reason)
         pairs = conn.execute(
             "SELECT DISTINCT kind, intent FROM events WHERE tenant = ? AND message_id = ?",
             (tenant, event.message_id),
@@ -479,6 +581,240 @@ class OutcomeStore:
         if tenant is None:
             return int(self._read("SELECT COUNT(*) FROM events")[0][0])
         return int(self._read("SELECT COUNT(*) FROM events WHERE tenant = ?", (tenant,))[0][0])
+
+    # --- suppression list -------------------------------------------------------------------
+
+    def suppress(
+        self, tenant: str, person: Person, *, reason: str = "manual", source: str = "tenant"
+    ) -> Suppression:
+        """Put a person on the tenant's suppression list (every channel) and return the entry.
+
+        Raises:
+            InvalidInputError: Unknown reason, or a person without any key.
+        """
+        if reason not in REASON_RANK:
+            raise InvalidInputError(f"unknown suppression reason {reason!r}")
+        if not person.keys:
+            raise InvalidInputError("a suppression needs an e-mail address, a handle or an id")
+        rows = [(key_hash(tenant, k), k.kind, k.text) for k in person.keys]
+        with self._write() as conn:
+            entry = self._suppress(
+                conn, tenant, rows, reason=reason, scope=ALL_CHANNELS, source=source
+            )
+        found = self._entries(tenant, [entry])
+        return found[0]
+
+    def suppression_for(
+        self, tenant: str, person: Person, channel: str | None = None
+    ) -> Suppression | None:
+        """The suppression in force for this person (any of their keys), or None.
+
+        This is the check the context step makes on every personalization: it does not depend
+        on how many messages the person has had, on which record id they came under or on any
+        event after the opt-out. With ``channel``, a bounce on another channel does not count.
+        """
+        hashes = [key_hash(tenant, k) for k in person.keys]
+        if not hashes:
+            return None
+        marks = ", ".join("?" * len(hashes))
+        rows = self._read(
+            f"SELECT entry, reason, scope FROM suppressions WHERE tenant = ? AND key_hash IN "
+            f"({marks}) AND lifted_at IS NULL",
+            [tenant, *hashes],
+        )
+        rows = [r for r in rows if channel is None or r["scope"] in (ALL_CHANNELS, channel)]
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: (r["scope"] == ALL_CHANNELS, REASON_RANK[r["reason"]]))
+        return self._entries(tenant, [str(best["entry"])])[0]
+
+    def suppressions(self, tenant: str, *, include_lifted: bool = False) -> list[Suppression]:
+        """The tenant's suppression list, one entry per person, oldest first."""
+        rows = self._read(
+            "SELECT DISTINCT entry FROM suppressions WHERE tenant = ? ORDER BY entry", (tenant,)
+        )
+        entries = self._entries(tenant, [str(r["entry"]) for r in rows])
+        kept = [e for e in entries if include_lifted or e.active]
+        return sorted(kept, key=lambda e: (e.since, e.entry))
+
+    def lift(self, tenant: str, person: Person, *, note: str = "") -> list[Suppression]:
+        """Take a person off the suppression list (every key of their entry): the tenant's act.
+
+        Returns the entries lifted (empty when the person was not suppressed).
+        """
+        hashes = [key_hash(tenant, k) for k in person.keys]
+        if not hashes:
+            return []
+        marks = ", ".join("?" * len(hashes))
+        with self._write() as conn:
+            entries = sorted(
+                {
+                    str(r["entry"])
+                    for r in conn.execute(
+                        f"SELECT entry FROM suppressions WHERE tenant = ? AND key_hash IN "
+                        f"({marks}) AND lifted_at IS NULL",
+                        [tenant, *hashes],
+                    ).fetchall()
+                }
+            )
+            now = _now()
+            for entry in entries:
+                conn.execute(
+                    "UPDATE suppressions SET lifted_at = ?, lift_note = ?, updated_at = ? "
+                    "WHERE tenant = ? AND entry = ? AND lifted_at IS NULL",
+                    (now, note or "lifted by the tenant", now, tenant, entry),
+                )
+        return self._entries(tenant, entries)
+
+    def _entries(self, tenant: str, entries: list[str]) -> list[Suppression]:
+        result = []
+        for entry in entries:
+            rows = self._read(
+                "SELECT * FROM suppressions WHERE tenant = ? AND entry = ?", (tenant, entry)
+            )
+            if not rows:
+                continue
+            live = [r for r in rows if r["lifted_at"] is None]
+            basis = live or rows
+            best = max(basis, key=lambda r: (REASON_RANK[r["reason"]], r["scope"] == ALL_CHANNELS))
+            scopes = {str(r["scope"]) for r in basis}
+            result.append(
+                Suppression(
+                    entry=entry,
+                    reason=str(best["reason"]),
+                    scope=ALL_CHANNELS
+                    if ALL_CHANNELS in scopes or len(scopes) > 1
+                    else scopes.pop(),
+                    source=str(best["source"]),
+                    since=min(str(r["created_at"]) for r in basis),
+                    labels=tuple(sorted(str(r["label"]) for r in rows if r["label"])),
+                    keys=len(rows),
+                    lifted_at=None if live else max(str(r["lifted_at"]) for r in rows),
+                    lift_note=None if live else str(rows[0]["lift_note"] or ""),
+                )
+            )
+        return result
+
+    def _suppress_message(
+        self, conn: sqlite3.Connection, tenant: str, message_id: str, channel: str, reason: str
+    ) -> None:
+        """Suppress the person of a message: every key, or for a bounce the address bounced."""
+        rows = [
+            (str(r["key_hash"]), str(r["kind"]), str(r["label"]))
+            for r in conn.execute(
+                "SELECT key_hash, kind, label FROM message_keys "
+                "WHERE tenant = ? AND message_id = ?",
+                (tenant, message_id),
+            ).fetchall()
+        ]
+        scope = ALL_CHANNELS
+        if reason == "bounced":
+            scope = channel
+            address = [r for r in rows if r[1] == ("email" if channel == "email" else "handle")]
+            rows = address or rows
+        if rows:
+            self._suppress(conn, tenant, rows, reason=reason, scope=scope, source=message_id)
+
+    @staticmethod
+    def _suppress(
+        conn: sqlite3.Connection,
+        tenant: str,
+        keys: Sequence[tuple[str, str, str | None]],
+        *,
+        reason: str,
+        scope: str,
+        source: str,
+    ) -> str:
+        """Suppress ``(key hash, kind, label)`` keys as one entry; a weaker reason never wins."""
+        now = _now()
+        hashes = [h for h, _, _ in keys]
+        marks = ", ".join("?" * len(hashes))
+        existing = {
+            str(r["key_hash"]): r
+            for r in conn.execute(
+                f"SELECT * FROM suppressions WHERE tenant = ? AND key_hash IN ({marks})",
+                [tenant, *hashes],
+            ).fetchall()
+        }
+        entries = sorted({str(r["entry"]) for r in existing.values()})
+        entry = entries[0] if entries else hashes[0]
+        for other in entries[1:]:  # the keys turned out to be one person: one entry
+            conn.execute(
+                "UPDATE suppressions SET entry = ? WHERE tenant = ? AND entry = ?",
+                (entry, tenant, other),
+            )
+        for hashed, kind, label in keys:
+            row = existing.get(hashed)
+            if row is None:
+                conn.execute(
+                    "INSERT INTO suppressions (tenant, key_hash, entry, kind, label, reason, scope,"
+                    " source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (tenant, hashed, entry, kind, label, reason, scope, source, now, now),
+                )
+                continue
+            if row["lifted_at"] is not None:  # lifted before: a new opt-out puts it back
+                new_reason, new_scope, new_source = reason, scope, source
+                created = now
+            else:
+                stronger = REASON_RANK[reason] > REASON_RANK[str(row["reason"])]
+                new_reason = reason if stronger else str(row["reason"])
+                new_source = source if stronger else str(row["source"])
+                same = str(row["scope"]) == scope
+                new_scope = scope if same else ALL_CHANNELS
+                created = str(row["created_at"])
+            conn.execute(
+                "UPDATE suppressions SET reason = ?, scope = ?, source = ?, created_at = ?,"
+                " updated_at = ?, label = COALESCE(?, label), lifted_at = NULL, lift_note = NULL"
+                " WHERE tenant = ? AND key_hash = ?",
+                (new_reason, new_scope, new_source, created, now, label, tenant, hashed),
+            )
+        return entry
+
+    @staticmethod
+    def _extend_suppression(
+        conn: sqlite3.Connection, tenant: str, keys: list[tuple[str, PersonKey]]
+    ) -> None:
+        """Keys of a suppressed person that the list does not hold yet join it as aliases.
+
+        When the keys show that two entries are one person, they become one entry.
+        """
+        hashes = [h for h, _ in keys]
+        marks = ", ".join("?" * len(hashes))
+        rows = conn.execute(
+            f"SELECT * FROM suppressions WHERE tenant = ? AND key_hash IN ({marks})",
+            [tenant, *hashes],
+        ).fetchall()
+        live = [r for r in rows if r["lifted_at"] is None]
+        if not live:
+            return
+        best = max(live, key=lambda r: (REASON_RANK[r["reason"]], r["scope"] == ALL_CHANNELS))
+        for other in sorted({str(r["entry"]) for r in live} - {str(best["entry"])}):
+            conn.execute(  # the keys turned out to be one person: one entry
+                "UPDATE suppressions SET entry = ? WHERE tenant = ? AND entry = ?",
+                (best["entry"], tenant, other),
+            )
+        known = {str(r["key_hash"]) for r in rows}
+        now = _now()
+        conn.executemany(
+            "INSERT INTO suppressions (tenant, key_hash, entry, kind, label, reason, scope, source,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    tenant,
+                    h,
+                    best["entry"],
+                    k.kind,
+                    k.text,
+                    best["reason"],
+                    best["scope"],
+                    best["source"],
+                    now,
+                    now,
+                )
+                for h, k in keys
+                if h not in known
+            ],
+        )
 
     # --- aggregates --------------------------------------------------------------------------
 
@@ -690,6 +1026,35 @@ class OutcomeStore:
     def edits_count(self, tenant: str) -> int:
         """Return the number of edited messages of the tenant."""
         return int(self._read("SELECT COUNT(*) FROM edits WHERE tenant = ?", (tenant,))[0][0])
+
+
+def _keys(tenant: str, prospect_id: str, person: Person | None) -> list[tuple[str, PersonKey]]:
+    """The hashed keys of a message's person; the record id is always one of them."""
+    base = person.keys if person is not None else ()
+    keys = tuple(dict.fromkeys([*base, *Person.build(ids=[prospect_id]).keys]))
+    return [(key_hash(tenant, k), k) for k in keys]
+
+
+def _opt_out_reason(kind: str, intent: str | None) -> str | None:
+    """The suppression reason an event carries, if it is an opt-out."""
+    if kind in ("unsubscribed", "complained", "bounced"):
+        return kind
+    if kind == "replied" and intent == "unsubscribe_request":
+        return "unsubscribed"
+    return None
+
+
+def _same_event(
+    prior: sqlite3.Row, kind: str, intent: str | None, at: str | None, text: str | None
+) -> bool:
+    """True when a replayed event id carries the event already stored under it.
+
+    A reply's intent is derived from its text (possibly by a model), so with a text only the
+    text is compared; without one the intent is part of the payload.
+    """
+    if (str(prior["kind"]), prior["at"], prior["reply_text"] or None) != (kind, at, text or None):
+        return False
+    return bool(text) or prior["intent"] == intent
 
 
 def _missing(source: list[str], other: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
+from ipe.memory.people import person_of
 from ipe.tools.context.history import retrieve_context
 
 
@@ -18,5 +19,6 @@ async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str
     assert state.clean_prospect and state.channel and state.analysis, "profile_research runs first"
     prospect, channel, analysis = state.clean_prospect, state.channel, state.analysis
     # SQLite and Chroma block: keep them off the event loop.
-    context = await asyncio.to_thread(retrieve_context, ctx, prospect, channel, analysis)
+    person = person_of(state.prospect, prospect)  # the raw record's keys count too
+    context = await asyncio.to_thread(retrieve_context, ctx, prospect, channel, analysis, person)
     return {"context": context, "reasons": context.notes}

@@ -12,6 +12,7 @@ from ipe.graph.context import Context, settings
 from ipe.graph.state import State
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import MessageRecord
+from ipe.memory.people import person_of
 
 
 async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -36,6 +37,7 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         lessons_applied=len(state.context.lessons),
     )
+    person = person_of(state.prospect, state.clean_prospect)
     data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop
-    await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record))
+    await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record, person))
     return {"reasons": [f"recorded {state.message_id} for engagement tracking"]}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ipe.graph.domain import InvalidInputError, UnknownMessageError
+from ipe.graph.domain import EventConflictError, InvalidInputError, UnknownMessageError
 from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
 from ipe.tools.learning.reward import policy
 
@@ -105,10 +105,13 @@ def test_replayed_event_changes_nothing(store: OutcomeStore) -> None:
     first = store.add_event("t1", "m1", event_id="e1", kind="replied", intent="interested")
     assert first.new and first.changed and first.new_outcome == "interested"
     before = store.arm_stats("t1")
-    again = store.add_event("t1", "m1", event_id="e1", kind="unsubscribed")
+    again = store.add_event("t1", "m1", event_id="e1", kind="replied", intent="interested")
     assert not again.new and not again.changed and again.new_outcome == "interested"
     assert store.arm_stats("t1") == before
     assert store.events_count("t1") == 1
+    with pytest.raises(EventConflictError, match="e1"):  # same id, another event: a conflict
+        store.add_event("t1", "m1", event_id="e1", kind="converted")
+    assert store.outcome_of_message("t1", "m1") == "interested" and store.arm_stats("t1") == before
 
 
 def test_events_in_any_order_give_the_same_outcome(tmp_path: Path) -> None:
@@ -165,13 +168,15 @@ def test_incremental_aggregates_equal_a_recomputation(store: OutcomeStore) -> No
             )
         )
     for j in range(400):
-        kind = rng.choice(kinds)
+        key = rng.randrange(300)  # many replays: an event id always carries the same event
+        payload = random.Random(key)
+        kind = payload.choice(kinds)
         store.add_event(
             "t1",
             f"m{rng.randrange(60)}",
-            event_id=f"e{rng.randrange(300)}",  # many replays
+            event_id=f"e{key}",
             kind=kind,
-            intent=rng.choice(intents) if kind == "replied" else None,
+            intent=payload.choice(intents) if kind == "replied" else None,
         )
         if j % 100 == 0:  # re-recording may change the status or the arm
             store.record_message(_message(f"m{rng.randrange(60)}", arm=rng.choice(arms)))
@@ -229,8 +234,11 @@ def test_two_handles_on_one_file_see_each_other(tmp_path: Path) -> None:
     writer.record_message(_message("m1"))
     writer.add_event("t1", "m1", event_id="e1", kind="converted")
     assert reader.outcome_of_message("t1", "m1") == "converted"
-    reader.add_event("t1", "m1", event_id="e1", kind="unsubscribed")  # replay via the other handle
-    assert writer.outcome_of_message("t1", "m1") == "converted"
+    again = reader.add_event("t1", "m1", event_id="e1", kind="converted")  # replay, other handle
+    assert not again.new and writer.outcome_of_message("t1", "m1") == "converted"
+    with pytest.raises(EventConflictError):
+        reader.add_event("t1", "m1", event_id="e1", kind="opened")
+    assert writer.events_count("t1") == 1
 
 
 def test_cached_aggregates_follow_writes_of_either_handle(tmp_path: Path) -> None:

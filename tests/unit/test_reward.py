@@ -20,6 +20,7 @@ EVENTS = [
     ("converted", None),
     ("unsubscribed", None),
     ("bounced", None),
+    ("complained", None),
     ("replied", None),
     ("replied", "interested"),
     ("replied", "not_now"),
@@ -44,10 +45,13 @@ EVENTS = [
         ([("replied", "not_now")], "neutral"),
         ([("replied", "out_of_office"), ("delivered", None)], "no_reply"),
         ([("replied", "out_of_office"), ("clicked", None)], "clicked"),
-        # worst wins for unsubscribe and bounce
+        # an opt-out always stands; a bounce never replaces an unsubscribe
         ([("converted", None), ("unsubscribed", None)], "unsubscribed"),
         ([("replied", "interested"), ("replied", "unsubscribe_request")], "unsubscribed"),
-        ([("unsubscribed", None), ("bounced", None)], "bounced"),
+        ([("unsubscribed", None), ("bounced", None)], "unsubscribed"),
+        ([("replied", "unsubscribe_request"), ("bounced", None)], "unsubscribed"),
+        ([("unsubscribed", None), ("complained", None)], "complained"),
+        ([("complained", None), ("bounced", None), ("converted", None)], "complained"),
         ([("bounced", None), ("converted", None)], "bounced"),
     ],
 )

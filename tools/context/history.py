@@ -9,13 +9,11 @@ from ipe.graph.domain import Channel, ProfileAnalysis, Prospect
 from ipe.graph.state import HistoryItem, RetrievedContext
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.lessons import LessonMemory
-from ipe.memory.outcomes import MessageRecord
+from ipe.memory.outcomes import MessageRecord, Suppression
+from ipe.memory.people import Person
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.strategy import knobs
-
-_OPT_OUT = "unsubscribed"
-"""The outcome (tools/policies/reward.toml) of a message whose prospect asked to stop."""
 
 
 def _when(value: str | None) -> datetime | None:
@@ -38,8 +36,13 @@ def build_context(
     lessons_k: int,
     linkedin_free_account: bool,
     removed_sentences: list[str] | None = None,
+    suppressed: Suppression | None = None,
 ) -> RetrievedContext:
-    """Assemble the run's context; ``past`` must already be this tenant's and this prospect's."""
+    """Assemble the run's context; ``past`` must already be this tenant's and this prospect's.
+
+    ``suppressed`` is the tenant's suppression entry for this person (``OutcomeStore.
+    suppression_for``): when given, the prospect is opted out whatever ``past`` holds.
+    """
     policy = load_policy(channel)
     limit = policy.body_limit
     if linkedin_free_account and policy.free_account_limit:
@@ -71,10 +74,9 @@ def build_context(
     now = datetime.now(UTC)
     sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]
     recent = any((t := _when(h.at)) is not None and now - t < window for h in sent)
-    unsubscribed = any(outcome == _OPT_OUT for _, outcome in past)
-    if unsubscribed:
-        notes.append("this prospect unsubscribed from an earlier message of this tenant")
-    opted_out = unsubscribed or analysis.asked_not_to_contact
+    if suppressed is not None:
+        notes.append(f"this prospect is on the tenant's suppression list: {suppressed.describe()}")
+    opted_out = suppressed is not None or analysis.asked_not_to_contact
     if recent:
         notes.append(f"this prospect was contacted within the last {window.days} days")
     if removed_sentences:
@@ -97,11 +99,20 @@ def build_context(
 
 
 def retrieve_context(
-    ctx: Context, prospect: Prospect, channel: Channel, analysis: ProfileAnalysis
+    ctx: Context,
+    prospect: Prospect,
+    channel: Channel,
+    analysis: ProfileAnalysis,
+    person: Person | None = None,
 ) -> RetrievedContext:
-    """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma)."""
+    """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma).
+
+    ``person`` is who the record is (``ipe.memory.people.person_of``: raw and clean record
+    together); the suppression list is checked for every key of it.
+    """
     data_dir = str(ctx.data_dir)
     store = outcome_store(data_dir)
+    who = person or Person.from_prospect(prospect)
     return build_context(
         prospect=prospect,
         channel=channel,
@@ -111,4 +122,5 @@ def retrieve_context(
         lessons_k=ctx.lessons_k,
         linkedin_free_account=ctx.linkedin_free_account,
         removed_sentences=store.removed_sentences(ctx.user_id),
+        suppressed=store.suppression_for(ctx.user_id, who, channel),
     )

@@ -3,9 +3,9 @@
 Everything is configured (and documented) in ``tools/policies/reward.toml``: the outcomes with
 their rank, precedence, reward and ``positive`` flag, and how each event kind or reply intent maps
 to an outcome. A message's outcome depends only on the *set* of its ``(event kind, reply intent)``
-pairs: unsubscribe and bounce are worst-wins, otherwise the most informative signal (highest
-precedence: a conversion over a reply over a click over a delivery) wins, and within it the best
-rank. A message without events is ``pending`` (not evidence) until it settles.
+pairs: the highest precedence wins (a complaint over an unsubscribe over a bounce over a
+conversion over a reply over a click over a delivery), and within it the best rank. A message
+without events is ``pending`` (not evidence) until it settles.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ class Outcome:
     precedence: int
     reward: float
     positive: bool
-    worst_wins: bool
     counts: bool
     description: str
 
@@ -60,7 +59,6 @@ def policy() -> RewardPolicy:
             precedence=int(spec["precedence"]),
             reward=float(spec["reward"]),
             positive=bool(spec.get("positive", False)),
-            worst_wins=bool(spec.get("worst_wins", False)),
             counts=bool(spec.get("counts", True)),
             description=str(spec.get("description", "")),
         )
@@ -121,15 +119,12 @@ def event_outcome(kind: str, intent: str | None) -> str:
 def outcome_of(events: Iterable[tuple[str, str | None]]) -> str:
     """Return a message's outcome from its ``(event kind, reply intent)`` pairs.
 
-    Worst wins among unsubscribe/bounce outcomes; otherwise the highest precedence and then the
-    best rank wins. Only the set of events matters: order and duplicates are irrelevant.
+    The highest precedence wins, then the best rank. Only the set of events matters: order and
+    duplicates are irrelevant.
     """
     infos = {outcome_info(event_outcome(kind, intent)) for kind, intent in events}
     if not infos:
         return NO_EVENTS_OUTCOME
-    terminal = [info for info in infos if info.worst_wins]
-    if terminal:
-        return min(terminal, key=lambda info: (info.rank, info.name)).name
     return max(infos, key=lambda info: (info.precedence, info.rank, info.name)).name
 
 

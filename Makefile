@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DATA := .ipe-data/demo
 export LANGSMITH_TEST_TRACKING ?= false
 
-.PHONY: demo test lint typecheck unit bench simulate clean
+.PHONY: demo test lint typecheck unit eval bench simulate clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
@@ -35,6 +35,13 @@ unit: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/pytest
 
 test: lint typecheck unit
+
+# The prompt-regression scorecard (tests/eval): the golden set offline and with a scripted model,
+# then the same cases as LangSmith tests (an experiment when LANGSMITH_API_KEY is set).
+eval: $(STAMP)
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python -m tests.eval.scorecard
+	IPE_LLM=none OPENAI_API_KEY= LANGSMITH_TEST_TRACKING=$(if $(LANGSMITH_API_KEY),true,false) \
+		$(BIN)/pytest tests/eval -q
 
 bench: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_engine.py

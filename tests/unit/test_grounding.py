@@ -122,8 +122,13 @@ def test_an_injected_url_is_blocked() -> None:
     ]
 
 
-def test_fact_and_template_urls_are_grounded() -> None:
-    assert check("Hi Jane, https://youtube.com/watch?v=abc and trailpeak.com/partners/") == []
+def test_only_the_templates_own_links_are_grounded() -> None:
+    assert check("Hi Jane, see trailpeak.com/partners/ and https://trailpeak.com/unsub") == []
+    # A link from the record (even the prospect's own video) is the record's, never the message's:
+    # a hostile record can put any address there.
+    assert rules(check("Hi Jane, https://youtube.com/watch?v=abc")) == [
+        ("grounding.url", "https://youtube.com/watch?v=abc")
+    ]
 
 
 def test_an_invented_email_address_is_blocked() -> None:

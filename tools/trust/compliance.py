@@ -19,7 +19,7 @@ from ipe.tools.trust.grounding import check_grounding
 from ipe.tools.trust.lint import lint
 from ipe.tools.trust.patterns import any_of
 from ipe.tools.trust.policy import ChannelPolicy, RuleInfo, load_policy
-from ipe.tools.trust.textcount import char_count, find_urls, measure
+from ipe.tools.trust.textcount import char_count, find_links, measure
 
 UNIT_LABELS = {"chars": "characters", "bytes": "UTF-8 bytes", "x_weighted": "weighted characters"}
 _BIDI_AND_ZERO_WIDTH = frozenset([*range(0x200B, 0x2010), *range(0x202A, 0x202F)])
@@ -254,8 +254,10 @@ def check_message(
     if sent_subject:
         findings += _format_checks(sent_subject, "subject", policy)
     findings += _format_checks(body, "body", policy)
-    if not policy.links_allowed:
-        for _, _, url in find_urls(body):
+    if not policy.links_allowed:  # any link-like token, whatever its TLD (the brand's name aside)
+        for _, _, url in find_links(f"{subject or ''}\n{body}"):
+            if url.strip().lower() == template.brand.strip().lower():
+                continue
             findings.append(
                 _finding(
                     policy.rule("links"),

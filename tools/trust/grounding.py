@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
-from ipe.tools.trust.textcount import find_urls
+from ipe.tools.trust.textcount import find_links
 
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
 EXCLUDED_RUN = 4
@@ -252,7 +252,7 @@ def _digest(texts: list[str]) -> _TextDigest:
     return _TextDigest(
         texts=texts,
         quote_texts=[_norm_quote(t) for t in texts],
-        urls={_url_key(u) for text in texts for _, _, u in find_urls(text)},
+        urls={_url_key(u) for text in texts for _, _, u in find_links(text)},
         emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
         numbers=[n for t in texts for n in numbers_in(t)],
         words=_words(texts),
@@ -317,7 +317,7 @@ def _sources(
     return _Sources(
         texts=[*fact_texts, *tmpl.text.texts, name_words],
         quote_texts=record.quote_texts + tmpl.text.quote_texts + bank.quote_texts,
-        urls=record.urls | tmpl.urls | {_url_key(f.url) for f in facts if f.url},
+        urls=set(tmpl.urls),  # only the template's own links may reach a message
         emails=record.emails | tmpl.text.emails,
         numbers=record.numbers + tmpl.text.numbers,
         trusted_numbers=bank.numbers,
@@ -461,10 +461,10 @@ class _Checker:
             run.append(index)
 
     def urls(self) -> None:
-        for start, end, url in find_urls(self.text):
+        for start, end, url in find_links(self.text):
             self._consume(start, end)
             if _url_key(url) not in self.sources.urls:
-                self._flag("url", start, end, f'Link "{url}" is not in the template or the record.')
+                self._flag("url", start, end, f'Link "{url}" is not one of the template\'s links.')
 
     def emails(self) -> None:
         if "@" not in self.text:

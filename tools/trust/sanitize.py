@@ -2,8 +2,11 @@
 
 ``sanitize_text`` turns any string into plain, visible, bounded text: no markup, no entities that
 decode to markup, no control, zero-width or bidi characters. ``sanitize_url`` keeps only plain
-http(s) links. ``sanitize_prospect`` applies both to a whole record and also removes
-instruction-like sentences (see ``tools/injection.py``), reporting each removal.
+http(s) links. ``sanitize_prospect`` applies both to a whole record and keeps out of drafting,
+WHOLE, every field that carries hostile text (an instruction, a claim about a brand or third
+party, an ask for credentials: see ``tools/trust/injection.py``), also when an instruction is cut
+across two fields; each exclusion is reported with its reason. What is left of a field after an
+instruction was cut out could still be part of it, so nothing of such a field is used.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ipe.graph.domain import ExcludedSpan, Prospect
-from ipe.tools.trust.injection import find_instructions
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.trust.injection import has_split_trigger, hostile_reason, split_reason
 
 SHORT_LIMIT = 120
 TITLE_LIMIT = 300
@@ -174,20 +178,20 @@ def sanitize_url(value: str) -> str | None:
 class _Cleaner:
     """Collects excluded spans while one prospect is sanitised."""
 
-    def __init__(self) -> None:
+    def __init__(self, split: dict[str, str] | None = None) -> None:
         self.excluded: list[ExcludedSpan] = []
+        self.split = split or {}
+        """Fields that carry half of an instruction cut across two fields, with the reason."""
 
     def free_text(self, value: str, field: str, max_len: int) -> str:
+        """``value`` sanitised, or "" when it carries hostile text (then reported, whole)."""
         text = sanitize_text(value, max_len=max(max_len * 2, 4000), multiline=True)
-        kept: list[str] = []
-        cursor = 0
-        for start, end, reason in find_instructions(text):
-            kept.append(text[cursor:start])
-            removed = sanitize_text(text[start:end], max_len=TEXT_LIMIT)
-            self.excluded.append(ExcludedSpan(field=field, text=removed, reason=reason))
-            cursor = end
-        kept.append(text[cursor:])
-        return sanitize_text(" ".join(kept), max_len=max_len)
+        reason = hostile_reason(text) or self.split.get(field)
+        if reason is None:
+            return sanitize_text(text, max_len=max_len)
+        shown = sanitize_text(text, max_len=TEXT_LIMIT)
+        self.excluded.append(ExcludedSpan(field=field, text=shown, reason=reason))
+        return ""
 
     def url(self, value: str | None, field: str) -> str | None:
         if value is None or not str(value).strip():
@@ -227,9 +231,48 @@ def _optional(value: str | None, max_len: int = SHORT_LIMIT) -> str | None:
     return sanitize_text(value, max_len=max_len) or None
 
 
+def _free_fields(p: Prospect) -> list[tuple[str, str]]:
+    """Every free-text field of ``p`` as (field name, text), in record order."""
+    out: list[tuple[str, str]] = [(key, getattr(p, key) or "") for key in SHORT_FIELDS]
+    out.append(("bio", p.bio or ""))
+    out += [(f"tags[{i}]", tag) for i, tag in enumerate(p.tags)]
+    for i, item in enumerate(p.recent_content):
+        out.append((f"recent_content[{i}].title", item.title))
+        out.append((f"recent_content[{i}].summary", item.summary or ""))
+    out += [(f"interaction_history[{i}].text", h.text) for i, h in enumerate(p.interaction_history)]
+    for key, value in (p.model_extra or {}).items():
+        if isinstance(value, str):
+            out.append((key, value))
+    return [(name, sanitize_text(text, max_len=4000)) for name, text in out if text]
+
+
+def split_fields(p: Prospect) -> dict[str, str]:
+    """Fields holding one half of an instruction cut across two fields, with the reason.
+
+    Any ordered pair counts (a model may see the fields in any order); only pairs whose first
+    field ends with a word that can start an instruction are joined and checked.
+    """
+    fields = _free_fields(p)
+    starts = [(name, text) for name, text in fields if has_split_trigger(text)]
+    found: dict[str, str] = {}
+    for first, first_text in starts:
+        for second, second_text in fields:
+            if second == first or (first in found and second in found):
+                continue
+            reason = split_reason(first_text, second_text)
+            if reason is not None:
+                found.setdefault(first, f"{reason} (split across {first} and {second})")
+                found.setdefault(second, f"{reason} (split across {first} and {second})")
+    return found
+
+
 def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
-    """A sanitised copy of ``p`` and the spans that were kept out of it (and why)."""
-    clean = _Cleaner()
+    """A sanitised copy of ``p`` and the fields that were kept out of it (and why).
+
+    An excluded history text that asks to opt out keeps that request as the item's outcome: an
+    opt-out is never lost because its text was also hostile.
+    """
+    clean = _Cleaner(split_fields(p))
     data: dict[str, Any] = p.model_dump()
     for key in PLAIN_FIELDS:
         data[key] = _optional(data[key])
@@ -252,7 +295,10 @@ def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
         item["published_at"] = _optional(item["published_at"])
         item["platform"] = _optional(item["platform"])
     for i, item in enumerate(data["interaction_history"]):
-        item["text"] = clean.free_text(item["text"], f"interaction_history[{i}].text", TEXT_LIMIT)
+        raw = item["text"]
+        item["text"] = clean.free_text(raw, f"interaction_history[{i}].text", TEXT_LIMIT)
+        if raw and not item["text"] and classify_reply(raw) == "unsubscribe_request":
+            item["outcome"] = "unsubscribe_request"
         for key in ("at", "channel", "outcome"):
             item[key] = _optional(item[key])
         item["direction"] = sanitize_text(item["direction"], max_len=SHORT_LIMIT) or "outbound"

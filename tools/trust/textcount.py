@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ipe.tools.policies import load_pack
+from ipe.tools.trust.folding import fold
 
 UNITS = ("chars", "bytes", "x_weighted")
 
@@ -70,6 +71,55 @@ def _find_urls(text: str) -> tuple[tuple[int, int, str], ...]:
             taken.append((start, end))
             found.append((start, end, text[start:end]))
     return tuple(sorted(found))
+
+
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_DOT = r"(?:\.|\[\.\]|\(\.\)|\[dot\]|\(dot\)|(?<=[a-z0-9])\u3002(?=[a-z0-9]))"
+_TAIL = r"(?::\d{1,5})?(?:[/?#][^\s<>\"'`]*)?"
+_LINK = re.compile(
+    "|".join(
+        (
+            # anything with a scheme (http, hxxp, ftp, javascript:, data:, ...)
+            r"(?<![\w.+-])[a-z][a-z0-9+.-]{1,15}://[^\s<>\"'`]+",
+            r"(?<![\w.+-])(?:javascript|vbscript|data|mailto|file|tel|sms|intent):[^\s<>\"'`]+",
+            # IP literals, bare or bracketed IPv6
+            rf"(?<![\w.])\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![\w.]\w){_TAIL}",
+            rf"\[[0-9a-f]*:[0-9a-f:.]+\]{_TAIL}",
+            # any host-like token: labels joined by dots, the last one letters or punycode
+            rf"(?<![\w@.\-/])(?:{_LABEL}{_DOT})+(?:xn--[a-z0-9-]+|[^\W\d_]{{2,63}})(?![\w-]){_TAIL}",
+        )
+    ),
+    re.IGNORECASE,
+)
+"""Links by structure, not by a list of top-level domains: scheme URLs, IP literals, and every
+host-like token (``a.b``, IDN and punycode labels, defanged dots such as ``[.]``)."""
+
+
+def find_links(text: str) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, link)`` for every link-like token in ``text``, by structure.
+
+    Where ``find_urls`` follows twitter-text (for counting X posts), this is the trust check:
+    any host-like token (whatever its top-level domain), punycode or IDN labels, IP literals,
+    scheme-less and defanged forms. It matches on the folded text (``folding.fold``: fullwidth
+    dots, look-alike letters), so ``pаypal.com`` with a Cyrillic ``а`` is found; the spans and
+    the returned text are the original's. Trailing sentence punctuation is not part of a link.
+    """
+    return list(_find_links(text))
+
+
+@lru_cache(maxsize=256)
+def _find_links(text: str) -> tuple[tuple[int, int, str], ...]:
+    if "." not in text and ":" not in text and text.isascii():
+        return ()
+    view = fold(text)
+    found: list[tuple[int, int, str]] = []
+    for match in _LINK.finditer(view.text):
+        start, end = view.span(*match.span())
+        while end > start and text[end - 1] in _TRAILING_PUNCT:
+            end -= 1
+        if end > start:
+            found.append((start, end, text[start:end]))
+    return tuple(found)
 
 
 def char_count(text: str) -> int:

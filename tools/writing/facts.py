@@ -11,7 +11,8 @@ from datetime import datetime
 
 from ipe.graph.domain import TONES, ExcludedSpan, Fact, FactKind, ProfileAnalysis, Prospect
 from ipe.tools.learning.segments import niche_group
-from ipe.tools.trust.textcount import find_urls
+from ipe.tools.trust.injection import offer_like
+from ipe.tools.trust.textcount import find_links
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TONE_WORDS = {
@@ -26,11 +27,6 @@ _TONE_WORDS = {
     "excited": "enthusiastic",
 }
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_OFFER_LIKE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|percent)|[$€£]\s?\d|\b(?:commission|guarantee\w*|risk[- ]free|payout)\b",
-    re.IGNORECASE,
-)
-"""Prospect text that reads like offer terms: kept out of facts so it can never pass for ours."""
 _OPT_OUT = ("unsubscrib", "remove me", "stop contacting", "do not contact", "don't contact")
 
 
@@ -55,10 +51,10 @@ def _bio_sentences(bio: str) -> list[str]:
 
 def screen_fact_text(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
     """Drop links and addresses from a fact's words; refuse text that looks like offer terms."""
-    for start, end, _ in sorted(find_urls(text), reverse=True):
+    for start, end, _ in sorted(find_links(text), reverse=True):
         text = text[:start] + text[end:]
     text = re.sub(r"\s+", " ", _EMAIL.sub("", text)).strip(" ,;:-")
-    if _OFFER_LIKE.search(text):
+    if offer_like(text):  # commission-like terms (numbers may be words): never pass for ours
         return "", ExcludedSpan(field=source, text=text, reason="offer-like terms in prospect text")
     return text, None
 

@@ -39,6 +39,7 @@ def fan_out(state: State) -> list[Send]:
                 facts=state.facts,
                 strategy=state.strategy,
                 context=state.context,
+                language=state.language,
             ),
         )
         for plan in plans

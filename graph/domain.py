@@ -341,6 +341,8 @@ class MessageVariation(_Model):
     score: float | None = None
     score_breakdown: dict[str, float] = Field(default_factory=dict)
     attempt: int = 0
+    language: str = "en"
+    """The language the variation is written in (ISO 639-1); the critic checks it in it."""
 
     @property
     def compliant(self) -> bool:

@@ -94,6 +94,10 @@ class State(InputState):
     """The validated template (trusted)."""
     facts: list[Fact] = field(default_factory=list)
     """Grounded personalization points, ranked by weight (highest first)."""
+    language: str = "en"
+    """The language the message is written in: the record's, or detected (ISO 639-1)."""
+    language_note: str | None = None
+    """Set when the prospect's language has no phrase bank: the message needs review."""
     excluded: list[ExcludedSpan] = field(default_factory=list)
     """Prospect text kept out of every draft, with the reason."""
     analysis: ProfileAnalysis | None = None
@@ -131,3 +135,4 @@ class DraftTask:
     facts: list[Fact]
     strategy: PersonalizationStrategy
     context: RetrievedContext
+    language: str = "en"

@@ -37,6 +37,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         can_repair=state.attempt < ctx.max_repairs,
         require_approval=ctx.require_approval,
         opted_out=state.context.opted_out,
+        language_note=state.language_note,
     )
     return {
         "variations": review.variations,

@@ -12,6 +12,7 @@ from ipe.graph.state import State
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
+from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
 
@@ -24,6 +25,11 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     facts, refused = extract_facts(clean)
     excluded += refused
     reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
+    language = choose_language(clean)
+    if language.note:
+        reasons.append(language.note)
+    elif language.detected:
+        reasons.append(f"language: detected '{language.language}' from the record")
     model = chat_model(ctx)
     if model is not None:
         more, notes = await research_more(model, clean, facts)
@@ -35,6 +41,8 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         "clean_prospect": clean,
         "clean_template": template,
         "facts": facts,
+        "language": language.language,
+        "language_note": language.note,
         "excluded": excluded,
         "analysis": analyse_profile(clean),
         "reasons": reasons,

@@ -37,6 +37,7 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         body_limit=state.context.body_limit,
         n_variations=ctx.n_variations,
         rng=random.Random(ctx.seed or state.message_id),
+        template=state.clean_template,
     )
     arms = ", ".join(p.arm for p in plan.variations)
     return {"strategy": plan, "reasons": [f"strategy for {segment}: drafting {arms}", *plan.notes]}

@@ -16,6 +16,7 @@ def load_prompt(name: str) -> str:
 
 @cache
 def load_bank(name: str) -> dict[str, Any]:
-    """Return the parsed phrase bank ``prompts/phrases/<name>.toml``."""
-    text = files(__name__).joinpath("phrases", f"{name}.toml").read_text(encoding="utf-8")
+    """Return the parsed phrase bank ``prompts/phrases/<name>.toml`` (e.g. ``en/message``)."""
+    *folders, stem = name.split("/")
+    text = files(__name__).joinpath("phrases", *folders, f"{stem}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)

@@ -1,5 +1,4 @@
 import re
-from importlib.resources import files
 
 import pytest
 
@@ -14,8 +13,16 @@ from ipe.graph.domain import (
     Template,
     VariationPlan,
 )
-from ipe.prompts import load_bank
-from ipe.tools.writing.offline_drafter import Draft, compose, round_audience, trusted_vocabulary
+from ipe.tools.trust.formatting import above_footer
+from ipe.tools.writing.offline_drafter import (
+    LANGUAGES,
+    Draft,
+    bank,
+    compose,
+    round_audience,
+    trusted_vocabulary,
+    word_count,
+)
 
 LINK = "https://trailco.example/partners?ref=creator"
 
@@ -106,7 +113,17 @@ BANNED = (
     "limited time",
     "guaranteed",
     "guarantee",
+    "what we do:",
+    "here's the deal",
+    "one more thing:",
+    "messaging a few creators",
+    "reaching out to a few creators",
+    "made my day",
+    "i love your",
+    "quick question",
 )
+DISCLOSURE = re.compile(r"\baffiliate\b|\bcommissions?\b", re.IGNORECASE)
+DM = ("x", "instagram", "tiktok", "facebook")
 
 
 def draft(
@@ -121,6 +138,8 @@ def draft(
     name: str = "Sam",
     fact_ids: list[str] | None = None,
     links_allowed: bool | None = None,
+    seed: str = "run-1",
+    **extra: object,
 ) -> Draft:
     plan = VariationPlan(id=plan_id, tone=tone, angle=angle, cta=cta, fact_ids=fact_ids or [])
     return compose(
@@ -131,7 +150,8 @@ def draft(
         channel=channel,
         links_allowed=channel != "tiktok" if links_allowed is None else links_allowed,
         size="short" if channel == "linkedin" else "full",
-        seed="run-1",
+        seed=seed,
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -162,7 +182,7 @@ def test_every_combination_is_grounded_and_compliant(tone, angle, cta, channel, 
     d = draft(tone, angle, cta, channel, facts)
     text = (d.subject or "") + "\n" + d.body
     assert TEMPLATE.brand in d.body
-    assert "affiliate" in d.body.lower() and "commission" in d.body.lower()
+    assert DISCLOSURE.search(d.body)
     assert "{" not in text and "}" not in text
     known = sources(facts, TEMPLATE, "Sam")
     for number in NUMBER.findall(text):
@@ -173,29 +193,36 @@ def test_every_combination_is_grounded_and_compliant(tone, angle, cta, channel, 
         assert "http" not in d.body and "www." not in d.body
     if channel == "linkedin":
         assert len(d.body) <= 300
+        assert "20% of each sale" not in d.body  # no term dumps in a connection note
     if channel == "email":
         assert d.subject and "\n" not in d.subject and "\r" not in d.subject
+        assert 3 <= word_count(d.subject) <= 7, d.subject
+        assert 60 <= word_count(d.body) <= 120, d.body
     else:
         assert d.subject is None
+    if channel in DM:
+        assert 40 <= word_count(d.body) <= 70, d.body
+    assert d.body.count(TEMPLATE.offer.commission or "") <= 1  # the offer is stated once
+    assert "…" not in text and "..." not in text
     vocabulary = trusted_vocabulary()
     for word in capitalised_mid_sentence(text):
         assert word.lower() in vocabulary or any(word in src for src in known), word
     lowered = text.lower()
-    assert not any(phrase in lowered for phrase in BANNED)
+    assert not any(phrase in lowered for phrase in BANNED), text
     assert d.body.count("!") <= (1 if tone == "enthusiastic" else 0)
     assert set(d.fact_ids) <= {f.id for f in facts}
     assert d == draft(tone, angle, cta, channel, facts)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_plan_ids_change_the_wording(channel):
+def test_the_prospect_changes_the_wording(channel):
     combos = [(t, a, c) for t in TONES for a in ANGLES for c in CTAS]
     differ = sum(
-        draft(t, a, c, channel, RICH_FACTS, plan_id="plan-a").body
-        != draft(t, a, c, channel, RICH_FACTS, plan_id="plan-b").body
+        draft(t, a, c, channel, RICH_FACTS, seed="prospect-a").body
+        != draft(t, a, c, channel, RICH_FACTS, seed="prospect-b").body
         for t, a, c in combos
     )
-    assert differ >= 0.8 * len(combos)
+    assert differ >= 0.5 * len(combos)
 
 
 @pytest.mark.parametrize("cta", CTAS)
@@ -213,8 +240,8 @@ def test_linkedin_note_fits_with_a_long_brand_and_name(tone, angle, cta):
     )
     assert len(d.body) <= 300
     assert LONG_TEMPLATE.brand in d.body
-    assert "affiliate" in d.body and "commission" in d.body
-    assert d.body.startswith("Hi Maximiliana-Gwendolyn") or "Maximiliana" in d.body
+    assert "affiliate" in d.body
+    assert "…" not in d.body
 
 
 def test_linkedin_note_aims_for_two_hundred_without_a_fact():
@@ -223,12 +250,13 @@ def test_linkedin_note_aims_for_two_hundred_without_a_fact():
 
 
 @pytest.mark.parametrize("angle", ["recent_content", "audience", "niche_fit", "bio"])
-def test_missing_fact_falls_back_to_generic_and_says_so(angle):
+def test_missing_fact_falls_back_to_an_honest_opener_and_says_so(angle):
     d = draft("professional", angle, "reply", "email", [])
     assert d.angle_used == "generic" and d.fact_ids == []
     assert any(angle in note and "generic" in note for note in d.notes)
-    generic_openers = load_bank("openers")["full"]["professional"]["generic"]
-    assert any(opener in d.body for opener in generic_openers)
+    thin = bank("en")["hook"]["thin"]["professional"]
+    assert any(opener in d.body for opener in thin)
+    assert d.body.rstrip().split("\n\n")[-2].endswith("?")  # a qualifying question
 
 
 def test_angles_use_their_facts():
@@ -243,10 +271,10 @@ def test_angles_use_their_facts():
 
 
 def test_bio_angle_uses_job_title_and_company_without_a_bio():
-    facts = [f for f in RICH_FACTS if f.kind != "bio"]
+    facts = [f for f in RICH_FACTS if f.kind not in ("bio",)]
     d = draft("professional", "bio", "reply", "email", facts)
     assert d.angle_used == "bio" and set(d.fact_ids) == {"f6", "f7"}
-    assert "Founder at Dirt Miles Media" in d.body
+    assert "founder at Dirt Miles Media" in d.body
 
 
 def test_plan_fact_ids_beat_weight():
@@ -258,9 +286,24 @@ def test_plan_fact_ids_beat_weight():
         weight=0.8,
     )
     facts = [*RICH_FACTS, second]
-    assert draft("casual", "recent_content", "reply", "x", facts).fact_ids == ["f1"]
     chosen = draft("casual", "recent_content", "reply", "x", facts, fact_ids=["f9"])
     assert chosen.fact_ids == ["f9"] and "Why I Run At Night" in chosen.body
+
+
+def test_a_long_title_is_never_cut_another_fact_opens():
+    long_title = Fact(
+        id="t",
+        kind="content_title",
+        text="Here's what nobody tells you about running your first hundred miles in the mountains "
+        "when the weather turns and your shoes give up",
+        source_field="recent_content[0].title",
+        weight=0.95,
+    )
+    facts = [long_title, *RICH_FACTS[2:]]
+    for channel in ("linkedin", "x", "email"):
+        d = draft("casual", "recent_content", "reply", channel, facts)
+        assert "Here's what" not in d.body and "…" not in d.body
+        assert d.angle_used != "recent_content" and d.notes
 
 
 def test_facts_with_urls_or_braces_do_not_leak():
@@ -275,40 +318,47 @@ def test_facts_with_urls_or_braces_do_not_leak():
         Fact(id="b", kind="niche", text="{brand} hacking", source_field="niche", weight=0.9),
     ]
     d = draft("casual", "recent_content", "reply", "email", facts)
-    assert "evil.example" not in d.body and d.angle_used == "generic"
+    assert "evil.example" not in d.body and d.angle_used != "recent_content"
     d = draft("casual", "niche_fit", "reply", "email", facts)
     assert "{" not in d.body and "brand hacking" in d.body
 
 
 def test_sample_needs_a_sample_perk():
-    with_sample = draft("professional", "generic", "sample", "email", [])
-    assert "sample" in with_sample.body.split("\n\n")[-2] and not with_sample.notes
+    with_sample = draft("professional", "niche_fit", "sample", "email", RICH_FACTS)
+    assert "free product samples" in with_sample.body.split("\n\n")[3] and not with_sample.notes
+    assert with_sample.body.count("free product samples") == 1
     no_perk = TEMPLATE.model_copy(update={"offer": Offer(summary="Shoes", commission="10%")})
-    d = draft("professional", "generic", "sample", "email", [], template=no_perk)
+    d = draft("professional", "niche_fit", "sample", "email", RICH_FACTS, template=no_perk)
     assert "sample" not in d.body and any("sample" in n for n in d.notes)
 
 
 def test_link_cta_asks_for_a_reply_when_links_are_not_allowed():
-    allowed = draft("casual", "generic", "link", "email", [])
-    assert allowed.body.split("\n\n")[-2].endswith(LINK)
-    blocked = draft("casual", "generic", "link", "instagram", [], links_allowed=False)
+    allowed = draft("casual", "niche_fit", "link", "email", RICH_FACTS)
+    assert allowed.body.split("\n\n")[3].endswith(LINK)
+    blocked = draft("casual", "niche_fit", "link", "instagram", RICH_FACTS, links_allowed=False)
     assert "http" not in blocked.body and "link" in blocked.body
     assert any("link" in note for note in blocked.notes)
 
 
-def test_email_subject_reads_like_a_subject():
-    for tone in TONES:
-        for angle in ANGLES:
-            subject = draft(tone, angle, "reply", "email", RICH_FACTS).subject
-            assert subject is not None and 30 <= len(subject) <= 50, subject
-            assert "!" not in subject
+def test_email_roles_are_lower_case_and_the_sender_signs_with_a_first_name():
+    d = draft("professional", "niche_fit", "reply", "email", RICH_FACTS)
+    assert "partnerships lead at TrailCo" in d.body or "Maya here" in d.body
+    assert d.body.rstrip().endswith("Maya")
+
+
+def test_audience_noun_follows_the_platform():
+    from ipe.graph.domain import Prospect
+
+    youtuber = Prospect(id="p", name="Sam", platform="youtube")
+    d = draft("casual", "audience", "reply", "email", RICH_FACTS, prospect=youtuber)
+    assert "subscribers" in d.body and "followers" not in d.body
 
 
 def test_unknown_names_get_neutral_greetings_and_signature():
     nameless = TEMPLATE.model_copy(update={"sender": Sender(company="TrailCo Ltd")})
     d = draft("professional", "generic", "reply", "email", [], template=nameless, name="")
     assert "{" not in d.body and "The team at TrailCo" in d.body
-    assert d.body.split("\n")[0] in load_bank("greetings")["full"]["professional"]["anonymous"]
+    assert d.body.split("\n")[0] in bank("en")["greeting"]["anonymous"]
 
 
 @pytest.mark.parametrize(
@@ -337,37 +387,38 @@ def _bank_strings(value):
             yield from _bank_strings(item)
 
 
-BANKS = sorted(
-    p.name.removesuffix(".toml")
-    for p in files("ipe.prompts").joinpath("phrases").iterdir()
-    if p.name.endswith(".toml")
-)
-
-
-@pytest.mark.parametrize("bank", BANKS)
-def test_banks_hold_no_numbers_urls_proper_nouns_or_banned_phrases(bank):
-    allowed_caps = {"I", "I'm", "I'd", "I'll", "I've"}
-    for phrase in _bank_strings(load_bank(bank)):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_banks_hold_no_numbers_urls_or_banned_phrases(language):
+    for phrase in _bank_strings(bank(language)):
         assert not re.search(r"\d", phrase), phrase
         assert "http" not in phrase and "www." not in phrase, phrase
         assert not any(b in phrase.lower() for b in BANNED), phrase
-        for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"\{[^}]*\}", "x", phrase)):
+
+
+def test_english_bank_has_no_proper_nouns():
+    allowed_caps = {"I", "I'm", "I'd", "I'll", "I've"}
+    for phrase in _bank_strings(bank("en")):
+        for sentence in re.split(r"(?<=[.!?:])\s+", re.sub(r"\{[^}]*\}", "x", phrase)):
             for word in sentence.split()[1:]:
                 word = word.strip("\"'(),.:;!?")
                 assert not word[:1].isupper() or word in allowed_caps, (phrase, word)
 
 
-def test_slots_have_at_least_three_phrasings():
-    for bank in ("openers", "pitch", "ctas", "greetings"):
-        for size in ("full", "short"):
-            for tone, slots in load_bank(bank)[size].items():
-                for slot, options in slots.items():
-                    assert len(options) >= 3, (bank, size, tone, slot)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_bank_has_the_english_slots(language):
+    def keys(node, prefix=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from keys(v, f"{prefix}.{k}")
+        else:
+            yield prefix
+
+    assert set(keys(bank("en"))) <= set(keys(bank(language)))
 
 
 def test_trusted_vocabulary_has_bank_words_not_placeholders():
     vocabulary = trusted_vocabulary()
-    assert {"affiliate", "commission", "i", "i'm", "reply"} <= vocabulary
+    assert {"affiliate", "commission", "i", "i'm", "followers"} <= vocabulary
     assert "sender_first" not in vocabulary and "first_name" not in vocabulary
     assert "trailco" not in vocabulary
 
@@ -380,7 +431,11 @@ MINIMAL = Template(id="t3", brand="Nimbus", sender=Sender(name="Lee"))
 def test_a_minimal_template_still_discloses_and_names_the_brand(tone, channel):
     for cta in CTAS:
         d = draft(tone, "generic", cta, channel, [], template=MINIMAL)
-        assert "Nimbus" in d.body and "affiliate" in d.body and "commission" in d.body
+        assert "Nimbus" in d.body and "affiliate" in d.body
         assert "None" not in d.body and "{" not in d.body and "http" not in d.body
         assert not re.search(r"\d", d.body + (d.subject or ""))
         assert "  " not in d.body and " ." not in d.body and ": ." not in d.body
+
+
+def test_above_footer_is_what_the_reader_reads():
+    assert above_footer("Hi\n\nText\n\n---\nFooter") == "Hi\n\nText"

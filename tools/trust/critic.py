@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ipe.graph.domain import (
     Channel,
@@ -17,12 +19,96 @@ from ipe.graph.domain import (
 from ipe.graph.state import RetrievedContext
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.trust.compliance import check_message
-from ipe.tools.trust.formatting import finalize, fit_to_limit
+from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.textcount import measure
+from ipe.tools.writing.facts import credited_fact_ids
 from ipe.tools.writing.offline_drafter import trusted_vocabulary
 from ipe.tools.writing.strategy import knobs
+
+_CUT_QUOTE = re.compile(r"(?:…|\.\.\.)\s*[\"”»“]|[\"“«][^\"”»\n]{0,200}(?:…|\.\.\.)(?=\s|$)")
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+
+
+def _shape() -> dict[str, Any]:
+    return dict(knobs()["shape"])
+
+
+def shape_key(channel: str) -> str:
+    """The shape a channel's message takes for the length bands: dm, email or linkedin."""
+    return "dm" if channel in _shape()["dm_channels"] else channel
+
+
+def shape_findings(
+    body: str, *, channel: str, template: Template, sources: list[str]
+) -> list[Finding]:
+    """Advisory findings on the message's shape.
+
+    A cut quote or sentence, the length in words against the channel's band, and offer terms
+    stated more than once.
+    """
+    shape = _shape()
+    text = above_footer(body)
+    findings: list[Finding] = []
+    known = sum(len(_ELLIPSIS.findall(s)) for s in sources)
+    if _CUT_QUOTE.search(text) or len(_ELLIPSIS.findall(text)) > known:
+        span = _CUT_QUOTE.search(text) or _ELLIPSIS.search(text) or re.search(".", text)
+        findings.append(
+            Finding(
+                rule_id="shape.cut",
+                severity="advisory",
+                field="body",
+                span=span.group(0) if span else "",
+                message="A quote or sentence is cut: a manager would not send it like this.",
+                source=str(shape["source"]),
+                penalty=float(shape["cut_penalty"]),
+            )
+        )
+    key = shape_key(channel)
+    if key in shape["words"]:
+        words = len(text.split())
+        low, high = shape["words"][key]
+        hard = int(shape["hard_max_words"][key])
+        if words > high:
+            over = words > hard
+            findings.append(
+                Finding(
+                    rule_id="shape.over_length" if over else "shape.long",
+                    severity="advisory",
+                    field="body",
+                    span=f"{words} words",
+                    message=f"{words} words; a {key} reads best at {low}-{high} (at most {hard}).",
+                    source=str(shape["source"]),
+                    penalty=float(shape["over_max_penalty" if over else "over_band_penalty"]),
+                )
+            )
+    commission = (template.offer.commission or "").strip()
+    if commission and text.lower().count(commission.lower()) > 1:
+        findings.append(
+            Finding(
+                rule_id="shape.offer_repeated",
+                severity="advisory",
+                field="body",
+                span=commission,
+                message=f'The commission "{commission}" is stated more than once.',
+                source=str(shape["source"]),
+                penalty=float(shape["offer_repeated_penalty"]),
+            )
+        )
+    return findings
+
+
+def gated_out(variation: MessageVariation) -> str | None:
+    """Why a passing variation may not win on its arm's draw alone, or None when it is clean."""
+    if any(f.rule_id == "shape.cut" for f in variation.findings):
+        return "a quote or sentence is cut"
+    if any(f.rule_id == "shape.over_length" for f in variation.findings):
+        return "over the channel's length"
+    penalty = sum(f.penalty for f in variation.findings if f.severity == "advisory")
+    if penalty > float(knobs()["status"]["needs_review_if_lint_penalty_over"]):
+        return f"lint penalty {penalty:.2f}"
+    return None
 
 
 @dataclass
@@ -62,13 +148,12 @@ def check_variation(
             trusted_texts=trusted_vocabulary(),
             linkedin_free_account=linkedin_free_account,
         )
+        sources = [f.text for f in facts] + [template.model_dump_json()]
+        findings += shape_findings(body, channel=channel, template=template, sources=sources)
+        ids = grounded_fact_ids(body, facts)
+        ids += [i for i in credited_fact_ids(above_footer(body), facts) if i not in ids]
         return variation.model_copy(
-            update={
-                "subject": subject,
-                "body": body,
-                "findings": findings,
-                "fact_ids": grounded_fact_ids(body, facts),
-            }
+            update={"subject": subject, "body": body, "findings": findings, "fact_ids": ids}
         )
 
     body, dropped = drop_removed(
@@ -110,6 +195,7 @@ def select(
     can_repair: bool,
     require_approval: bool,
     opted_out: bool,
+    language_note: str | None = None,
 ) -> Review:
     """Score the compliant variations, choose one, or ask for repairs, or block with reasons."""
     scored = []
@@ -131,6 +217,12 @@ def select(
     if personal and len(personal) < len(passing):  # the record has a usable detail: use it
         reasons.append("preferred the variations that kept a personal detail")
         passing = personal
+    clean = [v for v in passing if gated_out(v) is None]
+    if clean and len(clean) < len(passing):  # quality gates the draw: a flawed text does not win
+        reasons += [
+            f"{v.id} set aside: {gated_out(v)}" for v in passing if gated_out(v) is not None
+        ]
+        passing = clean
     if opted_out:
         return Review(
             scored, None, [], "blocked", [*reasons, "the prospect asked not to be contacted"]
@@ -152,7 +244,12 @@ def select(
         )
     penalty = sum(f.penalty for f in best.findings if f.severity == "advisory")
     status: Status = "needs_review"
-    if require_approval:
+    flaw = gated_out(best)
+    if language_note:
+        reasons.append(language_note)
+    elif flaw and "lint" not in flaw:
+        reasons.append(f"{flaw}: review before sending")
+    elif require_approval:
         reasons.append("approval is required before sending")
     elif context.contacted_recently:
         reasons.append("contacted recently: check before sending again")

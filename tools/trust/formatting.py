@@ -160,6 +160,12 @@ def finalize(
     return (None if subject is None else _one_line(subject)), text
 
 
+def above_footer(body: str) -> str:
+    """The part of a body a reader reads: everything above the e-mail footer's separator."""
+    separator = "\n\n" + str(_bank()["footer"]["separator"]) + "\n"
+    return body.split(separator, 1)[0]
+
+
 @lru_cache(maxsize=1024)
 def first_name(name: str) -> str:
     """The first name in a display name: markup and honorifics dropped, '' when there is none."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipe.graph.domain import Fact, MessageVariation, PersonalizationStrategy
+from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.strategy import knobs
 
 
@@ -30,8 +31,7 @@ def score_variation(
         _relative(strategy.cta_rules, plan.cta),
     ]
     strategy_fit = sum(fit_parts) / len(fit_parts)
-    budget = max(strategy.length_budget, 1)
-    length_fit = max(0.0, 1.0 - abs(length - 0.75 * budget) / budget)
+    length_fit = _length_fit(variation, strategy, length)
     clarity = max(0.0, 1.0 - sum(f.penalty for f in variation.findings if f.severity == "advisory"))
     quality = (
         weights["personalization"] * personalization
@@ -49,6 +49,23 @@ def score_variation(
         "quality": round(quality, 3),
     }
     return round(total, 4), parts
+
+
+def _length_fit(
+    variation: MessageVariation, strategy: PersonalizationStrategy, length: int
+) -> float:
+    """1.0 inside the channel's word band, falling off outside it (the unit budget elsewhere)."""
+    shape = knobs()["shape"]
+    key = "dm" if strategy.channel in shape["dm_channels"] else strategy.channel
+    if key not in shape["words"]:
+        budget = max(strategy.length_budget, 1)
+        return max(0.0, 1.0 - abs(length - 0.75 * budget) / budget)
+    low, high = (int(x) for x in shape["words"][key])
+    words = len(above_footer(variation.body).split())
+    if low <= words <= high:
+        return 1.0
+    gap = low - words if words < low else words - high
+    return max(0.0, 1.0 - gap / max(high, 1))
 
 
 def _relative(rules: dict[str, float], key: str) -> float:

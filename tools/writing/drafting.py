@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Fact, MessageVariation, Prospect, Template, VariationPlan
+from ipe.graph.domain import (
+    Fact,
+    MessageVariation,
+    Prospect,
+    Relationship,
+    Template,
+    VariationPlan,
+)
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
 from ipe.tools.trust.formatting import first_name
@@ -18,6 +25,7 @@ from ipe.tools.writing.offline_drafter import compose
 
 def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageVariation:
     """Compose the plan's message from the phrase banks (deterministic, grounded by design)."""
+    relationship = getattr(task.context, "relationship", None)
     draft = compose(
         task.plan,
         facts=task.facts,
@@ -26,7 +34,10 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         channel=task.channel,
         links_allowed=task.context.links_allowed,
         size="short" if task.channel == "linkedin" else "full",
-        seed=task.plan.id + str(task.attempt),
+        seed=f"{task.clean_prospect.id}\x1f{task.attempt}",
+        language=task.language,
+        prospect=task.clean_prospect,
+        relationship=relationship if isinstance(relationship, Relationship) else None,
     )
     return MessageVariation(
         id=task.plan.id,
@@ -37,6 +48,7 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         source="offline_fallback" if reason else "offline",
         fallback_reason=reason,
         attempt=task.attempt,
+        language=draft.language,
     )
 
 
@@ -107,4 +119,5 @@ async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariati
         fact_ids=[i for i in out.fact_ids if i in known],
         source="llm",
         attempt=task.attempt,
+        language=task.language,
     )

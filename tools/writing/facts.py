@@ -7,9 +7,19 @@ draft back to its source. Nothing here invents: a missing field yields no fact.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
-from ipe.graph.domain import TONES, ExcludedSpan, Fact, FactKind, ProfileAnalysis, Prospect
+from ipe.graph.domain import (
+    TONES,
+    ExcludedSpan,
+    Fact,
+    FactKind,
+    ProfileAnalysis,
+    Prospect,
+    Template,
+)
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.trust.injection import offer_like
 from ipe.tools.trust.textcount import find_links
@@ -28,6 +38,81 @@ _TONE_WORDS = {
 }
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _OPT_OUT = ("unsubscrib", "remove me", "stop contacting", "do not contact", "don't contact")
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+_STOP = frozenset(
+    """
+    the and for with your you our are was were this that these those from into about over under
+    how why what who when where which their them they his her its out not but all any can has have
+    had will just more most very than then there here one two new best make made use using get got
+    del las los una uno por para con que sus como más mas pero sin sobre entre este esta estos
+    des les une pour avec sur dans par est son ses aux plus mais qui que
+    der die das und mit für fur von den dem ein eine einer auf aus ist sind bei nach über uber
+    dos das uma com por para não nao mais sobre seu sua
+    affiliate program programme partner partners partnership creator creators commission sale
+    sales refer referral link invite inviting brand day days cookie free
+    """.split()
+)
+"""Words that carry no topic: function words of the languages we write, and the program's own."""
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ers", "es", "ed", "er", "s"):
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """The topic words of ``text``, stemmed: what two texts must share to be about one thing."""
+    return frozenset(
+        _stem(w) for w in (m.lower() for m in _CONTENT_WORD.findall(text)) if w not in _STOP
+    )
+
+
+@lru_cache(maxsize=256)
+def _offer_stems(parts: tuple[str, ...]) -> frozenset[str]:
+    stems: set[str] = set()
+    for part in parts:
+        stems |= content_stems(part)
+    return frozenset(stems)
+
+
+def offer_text(template: Template) -> tuple[str, ...]:
+    """The template's words that say what is offered: summary, perks, goal, brand and claims."""
+    offer = template.offer
+    return (offer.summary, *offer.perks, template.goal, template.brand, *template.approved_claims)
+
+
+def offer_relevance(text: str, template: Template) -> float:
+    """How much ``text`` is about what the template offers: shared topic words, 0 when none.
+
+    Each shared topic stem counts 1, so texts that share as much tie and the strategy chooses.
+    """
+    stems = content_stems(text)
+    return float(len(stems & _offer_stems(offer_text(template)))) if stems else 0.0
+
+
+def rank_by_relevance(facts: Iterable[Fact], template: Template) -> list[Fact]:
+    """Facts ordered by relevance to the offer, then by their own weight."""
+    return sorted(facts, key=lambda f: (-offer_relevance(f.text, template), -f.weight))
+
+
+def credited_fact_ids(body: str, facts: Iterable[Fact], *, min_share: float = 0.6) -> list[str]:
+    """Facts a (paraphrased) text uses: most of the fact's topic words are in the text.
+
+    A fact with at least two topic words counts when ``min_share`` of them appear in ``body``,
+    so "your test of cheap trail shoes" credits "A long-term test of budget trail shoes".
+    """
+    written = content_stems(body)
+    ids = []
+    for fact in facts:
+        stems = content_stems(fact.text)
+        if len(stems) >= 2 and len(stems & written) / len(stems) >= min_share:
+            ids.append(fact.id)
+    return ids
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -82,9 +167,15 @@ def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
                     0.9 - rank * 0.1,
                 )
             )
-        if item.summary and rank == 0:
+        if item.summary:
             found.append(
-                ("content_summary", item.summary, f"recent_content[{i}].summary", None, 0.4)
+                (
+                    "content_summary",
+                    item.summary,
+                    f"recent_content[{i}].summary",
+                    None,
+                    0.4 - rank * 0.05,
+                )
             )
     if prospect.niche:
         found.append(("niche", prospect.niche, "niche", None, 0.6))

@@ -1,37 +1,56 @@
 """The offline drafter: writes a real outreach message from phrase banks, with no model.
 
-Every sentence is a phrase from ``prompts/phrases/*.toml`` filled with the prospect's first name,
-the facts the plan asks for (verbatim, or an audience size rounded the way people write it) and
-the template's trusted fields. Phrases are picked by hashing ``(seed, plan.id, slot)``, so the
-variations of one run differ while the same input always gives the same text. Nothing here
-invents a detail: a missing fact switches the opener to the honest "generic" angle and says so in
-the notes.
+A message is built from slots of the language's bank (``prompts/phrases/<lang>/message.toml``):
+a greeting, a hook on the person (the most offer-relevant fact the plan's angle allows), a bridge
+saying why them (tied to the product), the offer stated once, one ask and a first-name sign-off.
+The channel sets the shape: a DM (X, Instagram, TikTok, Facebook) aims at 40-70 words, an e-mail
+at 60-120 words above the footer with a plain subject, a LinkedIn note fits its character limit
+without listing terms. Quotes are never cut: a title that does not fit is replaced by another fact
+or angle. Where the relationship is under way (a follow-up, a check-back the prospect asked for,
+details they asked for) the message answers that instead of pitching from scratch.
+
+Phrases are picked by hashing ``(seed, slot)``, where the seed carries the prospect's id and the
+variation, so two prospects do not get the same words while the same input always gives the
+same text. Nothing here invents a detail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from ipe.graph.domain import Fact, Template, VariationPlan
+from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import load_bank
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
+from ipe.tools.writing.facts import offer_relevance
 
 Size = Literal["full", "short"]
+Shape = Literal["dm", "email", "note"]
+
+LANGUAGES: tuple[str, ...] = ("en",)
+"""The languages the offline drafter has a phrase bank for."""
+
+DM_CHANNELS = frozenset({"x", "instagram", "tiktok", "facebook"})
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_COUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([kKmM](?![a-zA-Z]))?")
-_BIO_SPLIT = re.compile(r"(?<=[.!?])\s+|\s*[|•·;\n]\s*")
-_CLAUSE_SPLIT = re.compile(r",\s+|\s+[-–—]\s+")
-_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_COUNT = re.compile(r"(\d[\d,.]*)\s*([kKmM](?![a-zA-Z]))?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_SOURCE_INDEX = re.compile(r"recent_content\[(\d+)\]")
+_WHEN = re.compile(
+    r"\b(after|in|next|once|when|until|around|from|before|by|"
+    r"después|despues|en|dentro|depois|em|daqui|après|apres|dans|nach|im|ab)\b[^.,;!?\"]{2,40}",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%\s*$")
 
 
 @dataclass(frozen=True)
@@ -43,18 +62,20 @@ class Draft:
     fact_ids: list[str]
     angle_used: str
     notes: list[str]
+    cta_used: str = ""
+    language: str = "en"
 
 
 @dataclass(frozen=True)
-class _Opening:
-    """The chosen opener: its bank slot, the angle it serves and the facts that fill it."""
+class _Hook:
+    """The chosen hook: its bank slot, the angle it serves, the facts and values that fill it."""
 
     slot: str
     angle: str
     values: dict[str, str]
     fact_ids: list[str]
-    topic: tuple[str, str] | None = None
-    """(subject list, text) when the fact is short enough for an email subject."""
+    relevance: float = 0.0
+    subject_slot: str = "generic"
 
 
 @cache
@@ -66,8 +87,14 @@ def _limit(name: str) -> int:
     return int(_rules()["limits"][name])
 
 
-def _pick(key: str, slot: str, options: list[str]) -> str:
-    """The phrase for ``slot``, chosen by hashing the run key (seed and plan id) and the slot."""
+@cache
+def bank(language: str) -> dict[str, Any]:
+    """The phrase bank of ``language`` (one of ``LANGUAGES``)."""
+    return load_bank(f"{language}/message")
+
+
+def _pick(key: str, slot: str, options: Sequence[str]) -> str:
+    """The phrase for ``slot``, chosen by hashing the run key and the slot."""
     digest = hashlib.sha256(f"{key}\x1f{slot}".encode()).digest()
     return options[int.from_bytes(digest[:8], "big") % len(options)]
 
@@ -81,23 +108,9 @@ def _quote(text: str) -> str:
     return '"' + text.strip().strip("\"“”'") + '"'
 
 
-def _shorten(text: str, max_chars: int) -> str:
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:-–— ")
-    return cut + "…"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
-
-
-def _join_list(items: Sequence[str]) -> str:
-    items = [item.strip().rstrip(".") for item in items if item.strip()]
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def word_count(text: str) -> int:
+    """Words as a reader counts them (whitespace-separated tokens)."""
+    return len(text.split())
 
 
 def round_audience(count: float) -> str:
@@ -131,277 +144,567 @@ def _audience(text: str) -> str | None:
         return None
 
 
-def _bio_clause(text: str) -> str | None:
-    """A short clause of a bio, fit to quote; None when there is none."""
-    max_chars = _limit("bio_clause_chars")
-    first = _BIO_SPLIT.split(text.strip())[0].strip().rstrip(".!?,;: ")
-    if first and len(first) <= max_chars:
-        return first
-    part = _CLAUSE_SPLIT.split(first)[0].strip()
-    return part if len(part.split()) >= 3 and len(part) <= max_chars else None
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is a name or an acronym."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first[1:].lower() != first[1:] or first.isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def _best(facts: list[Fact], kinds: list[str], wanted: set[str]) -> Fact | None:
-    """The fact to use: the plan's own choice first, then the preferred kind, then the weight."""
-    usable = [f for f in facts if f.kind in kinds and f.text.strip() and not _URL.search(f.text)]
-    if not usable:
+def lower_role(title: str) -> str:
+    """A job title as it reads in a sentence: "Partnerships Lead" -> "partnerships lead"."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
+
+
+def product_phrase(summary: str) -> str:
+    """The offer summary as a noun phrase inside a sentence (no final stop, lower-case start)."""
+    return _lower_first(_safe(summary).rstrip(".!;: "))
+
+
+def _appositive(summary: str, language: str) -> str | None:
+    """A content summary usable as "..., a long-term test of budget shoes,"; None if it is not."""
+    text = _safe(summary).rstrip(".!;: ")
+    openers = {str(w) for w in bank(language)["words"]["summary_openers"]}
+    first = text.split(" ", 1)[0].lower()
+    if not text or first not in openers or len(text) > _limit("summary_chars"):
         return None
-    return min(usable, key=lambda f: (f.id not in wanted, kinds.index(f.kind), -f.weight))
-
-
-def _topic(kind: str, text: str) -> tuple[str, str] | None:
-    return (kind, text) if len(text) <= _limit("subject_topic_chars") else None
-
-
-def _recent(facts: list[Fact], wanted: set[str], size: Size) -> _Opening | None:
-    fact = _best(facts, _rules()["angles"]["recent_content"], wanted)
-    if fact is None:
+    if re.search(r"[.!?;:]", text):
         return None
-    text = _safe(fact.text)
-    shown = _quote(_shorten(text, _limit(f"{size}_title_chars")))
-    if fact.kind == "content_title":
-        topic = (
-            _topic("title", _quote(text)) if len(text) <= _limit("subject_title_chars") else None
+    return _lower_first(text)
+
+
+def _whole_sentence(text: str, max_chars: int) -> str | None:
+    """The first whole sentence of a bio if it fits; never a cut one."""
+    first = _SENTENCE_END.split(_safe(text))[0].strip().rstrip(".!?,;: ")
+    return first if first and len(first) <= max_chars else None
+
+
+def _join_list(items: Sequence[str], and_word: str) -> str:
+    items = [item.strip().rstrip(".") for item in items if item.strip()]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {and_word} " + items[-1]
+
+
+def _platform_word(language: str, table: str, platform: str | None) -> str:
+    words = bank(language)["words"][table]
+    return str(words.get((platform or "").lower(), words["default"]))
+
+
+class _Context:
+    """What one composition knows: the bank, the values, the pick key and the notes."""
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        tone: str,
+        language: str,
+        template: Template,
+        first_name: str,
+        prospect: Prospect | None,
+    ) -> None:
+        self.key, self.tone, self.language = key, tone, language
+        self.bank = bank(language)
+        self.template = template
+        self.prospect = prospect
+        self.notes: list[str] = []
+        offer, sender = template.offer, template.sender
+        sample = _sample_perk(template)
+        platform = (prospect.platform if prospect else None) or ""
+        self.values: dict[str, str] = {
+            "brand": _safe(template.brand),
+            "first_name": _safe(first_name),
+            "sender_first": _safe(_first_name(sender.name)),
+            "sender_role": _safe(lower_role(sender.title or "")),
+            "product": product_phrase(offer.summary) if offer.summary.strip() else "",
+            "commission": _safe(offer.commission or ""),
+            "cookie_days": str(offer.cookie_days) if offer.cookie_days else "",
+            "sample": _safe(sample or ""),
+            "perks": "",
+            "link": _safe(template.links[0]) if template.links else "",
+            "audience_noun": _platform_word(language, "audience_noun", platform),
+            "piece": _platform_word(language, "piece", platform),
+            "seen": _platform_word(language, "seen", platform),
+        }
+        self.other_perks = [_safe(p) for p in offer.perks if _safe(p) != self.values["sample"]]
+
+    def phrase(self, slot: str, *, tone: bool = False) -> str:
+        """The picked phrase of ``slot`` (dotted path; ``tone`` selects the tone's list)."""
+        node: Any = self.bank
+        for part in slot.split("."):
+            node = node[part]
+        if tone:
+            node = node[self.tone]
+        if isinstance(node, str):
+            return node
+        return _pick(self.key, slot, [str(o) for o in node])
+
+    def fill(self, phrase: str, extra: Mapping[str, str] | None = None) -> str:
+        values = {**self.values, **(extra or {})}
+        return " ".join(phrase.format_map(values).split())
+
+
+def _sample_perk(template: Template) -> str | None:
+    keywords = _rules()["sample"]["keywords"]
+    return next((p for p in template.offer.perks if any(k in p.lower() for k in keywords)), None)
+
+
+def _content_platform(fact: Fact, prospect: Prospect | None) -> str | None:
+    match = _SOURCE_INDEX.search(fact.source_field)
+    if prospect is None or match is None:
+        return None
+    index = int(match.group(1))
+    if index >= len(prospect.recent_content):
+        return None
+    return prospect.recent_content[index].platform or prospect.platform
+
+
+def _summary_for(title: Fact, facts: list[Fact]) -> Fact | None:
+    match = _SOURCE_INDEX.search(title.source_field)
+    if match is None:
+        return None
+    wanted = f"recent_content[{match.group(1)}].summary"
+    return next((f for f in facts if f.source_field == wanted), None)
+
+
+def _usable(facts: list[Fact], kinds: Sequence[str]) -> list[Fact]:
+    return [f for f in facts if f.kind in kinds and f.text.strip() and not _URL.search(f.text)]
+
+
+def _ordered(facts: list[Fact], wanted: set[str], template: Template) -> list[Fact]:
+    """The plan's own facts first, then by relevance to the offer, then by weight."""
+    return sorted(
+        facts, key=lambda f: (f.id not in wanted, -offer_relevance(f.text, template), -f.weight)
+    )
+
+
+def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shape) -> list[_Hook]:
+    hooks: list[_Hook] = []
+    max_chars = _limit(f"{shape}_title_chars")
+    for fact in _ordered(_usable(facts, ["content_title", "content_summary"]), wanted, c.template):
+        platform = _content_platform(fact, c.prospect)
+        words = {
+            "piece": _platform_word(c.language, "piece", platform)
+            if platform
+            else c.values["piece"],
+            "seen": _platform_word(c.language, "seen", platform) if platform else c.values["seen"],
+        }
+        relevance = offer_relevance(fact.text, c.template)
+        if fact.kind == "content_title":
+            text = _safe(fact.text)
+            if len(text) > max_chars:
+                continue
+            values = {**words, "title": _quote(text)}
+            summary = _summary_for(fact, facts) if shape == "email" else None
+            content = _appositive(summary.text, c.language) if summary else None
+            if summary and content:
+                both = offer_relevance(summary.text, c.template)
+                hooks.append(
+                    _Hook(
+                        "hook.title_summary",
+                        "recent_content",
+                        {**values, "content": content},
+                        [fact.id, summary.id],
+                        max(relevance, both),
+                        "title",
+                    )
+                )
+            hooks.append(
+                _Hook("hook.title", "recent_content", values, [fact.id], relevance, "title")
+            )
+        elif shape != "note":
+            content = _appositive(fact.text, c.language)
+            if content:
+                values = {**words, "content": content}
+                hooks.append(
+                    _Hook("hook.summary", "recent_content", values, [fact.id], relevance, "title")
+                )
+    return hooks
+
+
+def _niche_facts(facts: list[Fact], wanted: set[str], template: Template) -> list[Fact]:
+    max_chars = _limit("niche_chars")
+    usable = [f for f in _usable(facts, ["niche", "tag"]) if len(f.text) <= max_chars]
+    return _ordered(usable, wanted, template)
+
+
+def _audience_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
+    hooks: list[_Hook] = []
+    for fact in _ordered(_usable(facts, ["audience_size"]), wanted, c.template):
+        count = _audience(fact.text)
+        if count is None:
+            continue
+        for niche in _niche_facts(facts, wanted, c.template)[:1]:
+            values = {"audience": count, "niche": _safe(niche.text).lstrip("#")}
+            relevance = offer_relevance(niche.text, c.template)
+            ids = [fact.id, niche.id]
+            hooks.append(_Hook("hook.audience_niche", "audience", values, ids, relevance, "niche"))
+        hooks.append(_Hook("hook.audience", "audience", {"audience": count}, [fact.id]))
+        break
+    return hooks
+
+
+def _niche_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
+    return [
+        _Hook(
+            "hook.niche",
+            "niche_fit",
+            {"niche": _safe(f.text).lstrip("#")},
+            [f.id],
+            offer_relevance(f.text, c.template),
+            "niche",
         )
-        return _Opening("recent_content", "recent_content", {"title": shown}, [fact.id], topic)
-    return _Opening("content_summary", "recent_content", {"content": shown}, [fact.id])
+        for f in _niche_facts(facts, wanted, c.template)
+    ]
 
 
-def _niche(facts: list[Fact], wanted: set[str], kinds_key: str) -> tuple[Fact, str] | None:
-    fact = _best(facts, _rules()["angles"][kinds_key], wanted)
-    return (fact, _safe(fact.text).lstrip("#")) if fact else None
-
-
-def _audience_opening(facts: list[Fact], wanted: set[str]) -> _Opening | None:
-    fact = _best(facts, _rules()["angles"]["audience"], wanted)
-    count = _audience(fact.text) if fact else None
-    if fact is None or count is None:
-        return None
-    niche = _niche(facts, wanted, "audience_extra")
-    if niche is None:
-        return _Opening("audience", "audience", {"audience": count}, [fact.id])
-    values = {"audience": count, "niche": niche[1]}
-    ids = [fact.id, niche[0].id]
-    return _Opening("audience_niche", "audience", values, ids, _topic("niche", niche[1]))
-
-
-def _bio_opening(facts: list[Fact], wanted: set[str]) -> _Opening | None:
-    fact = _best(facts, _rules()["angles"]["bio"], wanted)
-    clause = _bio_clause(_safe(fact.text)) if fact else None
-    if fact and clause:
-        return _Opening("bio", "bio", {"bio": _quote(clause)}, [fact.id])
-    job = _best(facts, ["job_title"], wanted)
-    company = _best(facts, ["company"], wanted)
-    forms = load_bank("openers")["roles"]
+def _bio_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
+    hooks: list[_Hook] = []
+    for fact in _ordered(_usable(facts, ["bio"]), wanted, c.template):
+        clause = _whole_sentence(fact.text, _limit("bio_chars"))
+        if clause:
+            relevance = offer_relevance(fact.text, c.template)
+            hooks.append(_Hook("hook.bio", "bio", {"bio": _quote(clause)}, [fact.id], relevance))
+    jobs, companies = _usable(facts, ["job_title"]), _usable(facts, ["company"])
+    job, company = (jobs[0] if jobs else None), (companies[0] if companies else None)
+    forms = _rules()["roles"][c.language]
     values = {
-        "job_title": _safe(job.text) if job else "",
+        "job_title": _safe(lower_role(job.text)) if job else "",
         "company": _safe(company.text) if company else "",
     }
     form = "title_company" if job and company else "title" if job else "company" if company else ""
-    if not form:
-        return None
-    ids = [f.id for f in (job, company) if f is not None]
-    return _Opening("role", "bio", {"role": str(forms[form]).format_map(values)}, ids)
+    if form:
+        ids = [f.id for f in (job, company) if f is not None]
+        role = str(forms[form]).format_map(values)
+        hooks.append(_Hook("hook.role", "bio", {"role": role}, ids))
+    return hooks
 
 
-def _opening(plan: VariationPlan, facts: list[Fact], size: Size) -> _Opening | None:
+_ANGLE_ORDER = ("recent_content", "niche_fit", "audience", "bio")
+
+
+def _hooks(plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape) -> list[_Hook]:
+    """Every hook the facts allow: the plan's angle first, then the other angles."""
     wanted = set(plan.fact_ids)
-    if plan.angle == "recent_content":
-        return _recent(facts, wanted, size)
-    if plan.angle == "audience":
-        return _audience_opening(facts, wanted)
-    if plan.angle == "niche_fit":
-        niche = _niche(facts, wanted, "niche_fit")
-        if niche is None:
-            return None
-        topic = _topic("niche", niche[1])
-        return _Opening("niche_fit", "niche_fit", {"niche": niche[1]}, [niche[0].id], topic)
-    if plan.angle == "bio":
-        return _bio_opening(facts, wanted)
-    return None
+    by_angle = {
+        "recent_content": lambda: _content_hooks(c, facts, wanted, shape),
+        "audience": lambda: _audience_hooks(c, facts, wanted),
+        "niche_fit": lambda: _niche_hooks(c, facts, wanted),
+        "bio": lambda: _bio_hooks(c, facts, wanted),
+    }
+    order = [plan.angle, *(a for a in _ANGLE_ORDER if a != plan.angle)]
+    hooks: list[_Hook] = []
+    for angle in order:
+        if angle in by_angle:
+            hooks += by_angle[angle]()
+    return hooks
 
 
-_GENERIC = _Opening("generic", "generic", {}, [])
+def _terms(c: _Context, *, cookie: bool) -> str:
+    """The offer in one sentence, stated once."""
+    commission = c.values["commission"]
+    kind = "none" if not commission else "rate" if _RATE.match(commission) else "text"
+    sentence = c.fill(c.phrase(f"offer.{kind}"))
+    if cookie and c.values["cookie_days"]:
+        sentence += c.fill(c.phrase("offer.cookie"))
+    return sentence + "."
 
 
-class _Writer:
-    """Picks and fills phrases for one plan, keeping the tone's '!' budget."""
-
-    def __init__(self, key: str, tone: str, size: Size, values: Mapping[str, str]) -> None:
-        self.key, self.tone, self.size, self.values = key, tone, size, dict(values)
-        self.compact = False
-        """When set, every slot takes its shortest phrasing (a last try before trimming)."""
-
-    def phrase(self, bank: str, slot: str) -> str:
-        """The picked (unfilled) phrase of ``bank[size][tone][slot]``."""
-        options = [str(o) for o in load_bank(bank)[self.size][self.tone][slot]]
-        if self.compact:
-            return min(options, key=len)
-        return _pick(self.key, f"{bank}.{slot}", options)
-
-    def fill(self, phrases: list[str], extra: Mapping[str, str] | None = None) -> Iterator[str]:
-        """Fill ``phrases`` in order; '!' beyond the tone's budget become full stops."""
-        budget = int(_rules()["tones"][self.tone]["max_exclaims"])
-        values = {**self.values, **(extra or {})}
-        for phrase in phrases:
-            if "!" not in phrase:
-                yield phrase.format_map(values)
-                continue
-            out = []
-            for char in phrase:
-                if char == "!":
-                    char = "!" if budget > 0 else "."
-                    budget -= 1
-                out.append(char)
-            yield "".join(out).format_map(values)
-
-
-def _has_sample_perk(template: Template) -> bool:
-    keywords = _rules()["sample"]["keywords"]
-    return any(word in perk.lower() for perk in template.offer.perks for word in keywords)
-
-
-def _cta_slot(cta: str, template: Template, links_allowed: bool, notes: list[str]) -> str:
-    if cta == "sample" and not _has_sample_perk(template):
-        notes.append("cta 'sample': no perk offers a sample, so the message asks for a reply")
-        return "reply"
-    if cta == "link" and not (links_allowed and template.links):
-        why = (
-            "links are not allowed on this channel"
-            if template.links
-            else "the template has no link"
-        )
-        notes.append(f"cta 'link': {why}, so the message offers to send the link on reply")
-        return "link_request"
-    return cta
+def _perks(c: _Context, *, include_sample: bool) -> str:
+    perks = list(c.other_perks)
+    if include_sample and c.values["sample"]:
+        perks.insert(0, c.values["sample"])
+    if not perks:
+        return ""
+    joined = _join_list(perks, str(c.bank["words"]["and"]))
+    return c.fill(c.phrase("offer.perks"), {"perks": joined})
 
 
 def _new_claims(template: Template) -> list[str]:
     """Approved claims that add something beyond the commission, cookie and perks already said."""
     offer = template.offer
-    said = [offer.commission or "", str(offer.cookie_days or ""), *offer.perks]
+    said = [offer.commission or "", str(offer.cookie_days or ""), *offer.perks, offer.summary]
     said = [s.strip().lower() for s in said if s and s.strip()]
-    return [
-        c
-        for c in template.approved_claims
-        if c.strip() and not any(s in c.lower() or c.lower() in s for s in said)
+    claims = []
+    for claim in template.approved_claims:
+        lowered = claim.strip().lower()
+        if not lowered or any(s in lowered or lowered in s for s in said):
+            continue
+        if re.search(r"\d|commission|cookie|%", lowered):
+            continue  # a restatement of the terms: the offer is stated once
+        claims.append(claim.strip())
+    return claims
+
+
+def _ask(c: _Context, cta: str, *, short: bool = False) -> str:
+    section = "ask_short" if short else "ask"
+    return c.fill(c.phrase(f"{section}.{cta}"))
+
+
+def _cta(cta: str, c: _Context, links_allowed: bool) -> str:
+    if cta == "sample" and not c.values["sample"]:
+        c.notes.append("cta 'sample': no perk offers a sample, so the message asks a question")
+        return "reply"
+    if cta == "link" and not (links_allowed and c.values["link"]):
+        why = "links are not allowed on this channel" if c.values["link"] else "no link given"
+        c.notes.append(f"cta 'link': {why}, so the message offers to send it")
+        return "link_request"
+    return cta
+
+
+def _greeting(c: _Context) -> str:
+    if c.values["first_name"] and len(c.values["first_name"]) <= _limit("name_chars"):
+        return c.fill(c.phrase("greeting", tone=True))
+    return c.fill(c.phrase("greeting.anonymous"))
+
+
+def _name_line(c: _Context) -> str:
+    return c.values["sender_first"] or c.fill(c.phrase("signoff.anonymous"))
+
+
+def _bridge(c: _Context, hook: _Hook | None, *, email: bool = False) -> str:
+    """Why them, tied to the product; in an e-mail the intro has already named the brand."""
+    if not c.values["product"]:
+        return ""
+    if hook is None:
+        return c.fill(c.phrase("bridge.thin")) if c.values["sender_first"] else ""
+    fit = hook.relevance > 0
+    slot = ("email_fit" if fit else "email_plain") if email else ("fit" if fit else "plain")
+    return c.fill(c.phrase(f"bridge.{slot}"))
+
+
+def _intro(c: _Context) -> str:
+    v = c.values
+    slot = "titled" if v["sender_first"] and v["sender_role"] else "named"
+    return c.fill(c.phrase(f"intro.{slot if v['sender_first'] else 'anonymous'}"))
+
+
+def _hook_text(c: _Context, hook: _Hook | None) -> str:
+    if hook is None:
+        return c.fill(c.phrase("hook.thin", tone=True))
+    return c.fill(c.phrase(hook.slot, tone=True), hook.values)
+
+
+def _dm(c: _Context, hook: _Hook | None, cta: str, *, perks: bool) -> str:
+    name = c.values["sender_first"]
+    bridge = _bridge(c, hook) or _intro(c)  # without a product, the lead still says who we are
+    lead = " ".join(p for p in (_hook_text(c, hook), bridge) if p)
+    if hook is None and not name:
+        lead = " ".join(p for p in (_hook_text(c, None), _intro(c)) if p)
+    ask = _ask(c, _thin_cta(cta, c) if hook is None else cta)
+    offer = _terms(c, cookie=False)
+    extra = _perks(c, include_sample=cta != "sample") if perks else ""
+    body = " ".join(p for p in (offer, extra.strip(), ask) if p)
+    return "\n\n".join([_greeting(c), lead, body, _name_line(c)])
+
+
+def _thin_cta(cta: str, c: _Context) -> str:
+    return "thin_sample" if cta == "sample" and c.values["sample"] else "thin_reply"
+
+
+def _email(c: _Context, hook: _Hook | None, cta: str, *, perks: bool, claim: bool) -> str:
+    if hook is None:
+        opening = " ".join(p for p in (_hook_text(c, None), _bridge(c, None) or _intro(c)) if p)
+        middle = [_terms(c, cookie=True)]
+        ask = _ask(c, _thin_cta(cta, c))
+    else:
+        opening = _hook_text(c, hook)
+        middle = [_intro(c), _bridge(c, hook, email=True), _terms(c, cookie=True)]
+        ask = _ask(c, cta)
+    if perks:
+        middle.append(_perks(c, include_sample=cta != "sample").strip())
+    claims = _new_claims(c.template)
+    if claim and claims:
+        middle.append(_safe(_pick(c.key, "claim", claims)).rstrip(".") + ".")
+    closing = c.fill(str(c.bank["signoff"]["email"][c.tone]))
+    paragraph = " ".join(p for p in middle if p)
+    return "\n\n".join([_greeting(c), opening, paragraph, ask, f"{closing}\n{_name_line(c)}"])
+
+
+def _note_hook(c: _Context, hook: _Hook) -> str | None:
+    slot = {
+        "hook.title": "short.hook_title",
+        "hook.niche": "short.hook_niche",
+        "hook.audience_niche": "short.hook_audience",
+        "hook.role": "short.hook_role",
+        "hook.bio": "short.hook_bio",
+    }.get(hook.slot)
+    return c.fill(c.phrase(slot), hook.values) if slot else None
+
+
+def _note(c: _Context, hook: _Hook | None, cta: str, who: str) -> str:
+    v = c.values
+    slot = who if v["sender_first"] else "short.who_anonymous"
+    if slot == "short.who" and not v["product"]:
+        slot = "short.who_short"
+    parts = [
+        _note_hook(c, hook) if hook else None,
+        c.fill(c.phrase(slot)),
+        _ask(c, cta, short=True),
     ]
+    return _greeting(c) + "\n" + " ".join(p for p in parts if p)
 
 
-def _values(template: Template, first_name: str, key: str) -> dict[str, str]:
-    offer, sender = template.offer, template.sender
-    claims = _new_claims(template)
-    return {
-        "brand": _safe(template.brand),
-        "first_name": _safe(first_name),
-        "sender_first": _safe(_first_name(sender.name)),
-        "sender_title": _safe(sender.title or ""),
-        "sender_company": _safe(sender.company or template.brand),
-        "summary": _sentence(_safe(offer.summary)),
-        "commission": _safe(offer.commission or ""),
-        "cookie_days": str(offer.cookie_days) if offer.cookie_days else "",
-        "perks": _safe(_join_list(offer.perks)),
-        "claim": _sentence(_safe(_pick(key, "claim.choice", claims))) if claims else "",
-        "link": _safe(template.links[0]) if template.links else "",
-    }
+def _fits_words(text: str, band: tuple[int, int]) -> bool:
+    return band[0] <= word_count(text) <= band[1]
 
 
-def _pitch(w: _Writer, channel: str) -> list[str]:
-    v = w.values
-    intro = "intro_titled" if v["sender_first"] and v["sender_title"] else "intro"
-    phrases = [w.phrase("pitch", intro if v["sender_first"] else "intro_anonymous")]
-    phrases += [w.phrase("pitch", "summary")] if v["summary"] else []
-    phrases.append(w.phrase("pitch", "disclosure"))
-    terms = {(True, True): "terms_both", (True, False): "terms_commission"}.get(
-        (bool(v["commission"]), bool(v["cookie_days"])), "terms_cookie" if v["cookie_days"] else ""
-    )
-    phrases += [w.phrase("pitch", terms)] if terms else []
-    phrases += [w.phrase("pitch", "perks")] if v["perks"] else []
-    profile = _rules()["channels"].get(channel, _rules()["channels"]["default"])
-    phrases += [w.phrase("pitch", "claim")] if profile["claim"] and v["claim"] else []
-    return phrases
+def _band(shape: Shape) -> tuple[int, int]:
+    low, high = _rules()["words"][shape]
+    return int(low), int(high)
 
 
-def _signature(w: _Writer, channel: str) -> str:
-    names = load_bank("greetings")["names"]
-    v = w.values
-    lines = [str(names["signature"] if v["sender_first"] else names["anonymous_signature"])]
-    profile = _rules()["channels"].get(channel, _rules()["channels"]["default"])
-    if profile["title_line"]:
-        lines.append(str(names["title_line"] if v["sender_title"] else names["company_line"]))
-    return "\n".join(lines).format_map(v)
+def _choose(
+    candidates: list[tuple[str, _Hook | None]], shape: Shape, limit: int
+) -> tuple[str, _Hook | None]:
+    """The first candidate inside the word band and the limit; else the nearest under the limit."""
+    band = _band(shape)
+    within = [(b, h) for b, h in candidates if len(b) <= limit]
+    for body, hook in within:
+        if shape == "note" or _fits_words(body, band):
+            return body, hook
+    pool = within or candidates
+    return min(pool, key=lambda item: (abs(word_count(item[0]) - band[1]), len(item[0])))
 
 
-def _full_body(w: _Writer, opening: _Opening, cta: str, channel: str) -> str:
-    greeting = w.phrase("greetings", "named" if w.values["first_name"] else "anonymous")
-    phrases = [greeting, w.phrase("openers", opening.slot), *_pitch(w, channel)]
-    phrases += [w.phrase("ctas", cta), w.phrase("greetings", "signoff")]
-    filled = list(w.fill(phrases, opening.values))
-    blocks = [filled[0], filled[1], " ".join(filled[2:-2]), filled[-2]]
-    return "\n\n".join([*blocks, f"{filled[-1]}\n{_signature(w, channel)}"])
-
-
-def _short_body(w: _Writer, opening: _Opening | None, cta: str, terms: bool, sign: bool) -> str:
-    v = w.values
-    use_name = v["first_name"] and len(v["first_name"]) <= _limit("short_name_chars")
-    phrases = [w.phrase("greetings", "named" if use_name else "anonymous")]
-    phrases += [w.phrase("openers", opening.slot)] if opening else []
-    phrases.append(w.phrase("pitch", "pitch" if v["sender_first"] else "pitch_anonymous"))
-    phrases += [w.phrase("pitch", "terms")] if terms and v["commission"] else []
-    phrases.append(w.phrase("ctas", cta))
-    signoff = [w.phrase("greetings", "signoff")] if sign and v["sender_first"] else []
-    filled = list(w.fill(phrases + signoff, opening.values if opening else None))
-    lines = [filled[0], " ".join(filled[1 : len(phrases)]), *filled[len(phrases) :]]
-    return "\n".join(lines)
-
-
-def _fit_short(w: _Writer, opening: _Opening, cta: str, notes: list[str]) -> tuple[str, _Opening]:
-    """The richest short note: the personal opener first, ideal length before the hard limit."""
-    ideal, hard = _limit("short_ideal"), _limit("short_max")
-    shapes = [(True, True), (True, False), (False, False)]
-    personal: list[tuple[_Opening | None, bool, bool]] = (
-        [(opening, t, s) for t, s in shapes] if opening.fact_ids else []
-    )
-    generic = [(o, t, s) for t, s in shapes for o in (_GENERIC, None)]
-    for group, compact in ((personal, False), (personal, True), (generic, False), (generic, True)):
-        w.compact = compact
-        bodies = [(_short_body(w, o, cta, t, s), o) for o, t, s in group]
-        for limit in (ideal, hard):
-            for body, used in bodies:
-                if len(body) <= limit:
-                    if opening.fact_ids and used is not opening:
-                        notes.append(
-                            "short note: the personal opener did not fit, so it was left out"
-                        )
-                    w.compact = False
-                    return body, used or _GENERIC
-    notes.append("short note: trimmed to fit the hard character limit")
-    last = _short_body(w, None, cta, False, False)
-    w.compact = False
-    return fit_to_limit(last, limit=hard, measure=len, keep=[w.values["brand"]]), _GENERIC
-
-
-def _subject(w: _Writer, opening: _Opening) -> str:
-    bank = load_bank("subjects")[w.tone]
-    first = w.values["first_name"]
-    generic = [t for t in bank["generic"] if first or "{first_name}" not in t]
-    personal = list(bank[opening.topic[0]]) if opening.topic else []
-    if not first:
-        personal = [t for t in personal if "{first_name}" not in t]
-    topic = {"topic": opening.topic[1]} if opening.topic else {}
-    rendered = [(list(w.fill([t], topic))[0], t in personal) for t in personal + generic]
-    low, high = _limit("subject_min"), _limit("subject_max")
-    pools: list[Callable[[str, bool], bool]] = [
-        lambda s, p: p and low <= len(s) <= high,
-        lambda s, p: low <= len(s) <= high,
-        lambda s, p: len(s) <= high,
+def _cold(
+    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, cta: str
+) -> tuple[str, _Hook | None]:
+    hooks = _hooks(plan, c, facts, shape)
+    planned = [h for h in hooks if h.angle == plan.angle]
+    if plan.angle != "generic" and not planned:
+        used = f"'{hooks[0].angle}'" if hooks else "an honest generic opener"
+        c.notes.append(f"angle '{plan.angle}': no usable fact that fits, so {used} is used")
+    ordered: list[_Hook | None] = [*hooks[:4], None] if plan.angle != "generic" else [None]
+    if shape == "note":
+        limit = _limit("note_ideal")
+        candidates = [
+            (_note(c, h, cta, who), h)
+            for h in ordered
+            for who in ("short.who", "short.who_short")
+            if h is None or _note_hook(c, h)
+        ]
+        body, hook = _choose(candidates, shape, limit)
+        if len(body) > limit:
+            body, hook = _choose(candidates, shape, _limit("note_max"))
+        return body, hook
+    if shape == "dm":
+        candidates = [(_dm(c, h, cta, perks=p), h) for h in ordered for p in (True, False)]
+        return _choose(candidates, shape, _limit("dm_chars"))
+    candidates = [
+        (_email(c, h, cta, perks=p, claim=k), h)
+        for h in ordered
+        for p, k in ((True, True), (True, False), (False, False))
     ]
-    for test in pools:
-        pool = [s for s, p in rendered if test(s, p)]
-        if pool:
-            return " ".join(_pick(w.key, "subject", pool).split())
-    shortest = min((s for s, _ in rendered), key=len)
-    return " ".join(_shorten(shortest, _limit("subject_hard_max")).split())
+    return _choose(candidates, shape, _limit("email_chars"))
+
+
+def _ago(c: _Context, days: int | None) -> str:
+    ago = c.bank["words"]["ago"]
+    if days is None:
+        return str(ago["unknown"])
+    key = "days" if days < 7 else "week" if days < 14 else "weeks" if days < 28 else "long"
+    return str(ago[key])
+
+
+def _when(asked: str | None) -> str | None:
+    """The time phrase of what the prospect asked ("after the launch"), from their own words."""
+    if not asked:
+        return None
+    match = _WHEN.search(_safe(asked))
+    return match.group(0).strip() if match else None
+
+
+def _follow_up(
+    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, rel: Relationship
+) -> tuple[str, _Hook | None]:
+    opener = c.fill(c.phrase("follow_up.opener"), {"ago": _ago(c, rel.days_since_outbound)})
+    hooks = [
+        h for h in _content_hooks(c, facts, set(plan.fact_ids), shape) if h.slot == "hook.title"
+    ]
+    hook = hooks[0] if hooks else None
+    if hook is not None:
+        reason = c.fill(c.phrase("follow_up.new_title"), hook.values)
+    elif c.values["sample"]:
+        reason = c.fill(c.phrase("follow_up.new_sample"))
+    elif c.values["commission"] and _RATE.match(c.values["commission"]):
+        reason = c.fill(c.phrase("follow_up.new_terms"))
+    else:
+        reason = ""
+    parts = [
+        opener,
+        reason,
+        c.fill(c.phrase("follow_up.ask")),
+        c.fill(c.phrase("follow_up.easy_out")),
+    ]
+    text = " ".join(p for p in parts if p)
+    if shape == "note":
+        return f"{_greeting(c)}\n{text}", hook
+    return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
+
+
+def _check_back(c: _Context, shape: Shape, rel: Relationship) -> str:
+    when = _when(rel.asked_for)
+    opener = (
+        c.fill(c.phrase("check_back.opener_when"), {"when": when})
+        if when
+        else c.fill(c.phrase("check_back.opener_asked"))
+    )
+    parts = [opener, c.fill(c.phrase("check_back.still"))]
+    if shape != "note":
+        parts.append(_terms(c, cookie=shape == "email"))
+    parts.append(c.fill(c.phrase("check_back.ask")))
+    text = " ".join(parts)
+    if shape == "note":
+        return f"{_greeting(c)}\n{text}"
+    return "\n\n".join([_greeting(c), text, _name_line(c)])
+
+
+def _details(c: _Context, shape: Shape, links_allowed: bool) -> str:
+    parts = [c.fill(c.phrase("details.opener")), _terms(c, cookie=True)]
+    parts.append(_perks(c, include_sample=False).strip())
+    if c.values["link"] and links_allowed:
+        parts.append(c.fill(c.phrase("details.link_step")))
+    else:
+        parts.append(c.fill(c.phrase("details.no_link_step")))
+    if c.values["sample"]:
+        parts.append(c.fill(c.phrase("details.sample_step")))
+    text = " ".join(p for p in parts if p)
+    if shape == "note":
+        return f"{_greeting(c)}\n{text}"
+    return "\n\n".join([_greeting(c), text, _name_line(c)])
+
+
+def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
+    v = c.values
+    special = {"awaiting_reply": "follow_up", "check_back_due": "check_back"}
+    if stage in special or stage == "asked_for_details":
+        slot = special.get(stage, "details")
+    elif (
+        hook is not None
+        and hook.subject_slot == "niche"
+        and word_count(hook.values.get("niche", "")) <= 3
+    ):
+        slot = "niche"
+    elif hook is not None and hook.subject_slot == "title":
+        slot = "title"
+    else:
+        slot = "generic" if v["first_name"] else "anonymous"
+    extra = {"niche": hook.values.get("niche", "")} if hook else {}
+    extra |= {"piece": hook.values.get("piece", v["piece"])} if hook else {}
+    subject = c.fill(c.phrase(f"subject.{slot}"), extra)
+    return subject[:1].upper() + subject[1:]
+
+
+def shape_for(channel: str, size: Size = "full") -> Shape:
+    """The message shape a channel takes: an e-mail, a LinkedIn note or a DM."""
+    if channel == "email":
+        return "email"
+    if channel == "linkedin" or size == "short":
+        return "note"
+    return "dm"
 
 
 def compose(
@@ -412,25 +715,47 @@ def compose(
     first_name: str,
     channel: str,
     links_allowed: bool,
-    size: Size,
+    size: Size = "full",
     seed: str = "",
+    language: str = "en",
+    prospect: Prospect | None = None,
+    relationship: Relationship | None = None,
 ) -> Draft:
-    """Write the plan's message from the phrase banks, the given facts and the template."""
-    notes: list[str] = []
+    """Write the plan's message from the language's phrase bank, the facts and the template.
+
+    ``seed`` should carry the prospect's id and the variation: phrase choice follows it.
+    """
+    language = language if language in LANGUAGES else "en"
     key = f"{seed}\x1f{plan.id}"
-    opening = _opening(plan, facts, size)
-    if opening is None:
-        opening = _GENERIC
-        if plan.angle != "generic":
-            notes.append(f"angle '{plan.angle}': no usable fact, so the opener is the generic one")
-    cta = _cta_slot(plan.cta, template, links_allowed, notes)
-    writer = _Writer(key, plan.tone, size, _values(template, first_name, key))
-    if size == "short":
-        body, opening = _fit_short(writer, opening, cta, notes)
+    c = _Context(
+        key=key,
+        tone=plan.tone,
+        language=language,
+        template=template,
+        first_name=first_name,
+        prospect=prospect,
+    )
+    shape = shape_for(channel, size)
+    cta = _cta(plan.cta, c, links_allowed)
+    stage = relationship.stage if relationship else "cold"
+    hook: _Hook | None = None
+    if stage == "awaiting_reply" and relationship is not None:
+        body, hook = _follow_up(plan, c, facts, shape, relationship)
+        cta = "reply"
+    elif stage == "check_back_due" and relationship is not None:
+        body, cta = _check_back(c, shape, relationship), "reply"
+    elif stage == "asked_for_details":
+        body = _details(c, shape, links_allowed)
+        cta = "link" if c.values["link"] and links_allowed else "reply"
     else:
-        body = _full_body(writer, opening, cta, channel)
-    subject = _subject(writer, opening) if channel == "email" else None
-    return Draft(subject, body, list(opening.fact_ids), opening.angle, notes)
+        body, hook = _cold(plan, c, facts, shape, cta)
+    if shape == "note" and len(body) > _limit("note_max"):
+        c.notes.append("note: trimmed to fit the character limit")
+        body = fit_to_limit(body, limit=_limit("note_max"), measure=len, keep=[template.brand])
+    subject = _subject(c, hook, stage) if channel == "email" else None
+    angle = hook.angle if hook else "generic"
+    ids = list(hook.fact_ids) if hook else []
+    return Draft(subject, body, ids, angle, c.notes, cta, language)
 
 
 @cache
@@ -454,4 +779,6 @@ def trusted_vocabulary() -> frozenset[str]:
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
             walk(load_bank(entry.name.removesuffix(".toml")))
+        elif entry.is_dir() and entry.joinpath("message.toml").is_file():
+            walk(load_bank(f"{entry.name}/message"))
     return frozenset(words)

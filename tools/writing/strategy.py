@@ -15,10 +15,12 @@ from ipe.graph.domain import (
     Lesson,
     PersonalizationStrategy,
     ProfileAnalysis,
+    Template,
     VariationPlan,
 )
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.policies import load_pack
+from ipe.tools.writing.facts import offer_relevance, rank_by_relevance
 
 
 @cache
@@ -42,6 +44,27 @@ def available_angles(facts: list[Fact]) -> list[Angle]:
     return personal or ["generic"]
 
 
+def angle_relevance(facts: list[Fact], template: Template) -> dict[Angle, float]:
+    """Each available angle's best relevance to the offer (its most relevant fact)."""
+    return {
+        angle: max(
+            (offer_relevance(f.text, template) for f in facts_for_angle(angle, facts)), default=0.0
+        )
+        for angle in available_angles(facts)
+    }
+
+
+def most_relevant_angles(facts: list[Fact], template: Template) -> list[Angle]:
+    """The angles tied for the highest relevance: the strategy chooses only among these.
+
+    When no fact shares a topic word with the offer every available angle ties and the strategy
+    model chooses freely.
+    """
+    scores = angle_relevance(facts, template)
+    top = max(scores.values(), default=0.0)
+    return [a for a, s in scores.items() if s == top] if top > 0 else list(scores)
+
+
 def length_budget(channel: Channel, limit: int) -> int:
     """The body length to aim for: the channel's target, never above its limit."""
     return min(int(knobs()["length_target"][channel]), limit)
@@ -63,6 +86,7 @@ def build_strategy(
     body_limit: int,
     n_variations: int,
     rng: random.Random,
+    template: Template | None = None,
 ) -> PersonalizationStrategy:
     """Sample ``n_variations`` distinct arms from the model and attach the facts each will use.
 
@@ -72,11 +96,19 @@ def build_strategy(
     budget = length_budget(channel, body_limit)
     facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
     angles = available_angles(facts)
+    notes = []
+    if template is not None:
+        facts = rank_by_relevance(facts, template)
+        relevant = most_relevant_angles(facts, template)
+        if len(relevant) < len(angles):
+            notes.append(
+                "most relevant to the offer: " + ", ".join(relevant) + " (other angles not drafted)"
+            )
+        angles = relevant
     stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
     draws = model.sample(
         segment, allowed_angles=angles, allowed_tones=stated, n=n_variations, rng=rng
     )
-    notes = []
     summary = model.factor_summary(segment)
     tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
     if analysis.preferred_tone:

@@ -1,0 +1,111 @@
+"""The language a message is written in: the record's ``language``, else detected from its text.
+
+Detection uses ``lingua-language-detector`` limited to the languages the engine writes (en, es,
+pt, fr, de), on the prospect's own words (bio, content titles and summaries, niche, inbound
+replies). A requested language without a phrase bank is written in clean English and flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from ipe.graph.domain import Prospect
+from ipe.tools.writing.offline_drafter import LANGUAGES
+
+DETECTED: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+"""Languages the detector chooses among (the ones the engine is meant to write)."""
+
+_LINGUA = {
+    "en": Language.ENGLISH,
+    "es": Language.SPANISH,
+    "pt": Language.PORTUGUESE,
+    "fr": Language.FRENCH,
+    "de": Language.GERMAN,
+}
+_NAMES = {
+    "english": "en",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "portuguese": "pt",
+    "português": "pt",
+    "portugues": "pt",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "german": "de",
+    "deutsch": "de",
+}
+_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
+MIN_CONFIDENCE = 0.5
+MIN_LETTERS = 20
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """The language to write in, what was asked or detected, and why."""
+
+    language: str
+    requested: str | None
+    detected: bool
+    note: str | None = None
+    """Set when the message cannot be written in the prospect's language (needs review)."""
+
+
+@cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*_LINGUA.values()).build()
+
+
+def normalise(code: str | None) -> str | None:
+    """An ISO 639-1 code from "es", "es-MX", "pt_BR", "Spanish" or "Deutsch"; None if empty."""
+    if not code or not code.strip():
+        return None
+    text = code.strip().lower()
+    if text in _NAMES:
+        return _NAMES[text]
+    match = _CODE.match(text)
+    return match.group(1)[:2] if match else text
+
+
+def _record_text(prospect: Prospect) -> str:
+    parts = [prospect.bio or "", prospect.niche or ""]
+    for item in prospect.recent_content:
+        parts += [item.title, item.summary or ""]
+    parts += [h.text for h in prospect.interaction_history if h.direction.lower() == "inbound"]
+    return "\n".join(p for p in parts if p)
+
+
+def detect(text: str) -> str | None:
+    """The written language of ``text`` among ``WRITTEN``, or None when unsure or too short."""
+    if sum(c.isalpha() for c in text) < MIN_LETTERS:
+        return None
+    values = _detector().compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    best = values[0].language
+    return next(code for code, lang in _LINGUA.items() if lang == best and code in DETECTED)
+
+
+def choose_language(prospect: Prospect, written: Sequence[str] = LANGUAGES) -> LanguageChoice:
+    """Honour the record's ``language``; else detect it; English when nothing says otherwise.
+
+    A language without a phrase bank in ``written`` is written in clean English, with a note.
+    """
+    requested = normalise(prospect.language)
+    found = None if requested else detect(_record_text(prospect))
+    wanted = requested or found
+    if wanted is None or wanted in written:
+        return LanguageChoice(wanted or "en", requested, found is not None)
+    how = "is" if requested else "was detected as"
+    note = (
+        f"the prospect's language {how} '{wanted}', which the offline drafter does not "
+        "write: the message is in English and needs review"
+    )
+    return LanguageChoice("en", requested, found is not None, note)

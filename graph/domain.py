@@ -292,6 +292,11 @@ class VariationPlan(_Model):
     """The strategy model's Thompson draw for this arm (drives exploration)."""
     posterior_mean: float = 0.0
     """The strategy model's current estimate of this arm's positive-outcome rate."""
+    propensity_drafted: float | None = None
+    """How likely the strategy step was to draft this arm (estimated from its sampler's draws)."""
+    propensity_chosen: float | None = None
+    """How likely this arm was to be the one sent (the sampler's first choice): the logging
+    propensity that off-policy evaluation divides by."""
 
     @property
     def arm(self) -> str:
@@ -310,6 +315,9 @@ class PersonalizationStrategy(_Model):
     variations: list[VariationPlan]
     length_budget: int
     """The body length to aim for, in the unit the channel counts."""
+    allowed_arms: list[str] = Field(default_factory=list)
+    """Every arm (``tone/angle/cta``) the strategy could have drafted for this prospect: the
+    support of the logging policy, kept for off-policy evaluation."""
     lessons_applied: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 

@@ -25,6 +25,7 @@ keeps the top ``n``: the first is exactly the Thompson choice.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import random
@@ -117,6 +118,35 @@ def _features(tone: str, angle: str, cta: str) -> Vector:
 ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, ANGLES, CTAS))
 _ALL_X: Vector = np.array([_features(*arm) for arm in ALL_ARMS])
 _ROW = {arm: i for i, arm in enumerate(ALL_ARMS)}
+
+
+def allowed_arm_rows(allowed_angles: Sequence[str], allowed_tones: Sequence[str]) -> list[int]:
+    """Rows of ``ALL_ARMS`` a message may use; the generic opener when nothing personal is."""
+    tones = allowed_tones or TONES
+    allowed = [i for i, a in enumerate(ALL_ARMS) if a[1] in allowed_angles and a[0] in tones]
+    return allowed or [i for i, arm in enumerate(ALL_ARMS) if arm[1] == "generic"]
+
+
+def parse_arm_key(arm: str) -> tuple[str, str, str]:
+    """``"tone/angle/cta"`` as a tuple; ``ValueError`` for anything that is not an arm."""
+    parts = arm.split("/")
+    key = (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
+    if key is None or key not in _ROW:
+        raise ValueError(f"not an arm: {arm!r}")
+    return key
+
+
+def allowed_arms(allowed_angles: Sequence[str], allowed_tones: Sequence[str]) -> list[str]:
+    """The ``tone/angle/cta`` keys of the arms a message may use (see ``allowed_arm_rows``)."""
+    return ["/".join(ALL_ARMS[row]) for row in allowed_arm_rows(allowed_angles, allowed_tones)]
+
+
+@dataclass(frozen=True)
+class Propensity:
+    """How likely the strategy step was to draft an arm, and to send it (logged per message)."""
+
+    drafted: float
+    chosen: float
 
 
 @dataclass(frozen=True)
@@ -363,14 +393,8 @@ class StrategyModel:
     ) -> list[ArmDraw]:
         """One Thompson draw of the coefficients; the ``n`` best allowed arms under it."""
         post = self._posterior(segment)
-        allowed = [
-            i
-            for i, arm in enumerate(ALL_ARMS)
-            if arm[1] in allowed_angles and arm[0] in (allowed_tones or TONES)
-        ]
-        if not allowed:  # nothing personal to open with: the honest generic opener
-            allowed = [i for i, arm in enumerate(ALL_ARMS) if arm[1] == "generic"]
-        chol = np.linalg.cholesky(post.cov / self._exploration(segment) + np.eye(DIM) * 1e-12)
+        allowed = allowed_arm_rows(allowed_angles, allowed_tones)
+        chol = self._draw_factor(segment)
         z = np.array([rng.gauss(0.0, 1.0) for _ in range(DIM)])
         theta = post.mean + chol @ z
         drawn = _ALL_X[allowed] @ theta
@@ -384,6 +408,61 @@ class StrategyModel:
             )
             for k in order
         ]
+
+    def _draw_factor(self, segment: str) -> Vector:
+        """The Cholesky factor of the (sharpened) covariance the Thompson draws come from."""
+        post = self._posterior(segment)
+        cov = post.cov / self._exploration(segment) + np.eye(DIM) * 1e-12
+        return np.asarray(np.linalg.cholesky(cov), dtype=np.float64)
+
+    def propensities(
+        self,
+        segment: str,
+        arms: Sequence[str],
+        *,
+        allowed_angles: Sequence[str],
+        n: int,
+        seed: str,
+        allowed_tones: Sequence[str] = TONES,
+        draws: int = 512,
+    ) -> dict[str, Propensity]:
+        """How likely ``sample`` was to draft, and to rank first, each of ``arms``.
+
+        Estimated from ``draws`` Thompson draws of the posterior ``sample`` uses (seeded by
+        ``seed``, so the estimate is reproducible): ``drafted`` is the share of draws that put
+        the arm among the ``n`` best allowed arms, ``chosen`` the share that put it first. The
+        critic sends the variation with the best score, which is the draw plus a small quality
+        term, so ``chosen`` is the logging propensity of the sent arm up to that term. An arm no
+        draw chose gets half a draw (``0.5 / draws``), so inverse-propensity weights stay finite.
+        """
+        rows = allowed_arm_rows(allowed_angles, allowed_tones)
+        scores = self._draws(segment, seed, draws) @ _ALL_X[rows].T  # draws x allowed arms
+        floor = 0.5 / draws
+        result: dict[str, Propensity] = {}
+        for arm in arms:
+            column = scores[:, rows.index(_ROW[parse_arm_key(arm)])]
+            beaten_by = np.sum(scores > column[:, None], axis=1)
+            result[arm] = Propensity(
+                drafted=max(float(np.mean(beaten_by < max(1, n))), floor),
+                chosen=max(float(np.mean(beaten_by == 0)), floor),
+            )
+        return result
+
+    def choice_probabilities(
+        self, segment: str, allowed: Sequence[str], *, seed: str, draws: int = 2048
+    ) -> dict[str, float]:
+        """The probability that a Thompson draw ranks each of ``allowed`` first (sums to 1)."""
+        rows = [_ROW[parse_arm_key(arm)] for arm in allowed]
+        scores = self._draws(segment, seed, draws) @ _ALL_X[rows].T
+        first = np.bincount(np.argmax(scores, axis=1), minlength=len(rows))
+        return {arm: float(first[i]) / draws for i, arm in enumerate(allowed)}
+
+    def _draws(self, segment: str, seed: str, draws: int) -> Vector:
+        """``draws`` reproducible Thompson draws of the coefficients (one per row)."""
+        post = self._posterior(segment)
+        digest = hashlib.sha256(seed.encode("utf-8")).digest()
+        generator = np.random.default_rng(int.from_bytes(digest[:8]))
+        return post.mean + generator.standard_normal((draws, DIM)) @ self._draw_factor(segment).T
 
     def factor_summary(self, segment: str) -> dict[str, dict[str, tuple[float, float]]]:
         """Per factor and level: predicted reward (other factors at their average) and sends.

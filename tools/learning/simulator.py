@@ -34,9 +34,9 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,15 @@ from typing import Any
 from ipe.graph.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
+from ipe.tools.learning.policy_eval import (
+    Estimate,
+    LoggedSend,
+    cross_fit,
+    evaluate_policies,
+    model_policy,
+    uniform_policy,
+)
+from ipe.tools.learning.reward import is_positive, reward_of
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
 
@@ -57,6 +66,7 @@ SIM_ANGLES: tuple[str, ...] = tuple(a for a in ANGLES if a != "generic")
 """Synthetic prospects always carry personal facts, so the engine never opens generically: the
 oracle and the random baseline choose among the same arms the engine can."""
 ALL_ARMS: tuple[tuple[str, str, str], ...] = tuple(itertools.product(TONES, SIM_ANGLES, CTAS))
+SIM_ARM_KEYS: tuple[str, ...] = tuple("/".join(arm) for arm in ALL_ARMS)
 _FACTORS: dict[str, tuple[str, ...]] = {"tone": TONES, "angle": SIM_ANGLES, "cta": CTAS}
 
 
@@ -406,8 +416,12 @@ class ModelLevelLoop:
         n: int = 3,
         config: BanditConfig | None = None,
         refresh_every: int = 1,
+        log_propensities: bool = False,
     ) -> None:
         self.store = store
+        self.log_propensities = log_propensities
+        self.decisions: list[LoggedSend] = []
+        """With ``log_propensities``: every decision with the logging propensity of its arm."""
         self.refresh_every = max(refresh_every, 1)
         self._model: StrategyModel | None = None
         self.tenant = tenant
@@ -431,6 +445,25 @@ class ModelLevelLoop:
         draws = self._model.sample(segment, allowed_angles=SIM_ANGLES, n=self.n, rng=self.rng)
         best = max(draws, key=lambda d: d.draw)
         message_id = f"{self.tenant}-m{sent}"
+        if self.log_propensities:
+            propensity = self._model.propensities(
+                segment,
+                [best.arm],
+                allowed_angles=SIM_ANGLES,
+                n=self.n,
+                seed=message_id,
+                draws=PDRAWS,
+            )[best.arm]
+            self.decisions.append(
+                LoggedSend(
+                    message_id=message_id,
+                    segment=segment,
+                    arm=best.arm,
+                    allowed=SIM_ARM_KEYS,
+                    propensity=propensity.chosen,
+                    reward=0.0,  # filled in from the store once the outcomes are in
+                )
+            )
         self.store.record_message(
             MessageRecord(
                 message_id=message_id,
@@ -458,6 +491,79 @@ class ModelLevelLoop:
             kind=str(event["event"]),
             reply_text=event.get("reply_text"),
         )
+
+
+@dataclass(frozen=True)
+class PolicyCheck:
+    """One policy's off-policy estimates beside the simulator's truth on the same contexts."""
+
+    policy: str
+    truth: float
+    ips: Estimate
+    dr: Estimate
+
+    @property
+    def ips_covers(self) -> bool:
+        """True when the truth lies in the IPS estimate's 90% interval."""
+        return self.ips.low <= self.truth <= self.ips.high
+
+    @property
+    def dr_covers(self) -> bool:
+        """True when the truth lies in the DR estimate's 90% interval."""
+        return self.dr.low <= self.truth <= self.dr.high
+
+
+async def check_policy_eval(*, sends: int, seed: int, refresh_every: int = 5) -> list[PolicyCheck]:
+    """Run the model-level learner with logged propensities, then check the off-policy estimates.
+
+    After ``sends`` simulated sends (all outcomes settled), the current policy (the model fitted
+    on every send), uniform choice and the logged choices are evaluated on the logs by IPS and
+    DR; the truth of each is its exact expected positive rate on the same contexts under the
+    simulator's hidden tastes.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ipe-ope-") as tmp:
+        store = OutcomeStore(Path(tmp) / "outcomes.sqlite")
+        try:
+            loop = ModelLevelLoop(
+                store, "ope", seed=seed, refresh_every=refresh_every, log_propensities=True
+            )
+            await simulate(sends=sends, seed=seed, choose=loop.choose, feedback=loop.feedback)
+            store.settle_pending(datetime.now(UTC) + timedelta(days=3650))
+            outcomes = [
+                store.outcome_of_message("ope", log.message_id) or "" for log in loop.decisions
+            ]
+            logs = [
+                replace(log, reward=float(is_positive(outcome)), graded=reward_of(outcome))
+                for log, outcome in zip(loop.decisions, outcomes, strict=True)
+            ]
+        finally:
+            store.close()
+    truths = {t.segment: t for t in build_population(random.Random(f"{seed}:population"))}
+
+    def true_rate(segment: str, arm: str) -> float:
+        return truths[segment].rate(*parse_arm(arm))
+
+    def truth_of(
+        policy: Callable[[LoggedSend], Mapping[str, float]], part: list[LoggedSend]
+    ) -> float:
+        return sum(
+            sum(p * true_rate(log.segment, a) for a, p in policy(log).items()) for log in part
+        )
+
+    report = evaluate_policies("sim", logs)
+    folds = cross_fit(logs)
+    truth = {
+        "current": sum(truth_of(model_policy(model), part) for part, model in folds) / len(logs),
+        "uniform": sum(truth_of(uniform_policy, part) for part, _ in folds) / len(logs),
+    }
+    checks = [
+        PolicyCheck(v.policy, round(truth[v.policy], 4), v.ips, v.dr) for v in report.policies
+    ]
+    sent = sum(true_rate(log.segment, log.arm) for log in logs) / len(logs)
+    checks.append(PolicyCheck("as sent", round(sent, 4), report.logged, report.logged))
+    return checks
 
 
 def plot_simulation(report: SimReport, path: Path) -> None:

@@ -18,7 +18,7 @@ from ipe.graph.domain import (
     Template,
     VariationPlan,
 )
-from ipe.tools.learning.bandit import StrategyModel
+from ipe.tools.learning.bandit import StrategyModel, allowed_arms
 from ipe.tools.policies import load_pack
 from ipe.tools.writing.facts import offer_relevance, rank_by_relevance
 
@@ -109,6 +109,14 @@ def build_strategy(
     draws = model.sample(
         segment, allowed_angles=angles, allowed_tones=stated, n=n_variations, rng=rng
     )
+    propensity = model.propensities(
+        segment,
+        [draw.arm for draw in draws],
+        allowed_angles=angles,
+        allowed_tones=stated,
+        n=n_variations,
+        seed=f"{segment}:{rng.random()}",
+    )
     summary = model.factor_summary(segment)
     tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
     if analysis.preferred_tone:
@@ -131,6 +139,8 @@ def build_strategy(
             fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
             predicted_outcome=round(draw.draw, 4),
             posterior_mean=round(draw.mean, 4),
+            propensity_drafted=round(propensity[draw.arm].drafted, 6),
+            propensity_chosen=round(propensity[draw.arm].chosen, 6),
         )
         for i, draw in enumerate(draws, start=1)
     ]
@@ -142,6 +152,7 @@ def build_strategy(
         cta_rules=cta_rules,
         variations=plans,
         length_budget=budget,
+        allowed_arms=allowed_arms(angles, stated),
         lessons_applied=[lesson.text for lesson in lessons],
         notes=notes,
     )

@@ -452,7 +452,6 @@ class ModelLevelLoop:
                 allowed_angles=SIM_ANGLES,
                 n=self.n,
                 seed=message_id,
-                draws=PDRAWS,
             )[best.arm]
             self.decisions.append(
                 LoggedSend(

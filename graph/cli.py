@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="learning metrics for a tenant")
     s.add_argument("--plot", default=None, help="write a PNG chart here")
     s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--policy-eval",
+        action="store_true",
+        help="off-policy evaluation: the current policy and uniform choice against what was sent",
+    )
     _common(s)
     m = sub.add_parser("simulate", help="prove the learning on a synthetic population")
     m.add_argument("--sends", type=int, default=2000)
@@ -233,17 +238,59 @@ async def _suppressions(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from ipe.graph.context import Context, settings
-    from ipe.memory.handles import outcome_store
     from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
 
     ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
-    report = compute_stats(outcome_store(str(ctx.data_dir)), ctx.user_id)
-    print(json.dumps(report.model_dump(), default=str) if args.json else render_table(report))
-    if args.plot:
-        path = _plot_path(args.plot)
-        plot_stats(report, path)
-        print(f"chart written to {path}", file=sys.stderr)
+    plot = _plot_path(args.plot) if args.plot else None
+    store = _existing_store(str(ctx.data_dir), ctx.user_id)
+    try:
+        report = compute_stats(store, ctx.user_id)
+        evaluation = _policy_eval(store, ctx.user_id) if args.policy_eval else None
+    finally:
+        store.close()
+    if args.json:
+        document = report.model_dump()
+        if evaluation is not None:
+            document["policy_eval"] = evaluation.model_dump()
+        print(json.dumps(document, default=str))
+    else:
+        print(render_table(report))
+        if evaluation is not None:
+            from ipe.tools.learning.policy_eval import render_policy_eval
+
+            print()
+            print(render_policy_eval(evaluation))
+    if plot:
+        plot_stats(report, plot)
+        print(f"chart written to {plot}", file=sys.stderr)
     return 0
+
+
+def _existing_store(data_dir: str, tenant: str) -> Any:
+    """Open the outcome store of ``data_dir`` for reading; nothing is created for a wrong path."""
+    from ipe.memory.outcomes import OutcomeStore
+
+    path = Path(data_dir) / "outcomes.sqlite"
+    if not Path(data_dir).is_dir():
+        raise InvalidInputError(f"no data directory at '{data_dir}' (see --data-dir)")
+    if not path.is_file():
+        raise InvalidInputError(f"'{data_dir}' holds no outcome store (outcomes.sqlite)")
+    store = OutcomeStore.open_readonly(path)
+    if store.messages_count(tenant) == 0:
+        store.close()
+        raise InvalidInputError(f"tenant '{tenant}' has no messages in '{data_dir}' (see --user-id)")
+    return store
+
+
+def _policy_eval(store: Any, tenant: str) -> Any:
+    from ipe.tools.learning.policy_eval import evaluate_policies, logged_sends
+
+    logs, skipped = logged_sends(store, tenant)
+    if not logs:
+        raise InvalidInputError(
+            f"tenant '{tenant}' has no sent messages with logged propensities to evaluate"
+        )
+    return evaluate_policies(tenant, logs, skipped=skipped)
 
 
 async def _simulate(args: argparse.Namespace) -> int:

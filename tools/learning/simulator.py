@@ -269,6 +269,8 @@ class SimWindow:
     engine_rate: float
     oracle_rate: float
     random_rate: float
+    cumulative_regret: float = 0.0
+    """Expected positives lost to the oracle up to the window's end (from the true rates)."""
 
 
 @dataclass
@@ -290,6 +292,11 @@ class SimReport:
     """Engine positives / oracle positives over the last ``final_window`` sends."""
     final_best_arm_share: float
     """Share of the last ``final_window`` sends that used their segment's best arm."""
+    cumulative_regret: float = 0.0
+    """Expected positives the engine lost to the oracle over all sends (sum of best rate minus
+    the chosen arm's rate: no outcome noise)."""
+    random_regret: float = 0.0
+    """The same for uniform-random choice, for scale."""
     segments: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -307,6 +314,8 @@ class SimReport:
             f"{self.final_oracle_rate:.1%}, random {self.final_random_rate:.1%} "
             f"(engine/oracle {self.final_window_ratio_to_oracle:.2f}, best arm "
             f"{self.final_best_arm_share:.0%} of sends)",
+            f"cumulative regret (expected positives lost to the oracle): engine "
+            f"{self.cumulative_regret:.1f}, uniform random {self.random_regret:.1f}",
             f"{'sends':>11}  {'engine':>7}  {'oracle':>7}  {'random':>7}",
         ]
         lines += [
@@ -349,6 +358,8 @@ async def simulate(
     oracle_hits: list[bool] = []
     random_hits: list[bool] = []
     best_used: list[bool] = []
+    regret: list[float] = []
+    random_regret = 0.0
     outcomes: dict[str, int] = {}
     for index in range(sends):
         truth = stream.choice(population)
@@ -359,7 +370,10 @@ async def simulate(
         p = truth.rate(tone, angle, cta)
         engine_hits.append(u < p)
         oracle_hits.append(u < truth.best_rate)
-        random_hits.append(u < truth.rate(*baseline.choice(ALL_ARMS)))
+        random_arm = baseline.choice(ALL_ARMS)
+        random_hits.append(u < truth.rate(*random_arm))
+        regret.append(truth.best_rate - p)
+        random_regret += truth.best_rate - truth.rate(*random_arm)
         best_used.append((tone, angle, cta) == truth.best)
         label, events = engagement_events(message_id, u, p, details)
         outcomes[label] = outcomes.get(label, 0) + 1
@@ -372,6 +386,7 @@ async def simulate(
             engine_rate=_rate(engine_hits[start : start + window]),
             oracle_rate=_rate(oracle_hits[start : start + window]),
             random_rate=_rate(random_hits[start : start + window]),
+            cumulative_regret=round(sum(regret[: start + window]), 3),
         )
         for start in range(0, sends, window)
     ]
@@ -391,6 +406,8 @@ async def simulate(
         final_random_rate=_rate(random_hits[tail]),
         final_window_ratio_to_oracle=sum(engine_hits[tail]) / oracle_tail if oracle_tail else 0.0,
         final_best_arm_share=_rate(best_used[tail]),
+        cumulative_regret=round(sum(regret), 3),
+        random_regret=round(random_regret, 3),
         segments=[truth.describe() for truth in population],
         outcomes=dict(sorted(outcomes.items())),
     )

@@ -1,30 +1,52 @@
-"""Metrics of one tenant's outcomes: the numbers the documentation names, a table and a chart.
+"""Metrics of one tenant's outcomes, each with its sample size and a 90% interval.
 
-* personalization success rate: share of recorded messages that were ready AND used >= 1 fact;
+* personalization success rate: share of recorded messages that were sendable and used >= 1 fact;
+* positive outcome rate and mean reward of the sends;
 * variation performance: per arm, sends and positive rate;
 * strategy effectiveness: per segment, positive rate vs the segment's uniform-arm average (the
   mean of the per-arm positive rates of the arms tried there: what picking arms at random among
-  them would have earned);
+  them would have earned), and the lift;
 * context relevance: share of runs that applied at least one stored lesson;
 * feedback impact: positive rate of the first vs the last quarter of sends, and the learning
-  curve per window of 50 sends.
+  curve per window of sends.
 
-A send is a recorded message with status ``ready`` whose outcome counts in the strategy model
-(``tools/policies/reward.toml``: by default a bounce does not).
+A send is a recorded message that went out (``is_send``) and whose outcome counts in the strategy
+model (``tools/policies/reward.toml``: a bounce does not, a pending message not yet). Messages
+that were reviewed and then sent count like any other. Long-pending messages are read as settled
+(``no_reply``) without writing anything: computing the stats never changes the store.
+Comparisons below ``[stats] min_n`` sends a side are withheld as "not enough data".
 """
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ipe.memory.outcomes import OutcomeStore
-from ipe.tools.learning.reward import counts_in_model, is_positive, reward_of
+from ipe.memory.outcomes import MessageRecord, OutcomeStore
+from ipe.tools.learning.intervals import Metric, level, mean, share, share_difference, z_value
+from ipe.tools.learning.reward import (
+    NO_EVENTS_OUTCOME,
+    counts_in_model,
+    is_positive,
+    policy,
+    reward_of,
+)
 from ipe.tools.learning.segments import describe_segment
+from ipe.tools.policies import load_pack
 
-CURVE_WINDOW = 50
-"""Sends per learning-curve window."""
+Send = tuple[str, str, bool, float]
+"""``(segment, arm, positive, reward)`` of one send."""
+
+
+@cache
+def settings() -> tuple[int, int]:
+    """``(min_n, curve_window)`` from ``[stats]`` in ``tools/policies/learning.toml``."""
+    raw = load_pack("learning")["stats"]
+    return int(raw["min_n"]), int(raw["curve_window"])
 
 
 class ArmPerformance(BaseModel):
@@ -32,9 +54,8 @@ class ArmPerformance(BaseModel):
 
     arm: str
     sends: int
-    positives: int
-    positive_rate: float
-    mean_reward: float
+    positive_rate: Metric
+    mean_reward: Metric
 
 
 class SegmentPerformance(BaseModel):
@@ -43,9 +64,9 @@ class SegmentPerformance(BaseModel):
     segment: str
     description: str
     sends: int
-    positive_rate: float
+    positive_rate: Metric
     uniform_arm_average: float
-    lift: float
+    lift: Metric
 
 
 class CurvePoint(BaseModel):
@@ -53,17 +74,15 @@ class CurvePoint(BaseModel):
 
     start: int
     end: int
-    sends: int
-    positive_rate: float
-    mean_reward: float
+    positive_rate: Metric
 
 
 class FeedbackImpact(BaseModel):
     """How the positive rate moved as feedback accumulated."""
 
-    first_quarter_rate: float
-    last_quarter_rate: float
-    change: float
+    first_quarter: Metric
+    last_quarter: Metric
+    change: Metric
     learning_curve: list[CurvePoint] = Field(default_factory=list)
 
 
@@ -72,79 +91,89 @@ class StatsReport(BaseModel):
 
     tenant: str
     messages: int
-    ready: int
     sends: int
-    positives: int
-    positive_rate: float
-    mean_reward: float
-    personalization_success_rate: float
-    context_relevance: float
+    events: int
+    edits: int
+    interval: float
+    """The level of every interval (e.g. 0.9)."""
+    min_n: int
+    personalization_success_rate: Metric
+    positive_rate: Metric
+    mean_reward: Metric
+    context_relevance: Metric
     outcomes: dict[str, int]
     variations: list[ArmPerformance]
     strategy_effectiveness: list[SegmentPerformance]
     feedback_impact: FeedbackImpact
-    events: int
-    edits: int
 
 
-def _share(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def is_send(record: MessageRecord) -> bool:
+    """True for a message that went out (what the sends of every metric are made of)."""
+    return record.status in ("ready", "needs_review")
 
 
-def compute_stats(store: OutcomeStore, tenant: str) -> StatsReport:
-    """Compute every metric of ``tenant`` from the outcome store (settling due messages first)."""
-    store.settle_due()
-    records = store.message_outcomes(tenant)
-    sends: list[tuple[str, str, bool, float]] = []  # (segment, arm, positive, reward)
+def settled_view(outcome: str, record: MessageRecord, now: datetime) -> str:
+    """The outcome as settling would make it now, without writing it."""
+    rules = policy()
+    if outcome != NO_EVENTS_OUTCOME:
+        return outcome
+    created = datetime.fromisoformat(record.created_at)
+    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    due = now - timedelta(days=rules.settle_days)
+    return rules.settled_outcome if created < due else outcome
+
+
+def compute_stats(store: OutcomeStore, tenant: str, *, now: datetime | None = None) -> StatsReport:
+    """Compute every metric of ``tenant`` from the outcome store (read only)."""
+    min_n, window = settings()
+    moment = now or datetime.now(UTC)
+    records = [(r, settled_view(o, r, moment)) for r, o in store.message_outcomes(tenant)]
+    sends: list[Send] = [
+        (r.segment, r.arm, is_positive(o), reward_of(o))
+        for r, o in records
+        if is_send(r) and counts_in_model(o)
+    ]
     outcomes: dict[str, int] = {}
-    for record, outcome in records:
+    for _, outcome in records:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        if record.status == "ready" and counts_in_model(outcome):
-            sends.append((record.segment, record.arm, is_positive(outcome), reward_of(outcome)))
-    ready = sum(1 for record, _ in records if record.status == "ready")
-    personalized = sum(1 for r, _ in records if r.status == "ready" and len(r.fact_ids) >= 1)
-    with_lessons = sum(1 for record, _ in records if record.lessons_applied > 0)
-    positives = sum(1 for s in sends if s[2])
+    personalized = sum(1 for r, _ in records if is_send(r) and len(r.fact_ids) >= 1)
+    with_lessons = sum(1 for r, _ in records if r.lessons_applied > 0)
     return StatsReport(
         tenant=tenant,
         messages=len(records),
-        ready=ready,
         sends=len(sends),
-        positives=positives,
-        positive_rate=_share(positives, len(sends)),
-        mean_reward=round(sum(s[3] for s in sends) / len(sends), 4) if sends else 0.0,
-        personalization_success_rate=_share(personalized, len(records)),
-        context_relevance=_share(with_lessons, len(records)),
-        outcomes=dict(sorted(outcomes.items(), key=lambda kv: -kv[1])),
-        variations=_arms(sends),
-        strategy_effectiveness=_segments(sends),
-        feedback_impact=_impact(sends),
         events=store.events_count(tenant),
         edits=store.edits_count(tenant),
+        interval=level(),
+        min_n=min_n,
+        personalization_success_rate=share(personalized, len(records)),
+        positive_rate=share(sum(s[2] for s in sends), len(sends)),
+        mean_reward=mean([s[3] for s in sends]),
+        context_relevance=share(with_lessons, len(records)),
+        outcomes=dict(sorted(outcomes.items(), key=lambda kv: -kv[1])),
+        variations=_arms(sends),
+        strategy_effectiveness=_segments(sends, min_n),
+        feedback_impact=_impact(sends, min_n, window),
     )
 
 
-def _arms(sends: list[tuple[str, str, bool, float]]) -> list[ArmPerformance]:
-    table: dict[str, list[float]] = {}
-    for _, arm, positive, reward in sends:
-        cell = table.setdefault(arm, [0, 0, 0.0])
-        cell[0] += 1
-        cell[1] += positive
-        cell[2] += reward
+def _arms(sends: list[Send]) -> list[ArmPerformance]:
+    table: dict[str, list[Send]] = {}
+    for send in sends:
+        table.setdefault(send[1], []).append(send)
     rows = [
         ArmPerformance(
             arm=arm,
-            sends=int(n),
-            positives=int(pos),
-            positive_rate=_share(int(pos), int(n)),
-            mean_reward=round(total / n, 4),
+            sends=len(cell),
+            positive_rate=share(sum(s[2] for s in cell), len(cell)),
+            mean_reward=mean([s[3] for s in cell]),
         )
-        for arm, (n, pos, total) in table.items()
+        for arm, cell in table.items()
     ]
-    return sorted(rows, key=lambda row: (-row.sends, -row.positive_rate, row.arm))
+    return sorted(rows, key=lambda row: (-row.sends, -(row.positive_rate.value or 0.0), row.arm))
 
 
-def _segments(sends: list[tuple[str, str, bool, float]]) -> list[SegmentPerformance]:
+def _segments(sends: list[Send], min_n: int) -> list[SegmentPerformance]:
     arms: dict[str, dict[str, list[int]]] = {}
     for segment, arm, positive, _ in sends:
         cell = arms.setdefault(segment, {}).setdefault(arm, [0, 0])
@@ -154,76 +183,90 @@ def _segments(sends: list[tuple[str, str, bool, float]]) -> list[SegmentPerforma
     for segment, table in arms.items():
         n = sum(cell[0] for cell in table.values())
         pos = sum(cell[1] for cell in table.values())
-        uniform = sum(cell[1] / cell[0] for cell in table.values()) / len(table)
-        rate = pos / n
+        rates = [cell[1] / cell[0] for cell in table.values()]
+        uniform = sum(rates) / len(rates)
         rows.append(
             SegmentPerformance(
                 segment=segment,
                 description=describe_segment(segment),
                 sends=n,
-                positive_rate=round(rate, 4),
+                positive_rate=share(pos, n),
                 uniform_arm_average=round(uniform, 4),
-                lift=round(rate - uniform, 4),
+                lift=_lift(pos, n, table, uniform, min_n),
             )
         )
     return sorted(rows, key=lambda row: (-row.sends, row.segment))
 
 
-def _impact(sends: list[tuple[str, str, bool, float]]) -> FeedbackImpact:
+def _lift(
+    positives: int, n: int, table: dict[str, list[int]], uniform: float, min_n: int
+) -> Metric:
+    """The segment's rate minus its uniform-arm average, with a normal interval.
+
+    The variance adds the rate's and the average's (the mean of per-arm rates, each with its own
+    binomial variance); withheld below ``min_n`` sends or with a single arm tried.
+    """
+    if n < min_n or len(table) < 2:
+        return Metric(value=None, n=n, note=f"not enough data (needs {min_n} sends over 2+ arms)")
+    rate = positives / n
+    k = len(table)
+    var = rate * (1 - rate) / n + sum(
+        (c[1] / c[0]) * (1 - c[1] / c[0]) / c[0] for c in table.values()
+    ) / (k * k)
+    half = z_value() * math.sqrt(var)
+    lift = rate - uniform
+    return Metric(value=round(lift, 4), n=n, low=round(lift - half, 4), high=round(lift + half, 4))
+
+
+def _impact(sends: list[Send], min_n: int, window: int) -> FeedbackImpact:
     quarter = max(len(sends) // 4, 1)
-
-    def rate(part: list[tuple[str, str, bool, float]]) -> float:
-        return _share(sum(1 for s in part if s[2]), len(part))
-
-    first, last = rate(sends[:quarter]), rate(sends[-quarter:])
+    first, last = sends[:quarter], sends[-quarter:] if sends else []
+    pos_first, pos_last = sum(s[2] for s in first), sum(s[2] for s in last)
     curve = [
         CurvePoint(
             start=start,
             end=start + len(chunk),
-            sends=len(chunk),
-            positive_rate=rate(chunk),
-            mean_reward=round(sum(s[3] for s in chunk) / len(chunk), 4),
+            positive_rate=share(sum(s[2] for s in chunk), len(chunk)),
         )
-        for start in range(0, len(sends), CURVE_WINDOW)
-        if (chunk := sends[start : start + CURVE_WINDOW])
+        for start in range(0, len(sends), window)
+        if (chunk := sends[start : start + window])
     ]
     return FeedbackImpact(
-        first_quarter_rate=first if sends else 0.0,
-        last_quarter_rate=last if sends else 0.0,
-        change=round(last - first, 4) if sends else 0.0,
+        first_quarter=share(pos_first, len(first)),
+        last_quarter=share(pos_last, len(last)),
+        change=share_difference((pos_first, len(first)), (pos_last, len(last)), min_n=min_n),
         learning_curve=curve,
     )
 
 
 def render_table(report: StatsReport) -> str:
-    """Return the report as a plain-text table."""
+    """Return the report as a plain-text table (every rate with its interval and n)."""
     impact = report.feedback_impact
+    level = f"{report.interval:.0%}"
     lines = [
-        f"tenant {report.tenant}: {report.messages} messages, {report.ready} ready, "
-        f"{report.sends} sends, {report.events} events, {report.edits} edits",
+        f"tenant {report.tenant}: {report.messages} messages, {report.sends} sends, "
+        f"{report.events} events, {report.edits} edits ({level} intervals; comparisons need "
+        f"{report.min_n} sends a side)",
         "",
-        f"{'metric':<34}{'value':>10}",
-        f"{'personalization success rate':<34}{report.personalization_success_rate:>10.1%}",
-        f"{'positive outcome rate':<34}{report.positive_rate:>10.1%}",
-        f"{'mean reward':<34}{report.mean_reward:>10.3f}",
-        f"{'context relevance (lessons used)':<34}{report.context_relevance:>10.1%}",
-        f"{'positive rate, first quarter':<34}{impact.first_quarter_rate:>10.1%}",
-        f"{'positive rate, last quarter':<34}{impact.last_quarter_rate:>10.1%}",
-        f"{'feedback impact (change)':<34}{impact.change:>+10.1%}",
+        f"{'metric':<34}{'value [interval] n':>34}",
+        f"{'personalization success rate':<34}{report.personalization_success_rate.show():>34}",
+        f"{'positive outcome rate':<34}{report.positive_rate.show():>34}",
+        f"{'mean reward':<34}{report.mean_reward.show('.3f'):>34}",
+        f"{'context relevance (lessons used)':<34}{report.context_relevance.show():>34}",
+        f"{'positive rate, first quarter':<34}{impact.first_quarter.show():>34}",
+        f"{'positive rate, last quarter':<34}{impact.last_quarter.show():>34}",
+        f"{'feedback impact (change)':<34}{impact.change.show('+.1%'):>34}",
         "",
         f"{'outcome':<20}{'messages':>10}",
         *(f"{name:<20}{count:>10}" for name, count in report.outcomes.items()),
         "",
-        f"{'arm (tone/angle/cta)':<36}{'sends':>7}{'positive':>10}{'reward':>8}",
-        *(
-            f"{row.arm:<36}{row.sends:>7}{row.positive_rate:>10.1%}{row.mean_reward:>8.3f}"
-            for row in report.variations[:15]
-        ),
+        f"{'arm (tone/angle/cta)':<36}{'positive rate [interval] n':>34}",
+        *(f"{row.arm:<36}{row.positive_rate.show():>34}" for row in report.variations[:15]),
         "",
-        f"{'segment':<30}{'sends':>7}{'positive':>10}{'uniform':>9}{'lift':>8}",
+        f"{'segment':<30}{'positive rate [interval] n':>34}{'uniform':>9}  lift",
         *(
-            f"{row.segment:<30}{row.sends:>7}{row.positive_rate:>10.1%}"
-            f"{row.uniform_arm_average:>9.1%}{row.lift:>+8.1%}"
+            f"{row.segment:<30}{row.positive_rate.show():>34}{row.uniform_arm_average:>9.1%}  "
+            f"{row.lift.show('+.1%')}"
             for row in report.strategy_effectiveness
         ),
     ]
@@ -231,31 +274,41 @@ def render_table(report: StatsReport) -> str:
 
 
 def plot_stats(report: StatsReport, path: Path) -> None:
-    """Draw the learning curve and the top-10 arms' positive rates to ``path`` (PNG)."""
+    """Draw the learning curve and the top-10 arms' positive rates, with intervals, to ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (curve_ax, arm_ax) = plt.subplots(1, 2, figsize=(13, 5))
-    points = report.feedback_impact.learning_curve
-    curve_ax.plot([p.end for p in points], [p.positive_rate for p in points], marker="o")
-    curve_ax.set_title(f"Learning curve (positive rate per {CURVE_WINDOW} sends)")
+    points = [p for p in report.feedback_impact.learning_curve if p.positive_rate.value is not None]
+    ends = [p.end for p in points]
+    values = [p.positive_rate.value or 0.0 for p in points]
+    lows = [p.positive_rate.low or 0.0 for p in points]
+    highs = [p.positive_rate.high or 0.0 for p in points]
+    curve_ax.plot(ends, values, marker="o")
+    curve_ax.fill_between(ends, lows, highs, alpha=0.2, label=f"{report.interval:.0%} interval")
+    window = points[0].end - points[0].start if points else settings()[1]
+    curve_ax.set_title(f"Learning curve (positive rate per {window} sends)")
     curve_ax.set_xlabel("sends")
     curve_ax.set_ylabel("positive outcome rate")
-    curve_ax.set_ylim(0, max([p.positive_rate for p in points] + [0.1]) * 1.2)
+    curve_ax.set_ylim(0, max(highs + [0.1]) * 1.1)
     curve_ax.grid(alpha=0.3)
-    top = sorted(report.variations, key=lambda row: (-row.sends, -row.positive_rate))[:10]
-    labels = [row.arm for row in top]
-    arm_ax.barh(labels[::-1], [row.positive_rate for row in top][::-1])
-    for y, row in enumerate(top[::-1]):
-        arm_ax.text(row.positive_rate, y, f" n={row.sends}", va="center", fontsize=8)
-    arm_ax.set_title("Top 10 arms by sends: positive rate")
+    if points:
+        curve_ax.legend(loc="lower right")
+    top = [row for row in report.variations if row.positive_rate.value is not None][:10][::-1]
+    rates = [row.positive_rate.value or 0.0 for row in top]
+    errors = [
+        [r - (row.positive_rate.low or 0.0) for r, row in zip(rates, top, strict=True)],
+        [(row.positive_rate.high or 0.0) - r for r, row in zip(rates, top, strict=True)],
+    ]
+    arm_ax.barh([row.arm for row in top], rates, xerr=errors, capsize=3)
+    for y, row in enumerate(top):
+        arm_ax.text(row.positive_rate.high or 0.0, y, f" n={row.sends}", va="center", fontsize=8)
+    arm_ax.set_title(f"Top 10 arms by sends: positive rate ({report.interval:.0%} intervals)")
     arm_ax.set_xlabel("positive outcome rate")
     arm_ax.set_ylabel("arm (tone/angle/cta)")
-    fig.suptitle(
-        f"Tenant {report.tenant}: {report.sends} sends, {report.positive_rate:.1%} positive"
-    )
+    fig.suptitle(f"Tenant {report.tenant}: {report.sends} sends, {report.positive_rate.show()}")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)

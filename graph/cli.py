@@ -278,7 +278,9 @@ def _existing_store(data_dir: str, tenant: str) -> Any:
     store = OutcomeStore.open_readonly(path)
     if store.messages_count(tenant) == 0:
         store.close()
-        raise InvalidInputError(f"tenant '{tenant}' has no messages in '{data_dir}' (see --user-id)")
+        raise InvalidInputError(
+            f"tenant '{tenant}' has no messages in '{data_dir}' (see --user-id)"
+        )
     return store
 
 

@@ -192,9 +192,31 @@ def _v1(conn: sqlite3.Connection) -> None:
         )
 
 
+_V2 = """
+CREATE TABLE IF NOT EXISTS message_policy (
+    tenant TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    propensity_drafted REAL NOT NULL,
+    propensity_chosen REAL NOT NULL,
+    allowed_arms TEXT NOT NULL,
+    PRIMARY KEY (tenant, message_id)
+)
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """The logging policy of each message, for off-policy evaluation.
+
+    How likely its arm was to be drafted and sent, and every arm that could have been. Messages
+    recorded before this version have no row (they are left out of the evaluation, and said so).
+    """
+    for statement in _statements(_V2):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 """``MIGRATIONS[i]`` moves the schema from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)

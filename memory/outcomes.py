@@ -50,7 +50,7 @@ from ipe.graph.domain import (
     ReplyIntent,
     UnknownMessageError,
 )
-from ipe.memory.migrations import migrate
+from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.reward import (
@@ -98,6 +98,12 @@ class MessageRecord(BaseModel):
     created_at: str
     lessons_applied: int = 0
     """How many stored lessons the strategy applied for this message (context relevance)."""
+    propensity_drafted: float | None = None
+    """How likely the strategy step was to draft this arm (None: not logged)."""
+    propensity_chosen: float | None = None
+    """How likely this arm was to be sent: the logging propensity (None: not logged)."""
+    allowed_arms: list[str] = Field(default_factory=list)
+    """Every arm the strategy could have used for this message (the logging policy's support)."""
 
     @property
     def arm(self) -> str:
@@ -243,6 +249,53 @@ class OutcomeStore:
         with self._lock:
             self.schema_version = migrate(self._conn)
 
+    @classmethod
+    def open_readonly(cls, path: Path) -> OutcomeStore:
+        """Open an existing store for reading only: nothing is created, migrated or settled.
+
+        Raises:
+            InvalidInputError: The file is missing, not a SQLite database, or of an older schema
+                (open it once with a writing engine to upgrade it).
+        """
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        store._lock = threading.RLock()
+        try:
+            store._conn = sqlite3.connect(
+                f"{store.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+            store._conn.row_factory = sqlite3.Row
+            version = int(store._conn.execute("PRAGMA user_version").fetchone()[0])
+            store._conn.execute("SELECT 1 FROM messages LIMIT 1").fetchall()
+        except sqlite3.Error as err:
+            raise InvalidInputError(f"cannot read the outcome store '{path}': {err}") from None
+        if version != LATEST:
+            store._conn.close()
+            raise InvalidInputError(
+                f"the outcome store '{path}' has schema version {version}, this engine reads "
+                f"{LATEST}: run the engine once to upgrade it"
+            )
+        store.schema_version = version
+        store._generation, store._shifted, store._settled_at = 0, False, None
+        store._stats_cache = {}
+        return store
+
+    def message_policies(self, tenant: str) -> dict[str, tuple[float, float, list[str]]]:
+        """Per message id: the logged propensities (drafted, chosen) and the allowed arms."""
+        rows = self._read(
+            "SELECT message_id, propensity_drafted, propensity_chosen, allowed_arms "
+            "FROM message_policy WHERE tenant = ?",
+            (tenant,),
+        )
+        return {
+            str(r["message_id"]): (
+                float(r["propensity_drafted"]),
+                float(r["propensity_chosen"]),
+                [a for a in str(r["allowed_arms"]).split("\x1f") if a],
+            )
+            for r in rows
+        }
+
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
@@ -330,6 +383,18 @@ class OutcomeStore:
             )
             arm = {"segment": rec.segment, "tone": rec.tone, "angle": rec.angle, "cta": rec.cta}
             self._shift(conn, rec.tenant, arm, _contribution(rec.status, outcome), +1)
+            if rec.propensity_chosen is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO message_policy (tenant, message_id, "
+                    "propensity_drafted, propensity_chosen, allowed_arms) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        rec.tenant,
+                        rec.message_id,
+                        rec.propensity_drafted or rec.propensity_chosen,
+                        rec.propensity_chosen,
+                        "\x1f".join(rec.allowed_arms),
+                    ),
+                )
             conn.executemany(  # a re-recorded message keeps the keys it had: one person
                 "INSERT OR IGNORE INTO message_keys (tenant, message_id, key_hash, kind, label) "
                 "VALUES (?, ?, ?, ?, ?)",

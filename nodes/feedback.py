@@ -36,6 +36,9 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         status=state.status or "blocked",
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         lessons_applied=len(state.context.lessons),
+        propensity_drafted=plan.propensity_drafted if chosen else None,
+        propensity_chosen=plan.propensity_chosen if chosen else None,
+        allowed_arms=state.strategy.allowed_arms if chosen else [],
     )
     person = person_of(state.prospect, state.clean_prospect)
     data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,28 +50,74 @@ def store(tmp_path: Path) -> OutcomeStore:
 
 def test_compute_stats(store: OutcomeStore) -> None:
     report = compute_stats(store, "t1")
-    assert report.messages == 203 and report.ready == 202
+    assert report.messages == 203
     assert report.sends == 201  # the blocked and the bounced message are not sends
-    assert report.personalization_success_rate == pytest.approx(201 / 203, abs=1e-4)
-    assert report.context_relevance == pytest.approx(100 / 203, abs=1e-4)
+    assert report.personalization_success_rate.value == pytest.approx(201 / 203, abs=1e-4)
+    assert report.personalization_success_rate.n == 203
+    assert report.context_relevance.value == pytest.approx(100 / 203, abs=1e-4)
     assert report.outcomes["bounced"] == 1
     arms = {row.arm: row for row in report.variations}
-    good = arms["casual/bio/reply"]
-    assert good.positive_rate == pytest.approx(good.positives / good.sends, abs=1e-4)
-    assert good.positive_rate > arms["professional/generic/call"].positive_rate
+    good, bad = arms["casual/bio/reply"], arms["professional/generic/call"]
+    assert good.positive_rate.n == good.sends
+    assert (good.positive_rate.value or 0) > (bad.positive_rate.value or 0)
+    assert (good.positive_rate.low or 0) > (bad.positive_rate.high or 0)  # clearly apart
     insta = next(r for r in report.strategy_effectiveness if r.segment.startswith("instagram"))
     assert insta.description == "instagram creators in outdoor and travel niches"
     # instagram: good arm 75/125 positive, bad arm 5/75
     assert insta.sends == 200
-    assert insta.positive_rate == pytest.approx(80 / 200)
+    assert insta.positive_rate.value == pytest.approx(80 / 200)
     assert insta.uniform_arm_average == pytest.approx((75 / 125 + 5 / 75) / 2, abs=1e-4)
-    assert insta.lift > 0
+    assert insta.lift.value is not None and insta.lift.value > 0
+    assert (insta.lift.low or 0) < insta.lift.value < (insta.lift.high or 0)
     impact = report.feedback_impact
-    assert impact.last_quarter_rate > impact.first_quarter_rate
-    assert impact.change == pytest.approx(impact.last_quarter_rate - impact.first_quarter_rate)
+    assert (impact.last_quarter.value or 0) > (impact.first_quarter.value or 0)
+    assert impact.change.value == pytest.approx(
+        (impact.last_quarter.value or 0) - (impact.first_quarter.value or 0), abs=1e-4
+    )
     assert [p.start for p in impact.learning_curve] == [0, 50, 100, 150, 200]
-    assert sum(p.sends for p in impact.learning_curve) == report.sends
-    json.dumps(report.model_dump())
+    assert sum(p.positive_rate.n for p in impact.learning_curve) == report.sends
+    document = json.loads(json.dumps(report.model_dump()))
+    for key in ("personalization_success_rate", "positive_rate", "mean_reward"):
+        assert set(document[key]) >= {"value", "n", "low", "high"}
+
+
+def test_tiny_samples_are_not_enough_data(tmp_path: Path) -> None:
+    """ "Feedback impact +100%" from 3 sends is not shown as a figure."""
+    store = OutcomeStore(tmp_path / "o.sqlite")
+    for i in range(3):
+        store.record_message(_record(i, arm="casual/bio/reply", segment="email:general"))
+    store.add_event("t1", "m2", event_id="e2", kind="replied", intent="interested")
+    store.add_event("t1", "m0", event_id="e0", kind="replied", intent="not_interested")
+    store.add_event("t1", "m1", event_id="e1", kind="replied", intent="not_interested")
+    report = compute_stats(store, "t1")
+    assert report.feedback_impact.change.value is None
+    assert "not enough data" in (report.feedback_impact.change.note or "")
+    assert report.strategy_effectiveness[0].lift.value is None
+    assert report.positive_rate.n == 3 and report.positive_rate.value == pytest.approx(1 / 3, abs=1e-4)
+    assert "not enough data" in render_table(report)
+
+
+def test_reviewed_then_sent_messages_count(tmp_path: Path) -> None:
+    store = OutcomeStore(tmp_path / "o.sqlite")
+    store.record_message(
+        _record(1, arm="casual/bio/reply", segment="email:general", status="needs_review")
+    )
+    store.add_event("t1", "m1", event_id="c", kind="converted")
+    report = compute_stats(store, "t1")
+    assert report.sends == 1 and report.positive_rate.value == 1.0
+    assert report.personalization_success_rate.value == 1.0
+
+
+def test_stats_read_long_pending_messages_as_settled_without_writing(tmp_path: Path) -> None:
+    store = OutcomeStore(tmp_path / "o.sqlite")
+    record = _record(1, arm="casual/bio/reply", segment="email:general")
+    sent = datetime(2026, 6, 1, tzinfo=UTC)
+    store.record_message(record.model_copy(update={"created_at": sent.isoformat()}))
+    early = compute_stats(store, "t1", now=sent + timedelta(days=2))
+    assert early.sends == 0  # pending: a reply may still come
+    report = compute_stats(store, "t1", now=sent + timedelta(days=30))
+    assert report.sends == 1 and report.outcomes == {"no_reply": 1}
+    assert store.outcome_of_message("t1", "m1") == "pending"  # nothing was written
 
 
 def test_render_table_and_plot(store: OutcomeStore, tmp_path: Path) -> None:
@@ -91,7 +138,7 @@ def test_render_table_and_plot(store: OutcomeStore, tmp_path: Path) -> None:
 
 def test_empty_tenant(tmp_path: Path) -> None:
     report = compute_stats(OutcomeStore(tmp_path / "e.sqlite"), "nobody")
-    assert report.sends == 0 and report.positive_rate == 0.0
+    assert report.sends == 0 and report.positive_rate.value is None
     assert report.feedback_impact.learning_curve == []
     assert "tenant nobody" in render_table(report)
     plot_stats(report, tmp_path / "empty.png")

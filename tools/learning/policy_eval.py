@@ -24,11 +24,13 @@ import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from ipe.memory.outcomes import ArmStat
+from ipe.memory.outcomes import ArmStat, OutcomeStore
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
+from ipe.tools.learning.reward import counts_in_model, is_positive, reward_of
 
 Z90 = 1.6448536269514722
 """The standard normal quantile of a two-sided 90% interval."""
@@ -271,6 +273,39 @@ def _joined(
     parts: Sequence[tuple[list[float], list[float]]],
 ) -> tuple[list[float], list[float]]:
     return [t for p in parts for t in p[0]], [w for p in parts for w in p[1]]
+
+
+def logged_sends(store: OutcomeStore, tenant: str) -> tuple[list[LoggedSend], int]:
+    """The tenant's sent messages with a settled outcome, as off-policy evaluation reads them.
+
+    Returns the logs and how many sent messages had no logged propensity (recorded before
+    propensities were kept). Long-pending messages are read as settled, without writing.
+    """
+    from ipe.tools.learning.stats import is_send, settled_view
+
+    now = datetime.now(UTC)
+    policies = store.message_policies(tenant)
+    logs, skipped = [], 0
+    for record, stored in store.message_outcomes(tenant):
+        outcome = settled_view(stored, record, now)
+        if not is_send(record) or not counts_in_model(outcome):
+            continue
+        logged = policies.get(record.message_id)
+        if logged is None or record.arm not in logged[2]:
+            skipped += 1
+            continue
+        logs.append(
+            LoggedSend(
+                message_id=record.message_id,
+                segment=record.segment,
+                arm=record.arm,
+                allowed=tuple(logged[2]),
+                propensity=logged[1],
+                reward=float(is_positive(outcome)),
+                graded=reward_of(outcome),
+            )
+        )
+    return logs, skipped
 
 
 def render_policy_eval(report: PolicyEvalReport) -> str:

@@ -93,7 +93,9 @@ def test_tiny_samples_are_not_enough_data(tmp_path: Path) -> None:
     assert report.feedback_impact.change.value is None
     assert "not enough data" in (report.feedback_impact.change.note or "")
     assert report.strategy_effectiveness[0].lift.value is None
-    assert report.positive_rate.n == 3 and report.positive_rate.value == pytest.approx(1 / 3, abs=1e-4)
+    assert report.positive_rate.n == 3 and report.positive_rate.value == pytest.approx(
+        1 / 3, abs=1e-4
+    )
     assert "not enough data" in render_table(report)
 
 

@@ -8,6 +8,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import RetryPolicy, Send
 
 from ipe.graph.context import Context
+from ipe.graph.domain import MessageVariation
 from ipe.graph.state import DraftTask, InputState, State
 from ipe.nodes.context_retrieval import context_retrieval
 from ipe.nodes.critic import critic
@@ -16,23 +17,44 @@ from ipe.nodes.feedback import feedback
 from ipe.nodes.profile_research import profile_research
 from ipe.nodes.strategy import strategy
 from ipe.tools.warmup import preload
+from ipe.tools.writing.drafting import repair_notes
+
+
+def _back_to_model(variation: MessageVariation | None) -> bool:
+    """A rejected model draft goes back to the model once (its first draft), then offline."""
+    return variation is not None and variation.source == "llm" and variation.attempt == 0
 
 
 def fan_out(state: State) -> list[Send]:
-    """One ``Send`` to ``draft`` per planned variation (all of them, or the ones under repair)."""
+    """One ``Send`` to ``draft`` per planned variation (all of them, or the ones under repair).
+
+    In a repair round a rejected model draft goes back to the model with the critic's findings
+    (once); anything else, and a model repair the critic's check still rejects, is redrafted by
+    the grounded offline composer.
+    """
     if not (state.strategy and state.clean_prospect and state.clean_template and state.context):
         raise ValueError("fan_out needs strategy, prospect, template and context in the state")
     assert state.channel
     repairing = bool(state.repair_ids)
     plans = [p for p in state.strategy.variations if not repairing or p.id in state.repair_ids]
+    drafted = {v.id: v for v in state.variations} if repairing else {}
+    rejected = {plan.id: drafted[plan.id] for plan in plans if _back_to_model(drafted.get(plan.id))}
     return [
         Send(
             "draft",
             DraftTask(
                 plan=plan,
                 attempt=state.attempt,
-                force_offline=repairing,
-                repair_notes=state.reasons[-3:] if repairing else [],
+                force_offline=repairing and plan.id not in rejected,
+                repair_notes=(
+                    repair_notes(rejected[plan.id])
+                    if plan.id in rejected
+                    else state.reasons[-3:]
+                    if repairing
+                    else []
+                ),
+                rejected=rejected.get(plan.id),
+                excluded=state.excluded,
                 clean_prospect=state.clean_prospect,
                 clean_template=state.clean_template,
                 channel=state.channel,

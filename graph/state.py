@@ -129,6 +129,11 @@ class DraftTask:
     force_offline: bool = False
     """Set by the critic's repair round: redraft with the grounded offline composer."""
     repair_notes: list[str] = field(default_factory=list)
+    """What the critic found against the rejected draft (for a model repair: its findings)."""
+    rejected: MessageVariation | None = None
+    """A model repair: the model's own rejected draft, shown back to it once with the findings."""
+    excluded: list[ExcludedSpan] = field(default_factory=list)
+    """Prospect text kept out of every draft (a model repair is checked against it too)."""
     clean_prospect: Prospect
     clean_template: Template
     channel: Channel

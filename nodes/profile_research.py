@@ -32,7 +32,7 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         reasons.append(f"language: detected '{language.language}' from the record")
     model = chat_model(ctx)
     if model is not None:
-        more, notes = await research_more(model, clean, facts)
+        more, notes = await research_more(model, clean, facts, template=template)
         facts += more
         reasons += notes
     return {

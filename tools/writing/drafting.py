@@ -6,21 +6,43 @@ critic checks it against the facts, the template and the channel's rules before 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from typing import Any
+
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import (
-    Fact,
-    MessageVariation,
-    Prospect,
-    Relationship,
-    Template,
-    VariationPlan,
-)
+from ipe.graph.domain import Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
+from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.formatting import first_name
+from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.language import DETECTED, choose_language
 from ipe.tools.writing.llm import DraftOut, LlmUnusable, call_structured, fence, render
-from ipe.tools.writing.offline_drafter import compose
+from ipe.tools.writing.offline_drafter import bank, compose
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "nl": "Dutch",
+}
+_DM_CHANNELS = ("x", "instagram", "tiktok", "facebook")
+_STAGE_NOTES = {
+    "cold": "A first message: nothing has been exchanged yet.",
+    "awaiting_reply": "Our earlier message is unanswered: write a short follow-up.",
+    "check_back_due": "They asked us to come back later and that time has come.",
+    "asked_for_details": "They replied asking for the details: deliver them.",
+    "deferred": "They asked us to wait; the date has not come yet.",
+    "declined": "They declined.",
+    "opted_out": "They asked not to be contacted.",
+}
+_CONTENT_FIELDS = {"title", "published_at", "platform", "summary"}
+_HISTORY_ITEMS = 8
+_HISTORY_CHARS = 500
 
 
 def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageVariation:
@@ -52,9 +74,76 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
     )
 
 
+def prompt_language(task: DraftTask) -> str:
+    """The language the model writes in: the run's, or the prospect's where only a bank is missing.
+
+    The run's language is the one the offline drafter can write (English when the prospect's has
+    no phrase bank); a model writes every language the engine detects, so it gets the prospect's.
+    """
+    if task.language and task.language != "en":
+        return task.language
+    return choose_language(task.clean_prospect, DETECTED).language
+
+
+def _relationship(task: DraftTask) -> Relationship | None:
+    found = getattr(task.context, "relationship", None)
+    return found if isinstance(found, Relationship) else None
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _stage(task: DraftTask) -> tuple[str, str]:
+    """The stage name and a trusted one-line note on what it means for this message."""
+    rel = _relationship(task)
+    if rel is None:
+        if not task.clean_prospect.interaction_history and not task.context.history:
+            return "cold", _STAGE_NOTES["cold"]
+        return "unknown", "Read the dated history in the data block before writing a word."
+    note = _STAGE_NOTES.get(rel.stage, "")
+    if rel.stage == "awaiting_reply":
+        since = f", {rel.days_since_outbound} days since our last message" * (
+            rel.days_since_outbound is not None
+        )
+        note += f" This is follow-up {max(rel.follow_up, 1)}{since}."
+    if rel.not_before:
+        note += f" The date they asked for: {rel.not_before}."
+    if rel.asked_for:
+        note += " Their own words are in the data block (relationship.asked_for)."
+    return rel.stage, note
+
+
+def _shape(task: DraftTask) -> str:
+    if task.channel == "linkedin":
+        return render("draft_shape_linkedin", limit=task.context.body_limit)
+    return load_prompt("draft_shape_dm" if task.channel in _DM_CHANNELS else "draft_shape_email")
+
+
+def _examples(task: DraftTask, stage: str, language: str) -> str:
+    names = [f"draft_example_{task.channel}"]
+    names += {
+        "awaiting_reply": ["draft_example_follow_up"],
+        "check_back_due": ["draft_example_check_back"],
+        "asked_for_details": ["draft_example_details"],
+    }.get(stage, [])
+    if language != "en":
+        names.append("draft_example_non_english")
+    return "\n".join(load_prompt(name).strip() for name in names)
+
+
+def _sender_block(template: Template) -> str:
+    sender = template.sender
+    lines = [f"Name: {sender.name}"]
+    lines += [f"Title: {sender.title}"] if sender.title else []
+    lines += [f"Company: {sender.company}"] if sender.company else []
+    return "\n".join(lines)
+
+
 def _offer_block(template: Template) -> str:
     offer = template.offer
-    lines = [f"Brand: {template.brand}", f"Sender: {template.sender.name}"]
+    lines = [f"Brand: {template.brand}"]
+    lines += [f"Goal of this outreach: {template.goal}"] if template.goal else []
     lines += [f"Offer: {offer.summary}"] if offer.summary else []
     lines += [f"Commission: {offer.commission}"] if offer.commission else []
     lines += [f"Cookie length: {offer.cookie_days} days"] if offer.cookie_days else []
@@ -64,54 +153,156 @@ def _offer_block(template: Template) -> str:
     return "\n".join(lines)
 
 
-def _facts_block(facts: list[Fact], plan: VariationPlan) -> str:
-    chosen = [f for f in facts if f.id in plan.fact_ids] or facts[:4]
-    return "\n".join(f"- {f.id} ({f.kind}): see data block" for f in chosen) or "- (none)"
+def offer_summary(template: Template) -> str:
+    """The brand, goal and offer in a few trusted lines (what research judges relevance by)."""
+    return _offer_block(template)
 
 
-def _prospect_data(prospect: Prospect, facts: list[Fact]) -> dict[str, object]:
-    return {
+def _template_block(template: Template) -> str:
+    subject = f"Subject: {template.subject}" if template.subject else "Subject: (none given)"
+    if not template.body:
+        return f"{subject}\nBody: (none: write the whole message)"
+    keep = "Body (keep every sentence; write only the {{ }} parts):"
+    return f"{subject}\n{keep}\n{template.body}"
+
+
+def _facts_block(facts: list[Fact], planned: list[str]) -> str:
+    lines = [
+        f"- {f.id} ({f.kind}, from {f.source_field})" + (" [planned]" * (f.id in planned))
+        for f in facts
+    ]
+    return "\n".join(lines) or "- (none: open honestly, without a personal claim)"
+
+
+def _audience_unit(task: DraftTask) -> str:
+    """What the record's platform calls an audience (the English bank's word: the prompt's)."""
+    nouns: dict[str, str] = bank("en")["words"]["audience_noun"]
+    platform = (task.clean_prospect.platform or task.channel).lower()
+    noun = nouns.get(platform, nouns["default"])
+    if platform == "facebook":
+        noun += f" ({nouns.get('facebook_group', 'members')}, for a group)"
+    return noun
+
+
+def _history(task: DraftTask) -> list[dict[str, Any]]:
+    items = [
+        {"at": h.at, "channel": h.channel, "direction": h.direction}
+        | {"text": h.text[:_HISTORY_CHARS]}
+        | ({"outcome": h.outcome} if h.outcome else {})
+        for h in task.clean_prospect.interaction_history
+    ]
+    recorded = {(h.at, h.direction) for h in task.clean_prospect.interaction_history}
+    items += [
+        {"at": h.at, "channel": h.channel, "direction": h.direction, "text": h.summary}
+        for h in task.context.history
+        if (h.at, h.direction) not in recorded
+    ]
+    items.sort(key=lambda item: str(item.get("at") or ""))
+    return items[-_HISTORY_ITEMS:]
+
+
+def _finding_note(f: Finding) -> str:
+    return f"{f.rule_id}: {f.message}" + (f" ('{f.span}')" if f.span else "")
+
+
+def _prospect_data(task: DraftTask) -> dict[str, Any]:
+    """Everything about the person the model may read: all of it untrusted, for the fence."""
+    prospect = task.clean_prospect
+    data: dict[str, Any] = {
         "first_name": first_name(prospect.name),
-        "facts": [{"id": f.id, "kind": f.kind, "text": f.text} for f in facts],
+        "platform": prospect.platform,
+        "facts": [{"id": f.id, "kind": f.kind, "text": f.text} for f in task.facts],
+        "recent_content": [
+            item.model_dump(include=_CONTENT_FIELDS, exclude_none=True)
+            for item in prospect.recent_content
+        ],
+        "history": _history(task),
     }
+    rel = _relationship(task)
+    if rel is not None:
+        data["relationship"] = rel.model_dump(exclude_none=True)
+    if task.rejected is not None:
+        data["rejected_draft"] = {"subject": task.rejected.subject, "body": task.rejected.body}
+        data["findings"] = list(task.repair_notes)
+    return {k: v for k, v in data.items() if v not in (None, [], {})}
 
 
-async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariation:
-    """Ask the model for the plan's message; unusable output falls back to the offline composer."""
+def draft_prompt(task: DraftTask) -> str:
+    """The user prompt for the plan's message: trusted context outside, the record in the fence."""
     plan = task.plan
-    fence_open, block, fence_close = fence(
-        "PROSPECT_DATA", _prospect_data(task.clean_prospect, task.facts)
-    )
-    user = render(
+    language = prompt_language(task)
+    stage, stage_note = _stage(task)
+    fence_open, block, fence_close = fence("PROSPECT_DATA", _prospect_data(task))
+    email = task.channel == "email"
+    return render(
         "draft_user",
+        today=_today().isoformat(),
         channel=task.channel,
-        subject_rule="required, 30-50 characters" if task.channel == "email" else "none",
-        budget=task.strategy.length_budget,
-        unit=task.context.unit,
+        shape=_shape(task).strip(),
+        subject_rule="required, plain, 3-7 words" if email else "none (leave it null)",
+        language=language,
+        language_name=LANGUAGE_NAMES.get(language, language),
+        stage=stage,
+        stage_note=stage_note,
         tone=plan.tone,
         angle=plan.angle,
         cta=plan.cta,
         links_allowed="yes" if task.context.links_allowed else "no",
-        repair_notes="\n".join(f"Fix: {note}" for note in task.repair_notes),
+        audience_unit=_audience_unit(task),
+        sender_block=_sender_block(task.clean_template),
         offer_block=_offer_block(task.clean_template),
-        facts_block=_facts_block(task.facts, plan),
+        template_block=_template_block(task.clean_template),
+        facts_block=_facts_block(task.facts, plan.fact_ids),
+        repair_block=load_prompt("draft_repair") if task.rejected is not None else "",
+        examples=_examples(task, stage, language),
         fence_open=fence_open,
         prospect_block=block,
         fence_close=fence_close,
     )
+
+
+def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
+    """The blocking rules the critic's own check finds in a repaired draft (empty: it passes)."""
+    linkedin = load_policy("linkedin")
+    checked = check_variation(
+        variation,
+        channel=task.channel,
+        template=task.clean_template,
+        facts=task.facts,
+        excluded=task.excluded,
+        prospect_name=task.clean_prospect.name,
+        context=task.context,
+        linkedin_free_account=task.channel == "linkedin"
+        and task.context.body_limit < linkedin.body_limit,
+    )
+    return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
+
+
+async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariation:
+    """Ask the model for the plan's message; unusable output falls back to the offline composer.
+
+    A repair (``task.rejected`` set) shows the model its rejected draft and the critic's findings,
+    once: if the critic's check still rejects the new draft, the offline composer writes it.
+    """
+    plan = task.plan
     try:
         out = await call_structured(
             model,
             DraftOut,
             system=load_prompt("draft_system"),
-            user=user,
-            run_name=f"draft:{plan.id}",
-            metadata={"arm": plan.arm, "variation": plan.id, "channel": task.channel},
+            user=draft_prompt(task),
+            run_name=f"draft:{plan.id}" + (":repair" if task.rejected is not None else ""),
+            metadata={
+                "arm": plan.arm,
+                "variation": plan.id,
+                "channel": task.channel,
+                "repair": task.rejected is not None,
+            },
         )
     except LlmUnusable as err:
         return offline_variation(task, reason=f"model unusable: {err}")
     known = {f.id for f in task.facts}
-    return MessageVariation(
+    variation = MessageVariation(
         id=plan.id,
         plan=plan,
         subject=out.subject if task.channel == "email" else None,
@@ -119,5 +310,17 @@ async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariati
         fact_ids=[i for i in out.fact_ids if i in known],
         source="llm",
         attempt=task.attempt,
-        language=task.language,
+        language=prompt_language(task),
     )
+    if task.rejected is not None:
+        rules = _still_rejected(variation, task)
+        if rules:
+            return offline_variation(
+                task, reason=f"the model's repair was rejected again ({', '.join(rules)})"
+            )
+    return variation
+
+
+def repair_notes(variation: MessageVariation) -> list[str]:
+    """The critic's blocking findings on ``variation``, as lines the model can act on."""
+    return [_finding_note(f) for f in variation.findings if f.severity == "blocking"]

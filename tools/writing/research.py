@@ -6,7 +6,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Fact, Prospect
+from ipe.graph.domain import Fact, Prospect, Template
 from ipe.prompts import load_prompt
 from ipe.tools.writing.facts import screen_fact_text
 from ipe.tools.writing.llm import LlmUnusable, ResearchOut, call_structured, fence, render
@@ -25,11 +25,28 @@ def _field_text(prospect: Prospect, field: str) -> str:
     return str(value or "")
 
 
+def _offer_lines(template: Template | None) -> str:
+    if template is None:
+        return "(not given)"
+    offer = template.offer
+    lines = [f"Brand: {template.brand}"]
+    lines += [f"Goal of this outreach: {template.goal}"] if template.goal else []
+    lines += [f"Offer: {offer.summary}"] if offer.summary else []
+    lines += [f"Perk: {perk}" for perk in offer.perks]
+    return "\n".join(lines)
+
+
 async def research_more(
-    model: BaseChatModel, prospect: Prospect, known: list[Fact], *, max_facts: int = 3
+    model: BaseChatModel,
+    prospect: Prospect,
+    known: list[Fact],
+    *,
+    template: Template | None = None,
+    max_facts: int = 3,
 ) -> tuple[list[Fact], list[str]]:
     """Ask the model for more facts; drop any whose quote is not verbatim in its field.
 
+    The model sees the brand's offer (trusted) so it looks for what connects the person to it.
     Returns the accepted facts and one reason line per dropped or failed proposal.
     """
     data = prospect.model_dump(include=set(_FIELDS), exclude_none=True)
@@ -38,6 +55,7 @@ async def research_more(
     user = render(
         "research_user",
         max_facts=max_facts,
+        offer_block=_offer_lines(template),
         fence_open=fence_open,
         prospect_block=block,
         fence_close=fence_close,

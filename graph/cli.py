@@ -1,6 +1,9 @@
 """The ``ipe`` command line: personalize, feedback, suppress, suppressions, stats and simulate.
 
-Bad input of any kind prints one line to stderr and exits 2; no traceback reaches a user.
+Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
+error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
+output file) cannot be used: corrupt, foreign, read-only, full, locked or permission denied,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -8,19 +11,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ipe.graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
+from ipe.graph.domain import (
+    InvalidInputError,
+    PersonalizationError,
+    PersonalizationResult,
+    StorageError,
+)
+
+EXIT_BAD_INPUT = 2
+EXIT_STORAGE = 3
+EXIT_INTERNAL = 1
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"ipe: error: {message} (see 'ipe --help')", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _read_json(path: str, what: str) -> Any:
@@ -238,16 +252,18 @@ async def _suppressions(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from ipe.graph.context import Context, settings
+    from ipe.memory.storage import storage_guard
     from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
 
     ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
     plot = _plot_path(args.plot) if args.plot else None
-    store = _existing_store(str(ctx.data_dir), ctx.user_id)
-    try:
-        report = compute_stats(store, ctx.user_id)
-        evaluation = _policy_eval(store, ctx.user_id) if args.policy_eval else None
-    finally:
-        store.close()
+    with storage_guard(str(ctx.data_dir)):
+        store = _existing_store(str(ctx.data_dir), ctx.user_id)
+        try:
+            report = compute_stats(store, ctx.user_id)
+            evaluation = _policy_eval(store, ctx.user_id) if args.policy_eval else None
+        finally:
+            store.close()
     if args.json:
         document = report.model_dump()
         if evaluation is not None:
@@ -316,29 +332,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = getattr(args, "data_dir", None)
     if data_dir and Path(data_dir).exists() and not Path(data_dir).is_dir():
         print(f"ipe: error: --data-dir '{data_dir}' is not a folder", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     try:
-        if args.command == "personalize":
-            return asyncio.run(_personalize(args))
-        if args.command == "feedback":
-            return asyncio.run(_feedback(args))
-        if args.command == "suppress":
-            return asyncio.run(_suppress(args))
-        if args.command == "suppressions":
-            return asyncio.run(_suppressions(args))
-        if args.command == "stats":
-            return _stats(args)
-        return asyncio.run(_simulate(args))
+        return _dispatch(args)
+    except StorageError as err:
+        print(f"ipe: error: {err}", file=sys.stderr)
+        return EXIT_STORAGE
     except PersonalizationError as err:
         print(f"ipe: error: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:  # an unusable data directory or output file: the user's to fix
+        return EXIT_BAD_INPUT
+    except OSError as err:  # an unusable output file or folder outside the engine's guard
         where = f": {err.filename}" if err.filename else ""
         print(f"ipe: error: {err.strerror or err}{where}", file=sys.stderr)
-        return 2
+        return EXIT_STORAGE
     except KeyboardInterrupt:
         print("ipe: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: still one line (IPE_DEBUG=1 shows the traceback)
+        if os.environ.get("IPE_DEBUG"):
+            traceback.print_exc()
+        line = str(err).splitlines()[0][:200] if str(err) else ""
+        print(
+            f"ipe: internal error: {type(err).__name__}: {line} (IPE_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "personalize":
+        return asyncio.run(_personalize(args))
+    if args.command == "feedback":
+        return asyncio.run(_feedback(args))
+    if args.command == "suppress":
+        return asyncio.run(_suppress(args))
+    if args.command == "suppressions":
+        return asyncio.run(_suppressions(args))
+    if args.command == "stats":
+        return _stats(args)
+    return asyncio.run(_simulate(args))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The run context: per-run configuration passed as ``context=`` (LangGraph ``context_schema``).
 
 An explicitly passed value always beats the environment; the environment fills what is left
-(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``OPENAI_API_KEY``), see ``resolved()``.
+(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``OPENAI_API_KEY``, ``IPE_RETENTION_DAYS``,
+``IPE_POOL_TENANTS``), see ``resolved()``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,26 @@ class Context:
     embedder: Any = field(
         default=None, metadata={"description": "An injected LangChain Embeddings object."}
     )
+    retention_days: float | None = field(
+        default=None,
+        metadata={
+            "description": "Days run checkpoints are kept; default $IPE_RETENTION_DAYS or 30."
+        },
+    )
+    pool_tenants: bool | None = field(
+        default=None,
+        metadata={
+            "description": "Let other tenants' outcomes shape this tenant's prior (bounded); "
+            "default $IPE_POOL_TENANTS or off."
+        },
+    )
+    record_in_graph: bool = field(
+        default=True,
+        metadata={
+            "description": "The feedback step records the message itself (a bare graph run); the "
+            "engine sets False and records once the whole run, checkpoint included, succeeded."
+        },
+    )
 
     def resolved(self) -> Context:
         """Return a copy with every unset field filled from the environment or the defaults."""
@@ -64,6 +85,16 @@ class Context:
             data_dir=self.data_dir or os.environ.get("IPE_DATA_DIR") or str(Path.home() / ".ipe"),
             llm=llm,  # type: ignore[arg-type]
             model=self.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini",
+            retention_days=(
+                self.retention_days
+                if self.retention_days is not None
+                else _env_float("IPE_RETENTION_DAYS", 30.0)
+            ),
+            pool_tenants=(
+                self.pool_tenants
+                if self.pool_tenants is not None
+                else os.environ.get("IPE_POOL_TENANTS", "").strip().lower() in ("1", "true", "yes")
+            ),
         )
 
     @property
@@ -77,8 +108,22 @@ class Context:
         return bool(os.environ.get("OPENAI_API_KEY")) or mode == "openai"
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
 def settings(context: Context | None) -> Context:
     """The run's resolved settings (a default ``Context`` when the caller passed none)."""
-    if context is not None and context.data_dir and context.model and context.llm in LLM_MODES:
+    if (
+        context is not None
+        and context.data_dir
+        and context.model
+        and context.llm in LLM_MODES
+        and context.retention_days is not None
+        and context.pool_tenants is not None
+    ):
         return context  # already resolved (the engine resolves once, nodes read it per step)
     return (context or Context()).resolved()

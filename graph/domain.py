@@ -61,7 +61,11 @@ FactKind = Literal[
 
 
 class PersonalizationError(Exception):
-    """Base class of every error a user can cause with their input; the CLI maps it to exit 2."""
+    """Base class of every error the engine reports to its caller (one clear line each).
+
+    Bad input (every subclass except ``StorageError``) maps to CLI exit 2; a fault of the data
+    directory (``StorageError``) maps to exit 3.
+    """
 
 
 class InvalidInputError(PersonalizationError):
@@ -90,6 +94,13 @@ class EventConflictError(ConflictError):
 
 class MessageIdConflictError(ConflictError):
     """A caller-chosen message id already belongs to another prospect (or to a sent message)."""
+
+
+class StorageError(PersonalizationError):
+    """The data directory cannot be used: corrupt, foreign, read-only, full, locked or denied.
+
+    Not the input's fault: nothing was recorded, and the same call succeeds once it is fixed.
+    """
 
 
 class _Model(BaseModel):
@@ -157,7 +168,7 @@ class Prospect(BaseModel):
     def _audience_as_int(cls, value: Any) -> Any:
         if isinstance(value, str):
             digits = value.replace(",", "").replace("_", "").strip()
-            return int(digits) if digits.isdigit() else None
+            return int(digits) if digits.isdigit() and len(digits) <= 15 else None
         return value
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import uuid
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from ipe.graph.builder import graph
 from ipe.graph.context import Context, settings
@@ -18,14 +19,23 @@ from ipe.graph.domain import (
     PersonalizationResult,
 )
 from ipe.graph.state import InputState
+from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due
 from ipe.memory.handles import outcome_store
-from ipe.memory.outcomes import Suppression
+from ipe.memory.outcomes import MessageRecord, Suppression
 from ipe.memory.people import Person, person_of
+from ipe.memory.storage import storage_guard
 from ipe.tools.context.history import retrieve_context
 from ipe.tools.learning.feedback import apply_engagement
-from ipe.tools.trust.inputs import as_dict, validate_request
+from ipe.tools.trust.inputs import (
+    bounded_event,
+    bounded_prospect,
+    bounded_template,
+    validate_request,
+)
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
+
+log = logging.getLogger(__name__)
 
 
 def _context(user_id: Any, **overrides: Any) -> Context:
@@ -66,14 +76,53 @@ class IntelligentPersonalizationEngine:
         self.durable = durable
 
     async def _invoke(self, state: InputState, config: RunnableConfig) -> dict[str, Any]:
-        """Run the graph; when durable, through a checkpointer opened and closed for this run."""
+        """Run the graph, then store its outcome record: a failed run leaves no record.
+
+        When durable, the run is checkpointed once, at its end (``durability="exit"``: the final,
+        sanitised state, not a copy of everything per step), through a checkpointer opened and
+        closed for this run; old runs are pruned after ``Context.retention_days``.
+        """
+        ctx = replace(self.context, record_in_graph=False)  # the record waits for the run
+        data_dir = str(self.context.data_dir)
         if not self.durable:
-            return await graph.ainvoke(state, context=self.context, config=config)
-        path = Path(str(self.context.data_dir)) / "checkpoints.sqlite"
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+            final: dict[str, Any] = await graph.ainvoke(state, context=ctx, config=config)
+            await self._commit(final, state.prospect)
+            return final
+        thread_id = str(config.get("configurable", {})["thread_id"])
+        metadata = config.get("metadata", {})
+        async with open_saver(data_dir) as saver:
+            await note_run(
+                saver,
+                thread_id,
+                tenant=self.context.user_id,
+                message_id=state.message_id,
+                prospect_id=str(metadata.get("prospect_id", "")),
+            )
             durable = graph.copy({"checkpointer": saver})  # the compiled graph, checkpointed
-            return await durable.ainvoke(state, context=self.context, config=config)
+            final = await durable.ainvoke(state, context=ctx, config=config, durability="exit")
+            try:
+                await self._commit(final, state.prospect)
+            except BaseException:
+                with contextlib.suppress(Exception):  # best effort: the record is what matters
+                    await forget_run(saver, thread_id)
+                raise
+        try:
+            await asyncio.to_thread(prune_due, data_dir, float(self.context.retention_days or 0))
+        except Exception as err:  # pruning is housekeeping: it never fails a finished call
+            log.warning("pruning old checkpoints in %s failed: %s", data_dir, err)
+        return final
+
+    async def _commit(self, final: dict[str, Any], raw_prospect: dict[str, Any]) -> None:
+        """Store the run's outcome record (built by the feedback step) now that the run is done.
+
+        The person is keyed by the raw record and the sanitised one, as the feedback step does.
+        """
+        if final.get("record") is None:
+            return
+        record = MessageRecord.model_validate(final["record"])
+        person = person_of(raw_prospect, final.get("clean_prospect"))
+        store = outcome_store(str(self.context.data_dir))
+        await asyncio.to_thread(store.record_message, record, person)  # SQLite blocks: off the loop
 
     async def personalize_message(
         self,
@@ -89,36 +138,40 @@ class IntelligentPersonalizationEngine:
         attached to it later. Each run has its own checkpoint thread (tenant, id and a run key),
         so a reused id never resumes or mixes another run's state.
         Raises a ``PersonalizationError`` subclass for bad input (before any work is done), e.g.
-        ``MessageIdConflictError`` when ``message_id`` already belongs to another prospect.
+        ``MessageIdConflictError`` when ``message_id`` already belongs to another prospect, and a
+        ``StorageError`` when the data directory cannot be used (then nothing is recorded).
         """
-        parsed, _, channel = validate_request(prospect, template, platform)
+        raw_prospect, raw_template = bounded_prospect(prospect), bounded_template(template)
+        parsed, _, channel = validate_request(raw_prospect, raw_template, platform)
+        who = person_of(raw_prospect, parsed)
         if message_id is not None:
-            store = outcome_store(str(self.context.data_dir))
-            who = person_of(as_dict(prospect, "prospect"), parsed)
-            await asyncio.to_thread(
-                store.check_message_id, self.context.user_id, message_id, parsed.id, who
-            )
+            with storage_guard(str(self.context.data_dir)):
+                store = outcome_store(str(self.context.data_dir))
+                await asyncio.to_thread(
+                    store.check_message_id, self.context.user_id, message_id, parsed.id, who
+                )
         message_id = message_id or f"msg_{uuid.uuid4().hex[:16]}"
         run_key = uuid.uuid4().hex[:8]
-        final = await self._invoke(
-            InputState(
-                prospect=as_dict(prospect, "prospect"),
-                template=as_dict(template, "template"),
-                platform=channel,
-                message_id=message_id,
-            ),
-            config={
-                "configurable": {"thread_id": f"{self.context.user_id}:{message_id}:{run_key}"},
-                "run_name": "personalize_message",
-                "tags": ["ipe", f"channel:{channel}"],
-                "metadata": {
-                    "tenant": self.context.user_id,
-                    "prospect_id": parsed.id,
-                    "channel": channel,
-                    "message_id": message_id,
+        with storage_guard(str(self.context.data_dir)):
+            final = await self._invoke(
+                InputState(
+                    prospect=raw_prospect,
+                    template=raw_template,
+                    platform=channel,
+                    message_id=message_id,
+                ),
+                config={
+                    "configurable": {"thread_id": f"{self.context.user_id}:{message_id}:{run_key}"},
+                    "run_name": "personalize_message",
+                    "tags": ["ipe", f"channel:{channel}"],
+                    "metadata": {
+                        "tenant": self.context.user_id,
+                        "prospect_id": parsed.id,
+                        "channel": channel,
+                        "message_id": message_id,
+                    },
                 },
-            },
-        )
+            )
         return result_from_state(final)
 
 
@@ -159,10 +212,11 @@ class ContextEngine:
         clean, excluded = sanitize_prospect(parsed)
         facts, refused = extract_facts(clean)
         analysis = analyse_profile(clean)
-        person = person_of(as_dict(prospect, "prospect"), clean)
-        retrieved = await asyncio.to_thread(
-            retrieve_context, self.context, clean, channel, analysis, person
-        )
+        person = person_of(bounded_prospect(prospect), clean)
+        with storage_guard(str(self.context.data_dir)):
+            retrieved = await asyncio.to_thread(
+                retrieve_context, self.context, clean, channel, analysis, person
+            )
         return {
             "channel": channel,
             "facts": [f.model_dump() for f in facts],
@@ -191,12 +245,13 @@ class FeedbackLoop:
         ``engagement_data`` is one event dict or a list of them: ``{"event": "replied",
         "event_id": "...", "reply_text": "...", "at": "...", "edited_body": "..."}``. Each event is
         counted once (by event id; without one, by its content), in any order. Returns what changed.
+        A reply text or edited body longer than ``[input] event_text_chars`` is cut to it.
         """
         message_id = _message_id(message)
         events = engagement_data if isinstance(engagement_data, list) else [engagement_data]
-        return await apply_engagement(
-            self.context, message_id, [as_dict(e, "engagement event") for e in events]
-        )
+        checked = [bounded_event(e) for e in events]  # over-long texts cut before any storage
+        with storage_guard(str(self.context.data_dir)):
+            return await apply_engagement(self.context, message_id, checked)
 
     async def suppress(
         self,
@@ -214,15 +269,19 @@ class FeedbackLoop:
         their own; this is for opt-outs that reached the tenant another way.
         """
         person = _person(email, prospect_id, handle, platform)
-        store = outcome_store(str(self.context.data_dir))
-        return await asyncio.to_thread(store.suppress, self.context.user_id, person, reason=reason)
+        with storage_guard(str(self.context.data_dir)):
+            store = outcome_store(str(self.context.data_dir))
+            return await asyncio.to_thread(
+                store.suppress, self.context.user_id, person, reason=reason
+            )
 
     async def suppressions(self, *, include_lifted: bool = False) -> list[Suppression]:
         """This tenant's suppression list, one entry per person."""
-        store = outcome_store(str(self.context.data_dir))
-        return await asyncio.to_thread(
-            store.suppressions, self.context.user_id, include_lifted=include_lifted
-        )
+        with storage_guard(str(self.context.data_dir)):
+            store = outcome_store(str(self.context.data_dir))
+            return await asyncio.to_thread(
+                store.suppressions, self.context.user_id, include_lifted=include_lifted
+            )
 
     async def lift(
         self,
@@ -238,8 +297,9 @@ class FeedbackLoop:
         Returns the entries lifted (empty when the person was not suppressed).
         """
         person = _person(email, prospect_id, handle, platform)
-        store = outcome_store(str(self.context.data_dir))
-        return await asyncio.to_thread(store.lift, self.context.user_id, person, note=note)
+        with storage_guard(str(self.context.data_dir)):
+            store = outcome_store(str(self.context.data_dir))
+            return await asyncio.to_thread(store.lift, self.context.user_id, person, note=note)
 
 
 def _person(

@@ -73,9 +73,11 @@ class InputState:
     """What a caller passes in: the raw prospect and template (dicts) and optionally a channel."""
 
     prospect: dict[str, Any]
-    """The prospect's record as received: untrusted, not yet validated."""
+    """The prospect's record as received: untrusted, not yet validated. Emptied by profile
+    research once parsed (``clean_prospect`` holds the sanitised, bounded record), so checkpoints
+    never keep the raw input."""
     template: dict[str, Any]
-    """The tenant's template as received."""
+    """The tenant's template as received (emptied once parsed into ``clean_template``)."""
     platform: str | None = None
     """The channel to write for; defaults to the prospect's preference or platform, else email."""
     message_id: str = ""
@@ -118,6 +120,9 @@ class State(InputState):
     """Human-readable reasons accumulated by every step (appended, never replaced)."""
     repair_ids: list[str] = field(default_factory=list)
     """Variations the critic sent back for redrafting in the next round."""
+    record: dict[str, Any] | None = None
+    """The outcome record the feedback step built (a ``MessageRecord`` as a dict). The engine
+    stores it only once the whole run, its checkpoint included, has succeeded."""
 
 
 @dataclass(kw_only=True)

@@ -48,10 +48,12 @@ from ipe.graph.domain import (
     MessageIdConflictError,
     PersonalizationError,
     ReplyIntent,
+    StorageError,
     UnknownMessageError,
 )
 from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
+from ipe.memory.storage import connect
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
@@ -234,13 +236,11 @@ class OutcomeStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+        # WAL, busy timeout; created whole; an empty, foreign or corrupt file is a StorageError
+        self._conn = connect(
+            self.path, tables=frozenset({"messages", "events"}), what="outcome store"
         )
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=30000")
         self._generation = 0
         """Bumped by every committed write of this connection that changed the aggregates."""
         self._shifted = False
@@ -254,8 +254,9 @@ class OutcomeStore:
         """Open an existing store for reading only: nothing is created, migrated or settled.
 
         Raises:
-            InvalidInputError: The file is missing, not a SQLite database, or of an older schema
-                (open it once with a writing engine to upgrade it).
+            StorageError: The file is not a SQLite database of ours (corrupt or foreign).
+            InvalidInputError: The store is of an older schema (open it once with a writing
+                engine to upgrade it).
         """
         store = cls.__new__(cls)
         store.path = Path(path)
@@ -267,8 +268,8 @@ class OutcomeStore:
             store._conn.row_factory = sqlite3.Row
             version = int(store._conn.execute("PRAGMA user_version").fetchone()[0])
             store._conn.execute("SELECT 1 FROM messages LIMIT 1").fetchall()
-        except sqlite3.Error as err:
-            raise InvalidInputError(f"cannot read the outcome store '{path}': {err}") from None
+        except sqlite3.Error as err:  # corrupt or foreign: the data directory's fault (exit 3)
+            raise StorageError(f"cannot read the outcome store '{path}': {err}") from None
         if version != LATEST:
             store._conn.close()
             raise InvalidInputError(

@@ -16,7 +16,11 @@ from ipe.memory.people import person_of
 
 
 async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Store the chosen message (or the blocked attempt) with its arm, segment and facts."""
+    """Store the chosen message (or the blocked attempt) with its arm, segment and facts.
+
+    Under the engine (``Context.record_in_graph`` False) the record is only built here and stored
+    by the engine after the run, so a run that fails later (its checkpoint) leaves no record.
+    """
     ctx = settings(runtime.context)
     assert state.clean_prospect and state.channel and state.context and state.strategy
     chosen = next((v for v in state.variations if v.id == state.selected_id), None)
@@ -41,6 +45,10 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         allowed_arms=state.strategy.allowed_arms if chosen else [],
     )
     person = person_of(state.prospect, state.clean_prospect)
-    data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop
-    await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record, person))
-    return {"reasons": [f"recorded {state.message_id} for engagement tracking"]}
+    if ctx.record_in_graph:  # a bare graph run; the engine records once the run has succeeded
+        data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop
+        await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record, person))
+    return {
+        "record": record.model_dump(),
+        "reasons": [f"recorded {state.message_id} for engagement tracking"],
+    }

@@ -16,6 +16,9 @@ from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
 
+IDENTITY_FIELDS = ("id", "email", "platform", "handle")
+"""The raw fields that identify the person (what ``ipe.memory.people.Person`` reads)."""
+
 
 async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Validate the inputs, fence the untrusted record and list its personalization points."""
@@ -36,6 +39,10 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         facts += more
         reasons += notes
     return {
+        # parsed: only the raw identity keys go on (the suppression list matches them too), so
+        # the raw record is not carried, nor checkpointed, any further
+        "prospect": {k: state.prospect[k] for k in IDENTITY_FIELDS if k in state.prospect},
+        "template": {},
         "message_id": state.message_id or f"msg_{uuid.uuid4().hex[:16]}",
         "channel": channel,
         "clean_prospect": clean,

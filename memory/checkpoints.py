@@ -1,0 +1,185 @@
+"""The run checkpoints (``checkpoints.sqlite``): opened per run, indexed, pruned after retention.
+
+Each durable run opens its own ``AsyncSqliteSaver`` on a connection in WAL mode with a busy
+timeout, and notes its thread in ``ipe_runs`` (tenant, message id, prospect id, start time), so
+old runs can be pruned (``prune_due``: at most every few minutes per process, runs older than the
+retention period) and a person's runs can be found without reading any checkpoint blob.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from ipe.memory.storage import BUSY_TIMEOUT_S, ensure_database
+
+FILE_NAME = "checkpoints.sqlite"
+TABLES = frozenset({"checkpoints", "writes", "ipe_runs"})
+PRUNE_EVERY_S = 600.0
+"""How often (seconds, per process and file) ``prune_due`` looks for runs past retention."""
+
+_RUNS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS ipe_runs (thread_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, "
+    "message_id TEXT NOT NULL, prospect_id TEXT NOT NULL, created_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ipe_runs_by_age ON ipe_runs (created_at)",
+    "CREATE INDEX IF NOT EXISTS ipe_runs_by_prospect ON ipe_runs (tenant, prospect_id)",
+)
+_SERDE_MODULES = [
+    ("ipe.graph.domain", name)
+    for name in (
+        "Prospect",
+        "Template",
+        "Fact",
+        "ExcludedSpan",
+        "ProfileAnalysis",
+        "PersonalizationStrategy",
+        "VariationPlan",
+        "MessageVariation",
+        "Finding",
+        "Lesson",
+        "RecentContent",
+        "Interaction",
+        "Preferences",
+        "Sender",
+        "Offer",
+        "Relationship",
+    )
+] + [("ipe.graph.state", name) for name in ("RetrievedContext", "HistoryItem", "DraftTask")]
+_pruned_at: dict[str, float] = {}
+_GREGORIAN = datetime(1582, 10, 15, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def checkpoint_path(data_dir: str) -> Path:
+    """Where ``data_dir`` keeps its checkpoints."""
+    return Path(data_dir) / FILE_NAME
+
+
+@asynccontextmanager
+async def open_saver(data_dir: str) -> AsyncIterator[AsyncSqliteSaver]:
+    """A checkpointer on ``data_dir``'s checkpoint file for one run (closed on exit).
+
+    Raises:
+        StorageError: The file is empty, not SQLite or another program's database.
+    """
+    path = checkpoint_path(data_dir)
+    await asyncio.to_thread(ensure_database, path, tables=TABLES, what="checkpoint file")
+    async with aiosqlite.connect(str(path), timeout=BUSY_TIMEOUT_S) as conn:
+        await conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        saver = AsyncSqliteSaver(
+            conn, serde=JsonPlusSerializer(allowed_msgpack_modules=_SERDE_MODULES)
+        )
+        await saver.setup()  # WAL mode and LangGraph's tables
+        yield saver
+
+
+async def note_run(
+    saver: AsyncSqliteSaver, thread_id: str, *, tenant: str, message_id: str, prospect_id: str
+) -> None:
+    """Index a run's thread so retention and erasure find it without reading checkpoints."""
+    async with saver.lock:
+        for statement in _RUNS_SCHEMA:
+            await saver.conn.execute(statement)
+        await saver.conn.execute(
+            "INSERT OR REPLACE INTO ipe_runs VALUES (?, ?, ?, ?, ?)",
+            (thread_id, tenant, message_id, prospect_id, _now().isoformat(timespec="seconds")),
+        )
+        await saver.conn.commit()
+
+
+async def forget_run(saver: AsyncSqliteSaver, thread_id: str) -> None:
+    """Delete one run's checkpoints, pending writes and index entry."""
+    await saver.adelete_thread(thread_id)
+    async with saver.lock:
+        await saver.conn.execute("DELETE FROM ipe_runs WHERE thread_id = ?", (thread_id,))
+        await saver.conn.commit()
+
+
+def prune(data_dir: str, retention_days: float, *, now: datetime | None = None) -> int:
+    """Delete the runs that started more than ``retention_days`` ago; return how many.
+
+    Runs recorded before the index existed are indexed first, dated by their first checkpoint
+    id (LangGraph's ids are time-ordered uuid6).
+    """
+    path = checkpoint_path(data_dir)
+    if retention_days <= 0 or not path.exists() or path.stat().st_size == 0:
+        return 0
+    cutoff = ((now or _now()) - timedelta(days=retention_days)).isoformat(timespec="seconds")
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "checkpoints" not in names:
+            return 0
+        for statement in _RUNS_SCHEMA:
+            conn.execute(statement)
+        _index_legacy(conn)
+        old = [
+            str(r[0])
+            for r in conn.execute("SELECT thread_id FROM ipe_runs WHERE created_at < ?", (cutoff,))
+        ]
+        if not old:
+            return 0
+        conn.execute("BEGIN IMMEDIATE")
+        for i in range(0, len(old), 500):
+            chunk = old[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("checkpoints", "writes", "ipe_runs"):
+                conn.execute(f"DELETE FROM {table} WHERE thread_id IN ({marks})", chunk)
+        conn.execute("COMMIT")
+        return len(old)
+    finally:
+        conn.close()
+
+
+def _index_legacy(conn: sqlite3.Connection) -> None:
+    """Add an ``ipe_runs`` row for every checkpointed thread that has none."""
+    rows = conn.execute(
+        "SELECT thread_id, MIN(checkpoint_id) FROM checkpoints WHERE thread_id NOT IN "
+        "(SELECT thread_id FROM ipe_runs) GROUP BY thread_id"
+    ).fetchall()
+    if rows:
+        conn.executemany(
+            "INSERT OR IGNORE INTO ipe_runs VALUES (?, ?, ?, '', ?)",
+            [
+                (str(t), *(str(t).split(":", 2) + ["", ""])[:2], _uuid6_time(str(c)))
+                for t, c in rows
+            ],
+        )
+
+
+def _uuid6_time(checkpoint_id: str) -> str:
+    """The creation time of a uuid6 checkpoint id (ISO 8601; the epoch when unreadable)."""
+    try:
+        value = uuid.UUID(checkpoint_id)
+    except ValueError:
+        return _EPOCH.isoformat(timespec="seconds")
+    if value.version != 6:
+        return _EPOCH.isoformat(timespec="seconds")
+    i = value.int
+    ticks = (((i >> 96) & 0xFFFFFFFF) << 28) | (((i >> 80) & 0xFFFF) << 12) | ((i >> 64) & 0xFFF)
+    return (_GREGORIAN + timedelta(microseconds=ticks // 10)).isoformat(timespec="seconds")
+
+
+def prune_due(data_dir: str, retention_days: float) -> int:
+    """``prune`` at most every ``PRUNE_EVERY_S`` per process and data directory (cheap per run)."""
+    key, now = str(Path(data_dir).resolve()), time.monotonic()
+    last = _pruned_at.get(key)
+    if last is not None and now - last < PRUNE_EVERY_S:
+        return 0
+    _pruned_at[key] = now
+    return prune(data_dir, retention_days)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -25,12 +26,14 @@ def _default_embedder() -> Embeddings:
 
 
 _lessons: dict[tuple[str, str, int], LessonMemory] = {}
+_lessons_lock = threading.Lock()
 
 
 def lesson_memory(data_dir: str, tenant: str, embedder: Embeddings | None = None) -> LessonMemory:
     """The tenant's lesson collection in ``data_dir`` (one Chroma collection per tenant)."""
     emb = embedder or _default_embedder()
     key = (data_dir, tenant, id(emb))
-    if key not in _lessons:
-        _lessons[key] = LessonMemory(data_dir, tenant, emb)
-    return _lessons[key]
+    with _lessons_lock:  # concurrent first calls must not open the collection twice
+        if key not in _lessons:
+            _lessons[key] = LessonMemory(data_dir, tenant, emb)
+        return _lessons[key]

@@ -128,6 +128,8 @@ def describe(err: BaseException, data_dir: str) -> str | None:
     if isinstance(err, StorageError):
         return str(err)
     text = str(err).lower()
+    if "cannot rollback" in text and err.__context__ is not None:
+        return describe(err.__context__, data_dir)  # SQLite rolled back already: the cause
     ours = isinstance(err, sqlite3.Error | OSError) or type(err).__module__.startswith("chromadb")
     if ours and (
         "disk is full" in text

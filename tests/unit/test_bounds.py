@@ -78,7 +78,7 @@ async def test_a_full_disk_is_a_storage_error_and_records_nothing(
     engine = IntelligentPersonalizationEngine("t1", data_dir=data_dir)
     await engine.personalize_message(prospects["ana-email"], template)
 
-    def no_space(self: OutcomeStore, record: Any) -> None:
+    def no_space(self: OutcomeStore, record: Any, *args: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
 
     monkeypatch.setattr(OutcomeStore, "record_message", no_space)
@@ -110,3 +110,15 @@ def test_each_environment_fault_has_its_line(
 def test_a_bug_is_not_mistaken_for_an_environment_fault(tmp_path: Path) -> None:
     assert describe(ValueError("a bug"), str(tmp_path)) is None
     assert describe(KeyError("k"), str(tmp_path)) is None
+
+
+def test_a_failed_rollback_is_described_by_its_cause(tmp_path: Path) -> None:
+    """SQLite rolls back by itself on a full disk; the store's ROLLBACK then fails."""
+    try:
+        try:
+            raise sqlite3.OperationalError("database or disk is full")
+        except sqlite3.OperationalError:
+            raise sqlite3.OperationalError("cannot rollback - no transaction is active")  # noqa: B904
+    except sqlite3.OperationalError as err:
+        line = describe(err, str(tmp_path))
+    assert line is not None and "disk is full" in line

@@ -60,7 +60,7 @@ async def test_a_real_lock_on_the_checkpoint_file_leaves_no_record(
 async def test_a_failing_record_write_leaves_no_checkpoint_thread(
     data_dir: str, prospects: dict[str, Any], template: dict[str, Any], monkeypatch: Any
 ) -> None:
-    def full(self: OutcomeStore, record: Any) -> None:
+    def full(self: OutcomeStore, record: Any, *args: Any) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     engine = IntelligentPersonalizationEngine("t1", data_dir=data_dir)

@@ -1,4 +1,4 @@
-"""The ``ipe`` command line: personalize, feedback, suppress, suppressions, stats and simulate.
+"""The ``ipe`` command line: personalize, feedback, suppress(ions), forget, stats and simulate.
 
 Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
 error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
@@ -103,8 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     f = sub.add_parser("feedback", help="attach an engagement event to a message")
     f.add_argument("--message-id", required=True)
-    f.add_argument("--event", required=True)
+    f.add_argument(
+        "--event",
+        required=True,
+        help="sent, approved, delivered, opened, replied, ... or an intent",
+    )
     f.add_argument("--event-id", default=None)
+    f.add_argument("--at", default=None, help="when it happened (ISO 8601; default: now)")
     f.add_argument("--reply-text", default=None)
     f.add_argument("--edited-body", default=None, help="file with the body as actually sent")
     f.add_argument("--json", action="store_true")
@@ -121,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--all", action="store_true", help="include lifted entries")
     y.add_argument("--json", action="store_true")
     _common(y)
+    g = sub.add_parser("forget", help="erase a person (messages, events, edits, lessons, runs)")
+    _person_args(g)
+    g.add_argument("--json", action="store_true")
+    _common(g)
     s = sub.add_parser("stats", help="learning metrics for a tenant")
     s.add_argument("--plot", default=None, help="write a PNG chart here")
     s.add_argument("--json", action="store_true")
@@ -193,7 +202,7 @@ async def _feedback(args: argparse.Namespace) -> int:
     from ipe.graph.engine import FeedbackLoop
 
     event: dict[str, Any] = {"event": args.event}
-    for key in ("event_id", "reply_text"):
+    for key in ("event_id", "reply_text", "at"):
         if getattr(args, key):
             event[key] = getattr(args, key)
     if args.edited_body:
@@ -247,6 +256,22 @@ async def _suppressions(args: argparse.Namespace) -> int:
         print(f"{len(entries)} suppressed person(s) for tenant {args.user_id}")
         for entry in entries:
             print(_suppression_line(entry))
+    return 0
+
+
+async def _forget(args: argparse.Namespace) -> int:
+    from ipe.graph.engine import FeedbackLoop
+
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    report = await loop.forget(
+        email=args.email, prospect_id=args.prospect_id, handle=args.handle, platform=args.platform
+    )
+    if args.json:
+        print(json.dumps(asdict(report)))
+    else:
+        print(
+            "erased: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in asdict(report).items())
+        )
     return 0
 
 
@@ -368,6 +393,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_suppress(args))
     if args.command == "suppressions":
         return asyncio.run(_suppressions(args))
+    if args.command == "forget":
+        return asyncio.run(_forget(args))
     if args.command == "stats":
         return _stats(args)
     return asyncio.run(_simulate(args))

@@ -362,6 +362,19 @@ class MessageVariation(_Model):
     attempt: int = 0
     language: str = "en"
     """The language the variation is written in (ISO 639-1); the critic checks it in it."""
+    angle_written: Angle | None = None
+    """The opening angle the text actually uses, when the drafter knows it (else the plan's)."""
+    cta_written: Cta | None = None
+    """The call to action the text actually makes, when the drafter knows it (else the plan's)."""
+
+    @property
+    def written_arm(self) -> tuple[str, str, str]:
+        """``(tone, angle, cta)`` as written: what learning credits with the outcome."""
+        return (
+            self.plan.tone,
+            self.angle_written or self.plan.angle,
+            self.cta_written or self.plan.cta,
+        )
 
     @property
     def compliant(self) -> bool:
@@ -419,6 +432,8 @@ class PersonalizationResult(_Model):
 
 
 EngagementKind = Literal[
+    "approved",
+    "sent",
     "delivered",
     "opened",
     "clicked",
@@ -428,7 +443,10 @@ EngagementKind = Literal[
     "complained",
     "bounced",
 ]
-"""What happened to a message; ``complained`` is a spam complaint, ``bounced`` a hard bounce."""
+"""What happened to a message. ``approved`` and ``sent`` are its lifecycle (drafted -> approved /
+edited -> sent: only a sent message is contact and evidence); ``complained`` is a spam complaint,
+``bounced`` a hard bounce. Engagement that needs delivery (all but the lifecycle) implies
+``sent``."""
 ReplyIntent = Literal[
     "interested", "not_now", "not_interested", "unsubscribe_request", "out_of_office"
 ]

@@ -20,6 +20,7 @@ from ipe.graph.domain import (
 )
 from ipe.graph.state import InputState
 from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due
+from ipe.memory.erasure import ForgetReport, forget_person
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import MessageRecord, Suppression
 from ipe.memory.people import Person, person_of
@@ -192,7 +193,7 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
         strategy=final.get("strategy"),
         excluded=final["excluded"],
         selected_id=final.get("selected_id"),
-        arm=chosen.plan.arm if chosen else None,
+        arm="/".join(chosen.written_arm) if chosen else None,
         segment=final["context"].segment if final.get("context") else None,
     )
 
@@ -227,7 +228,12 @@ class ContextEngine:
 
 
 class FeedbackLoop:
-    """Attach engagement to sent messages and update the strategy model and the lessons."""
+    """Move messages through their lifecycle and attach engagement; update the model and lessons.
+
+    A recorded message is a draft: ``approve`` / ``mark_sent`` (or ``update_model`` with the
+    ``approved`` / ``sent`` events) move it on, and only a sent message is contact and evidence;
+    engagement that implies delivery marks it sent on its own.
+    """
 
     def __init__(self, user_id: Any = "default", **options: Any) -> None:
         """Create a feedback loop for tenant ``user_id``."""
@@ -252,6 +258,23 @@ class FeedbackLoop:
         checked = [bounded_event(e) for e in events]  # over-long texts cut before any storage
         with storage_guard(str(self.context.data_dir)):
             return await apply_engagement(self.context, message_id, checked)
+
+    async def approve(self, message: Any, *, at: str | None = None) -> dict[str, Any]:
+        """Record that a person approved the message (drafted -> approved)."""
+        event: dict[str, Any] = {"event": "approved", **({"at": at} if at else {})}
+        return await self.update_model(message, event)
+
+    async def mark_sent(
+        self, message: Any, *, at: str | None = None, event_id: str | None = None
+    ) -> dict[str, Any]:
+        """Record that the message was sent: from now on it is contact and learning evidence.
+
+        ``at`` (ISO 8601) is when it went out; the no-event window counts from it. Engagement
+        that needs delivery (delivered, opened, replied...) implies this on its own.
+        """
+        event: dict[str, Any] = {"event": "sent"}
+        event.update({k: v for k, v in (("at", at), ("event_id", event_id)) if v})
+        return await self.update_model(message, event)
 
     async def suppress(
         self,
@@ -300,6 +323,26 @@ class FeedbackLoop:
         with storage_guard(str(self.context.data_dir)):
             store = outcome_store(str(self.context.data_dir))
             return await asyncio.to_thread(store.lift, self.context.user_id, person, note=note)
+
+    async def forget(
+        self,
+        *,
+        email: str | None = None,
+        prospect_id: str | None = None,
+        handle: str | None = None,
+        platform: str | None = None,
+    ) -> ForgetReport:
+        """Erase a person (right to erasure): messages, events, edits, lessons' evidence, runs.
+
+        Every message sharing a key with the person goes (the same address under another record
+        id too), with their events and edits, the message ids in the lessons' evidence and the
+        run checkpoints. The suppression entry stays, hashed: an erased person who opted out is
+        still never contacted, and can no longer be read back.
+        """
+        person = _person(email, prospect_id, handle, platform)
+        data_dir = str(self.context.data_dir)
+        with storage_guard(data_dir):
+            return await asyncio.to_thread(forget_person, data_dir, self.context.user_id, person)
 
 
 def _person(

@@ -130,3 +130,36 @@ class LessonMemory:
     def count(self) -> int:
         """How many lessons the tenant has."""
         return int(self._col.count())
+
+
+def forget_evidence(data_dir: str | Path, tenant: str, message_ids: set[str]) -> int:
+    """Remove these message ids from the evidence of every lesson of ``tenant``; return how many.
+
+    Covers the tenant's collections of every embedder. The lessons' counts and rates stay (they
+    are aggregates); only the ids that point at a person's messages go. Nothing is created when
+    the data directory has no lesson memory.
+    """
+    path = Path(data_dir) / "chroma"
+    if not message_ids or not path.is_dir():
+        return 0
+    client = _client(str(path))
+    changed = 0
+    for col in client.list_collections():
+        if (col.metadata or {}).get("tenant") != tenant:
+            continue
+        got = col.get(include=["metadatas"])
+        ids, metadatas = [], []
+        for lesson_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            lesson = Lesson.model_validate(json.loads(str(meta["json"])))
+            kept = [m for m in lesson.message_ids if m not in message_ids]
+            if kept != lesson.message_ids:
+                updated = lesson.model_copy(update={"message_ids": kept})
+                ids.append(lesson_id)
+                metadatas.append({**meta, "json": updated.model_dump_json()})
+        if ids:
+            key = f"{path.resolve()}|{col.name}"
+            _bump(key)
+            col.update(ids=ids, metadatas=metadatas)
+            _bump(key)
+            changed += len(ids)
+    return changed

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
+from ipe.memory.aggregates import rebuild_arm_stats
 from ipe.memory.people import Person, key_hash
+from ipe.tools.learning.reward import outcome_of, policy
 
 BASE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -214,9 +217,60 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_V3 = """
+ALTER TABLE messages ADD COLUMN sent_at TEXT;
+ALTER TABLE messages ADD COLUMN approved_at TEXT;
+ALTER TABLE messages ADD COLUMN settled_at TEXT;
+DROP INDEX IF EXISTS messages_by_outcome;
+CREATE INDEX messages_by_settle ON messages (outcome, sent_at);
+CREATE INDEX messages_by_sent ON messages (tenant, sent_at);
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """The message lifecycle: when a message was approved, sent and settled.
+
+    Before the lifecycle a ``ready`` message counted as sent, so those are marked sent at their
+    recording time (their evidence stays); so is any other unblocked message whose events need it
+    to have gone out. Outcomes are then recomputed under the current rules (delivery events no
+    longer settle a message before its window) and the aggregates rebuilt from scratch.
+    """
+    for statement in _statements(_V3):
+        conn.execute(statement)
+    implied = sorted(policy().implies_sent)
+    marks = ", ".join("?" * len(implied))
+    conn.execute("UPDATE messages SET sent_at = created_at WHERE status = 'ready'")
+    conn.execute(
+        "UPDATE messages SET sent_at = created_at WHERE sent_at IS NULL AND status != 'blocked'"
+        " AND EXISTS (SELECT 1 FROM events e WHERE e.tenant = messages.tenant"
+        f" AND e.message_id = messages.message_id AND e.kind IN ({marks}))",
+        implied,
+    )
+    now = datetime.now(UTC)
+    cutoff = (now - timedelta(days=policy().settle_days)).isoformat(timespec="seconds")
+    rows = conn.execute("SELECT tenant, message_id, sent_at, outcome FROM messages").fetchall()
+    for row in rows:
+        pairs = conn.execute(
+            "SELECT DISTINCT kind, intent FROM events WHERE tenant = ? AND message_id = ?",
+            (row["tenant"], row["message_id"]),
+        ).fetchall()
+        settled = row["sent_at"] is not None and str(row["sent_at"]) < cutoff
+        outcome = outcome_of(((str(p["kind"]), p["intent"]) for p in pairs), settled=settled)
+        conn.execute(
+            "UPDATE messages SET outcome = ?, settled_at = ? WHERE tenant = ? AND message_id = ?",
+            (
+                outcome,
+                now.isoformat(timespec="seconds") if settled else None,
+                row["tenant"],
+                row["message_id"],
+            ),
+        )
+    rebuild_arm_stats(conn)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 """``MIGRATIONS[i]`` moves the schema from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)

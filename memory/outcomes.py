@@ -1,10 +1,16 @@
 """The SQLite message and outcome store: what was sent, what happened, and per-arm aggregates.
 
 One SQLite file in WAL mode (safe to open from several processes; writers wait on a busy
-timeout). Every query is scoped by tenant. A recorded message is ``pending`` until events arrive
-(not evidence yet: it does not count in the aggregates) and settles to ``no_reply`` after the
-configured days without events (``settle_pending``); only messages with status ``ready`` count as
-sends in the per-arm aggregates. Event ids are unique per message (``(tenant, message_id,
+timeout). Every query is scoped by tenant.
+
+The message lifecycle: the engine records a message as a *draft*; an ``approved`` event marks it
+approved, an edit (``record_edit``) keeps the body as actually sent, and a ``sent`` event marks it
+sent (so does any engagement that needs it to have gone out: delivered, opened, replied...). Only
+a sent message is contact (``sent_messages``) and counts in the per-arm aggregates; a preview or a
+blocked run never does, and a blocked message cannot be approved or sent. A sent message is
+``pending`` until a settling event arrives (delivered/opened/clicked never settle it) or its
+no-event window from ``sent_at`` passes (``settle_pending``); the outcome table is
+``tools/policies/reward.toml``. Event ids are unique per message (``(tenant, message_id,
 event_id)``): a replayed event changes nothing, and a replayed id with a different payload is an
 ``EventConflictError``, never a silent drop. A message's outcome depends only on the set of its
 events (``ipe.tools.learning.reward``), so events may arrive in any order.
@@ -51,21 +57,17 @@ from ipe.graph.domain import (
     StorageError,
     UnknownMessageError,
 )
+from ipe.memory.aggregates import MICRO, contribution
 from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
 from ipe.memory.storage import connect
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
-    counts_in_model,
-    is_positive,
+    implies_sent,
     outcome_of,
     policy,
-    reward_of,
 )
-
-MICRO = 1_000_000
-"""Rewards are stored as integers in millionths so that sums are exact."""
 
 _KINDS = frozenset(get_args(EngagementKind))
 _INTENTS = frozenset(get_args(ReplyIntent))
@@ -106,6 +108,16 @@ class MessageRecord(BaseModel):
     """How likely this arm was to be sent: the logging propensity (None: not logged)."""
     allowed_arms: list[str] = Field(default_factory=list)
     """Every arm the strategy could have used for this message (the logging policy's support)."""
+    approved_at: str | None = None
+    """When a person approved it (an ``approved`` event), if they did."""
+    sent_at: str | None = None
+    """When it was sent (a ``sent`` event, or the first engagement that implies it): only a
+    sent message is contact and learning evidence."""
+
+    @property
+    def stage(self) -> str:
+        """Where the message is in its lifecycle: ``drafted``, ``approved`` or ``sent``."""
+        return "sent" if self.sent_at else "approved" if self.approved_at else "drafted"
 
     @property
     def arm(self) -> str:
@@ -150,11 +162,13 @@ class EventResult:
     """False for a replayed event id: nothing changed."""
     old_outcome: str
     new_outcome: str
+    counted_changed: bool = False
+    """True when what the message teaches the model changed (e.g. it was sent with an outcome)."""
 
     @property
     def changed(self) -> bool:
-        """True when the message's outcome changed."""
-        return self.old_outcome != self.new_outcome
+        """True when the message's outcome, or what it contributes to learning, changed."""
+        return self.old_outcome != self.new_outcome or self.counted_changed
 
 
 @dataclass(frozen=True)
@@ -210,6 +224,19 @@ class Suppression:
         return f"suppressed since {self.since} ({self.reason}, {where}, from {self.source})"
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """What ``OutcomeStore.forget`` erased."""
+
+    message_ids: tuple[str, ...]
+    record_ids: tuple[str, ...]
+    """The person's record ids (case-folded), to find their run checkpoints by."""
+    events: int
+    edits: int
+    suppressions_kept: int
+    """Suppression keys kept as hashes only (the person stays suppressed, unreadably)."""
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a message body into sentences (on end punctuation and line breaks)."""
     return [part.strip() for part in _SENTENCE_SPLIT.split(text) if part.strip()]
@@ -219,14 +246,25 @@ def _norm(sentence: str) -> str:
     return " ".join(sentence.lower().split()).strip(" .!?")
 
 
-def _contribution(status: str, outcome: str) -> tuple[int, int, int]:
-    if status != "ready" or not counts_in_model(outcome):
-        return (0, 0, 0)
-    return (1, round(reward_of(outcome) * MICRO), int(is_positive(outcome)))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _instant(value: str | None, now: datetime) -> datetime:
+    """An event's time as an aware UTC datetime (``now`` when absent, unreadable or future)."""
+    if value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return now
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return min(parsed.astimezone(UTC), now)
+    return now
+
+
+def _earliest(current: str | None, candidate: datetime) -> str:
+    stamp = candidate.isoformat(timespec="seconds")
+    return stamp if current is None or stamp < current else current
 
 
 class OutcomeStore:
@@ -333,19 +371,20 @@ class OutcomeStore:
         """Record (or update) a produced message; its outcome stays as its events make it.
 
         Args:
-            rec: The message.
+            rec: The message, normally a draft (``sent_at`` None): recording is not sending.
             person: Who it is for (``Person.from_prospect``); the record id is always one of the
                 keys. When the person is suppressed under any key, the message's other keys join
                 the suppression as aliases (a new record id of a suppressed address stays
                 suppressed on its own).
 
         Raises:
-            MessageIdConflictError: The message id already belongs to another person.
+            MessageIdConflictError: The message id already belongs to another person, or the
+                message under it was already sent (a sent message is never redrafted).
         """
         keys = _keys(rec.tenant, rec.prospect_id, person)
         with self._write() as conn:
             old = conn.execute(
-                "SELECT segment, tone, angle, cta, status, outcome FROM messages "
+                "SELECT segment, tone, angle, cta, status, outcome, sent_at FROM messages "
                 "WHERE tenant = ? AND message_id = ?",
                 (rec.tenant, rec.message_id),
             ).fetchone()
@@ -353,17 +392,19 @@ class OutcomeStore:
                 self._check_owner(conn, rec.tenant, rec.message_id, rec.prospect_id, keys)
             outcome = old["outcome"] if old is not None else NO_EVENTS_OUTCOME
             if old is not None:
-                self._shift(conn, rec.tenant, old, _contribution(old["status"], outcome), -1)
+                before = contribution(old["sent_at"] is not None, outcome)
+                self._shift(conn, rec.tenant, old, before, -1)
             conn.execute(
                 "INSERT INTO messages (tenant, message_id, prospect_id, channel, segment, tone, "
-                "angle, cta, fact_ids, subject, body, status, created_at, lessons_applied, outcome)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "angle, cta, fact_ids, subject, body, status, created_at, lessons_applied, outcome,"
+                " approved_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (tenant, message_id) DO UPDATE SET"
                 " prospect_id = excluded.prospect_id, channel = excluded.channel,"
                 " segment = excluded.segment, tone = excluded.tone,"
                 " angle = excluded.angle, cta = excluded.cta, fact_ids = excluded.fact_ids,"
                 " subject = excluded.subject, body = excluded.body, status = excluded.status,"
-                " created_at = excluded.created_at, lessons_applied = excluded.lessons_applied",
+                " created_at = excluded.created_at, lessons_applied = excluded.lessons_applied,"
+                " approved_at = excluded.approved_at, sent_at = excluded.sent_at",
                 (
                     rec.tenant,
                     rec.message_id,
@@ -380,10 +421,12 @@ class OutcomeStore:
                     rec.created_at,
                     rec.lessons_applied,
                     outcome,
+                    rec.approved_at,
+                    rec.sent_at,
                 ),
             )
             arm = {"segment": rec.segment, "tone": rec.tone, "angle": rec.angle, "cta": rec.cta}
-            self._shift(conn, rec.tenant, arm, _contribution(rec.status, outcome), +1)
+            self._shift(conn, rec.tenant, arm, contribution(rec.sent_at is not None, outcome), +1)
             if rec.propensity_chosen is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO message_policy (tenant, message_id, "
@@ -424,7 +467,7 @@ class OutcomeStore:
         keys: list[tuple[str, PersonKey]],
     ) -> None:
         row = conn.execute(
-            "SELECT prospect_id FROM messages WHERE tenant = ? AND message_id = ?",
+            "SELECT prospect_id, sent_at FROM messages WHERE tenant = ? AND message_id = ?",
             (tenant, message_id),
         ).fetchone()
         if row is None:
@@ -436,14 +479,19 @@ class OutcomeStore:
                 (tenant, message_id),
             ).fetchall()
         }
-        if known & {h for h, _ in keys}:
-            return
-        if not known and str(row["prospect_id"]).casefold() == prospect_id.casefold():
-            return
-        raise MessageIdConflictError(
-            f"message id '{message_id}' already belongs to another prospect of tenant "
-            f"'{tenant}': use a new message id (nothing was changed)"
+        same = bool(known & {h for h, _ in keys}) or (
+            not known and str(row["prospect_id"]).casefold() == prospect_id.casefold()
         )
+        if not same:
+            raise MessageIdConflictError(
+                f"message id '{message_id}' already belongs to another prospect of tenant "
+                f"'{tenant}': use a new message id (nothing was changed)"
+            )
+        if row["sent_at"] is not None:
+            raise MessageIdConflictError(
+                f"message id '{message_id}' was already sent (at {row['sent_at']}): a sent "
+                "message is never redrafted, use a new message id (nothing was changed)"
+            )
 
     @staticmethod
     def _record(row: sqlite3.Row) -> MessageRecord:
@@ -462,6 +510,8 @@ class OutcomeStore:
             status=row["status"],
             created_at=row["created_at"],
             lessons_applied=row["lessons_applied"],
+            approved_at=row["approved_at"],
+            sent_at=row["sent_at"],
         )
 
     def get_message(self, tenant: str, message_id: str) -> MessageRecord | None:
@@ -489,10 +539,56 @@ class OutcomeStore:
         )
         return [(self._record(row), str(row["outcome"])) for row in rows]
 
-    def message_outcomes(self, tenant: str) -> list[tuple[MessageRecord, str]]:
-        """Return every message of the tenant with its outcome, in the order they were recorded."""
-        rows = self._read("SELECT * FROM messages WHERE tenant = ? ORDER BY seq", (tenant,))
+    def sent_messages(
+        self, tenant: str, person: Person, limit: int = 20
+    ) -> list[tuple[MessageRecord, str]]:
+        """The last SENT messages to this person, newest sent first, with their outcomes.
+
+        This is "our contact with them": the query for contact recency and follow-up counting.
+        The person is matched by any of their keys (``Person.from_prospect`` / ``person_of``), so
+        the same address under another record id is the same contact history. Previews, drafts
+        awaiting approval and blocked runs are never in it: only a ``sent`` event (or engagement
+        that implies it) makes a message contact. ``MessageRecord.sent_at`` says when.
+        """
+        hashes = [key_hash(tenant, k) for k in person.keys]
+        if not hashes:
+            return []
+        marks = ", ".join("?" * len(hashes))
+        rows = self._read(
+            "SELECT * FROM messages WHERE tenant = ? AND sent_at IS NOT NULL AND message_id IN "
+            f"(SELECT message_id FROM message_keys WHERE tenant = ? AND key_hash IN ({marks}))"
+            " ORDER BY sent_at DESC, seq DESC LIMIT ?",
+            [tenant, tenant, *hashes, limit],
+        )
         return [(self._record(row), str(row["outcome"])) for row in rows]
+
+    def message_outcomes(
+        self, tenant: str, *, as_of: datetime | None = None
+    ) -> list[tuple[MessageRecord, str]]:
+        """Every message of the tenant with its outcome, in the order they were recorded.
+
+        With ``as_of``, a sent message still pending whose no-event window has passed by then is
+        given the outcome settling will give it (``no_reply``, or ``clicked``), without writing
+        anything: for read-only reports.
+        """
+        rows = self._read("SELECT * FROM messages WHERE tenant = ? ORDER BY seq", (tenant,))
+        cutoff = (
+            (as_of - timedelta(days=policy().settle_days)).isoformat(timespec="seconds")
+            if as_of is not None
+            else None
+        )
+        result = []
+        for row in rows:
+            outcome = str(row["outcome"])
+            due = row["sent_at"] is not None and cutoff is not None and row["sent_at"] <= cutoff
+            if outcome == NO_EVENTS_OUTCOME and due:
+                pairs = self._read(
+                    "SELECT DISTINCT kind, intent FROM events WHERE tenant = ? AND message_id = ?",
+                    (tenant, row["message_id"]),
+                )
+                outcome = outcome_of(((str(p["kind"]), p["intent"]) for p in pairs), settled=True)
+            result.append((self._record(row), outcome))
+        return result
 
     def messages_count(self, tenant: str | None = None) -> int:
         """Return the number of recorded messages (of one tenant, or of all)."""
@@ -578,12 +674,18 @@ class OutcomeStore:
         elif intent is None and event.reply_text:
             intent = classify_reply(event.reply_text)
         message = conn.execute(
-            "SELECT channel, segment, tone, angle, cta, status, outcome FROM messages "
-            "WHERE tenant = ? AND message_id = ?",
+            "SELECT channel, segment, tone, angle, cta, status, outcome, sent_at, approved_at,"
+            " settled_at FROM messages WHERE tenant = ? AND message_id = ?",
             (tenant, event.message_id),
         ).fetchone()
         if message is None:
             raise UnknownMessageError(f"unknown message id {event.message_id!r}")
+        blocked = message["status"] == "blocked"
+        if blocked and event.kind in ("approved", "sent"):
+            raise InvalidInputError(
+                f"message '{event.message_id}' was blocked: there is nothing to "
+                f"{'approve' if event.kind == 'approved' else 'send'}"
+            )
         old = str(message["outcome"])
         prior = conn.execute(
             "SELECT kind, intent, at, reply_text FROM events "
@@ -615,32 +717,61 @@ class OutcomeStore:
         reason = _opt_out_reason(event.kind, intent)
         if reason is not None:
             self._suppress_message(conn, tenant, event.message_id, str(message["channel"]), reason)
-        pairs = conn.execute(
-            "SELECT DISTINCT kind, intent FROM events WHERE tenant = ? AND message_id = ?",
-            (tenant, event.message_id),
-        ).fetchall()
-        new = outcome_of((str(p["kind"]), p["intent"]) for p in pairs)
-        if new != old:
-            self._set_outcome(conn, tenant, event.message_id, message, old, new)
-        return EventResult(event.message_id, True, old, new)
+        now = datetime.now(UTC)
+        when = _instant(event.at, now)
+        if event.kind == "approved":
+            conn.execute(
+                "UPDATE messages SET approved_at = ? WHERE tenant = ? AND message_id = ?",
+                (_earliest(message["approved_at"], when), tenant, event.message_id),
+            )
+        if event.kind == "sent" or (implies_sent(event.kind) and not blocked):
+            conn.execute(
+                "UPDATE messages SET sent_at = ? WHERE tenant = ? AND message_id = ?",
+                (_earliest(message["sent_at"], when), tenant, event.message_id),
+            )
+        new, delta = self._refresh(conn, tenant, event.message_id, message, now)
+        return EventResult(event.message_id, True, old, new, counted_changed=delta)
 
-    def _set_outcome(
+    def _refresh(
         self,
         conn: sqlite3.Connection,
         tenant: str,
         message_id: str,
-        message: sqlite3.Row,
-        old: str,
-        new: str,
-    ) -> None:
-        """Move a message from outcome ``old`` to ``new`` and its arm's aggregates with it."""
+        before: sqlite3.Row,
+        now: datetime,
+    ) -> tuple[str, bool]:
+        """Recompute a message's outcome and move its arm's aggregates by the difference.
+
+        ``before`` is the message row before this unit of work changed it. The message is settled
+        once it was (``settled_at``, kept: a settled message stays settled) or its no-event window
+        from ``sent_at`` has passed by ``now``. Returns the outcome and whether what the message
+        contributes to the aggregates changed.
+        """
+        row = conn.execute(
+            "SELECT sent_at, settled_at FROM messages WHERE tenant = ? AND message_id = ?",
+            (tenant, message_id),
+        ).fetchone()
+        sent_at, settled_at = row["sent_at"], row["settled_at"]
+        window = timedelta(days=policy().settle_days)
+        due = sent_at is not None and _instant(str(sent_at), now) <= now - window
+        settled = settled_at is not None or due
+        if due and settled_at is None:
+            settled_at = now.isoformat(timespec="seconds")
+        pairs = conn.execute(
+            "SELECT DISTINCT kind, intent FROM events WHERE tenant = ? AND message_id = ?",
+            (tenant, message_id),
+        ).fetchall()
+        new = outcome_of(((str(p["kind"]), p["intent"]) for p in pairs), settled=settled)
         conn.execute(
-            "UPDATE messages SET outcome = ? WHERE tenant = ? AND message_id = ?",
-            (new, tenant, message_id),
+            "UPDATE messages SET outcome = ?, settled_at = ? WHERE tenant = ? AND message_id = ?",
+            (new, settled_at, tenant, message_id),
         )
-        status = str(message["status"])
-        self._shift(conn, tenant, message, _contribution(status, old), -1)
-        self._shift(conn, tenant, message, _contribution(status, new), +1)
+        old_part = contribution(before["sent_at"] is not None, str(before["outcome"]))
+        new_part = contribution(sent_at is not None, new)
+        if old_part != new_part:
+            self._shift(conn, tenant, before, old_part, -1)
+            self._shift(conn, tenant, before, new_part, +1)
+        return new, old_part != new_part
 
     def events_count(self, tenant: str | None = None) -> int:
         """Return the number of distinct events stored (of one tenant, or of all)."""
@@ -882,6 +1013,139 @@ class OutcomeStore:
             ],
         )
 
+    # --- erasure -------------------------------------------------------------------------------
+
+    def forget(self, tenant: str, person: Person) -> Erasure:
+        """Erase a person: their messages, events, edits and message keys, in one unit of work.
+
+        The person is every message that shares a key with ``person``, and every message that
+        shares a key with those (the same address under another record id is the same person).
+        Their sends leave the aggregates (the model forgets them). Their suppression entry stays,
+        as hashes only: the readable labels are removed, so the person is still never contacted
+        again but can no longer be read back. Deleted rows are overwritten (``secure_delete``)
+        and the write-ahead log is truncated afterwards.
+
+        Returns what was erased; ``message_ids`` lets the caller erase the lessons' evidence and
+        the run checkpoints of those messages.
+        """
+        hashes = {key_hash(tenant, k) for k in person.keys}
+        if not hashes:
+            raise InvalidInputError("name the person: an e-mail address, a prospect id or a handle")
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self._write() as conn:
+                messages: set[str] = set()
+                frontier = set(hashes)
+                while frontier:  # messages of these keys, then the other keys of those messages
+                    found = self._messages_of(conn, tenant, frontier) - messages
+                    messages |= found
+                    keys = self._keys_of(conn, tenant, found)
+                    frontier = keys - hashes
+                    hashes |= keys
+                record_ids = self._record_ids(conn, tenant, messages)
+                counts = self._erase(conn, tenant, sorted(messages), sorted(hashes))
+        finally:
+            with self._lock:
+                self._conn.execute("PRAGMA secure_delete = OFF")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        ids = {k.value for k in person.of_kind("id")} | record_ids
+        return Erasure(message_ids=tuple(sorted(messages)), record_ids=tuple(sorted(ids)), **counts)
+
+    @staticmethod
+    def _record_ids(conn: sqlite3.Connection, tenant: str, messages: set[str]) -> set[str]:
+        ids: set[str] = set()
+        ordered = sorted(messages)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            ids |= {
+                str(r["label"]).removeprefix("id:")
+                for r in conn.execute(
+                    "SELECT label FROM message_keys WHERE tenant = ? AND kind = 'id' AND "
+                    f"message_id IN ({marks})",
+                    [tenant, *chunk],
+                ).fetchall()
+            }
+        return ids
+
+    @staticmethod
+    def _messages_of(conn: sqlite3.Connection, tenant: str, hashes: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(hashes)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found |= {
+                str(r["message_id"])
+                for r in conn.execute(
+                    "SELECT DISTINCT message_id FROM message_keys WHERE tenant = ? AND key_hash IN "
+                    f"({marks})",
+                    [tenant, *chunk],
+                ).fetchall()
+            }
+        return found
+
+    @staticmethod
+    def _keys_of(conn: sqlite3.Connection, tenant: str, messages: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(messages)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found |= {
+                str(r["key_hash"])
+                for r in conn.execute(
+                    "SELECT DISTINCT key_hash FROM message_keys WHERE tenant = ? AND message_id IN "
+                    f"({marks})",
+                    [tenant, *chunk],
+                ).fetchall()
+            }
+        return found
+
+    def _erase(
+        self, conn: sqlite3.Connection, tenant: str, messages: list[str], hashes: list[str]
+    ) -> dict[str, int]:
+        counts = {"events": 0, "edits": 0, "suppressions_kept": 0}
+        for start in range(0, len(messages), 500):
+            chunk = messages[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            args = [tenant, *chunk]
+            for row in conn.execute(
+                "SELECT segment, tone, angle, cta, sent_at, outcome FROM messages"
+                f" WHERE tenant = ? AND message_id IN ({marks})",
+                args,
+            ).fetchall():
+                part = contribution(row["sent_at"] is not None, str(row["outcome"]))
+                self._shift(conn, tenant, row, part, -1)
+            counts["events"] += conn.execute(
+                f"DELETE FROM events WHERE tenant = ? AND message_id IN ({marks})", args
+            ).rowcount
+            counts["edits"] += conn.execute(
+                f"DELETE FROM edits WHERE tenant = ? AND message_id IN ({marks})", args
+            ).rowcount
+            for table in ("edit_sentences", "message_keys", "message_policy", "messages"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE tenant = ? AND message_id IN ({marks})", args
+                )
+        entries: set[str] = set()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            entries |= {
+                str(r["entry"])
+                for r in conn.execute(
+                    f"SELECT entry FROM suppressions WHERE tenant = ? AND key_hash IN ({marks})",
+                    [tenant, *chunk],
+                ).fetchall()
+            }
+        for entry in sorted(entries):  # the entry stays, hashed: no readable key is kept
+            counts["suppressions_kept"] += conn.execute(
+                "UPDATE suppressions SET label = NULL WHERE tenant = ? AND entry = ?",
+                (tenant, entry),
+            ).rowcount
+        return counts
+
     # --- aggregates --------------------------------------------------------------------------
 
     def _shift(
@@ -976,30 +1240,26 @@ class OutcomeStore:
         return self.arm_stats(tenant), self.population_arm_stats()
 
     def settle_pending(self, now: datetime | None = None) -> int:
-        """Settle messages pending for longer than the configured days; return how many.
+        """Settle the sent messages whose no-event window has passed; return how many.
 
-        A message without any event is not evidence while a reply may still come; after
-        ``[settle] no_event_days`` of silence it takes the settled outcome (``no_reply``) and
-        counts in the aggregates.
+        A sent message with only provisional events (delivered, opened, clicked, out-of-office)
+        or none is not evidence while a reply may still come; ``[settle] no_event_days`` after it
+        was SENT it settles (``no_reply``, or ``clicked``) and counts in the aggregates. A message
+        that was never sent never settles.
         """
-        rules = policy()
-        cutoff = (now or datetime.now(UTC)) - timedelta(days=rules.settle_days)
-        settled, due = (
-            rules.settled_outcome,
-            (NO_EVENTS_OUTCOME, cutoff.isoformat(timespec="seconds")),
-        )
+        when = now or datetime.now(UTC)
+        cutoff = (when - timedelta(days=policy().settle_days)).isoformat(timespec="seconds")
         query = (
-            "SELECT tenant, message_id, segment, tone, angle, cta, status FROM messages "
-            "WHERE outcome = ? AND created_at < ?"
+            "SELECT tenant, message_id, segment, tone, angle, cta, status, outcome, sent_at "
+            "FROM messages WHERE outcome = ? AND sent_at IS NOT NULL AND sent_at <= ?"
         )
+        due = (NO_EVENTS_OUTCOME, cutoff)
         if not self._read(f"{query} LIMIT 1", due):
             return 0  # the usual case: nothing to settle, and no write lock taken
         with self._write() as conn:
             rows = conn.execute(query, due).fetchall()
             for row in rows:
-                self._set_outcome(
-                    conn, row["tenant"], row["message_id"], row, NO_EVENTS_OUTCOME, settled
-                )
+                self._refresh(conn, row["tenant"], row["message_id"], row, when)
         return len(rows)
 
     def settle_due(self) -> None:
@@ -1015,12 +1275,12 @@ class OutcomeStore:
         """Return the tenant's aggregates recomputed from the messages (must equal arm_stats)."""
         totals: dict[tuple[str, str, str, str], list[int]] = {}
         rows = self._read(
-            "SELECT segment, tone, angle, cta, status, outcome, COUNT(*) AS n FROM messages "
-            "WHERE tenant = ? GROUP BY segment, tone, angle, cta, status, outcome",
+            "SELECT segment, tone, angle, cta, sent_at IS NOT NULL AS sent, outcome, COUNT(*) AS n"
+            " FROM messages WHERE tenant = ? GROUP BY segment, tone, angle, cta, sent, outcome",
             (tenant,),
         )
         for row in rows:
-            sends, reward, positives = _contribution(str(row["status"]), str(row["outcome"]))
+            sends, reward, positives = contribution(bool(row["sent"]), str(row["outcome"]))
             key = (row["segment"], row["tone"], row["angle"], row["cta"])
             acc = totals.setdefault(key, [0, 0, 0])
             acc[0] += sends * row["n"]

@@ -17,6 +17,15 @@ The contract, beyond the signatures:
   suppress the message's person under every key (a bounce: the address, on its channel);
   ``suppression_for`` answers for any key; only ``lift`` removes an entry; a weaker reason never
   replaces a stronger one. Keys are stored as ``key_hash`` values.
+* **Lifecycle**: a recorded message is a draft; ``approved`` / ``sent`` events move it on, and
+  every engagement in ``[lifecycle] implies_sent`` marks it sent (at the earliest such time). A
+  blocked message cannot be approved or sent. Only sent messages are in ``sent_messages`` and in
+  the aggregates; a sent message is never re-recorded (``MessageIdConflictError``).
+* **Outcomes**: ``ipe.tools.learning.reward.outcome_of(events, settled=...)`` where settled means
+  the message's ``sent_at`` is older than ``[settle] no_event_days`` (or it settled before).
+* **Erasure**: ``forget`` deletes every message sharing a key with the person (transitively), with
+  their events, edits and keys, removes their sends from the aggregates, and nulls the labels of
+  their suppression entries (the hashes stay).
 * **Aggregates**: ``arm_stats`` always equals ``recompute_arm_stats``.
 """
 
@@ -29,6 +38,7 @@ from typing import Any, Protocol
 from ipe.memory.outcomes import (
     ArmStat,
     EditResult,
+    Erasure,
     EventResult,
     MessageRecord,
     NewEvent,
@@ -62,6 +72,11 @@ class MessageStore(Protocol):
         self, tenant: str, prospect_id: str, limit: int = 20
     ) -> list[tuple[MessageRecord, str]]:
         """The latest messages of a record id with their outcomes, newest first."""
+
+    def sent_messages(
+        self, tenant: str, person: Person, limit: int = 20
+    ) -> list[tuple[MessageRecord, str]]:
+        """The person's last SENT messages (any of their keys), newest sent first: the contact."""
 
     def message_outcomes(self, tenant: str) -> list[tuple[MessageRecord, str]]:
         """Every message of the tenant with its outcome, in recording order."""
@@ -107,6 +122,10 @@ class MessageStore(Protocol):
 
     def lift(self, tenant: str, person: Person, *, note: str = "") -> list[Suppression]:
         """Lift the person's entries (the tenant's explicit act)."""
+
+    # erasure
+    def forget(self, tenant: str, person: Person) -> Erasure:
+        """Erase the person's messages, events, edits and keys; keep their suppression hashed."""
 
     # aggregates and settling
     def arm_stats(self, tenant: str) -> list[ArmStat]:

@@ -16,7 +16,12 @@ from ipe.memory.people import person_of
 
 
 async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Store the chosen message (or the blocked attempt) with its arm, segment and facts.
+    """Store the chosen message (or the blocked attempt) as a draft, with its arm and facts.
+
+    The arm is the one actually written (the chosen variation's angle and call to action as the
+    drafter wrote them), which is what learning credits once the message is sent. Recording is
+    not sending: the message is contact and evidence only after a ``sent`` event (or engagement
+    that implies it).
 
     Under the engine (``Context.record_in_graph`` False) the record is only built here and stored
     by the engine after the run, so a run that fails later (its checkpoint) leaves no record.
@@ -25,15 +30,16 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.clean_prospect and state.channel and state.context and state.strategy
     chosen = next((v for v in state.variations if v.id == state.selected_id), None)
     plan = chosen.plan if chosen else state.strategy.variations[0]
+    tone, angle, cta = chosen.written_arm if chosen else (plan.tone, plan.angle, plan.cta)
     record = MessageRecord(
         message_id=state.message_id,
         tenant=ctx.user_id,
         prospect_id=state.clean_prospect.id,
         channel=state.channel,
         segment=state.context.segment,
-        tone=plan.tone,
-        angle=plan.angle,
-        cta=plan.cta,
+        tone=tone,
+        angle=angle,
+        cta=cta,
         fact_ids=chosen.fact_ids if chosen else [],
         subject=chosen.subject if chosen else None,
         body=chosen.body if chosen else "",

@@ -93,5 +93,5 @@ def test_the_readme_example_exits_without_closing_anything(tmp_path: Path) -> No
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["ready", "needs_review"]  # the second is a repeat contact
+    assert run.stdout.split() == ["ready", "ready"]  # a preview is not contact: nothing was sent
     assert "Traceback" not in run.stderr

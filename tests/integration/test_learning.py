@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from ipe import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
 from ipe.graph.domain import Lesson, UnknownMessageError
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.tools.learning.edits import normalise
+from ipe.tools.learning.reward import policy
 
 EVENTS = [
     {"event_id": "e1", "event": "delivered"},
@@ -95,9 +97,10 @@ async def test_feedback_distils_lessons_with_evidence_without_duplicates(
     rng = random.Random(4)
     engine = IntelligentPersonalizationEngine("learner", data_dir=data_dir, durable=False)
     loop = FeedbackLoop("learner", data_dir=data_dir)
+    window_ago = (datetime.now(UTC) - timedelta(days=policy().settle_days + 1)).isoformat()
     for i in range(120):
         result = await engine.personalize_message(
-            dict(prospects["zoe-tiktok"], id=f"z{i}"), template
+            dict(prospects["zoe-tiktok"], id=f"z{i}", handle=f"zoe{i}", email=None), template
         )
         assert result.arm
         tone = result.arm.split("/")[0]
@@ -107,7 +110,8 @@ async def test_feedback_distils_lessons_with_evidence_without_duplicates(
             if liked
             else {"event": "delivered"}
         )
-        await loop.update_model(result.message_id, dict(event, event_id=f"z{i}"))
+        sent = {"event": "sent", "at": window_ago}  # sent a window ago: silence has settled
+        await loop.update_model(result.message_id, [sent, dict(event, event_id=f"z{i}")])
     lessons = lesson_memory(data_dir, "learner").all()
     assert lessons, "120 outcomes with a strong tone effect must teach something"
     assert len({lesson.id for lesson in lessons}) == len(lessons)

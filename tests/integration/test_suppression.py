@@ -151,9 +151,14 @@ async def test_a_message_id_of_another_prospect_is_an_error_never_an_overwrite(
     kept = outcome_store(data_dir).get_message("t", "s-1")
     assert kept is not None and kept.prospect_id == "p-1001" and kept.body == first.body
     assert outcome_store(data_dir).outcome_of_message("t", "s-1") == "interested"
-    # the same person may reuse it (a re-run of a draft); another tenant has its own ids
+    # the same person may reuse an id while it is a draft (a re-run), never once it was sent
     same = _variant(prospects["ana-email"], id="P-1001")
-    assert (await engine.personalize_message(same, template, message_id="s-1")).status
+    with pytest.raises(MessageIdConflictError, match="already sent"):  # the reply implied it
+        await engine.personalize_message(same, template, message_id="s-1")
+    draft = await engine.personalize_message(prospects["ana-email"], template, message_id="d-1")
+    again = await engine.personalize_message(same, template, message_id="d-1")
+    assert draft.message_id == again.message_id == "d-1"
+    # another tenant has its own ids
     other = IntelligentPersonalizationEngine("u", data_dir=data_dir, durable=False)
     assert await other.personalize_message(prospects["zoe-tiktok"], template, message_id="s-1")
 

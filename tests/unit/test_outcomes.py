@@ -5,7 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from ipe.graph.domain import EventConflictError, InvalidInputError, UnknownMessageError
+from ipe.graph.domain import (
+    EventConflictError,
+    InvalidInputError,
+    MessageIdConflictError,
+    UnknownMessageError,
+)
 from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
 from ipe.tools.learning.reward import policy
 
@@ -54,16 +59,24 @@ def test_record_and_get_are_tenant_scoped(store: OutcomeStore) -> None:
     assert store.messages_count("t1") == 1 and store.messages_count("t2") == 0
 
 
-def test_a_recorded_message_is_pending_until_an_event_arrives(store: OutcomeStore) -> None:
+def test_a_delivered_message_is_pending_until_its_window_passes(store: OutcomeStore) -> None:
     store.record_message(_message("m1"))
     store.record_message(_message("m2", status="blocked"))
-    assert store.arm_stats("t1") == []  # a reply may still come: not evidence yet
+    assert store.arm_stats("t1") == []  # drafts: not sent, not evidence
     store.add_event("t1", "m1", event_id="e1", kind="delivered")
     store.add_event("t1", "m2", event_id="e2", kind="delivered")
+    assert store.get_message("t1", "m1").stage == "sent"  # type: ignore[union-attr]
+    assert store.get_message("t1", "m2").stage == "drafted"  # type: ignore[union-attr]
+    assert store.outcome_of_message("t1", "m1") == "pending"  # a reply may still come
+    assert store.arm_stats("t1") == []
+    later = datetime.now(UTC) + timedelta(days=policy().settle_days + 1)
+    assert store.settle_pending(later) == 1
     [stat] = store.arm_stats("t1")  # the blocked one never counts
     assert (stat.sends, stat.positives) == (1, 0)
     assert stat.reward_sum == pytest.approx(0.05)
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+    with pytest.raises(InvalidInputError, match="blocked"):
+        store.add_event("t1", "m2", event_id="e3", kind="sent")
 
 
 def test_silence_settles_to_no_reply_after_the_configured_days(store: OutcomeStore) -> None:
@@ -72,8 +85,19 @@ def test_silence_settles_to_no_reply_after_the_configured_days(store: OutcomeSto
     store.record_message(_message("old", created_at=old.isoformat(timespec="seconds")))
     store.record_message(_message("new", created_at=now.isoformat(timespec="seconds")))
     store.record_message(_message("answered", created_at=old.isoformat(timespec="seconds")))
+    store.record_message(_message("unsent", created_at=old.isoformat(timespec="seconds")))
+    store.add_events(
+        "t1",
+        [
+            NewEvent("old", "s1", "sent", at=old.isoformat()),
+            NewEvent("new", "s2", "sent", at=now.isoformat()),
+            NewEvent("answered", "s3", "sent", at=old.isoformat()),
+        ],
+    )
     store.add_event("t1", "answered", event_id="e1", kind="replied", intent="interested")
-    assert store.settle_pending(now) == 1
+    assert store.settle_pending(now) == 0  # the window of "old" had passed when it was sent
+    assert store.settle_pending(now + timedelta(days=1)) == 0
+    assert store.outcome_of_message("t1", "unsent") == "pending"  # a draft never settles
     assert store.outcome_of_message("t1", "old") == "no_reply"
     assert store.outcome_of_message("t1", "new") == "pending"
     assert store.outcome_of_message("t1", "answered") == "interested"
@@ -81,9 +105,12 @@ def test_silence_settles_to_no_reply_after_the_configured_days(store: OutcomeSto
     assert (stat.sends, stat.positives) == (2, 1)
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
     assert store.settle_pending(now) == 0  # idempotent
+    assert store.settle_pending(now + timedelta(days=policy().settle_days + 1)) == 1  # "new"
+    [stat] = store.arm_stats("t1")
+    assert (stat.sends, stat.positives) == (3, 1)
     store.add_event("t1", "old", event_id="e2", kind="replied", intent="interested")  # late reply
     [stat] = store.arm_stats("t1")
-    assert (stat.sends, stat.positives) == (2, 2)
+    assert (stat.sends, stat.positives) == (3, 2)
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
 
 
@@ -178,8 +205,15 @@ def test_incremental_aggregates_equal_a_recomputation(store: OutcomeStore) -> No
             kind=kind,
             intent=payload.choice(intents) if kind == "replied" else None,
         )
-        if j % 100 == 0:  # re-recording may change the status or the arm
-            store.record_message(_message(f"m{rng.randrange(60)}", arm=rng.choice(arms)))
+        if j % 100 == 0:  # re-recording a draft may change the status or the arm
+            redraft = f"m{rng.randrange(60)}"
+            stored = store.get_message("t1", redraft)
+            assert stored is not None
+            if stored.stage == "sent":  # a sent message is never redrafted
+                with pytest.raises(MessageIdConflictError, match="already sent"):
+                    store.record_message(_message(redraft, arm=rng.choice(arms)))
+            else:
+                store.record_message(_message(redraft, arm=rng.choice(arms)))
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
     assert sum(s.sends for s in store.arm_stats("t1")) > 0
 
@@ -201,11 +235,11 @@ def test_messages_for_prospect_newest_first_with_outcome(store: OutcomeStore) ->
 def test_population_stats_sum_every_tenant(store: OutcomeStore) -> None:
     store.record_message(_message("m1", tenant="t1"))
     store.record_message(_message("m1", tenant="t2"))
-    store.add_event("t1", "m1", event_id="e0", kind="delivered")
+    store.add_event("t1", "m1", event_id="e0", kind="replied", intent="not_interested")
     store.add_event("t2", "m1", event_id="e1", kind="converted")
     [pop] = store.population_arm_stats()
     assert (pop.sends, pop.positives) == (2, 1)
-    assert pop.reward_sum == pytest.approx(1.05)
+    assert pop.reward_sum == pytest.approx(1.02)
     assert [s.positives for s in store.arm_stats("t1")] == [0]
 
 
@@ -250,7 +284,7 @@ def test_cached_aggregates_follow_writes_of_either_handle(tmp_path: Path) -> Non
     writer.add_event("t1", "m1", event_id="e1", kind="converted")  # another connection commits
     assert [s.positives for s in reader.arm_stats("t1")] == [1]
     assert [s.sends for s in reader.population_arm_stats()] == [1]
-    reader.add_event("t1", "m2", event_id="e2", kind="delivered")  # its own write
+    reader.add_event("t1", "m2", event_id="e2", kind="replied", intent="not_now")  # its own
     assert [s.sends for s in reader.arm_stats("t1")] == [2]
     assert [s.sends for s in writer.arm_stats("t1")] == [2]
     assert reader.arm_stats("t1") == reader.recompute_arm_stats("t1")

@@ -31,32 +31,50 @@ EVENTS = [
 
 
 @pytest.mark.parametrize(
-    ("events", "expected"),
+    ("events", "open_window", "passed_window"),
     [
-        ([], "pending"),
-        ([("delivered", None)], "no_reply"),
-        ([("delivered", None), ("opened", None), ("clicked", None)], "clicked"),
-        ([("delivered", None), ("replied", "interested")], "interested"),
-        ([("replied", "interested"), ("converted", None)], "converted"),
-        ([("replied", "not_interested"), ("converted", None)], "converted"),
+        ([], "pending", "no_reply"),
+        # delivery, open and click move a message forward but never settle it
+        ([("delivered", None)], "pending", "no_reply"),
+        ([("delivered", None), ("opened", None), ("clicked", None)], "pending", "clicked"),
+        ([("replied", "out_of_office"), ("delivered", None)], "pending", "no_reply"),
+        ([("replied", "out_of_office"), ("clicked", None)], "pending", "clicked"),
+        ([("sent", None), ("approved", None)], "pending", "no_reply"),  # lifecycle: no outcome
+        ([("delivered", None), ("replied", "interested")], "interested", "interested"),
+        ([("replied", "interested"), ("converted", None)], "converted", "converted"),
+        ([("replied", "not_interested"), ("converted", None)], "converted", "converted"),
         # a reply is more informative than a delivery or a click
-        ([("delivered", None), ("clicked", None), ("replied", "not_interested")], "not_interested"),
-        ([("replied", None), ("delivered", None)], "neutral"),
-        ([("replied", "not_now")], "neutral"),
-        ([("replied", "out_of_office"), ("delivered", None)], "no_reply"),
-        ([("replied", "out_of_office"), ("clicked", None)], "clicked"),
+        (
+            [("delivered", None), ("clicked", None), ("replied", "not_interested")],
+            "not_interested",
+            "not_interested",
+        ),
+        ([("replied", None), ("delivered", None)], "neutral", "neutral"),
+        ([("replied", "not_now")], "neutral", "neutral"),
         # an opt-out always stands; a bounce never replaces an unsubscribe
-        ([("converted", None), ("unsubscribed", None)], "unsubscribed"),
-        ([("replied", "interested"), ("replied", "unsubscribe_request")], "unsubscribed"),
-        ([("unsubscribed", None), ("bounced", None)], "unsubscribed"),
-        ([("replied", "unsubscribe_request"), ("bounced", None)], "unsubscribed"),
-        ([("unsubscribed", None), ("complained", None)], "complained"),
-        ([("complained", None), ("bounced", None), ("converted", None)], "complained"),
-        ([("bounced", None), ("converted", None)], "bounced"),
+        ([("converted", None), ("unsubscribed", None)], "unsubscribed", "unsubscribed"),
+        (
+            [("replied", "interested"), ("replied", "unsubscribe_request")],
+            "unsubscribed",
+            "unsubscribed",
+        ),
+        ([("unsubscribed", None), ("bounced", None)], "unsubscribed", "unsubscribed"),
+        ([("replied", "unsubscribe_request"), ("bounced", None)], "unsubscribed", "unsubscribed"),
+        ([("unsubscribed", None), ("complained", None)], "complained", "complained"),
+        (
+            [("complained", None), ("bounced", None), ("converted", None)],
+            "complained",
+            "complained",
+        ),
+        ([("bounced", None), ("converted", None)], "bounced", "bounced"),
+        ([("bounced", None), ("delivered", None)], "bounced", "bounced"),
     ],
 )
-def test_outcome_of_examples(events: list[tuple[str, str | None]], expected: str) -> None:
-    assert outcome_of(events) == expected
+def test_outcome_of_examples(
+    events: list[tuple[str, str | None]], open_window: str, passed_window: str
+) -> None:
+    assert outcome_of(events) == open_window
+    assert outcome_of(events, settled=True) == passed_window
 
 
 @given(st.lists(st.sampled_from(EVENTS), max_size=8), st.randoms(use_true_random=False))
@@ -65,8 +83,9 @@ def test_outcome_depends_only_on_the_set_of_events(
 ) -> None:
     replayed = events + [rnd.choice(events) for _ in range(3)] if events else []
     rnd.shuffle(replayed)
-    assert outcome_of(replayed) == outcome_of(events)
-    assert outcome_of(reversed(events)) == outcome_of(events)
+    for settled in (False, True):
+        assert outcome_of(replayed, settled=settled) == outcome_of(events, settled=settled)
+        assert outcome_of(reversed(events), settled=settled) == outcome_of(events, settled=settled)
 
 
 def test_rewards_follow_the_documented_ranking() -> None:

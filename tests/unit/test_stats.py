@@ -29,6 +29,10 @@ def _record(
     )
 
 
+SENT = "2026-01-01T09:00:00+00:00"
+"""Long enough ago that silence has settled to no reply."""
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> OutcomeStore:
     store = OutcomeStore(tmp_path / "o.sqlite")
@@ -39,10 +43,12 @@ def store(tmp_path: Path) -> OutcomeStore:
         store.record_message(
             _record(i, arm=arm, segment="instagram:outdoor_travel", lessons=int(i >= 100))
         )
+        store.add_event("t1", f"m{i}", event_id="s", kind="sent", at=SENT)
         if arm == good and i % 2 == 0 or arm == bad and i % 10 == 0:
             store.add_event("t1", f"m{i}", event_id=f"e{i}", kind="replied", intent="interested")
     store.record_message(_record(900, arm=good, segment="email:general", status="blocked"))
     store.record_message(_record(901, arm=good, segment="email:general", facts=0))
+    store.add_event("t1", "m901", event_id="s", kind="sent", at=SENT)
     store.record_message(_record(902, arm=good, segment="email:general"))
     store.add_event("t1", "m902", event_id="b", kind="bounced")
     return store
@@ -52,6 +58,7 @@ def test_compute_stats(store: OutcomeStore) -> None:
     report = compute_stats(store, "t1")
     assert report.messages == 203
     assert report.sends == 201  # the blocked and the bounced message are not sends
+    assert report.lifecycle == {"blocked": 1, "drafted": 0, "approved": 0, "sent": 202}
     assert report.personalization_success_rate.value == pytest.approx(201 / 203, abs=1e-4)
     assert report.personalization_success_rate.n == 203
     assert report.context_relevance.value == pytest.approx(100 / 203, abs=1e-4)
@@ -112,14 +119,19 @@ def test_reviewed_then_sent_messages_count(tmp_path: Path) -> None:
 
 def test_stats_read_long_pending_messages_as_settled_without_writing(tmp_path: Path) -> None:
     store = OutcomeStore(tmp_path / "o.sqlite")
-    record = _record(1, arm="casual/bio/reply", segment="email:general")
-    sent = datetime(2026, 6, 1, tzinfo=UTC)
-    store.record_message(record.model_copy(update={"created_at": sent.isoformat()}))
+    sent = datetime.now(UTC) - timedelta(hours=1)
+    for i in (1, 2, 3):
+        record = _record(i, arm="casual/bio/reply", segment="email:general")
+        store.record_message(record.model_copy(update={"created_at": sent.isoformat()}))
+    store.add_event("t1", "m1", event_id="s", kind="sent", at=sent.isoformat())
+    store.add_event("t1", "m2", event_id="c", kind="clicked", at=sent.isoformat())  # implies sent
     early = compute_stats(store, "t1", now=sent + timedelta(days=2))
     assert early.sends == 0  # pending: a reply may still come
     report = compute_stats(store, "t1", now=sent + timedelta(days=30))
-    assert report.sends == 1 and report.outcomes == {"no_reply": 1}
+    assert report.sends == 2 and report.outcomes == {"no_reply": 1, "clicked": 1}
+    assert report.lifecycle == {"blocked": 0, "drafted": 1, "approved": 0, "sent": 2}
     assert store.outcome_of_message("t1", "m1") == "pending"  # nothing was written
+    assert store.outcome_of_message("t1", "m2") == "pending"
 
 
 def test_render_table_and_plot(store: OutcomeStore, tmp_path: Path) -> None:

@@ -168,6 +168,10 @@ def test_an_unversioned_data_dir_upgrades_in_place_and_keeps_its_opt_outs(tmp_pa
     assert entry.reason == "unsubscribed"  # the later bounce did not replace it
     assert store.events_count("t1") == 3 and store.messages_count("t1") == 2
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")
+    # before the lifecycle a ready message counted as sent: its evidence stays
+    assert [store.get_message("t1", m).stage for m in ("m1", "m2")] == ["sent", "sent"]  # type: ignore[union-attr]
+    [stat] = store.arm_stats("t1")
+    assert (stat.sends, stat.positives) == (2, 1)
     # event ids are now per message: m2 may use e1 too
     assert store.add_event("t1", "m2", event_id="e1", kind="converted").new
     store.close()

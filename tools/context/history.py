@@ -40,6 +40,9 @@ def build_context(
 ) -> RetrievedContext:
     """Assemble the run's context; ``past`` must already be this tenant's and this prospect's.
 
+    ``past`` is our contact with the person: their SENT messages (``OutcomeStore.sent_messages``),
+    never previews or blocked runs.
+
     ``suppressed`` is the tenant's suppression entry for this person (``OutcomeStore.
     suppression_for``): when given, the prospect is opted out whatever ``past`` holds.
     """
@@ -58,7 +61,7 @@ def build_context(
         for h in prospect.interaction_history
     ] + [
         HistoryItem(
-            at=rec.created_at,
+            at=rec.sent_at or rec.created_at,
             channel=rec.channel,
             direction="outbound",
             summary=f"{rec.tone}/{rec.angle}/{rec.cta} message",
@@ -117,7 +120,7 @@ def retrieve_context(
         prospect=prospect,
         channel=channel,
         analysis=analysis,
-        past=store.messages_for_prospect(ctx.user_id, prospect.id),
+        past=store.sent_messages(ctx.user_id, who),  # only sent messages are contact
         lessons=lesson_memory(data_dir, ctx.user_id, ctx.embedder),
         lessons_k=ctx.lessons_k,
         linkedin_free_account=ctx.linkedin_free_account,

@@ -55,8 +55,20 @@ async def _intent(ctx: Context, text: str) -> str | None:
     return classify_reply(text)
 
 
+def _is_iso(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> NewEvent:
-    """Validate one engagement dict; an intent name as ``event`` means a reply with that intent."""
+    """Validate one event dict; an intent name as ``event`` means a reply with that intent.
+
+    Lifecycle events (``approved``, ``sent``) go the same way as engagement; ``at`` (ISO 8601)
+    is when it happened (for ``sent``: the start of the no-event window).
+    """
     kind = str(raw.get("event") or "").strip().lower()
     intent = raw.get("intent")
     if kind in INTENTS:
@@ -68,7 +80,7 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
         raise InvalidInputError(f"unknown reply intent '{intent}': use one of {', '.join(INTENTS)}")
     text = raw.get("reply_text")
     at = raw.get("at")
-    if at is not None and not isinstance(at, str):
+    if at is not None and (not isinstance(at, str) or not _is_iso(at)):
         raise InvalidInputError("an event's 'at' must be an ISO 8601 date-time string")
     if text is not None and not isinstance(text, str):
         raise InvalidInputError("an event's 'reply_text' must be text")

@@ -286,7 +286,7 @@ def logged_sends(store: OutcomeStore, tenant: str) -> tuple[list[LoggedSend], in
     now = datetime.now(UTC)
     policies = store.message_policies(tenant)
     logs, skipped = [], 0
-    for record, stored in store.message_outcomes(tenant):
+    for record, stored in store.message_outcomes(tenant, as_of=now):
         outcome = settled_view(stored, record, now)
         if not is_send(record) or not counts_in_model(outcome):
             continue

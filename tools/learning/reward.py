@@ -1,11 +1,13 @@
-"""The outcome and reward of a sent message, from its engagement events.
+"""The outcome and reward of a sent message, from its events.
 
-Everything is configured (and documented) in ``tools/policies/reward.toml``: the outcomes with
-their rank, precedence, reward and ``positive`` flag, and how each event kind or reply intent maps
-to an outcome. A message's outcome depends only on the *set* of its ``(event kind, reply intent)``
-pairs: the highest precedence wins (a complaint over an unsubscribe over a bounce over a
-conversion over a reply over a click over a delivery), and within it the best rank. A message
-without events is ``pending`` (not evidence) until it settles.
+Everything is configured (and documented, with the whole outcome table) in
+``tools/policies/reward.toml``: the outcomes with their rank, precedence, reward and ``positive``
+flag, how each event kind or reply intent maps to an outcome, which events are provisional
+(delivered, opened, clicked, out-of-office: they never settle a message), which are lifecycle
+events (approved, sent) and which imply that the message was sent. A message's outcome depends
+only on the *set* of its ``(event kind, reply intent)`` pairs and on whether its no-event window
+has passed: with a settling event the highest precedence wins, then the best rank; with only
+provisional events (or none) it is ``pending`` until the window passes.
 """
 
 from __future__ import annotations
@@ -44,8 +46,14 @@ class RewardPolicy:
     events: Mapping[str, str]
     intents: Mapping[str, str]
     settle_days: float
-    """Days without any event after which a pending message takes ``settled_outcome``."""
+    """Days after it was sent after which a message with only provisional events settles."""
     settled_outcome: str
+    lifecycle: frozenset[str]
+    """Event kinds that move the lifecycle (approved, sent) and map to no outcome."""
+    implies_sent: frozenset[str]
+    """Event kinds that mark their message sent."""
+    provisional_events: frozenset[str]
+    provisional_intents: frozenset[str]
 
 
 @cache
@@ -76,12 +84,23 @@ def policy() -> RewardPolicy:
             raise ValueError(f"reward of {outcome.name!r} is outside [0, 1]")
     if float(settle["no_event_days"]) <= 0:
         raise ValueError("reward.toml: settle.no_event_days must be positive")
+    lifecycle = frozenset(str(k) for k in raw["lifecycle"]["events"])
+    implies = frozenset(str(k) for k in raw["lifecycle"]["implies_sent"])
+    prov_events = frozenset(str(k) for k in raw["provisional"]["events"])
+    prov_intents = frozenset(str(k) for k in raw["provisional"]["intents"])
+    unknown = (implies | prov_events) - set(events) - {"replied"}
+    if unknown or lifecycle & set(events) or prov_intents - set(intents):
+        raise ValueError("reward.toml: [lifecycle]/[provisional] name unknown or mapped kinds")
     return RewardPolicy(
         outcomes=outcomes,
         events=events,
         intents=intents,
         settle_days=float(settle["no_event_days"]),
         settled_outcome=settled,
+        lifecycle=lifecycle,
+        implies_sent=implies,
+        provisional_events=prov_events,
+        provisional_intents=prov_intents,
     )
 
 
@@ -116,15 +135,42 @@ def event_outcome(kind: str, intent: str | None) -> str:
     return rules.events[kind]
 
 
-def outcome_of(events: Iterable[tuple[str, str | None]]) -> str:
+def is_provisional(kind: str, intent: str | None) -> bool:
+    """True for an event that moves a message forward but never settles it."""
+    rules = policy()
+    if kind == "replied":
+        return intent is not None and intent in rules.provisional_intents
+    return kind in rules.provisional_events
+
+
+def is_lifecycle(kind: str) -> bool:
+    """True for ``approved`` / ``sent``: lifecycle events, which map to no outcome."""
+    return kind in policy().lifecycle
+
+
+def implies_sent(kind: str) -> bool:
+    """True for an event that needs its message to have gone out (so marks it sent)."""
+    return kind in policy().implies_sent
+
+
+def outcome_of(events: Iterable[tuple[str, str | None]], *, settled: bool = False) -> str:
     """Return a message's outcome from its ``(event kind, reply intent)`` pairs.
 
-    The highest precedence wins, then the best rank. Only the set of events matters: order and
-    duplicates are irrelevant.
+    Args:
+        events: The message's events; lifecycle events are ignored.
+        settled: True once the message's no-event window (from when it was sent) has passed.
+
+    With an event that is not provisional, the highest precedence and then the best rank wins
+    over all events; with only provisional events (or none) the message is ``pending`` until
+    ``settled``, then the same rule applies over its events and the settle outcome. Only the set
+    of events matters: order and duplicates are irrelevant.
     """
-    infos = {outcome_info(event_outcome(kind, intent)) for kind, intent in events}
-    if not infos:
-        return NO_EVENTS_OUTCOME
+    pairs = {(kind, intent) for kind, intent in events if not is_lifecycle(kind)}
+    infos = {outcome_info(event_outcome(kind, intent)) for kind, intent in pairs}
+    if all(is_provisional(kind, intent) for kind, intent in pairs):
+        if not settled:
+            return NO_EVENTS_OUTCOME
+        infos.add(outcome_info(policy().settled_outcome))
     return max(infos, key=lambda info: (info.precedence, info.rank, info.name)).name
 
 

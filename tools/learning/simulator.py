@@ -21,8 +21,10 @@ engine's arm, of the oracle (always the segment's best arm) and of a uniform-ran
 is positive when ``u < p(arm)``, so the comparison is low-noise. For the engine's arm, ``u`` also
 picks the reply: conversions and interested replies below ``p``; above it, by the configured
 shares, not-interested, unsubscribe, not-now, out-of-office and unclassified replies, a click,
-or no reply. Replies carry TEXT from a small bank, so the reply classifier is exercised; events
-arrive shuffled and a few are replayed (same event id).
+or no reply. The simulator sends what it drafts: every send gets a ``sent`` event (dated one
+no-event window back, so silence settles at once) before its engagement. Replies carry TEXT
+from a small bank, so the reply classifier is exercised; events arrive shuffled and a few are
+replayed (same event id).
 
 The loop is injectable: ``simulate(choose=..., feedback=...)`` drives the real engine (the CLI's
 ``simulate`` command) or ``ModelLevelLoop``, which uses the outcome store and the strategy model
@@ -52,7 +54,7 @@ from ipe.tools.learning.policy_eval import (
     model_policy,
     uniform_policy,
 )
-from ipe.tools.learning.reward import is_positive, reward_of
+from ipe.tools.learning.reward import is_positive, policy, reward_of
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
 
@@ -208,6 +210,17 @@ def make_prospect(rng: random.Random, truth: SegmentTruth, index: int, seed: int
         ],
         "tags": rng.sample(list(spec["tags"]), 2),
     }
+
+
+def sent_event(message_id: str) -> dict[str, Any]:
+    """The ``sent`` event of a simulated send, dated one no-event window (plus a day) ago.
+
+    The simulator reports each send's events as they stand once its window has passed, so a send
+    without a reply settles to no reply at once (as it would after the window in a tenant's log).
+    """
+    back = timedelta(days=policy().settle_days + 1)
+    at = (datetime.now(UTC) - back).isoformat(timespec="seconds")
+    return {"event_id": f"{message_id}:sent", "event": "sent", "at": at}
 
 
 def engagement_events(
@@ -377,6 +390,7 @@ async def simulate(
         best_used.append((tone, angle, cta) == truth.best)
         label, events = engagement_events(message_id, u, p, details)
         outcomes[label] = outcomes.get(label, 0) + 1
+        await feedback(message_id, sent_event(message_id))  # it sends what it drafts
         for event in events:
             await feedback(message_id, event)
     windows = [
@@ -506,6 +520,7 @@ class ModelLevelLoop:
             event_id=str(event["event_id"]),
             kind=str(event["event"]),
             reply_text=event.get("reply_text"),
+            at=event.get("at"),
         )
 
 

@@ -1,6 +1,7 @@
 """Metrics of one tenant's outcomes, each with its sample size and a 90% interval.
 
-* personalization success rate: share of recorded messages that were sendable and used >= 1 fact;
+* personalization success rate: share of recorded messages that were sendable (passed the checks:
+  ready, or needs_review) and used >= 1 fact;
 * positive outcome rate and mean reward of the sends;
 * variation performance: per arm, sends and positive rate;
 * strategy effectiveness: per segment, positive rate vs the segment's uniform-arm average (the
@@ -10,10 +11,13 @@
 * feedback impact: positive rate of the first vs the last quarter of sends, and the learning
   curve per window of sends.
 
-A send is a recorded message that went out (``is_send``) and whose outcome counts in the strategy
-model (``tools/policies/reward.toml``: a bounce does not, a pending message not yet). Messages
-that were reviewed and then sent count like any other. Long-pending messages are read as settled
-(``no_reply``) without writing anything: computing the stats never changes the store.
+A send is a message that was SENT (``is_send``: a ``sent`` event, or engagement that implies it;
+previews and blocked runs never are) and whose outcome counts in the strategy model
+(``tools/policies/reward.toml``: a bounce does not, a pending message not yet). Messages that were
+reviewed and then sent count like any other. Sent messages past their no-event window are read as
+settled (``no_reply``, or ``clicked``) without writing anything: computing the stats never changes
+the store. ``lifecycle`` counts the messages per stage (blocked, drafted, approved, sent);
+``outcomes`` counts the sent messages per outcome.
 Comparisons below ``[stats] min_n`` sends a side are withheld as "not enough data".
 """
 
@@ -91,6 +95,8 @@ class StatsReport(BaseModel):
 
     tenant: str
     messages: int
+    lifecycle: dict[str, int]
+    """Messages per lifecycle stage: blocked, drafted, approved, sent."""
     sends: int
     events: int
     edits: int
@@ -108,39 +114,54 @@ class StatsReport(BaseModel):
 
 
 def is_send(record: MessageRecord) -> bool:
-    """True for a message that went out (what the sends of every metric are made of)."""
+    """True for a message that was sent (what the sends of every metric are made of)."""
+    return record.sent_at is not None and record.status != "blocked"
+
+
+def is_sendable(record: MessageRecord) -> bool:
+    """True for a message that passed the checks (ready, or waiting for a person's review)."""
     return record.status in ("ready", "needs_review")
 
 
 def settled_view(outcome: str, record: MessageRecord, now: datetime) -> str:
-    """The outcome as settling would make it now, without writing it."""
+    """The outcome as settling would make it now, without writing it.
+
+    ``OutcomeStore.message_outcomes(as_of=now)`` already reads outcomes this way (it also knows
+    a clicked message settles to ``clicked``); this covers records read without it.
+    """
     rules = policy()
-    if outcome != NO_EVENTS_OUTCOME:
+    if outcome != NO_EVENTS_OUTCOME or record.sent_at is None:
         return outcome
-    created = datetime.fromisoformat(record.created_at)
-    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    sent = datetime.fromisoformat(record.sent_at)
+    sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)
     due = now - timedelta(days=rules.settle_days)
-    return rules.settled_outcome if created < due else outcome
+    return rules.settled_outcome if sent <= due else outcome
 
 
 def compute_stats(store: OutcomeStore, tenant: str, *, now: datetime | None = None) -> StatsReport:
     """Compute every metric of ``tenant`` from the outcome store (read only)."""
     min_n, window = settings()
     moment = now or datetime.now(UTC)
-    records = [(r, settled_view(o, r, moment)) for r, o in store.message_outcomes(tenant)]
+    records = [
+        (r, settled_view(o, r, moment)) for r, o in store.message_outcomes(tenant, as_of=moment)
+    ]
     sends: list[Send] = [
         (r.segment, r.arm, is_positive(o), reward_of(o))
         for r, o in records
         if is_send(r) and counts_in_model(o)
     ]
     outcomes: dict[str, int] = {}
-    for _, outcome in records:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    personalized = sum(1 for r, _ in records if is_send(r) and len(r.fact_ids) >= 1)
+    lifecycle = {"blocked": 0, "drafted": 0, "approved": 0, "sent": 0}
+    for record, outcome in records:
+        lifecycle["blocked" if record.status == "blocked" else record.stage] += 1
+        if is_send(record):
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    personalized = sum(1 for r, _ in records if is_sendable(r) and len(r.fact_ids) >= 1)
     with_lessons = sum(1 for r, _ in records if r.lessons_applied > 0)
     return StatsReport(
         tenant=tenant,
         messages=len(records),
+        lifecycle=lifecycle,
         sends=len(sends),
         events=store.events_count(tenant),
         edits=store.edits_count(tenant),
@@ -247,6 +268,7 @@ def render_table(report: StatsReport) -> str:
         f"tenant {report.tenant}: {report.messages} messages, {report.sends} sends, "
         f"{report.events} events, {report.edits} edits ({level} intervals; comparisons need "
         f"{report.min_n} sends a side)",
+        "lifecycle: " + ", ".join(f"{n} {stage}" for stage, n in report.lifecycle.items()),
         "",
         f"{'metric':<34}{'value [interval] n':>34}",
         f"{'personalization success rate':<34}{report.personalization_success_rate.show():>34}",
@@ -257,7 +279,7 @@ def render_table(report: StatsReport) -> str:
         f"{'positive rate, last quarter':<34}{impact.last_quarter.show():>34}",
         f"{'feedback impact (change)':<34}{impact.change.show('+.1%'):>34}",
         "",
-        f"{'outcome':<20}{'messages':>10}",
+        f"{'outcome (sent)':<20}{'messages':>10}",
         *(f"{name:<20}{count:>10}" for name, count in report.outcomes.items()),
         "",
         f"{'arm (tone/angle/cta)':<36}{'positive rate [interval] n':>34}",

@@ -7,11 +7,11 @@ critic checks it against the facts, the template and the channel's rules before 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Fact, Finding, MessageVariation, Relationship, Template
+from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
 from ipe.tools.trust.critic import check_variation
@@ -71,6 +71,8 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         fallback_reason=reason,
         attempt=task.attempt,
         language=draft.language,
+        angle_written=cast(Angle, draft.angle_used),
+        cta_written=cast(Cta, _written_cta(draft.cta_used, task.plan.cta)),
     )
 
 
@@ -138,6 +140,13 @@ def _sender_block(template: Template) -> str:
     lines += [f"Title: {sender.title}"] if sender.title else []
     lines += [f"Company: {sender.company}"] if sender.company else []
     return "\n".join(lines)
+
+
+def _written_cta(used: str, planned: str) -> str:
+    """The ``Cta`` a draft made: an offer to send the link on reply asks for a reply."""
+    if not used:
+        return planned
+    return "reply" if used == "link_request" else used
 
 
 def _offer_block(template: Template) -> str:

@@ -63,6 +63,7 @@ class Draft:
     angle_used: str
     notes: list[str]
     cta_used: str = ""
+    """The call to action written: ``link_request`` (offer to send the link) asks a reply."""
     language: str = "en"
 
 

@@ -1,0 +1,27 @@
+"""The arm a message records is the one actually written, not only the one planned."""
+
+from __future__ import annotations
+
+from ipe.graph.domain import MessageVariation, Offer, VariationPlan
+from ipe.tools.writing.drafting import _written_cta
+from tests.unit.test_offline_drafter import TEMPLATE, draft
+
+
+def test_the_drafter_reports_the_call_to_action_it_wrote() -> None:
+    no_perk = TEMPLATE.model_copy(update={"offer": Offer(summary="Shoes", commission="10%")})
+    assert draft("casual", "generic", "sample", "email", []).cta_used == "sample"
+    assert draft("casual", "generic", "sample", "email", [], template=no_perk).cta_used == "reply"
+    assert draft("casual", "generic", "link", "email", []).cta_used == "link"
+    no_links = draft("casual", "generic", "link", "instagram", [], links_allowed=False)
+    assert no_links.cta_used == "link_request"  # "reply and I'll send the link" ...
+    assert _written_cta(no_links.cta_used, "link") == "reply"  # ... asks for a reply
+    no_facts = draft("casual", "recent_content", "reply", "email", [])
+    assert no_facts.angle_used == "generic"  # no fact for the planned angle: the generic opener
+
+
+def test_a_variation_credits_what_it_wrote() -> None:
+    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="sample")
+    planned = MessageVariation(id="v1", plan=plan, body="Hi.")
+    assert planned.written_arm == ("casual", "recent_content", "sample")  # nothing else known
+    written = planned.model_copy(update={"angle_written": "generic", "cta_written": "reply"})
+    assert written.written_arm == ("casual", "generic", "reply")

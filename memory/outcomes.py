@@ -354,7 +354,8 @@ class OutcomeStore:
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may have rolled back (e.g. disk full)
+                    self._conn.execute("ROLLBACK")
                 raise
             finally:
                 if self._shifted:  # the cached aggregates are stale (committed or not)

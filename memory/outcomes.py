@@ -284,6 +284,7 @@ class OutcomeStore:
         self._shifted = False
         self._stats_cache: dict[str | None, tuple[tuple[int, int], list[ArmStat]]] = {}
         self._settled_at: float | None = None
+        self._by_tenant: tuple[tuple[int, int], dict[str, list[ArmStat]]] | None = None
         with self._lock:
             self.schema_version = migrate(self._conn)
 
@@ -1227,6 +1228,27 @@ class OutcomeStore:
     def arm_stats(self, tenant: str) -> list[ArmStat]:
         """Return the tenant's per-(segment, arm) aggregates with at least one send."""
         return self._cached_stats(tenant)
+
+    def arm_stats_by_tenant(self) -> dict[str, list[ArmStat]]:
+        """Every tenant's aggregates, per tenant, for bounded pooling (re-read after changes).
+
+        Only ``ipe.tools.learning.pooling`` reads this, and it never hands one tenant's rates to
+        another: nothing that a caller sees comes from here directly.
+        """
+        with self._lock:
+            other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            version = (self._generation, other)
+            if self._by_tenant is not None and self._by_tenant[0] == version:
+                return self._by_tenant[1]
+            rows = self._read(
+                "SELECT * FROM arm_stats WHERE sends > 0 ORDER BY tenant, segment, tone, angle, cta"
+            )
+            grouped: dict[str, list[sqlite3.Row]] = {}
+            for row in rows:
+                grouped.setdefault(str(row["tenant"]), []).append(row)
+            result = {tenant: self._stats(group) for tenant, group in grouped.items()}
+            self._by_tenant = (version, result)
+            return result
 
     def population_arm_stats(self) -> list[ArmStat]:
         """Return the per-(segment, arm) aggregates summed over every tenant (counts only)."""

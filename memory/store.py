@@ -131,6 +131,9 @@ class MessageStore(Protocol):
     def arm_stats(self, tenant: str) -> list[ArmStat]:
         """Per-(segment, arm) aggregates of the tenant."""
 
+    def arm_stats_by_tenant(self) -> dict[str, list[ArmStat]]:
+        """Every tenant's aggregates, per tenant (only bounded pooling reads them)."""
+
     def population_arm_stats(self) -> list[ArmStat]:
         """Per-(segment, arm) aggregates over every tenant (counts only)."""
 

@@ -11,9 +11,19 @@ from langgraph.runtime import Runtime
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
 from ipe.memory.handles import outcome_store
+from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.lessons import lesson_bonus
+from ipe.tools.learning.pooling import Aggregate, population_for
 from ipe.tools.writing.strategy import build_strategy
+
+
+def _model_inputs(data_dir: str, tenant: str, pool: bool) -> tuple[list[ArmStat], list[Aggregate]]:
+    """The tenant's aggregates and its population (other tenants only if it opted in, bounded)."""
+    store = outcome_store(data_dir)
+    own, _ = store.model_inputs(tenant)  # settles due messages first
+    others = store.arm_stats_by_tenant() if pool else {}
+    return own, population_for(tenant, own, others, pool=pool)
 
 
 async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -22,7 +32,7 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.context and state.analysis and state.channel, "context_retrieval runs first"
     data_dir, segment = str(ctx.data_dir), state.context.segment
     tenant_stats, population_stats = await asyncio.to_thread(  # SQLite blocks: off the loop
-        outcome_store(data_dir).model_inputs, ctx.user_id
+        _model_inputs, data_dir, ctx.user_id, bool(ctx.pool_tenants)
     )
     model = StrategyModel.from_stats(
         tenant_stats, population_stats, lesson_bonus=lesson_bonus(state.context.lessons, segment)

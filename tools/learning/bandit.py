@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from ipe.graph.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import ArmStat
+from ipe.tools.learning.pooling import Aggregate, pool_config
 from ipe.tools.policies import load_pack
 
 Vector = NDArray[np.float64]
@@ -68,12 +69,17 @@ class BanditConfig:
     exploration_sends: float = 0.0
     lesson_logit: float = 0.1
     newton_steps: int = 25
+    population_max_shift: float = 0.05
+    """Logits the population level may move the global prior (``[pooling] max_prior_shift``)."""
 
 
 @cache
 def default_config() -> BanditConfig:
     """The configured settings (``[bandit]`` of ``tools/policies/learning.toml``)."""
-    raw: Mapping[str, Any] = load_pack("learning")["bandit"]
+    raw: Mapping[str, Any] = {
+        **load_pack("learning")["bandit"],
+        "population_max_shift": pool_config().max_prior_shift,
+    }
     defaults = BanditConfig()
     return BanditConfig(
         **{k: type(getattr(defaults, k))(v) for k, v in raw.items() if hasattr(defaults, k)}
@@ -174,7 +180,9 @@ class Counts:
         return _ALL_X[rows], self.sends[rows], self.successes[rows]
 
 
-def _counts(stats: Sequence[ArmStat], target: str, mask: NDArray[np.bool_] | None = None) -> Counts:
+def _counts(
+    stats: Sequence[Aggregate], target: str, mask: NDArray[np.bool_] | None = None
+) -> Counts:
     """Aggregate ``stats`` (optionally only the rows where ``mask``) per arm."""
     if not stats:
         return Counts(np.zeros(len(ALL_ARMS)), np.zeros(len(ALL_ARMS)))
@@ -286,7 +294,7 @@ class StrategyModel:
     def __init__(
         self,
         tenant_stats: list[ArmStat],
-        population_stats: list[ArmStat],
+        population_stats: Sequence[Aggregate],
         *,
         lesson_bonus: Mapping[tuple[str, str, str], float] | None = None,
         config: BanditConfig | None = None,
@@ -309,12 +317,16 @@ class StrategyModel:
     def from_stats(
         cls,
         tenant_stats: list[ArmStat],
-        population_stats: list[ArmStat],
+        population_stats: Sequence[Aggregate],
         *,
         lesson_bonus: Mapping[tuple[str, str, str], float] | None = None,
         config: BanditConfig | None = None,
     ) -> StrategyModel:
-        """Build the model from this tenant's and every tenant's per-arm aggregates.
+        """Build the model from this tenant's per-arm aggregates and the population's.
+
+        ``population_stats`` holds the tenant's own aggregates plus what other tenants may
+        contribute (``ipe.tools.learning.pooling.population_for``: nothing unless the tenant opted
+        in, and bounded); the population level sees it minus the tenant's own.
 
         Models are immutable once built, so the same data returns the same (already fitted)
         model: between two feedback events every personalization reuses the fits.
@@ -337,6 +349,18 @@ class StrategyModel:
             steps=cfg.newton_steps,
         )
 
+    def _bounded(self, population: Posterior) -> Posterior:
+        """The population posterior, its mean kept near the global prior.
+
+        Within ``population_max_shift`` logits on every coefficient: other tenants can move this
+        tenant's prior by that much at most, however much (or however skewed) evidence they hold.
+        """
+        limit = self.config.population_max_shift
+        if limit < 0:
+            return population
+        shift = np.clip(population.mean - self._global.mean, -limit, limit)
+        return Posterior(self._global.mean + shift, population.cov)
+
     def _posterior(self, segment: str) -> Posterior:
         if segment in self._posteriors:
             return self._posteriors[segment]
@@ -348,7 +372,7 @@ class StrategyModel:
         in_channel = _counts(self.tenant_stats, target, channels == channel)
         own = _counts(self.tenant_stats, target, segments == segment)
         population = _counts(self.population_stats, target) - tenant
-        post = _fit(self._global, population, cfg.newton_steps)
+        post = self._bounded(_fit(self._global, population, cfg.newton_steps))
         post = self._child(post, tenant - in_channel, cfg.tenant_sd)
         post = self._child(post, in_channel - own, cfg.channel_sd)
         shift = np.zeros(DIM)
@@ -506,7 +530,7 @@ class StrategyModel:
 @lru_cache(maxsize=16)
 def _shared_model(
     tenant_stats: tuple[ArmStat, ...],
-    population_stats: tuple[ArmStat, ...],
+    population_stats: tuple[Aggregate, ...],
     lesson_bonus: tuple[tuple[tuple[str, str, str], float], ...],
     config: BanditConfig,
 ) -> StrategyModel:

@@ -10,6 +10,7 @@ from langgraph.types import RetryPolicy, Send
 from ipe.graph.context import Context
 from ipe.graph.domain import MessageVariation
 from ipe.graph.state import DraftTask, InputState, State
+from ipe.graph.timing import timed
 from ipe.nodes.context_retrieval import context_retrieval
 from ipe.nodes.critic import critic
 from ipe.nodes.draft import draft
@@ -62,6 +63,7 @@ def fan_out(state: State) -> list[Send]:
                 strategy=state.strategy,
                 context=state.context,
                 language=state.language,
+                deadline_at=state.deadline_at,
             ),
         )
         for plan in plans
@@ -78,15 +80,18 @@ def after_critic(state: State) -> list[Send] | Literal["feedback"]:
 
 
 builder = StateGraph(State, input_schema=InputState, context_schema=Context)
-builder.add_node("profile_research", profile_research)
-builder.add_node("context_retrieval", context_retrieval)
-builder.add_node("strategy", strategy)
+builder.add_node("profile_research", timed("research")(profile_research))
+builder.add_node("context_retrieval", timed("context")(context_retrieval))
+builder.add_node("strategy", timed("strategy")(strategy))
 # The Send payload (DraftTask) differs from State, which LangGraph's overloads cannot express.
 builder.add_node(  # type: ignore[call-overload]
-    "draft", draft, input_schema=DraftTask, retry_policy=RetryPolicy(max_attempts=2)
+    "draft",
+    timed("drafting")(draft),
+    input_schema=DraftTask,
+    retry_policy=RetryPolicy(max_attempts=2),
 )
-builder.add_node("critic", critic)
-builder.add_node("feedback", feedback)
+builder.add_node("critic", timed("critic")(critic))
+builder.add_node("feedback", timed("feedback")(feedback))
 builder.add_edge(START, "profile_research")
 builder.add_edge("profile_research", "context_retrieval")
 builder.add_edge("context_retrieval", "strategy")

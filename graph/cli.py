@@ -66,6 +66,26 @@ def _plot_path(value: str) -> Path:
     return path
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: '{value}'") from None
+    if not (0 < seconds < 86400):
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {value}")
+    return seconds
+
+
+def _deadline(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="time a message may take (default: $IPE_DEADLINE_S or 30)",
+    )
+
+
 def _common(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--user-id", default="default", help="tenant id (default: default)")
     cmd.add_argument(
@@ -100,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require-approval", action="store_true", help="mark passing messages needs_review"
     )
+    _deadline(p)
     _common(p)
     f = sub.add_parser("feedback", help="attach an engagement event to a message")
     f.add_argument("--message-id", required=True)
@@ -173,6 +194,10 @@ def render_result(result: PersonalizationResult) -> str:
             "facts used: " + "; ".join(f"{f.id} {f.source_field}" for f in result.facts_used)
         )
     lines += ["reasons:"] + [f"  - {r}" for r in result.reasons]
+    if result.timings:
+        lines.append(
+            "time: " + ", ".join(f"{step} {secs:.2f} s" for step, secs in result.timings.items())
+        )
     return "\n".join(lines)
 
 
@@ -186,6 +211,7 @@ async def _personalize(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         linkedin_free_account=args.linkedin_free,
         require_approval=args.require_approval,
+        deadline_s=args.deadline,
     )
     result = await engine.personalize_message(
         prospect, template, platform=args.platform, message_id=args.message_id

@@ -1,8 +1,8 @@
 """The run context: per-run configuration passed as ``context=`` (LangGraph ``context_schema``).
 
 An explicitly passed value always beats the environment; the environment fills what is left
-(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``OPENAI_API_KEY``, ``IPE_RETENTION_DAYS``,
-``IPE_POOL_TENANTS``), see ``resolved()``.
+(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``IPE_DEADLINE_S``, ``OPENAI_API_KEY``,
+``IPE_RETENTION_DAYS``, ``IPE_POOL_TENANTS``), see ``resolved()``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from ipe.tools.writing.deadline import deadline_from_env
 
 LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
@@ -74,6 +76,13 @@ class Context:
             "engine sets False and records once the whole run, checkpoint included, succeeded."
         },
     )
+    deadline_s: float | None = field(
+        default=None,
+        metadata={
+            "description": "Seconds a run may take (model calls are cut to fit, unfinished "
+            "variations fall back to the offline drafter); default $IPE_DEADLINE_S or 30."
+        },
+    )
 
     def resolved(self) -> Context:
         """Return a copy with every unset field filled from the environment or the defaults."""
@@ -95,6 +104,7 @@ class Context:
                 if self.pool_tenants is not None
                 else os.environ.get("IPE_POOL_TENANTS", "").strip().lower() in ("1", "true", "yes")
             ),
+            deadline_s=deadline_from_env(self.deadline_s),
         )
 
     @property
@@ -124,6 +134,7 @@ def settings(context: Context | None) -> Context:
         and context.llm in LLM_MODES
         and context.retention_days is not None
         and context.pool_tenants is not None
+        and context.deadline_s
     ):
         return context  # already resolved (the engine resolves once, nodes read it per step)
     return (context or Context()).resolved()

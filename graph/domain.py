@@ -398,6 +398,8 @@ class PersonalizationResult(_Model):
     selected_id: str | None = None
     arm: str | None = None
     segment: str | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+    """Seconds per step (research, context, strategy, drafting, critic, feedback) and ``total``."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The CLI's ``--json`` shape."""
@@ -428,6 +430,7 @@ class PersonalizationResult(_Model):
             "facts_used": [f.model_dump() for f in self.facts_used],
             "excluded": [e.model_dump() for e in self.excluded],
             "reasons": self.reasons,
+            "timings": self.timings,
         }
 
 

@@ -19,6 +19,7 @@ from ipe.graph.domain import (
     PersonalizationResult,
 )
 from ipe.graph.state import InputState
+from ipe.graph.timing import step_timings
 from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due
 from ipe.memory.erasure import ForgetReport, forget_person
 from ipe.memory.handles import outcome_store
@@ -195,6 +196,7 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
         selected_id=final.get("selected_id"),
         arm="/".join(chosen.written_arm) if chosen else None,
         segment=final["context"].segment if final.get("context") else None,
+        timings=step_timings(final.get("spans", [])),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -34,6 +35,15 @@ def merge_variations(
         if old is None or variation.attempt >= old.attempt:
             merged[variation.id] = variation
     return sorted(merged.values(), key=lambda v: v.id)
+
+
+@dataclass(kw_only=True)
+class StepSpan:
+    """When one task of a step ran (wall clock, ``time.time()`` seconds)."""
+
+    step: str
+    start: float
+    end: float
 
 
 @dataclass(kw_only=True)
@@ -123,6 +133,10 @@ class State(InputState):
     record: dict[str, Any] | None = None
     """The outcome record the feedback step built (a ``MessageRecord`` as a dict). The engine
     stores it only once the whole run, its checkpoint included, has succeeded."""
+    deadline_at: float | None = None
+    """When the run's time is up (``time.time()``); set by the first step from ``deadline_s``."""
+    spans: Annotated[list[StepSpan], operator.add] = field(default_factory=list)
+    """When each step's tasks ran; parallel drafts add one span each (see ``graph/timing.py``)."""
 
 
 @dataclass(kw_only=True)
@@ -146,3 +160,5 @@ class DraftTask:
     strategy: PersonalizationStrategy
     context: RetrievedContext
     language: str = "en"
+    deadline_at: float | None = None
+    """The run's deadline (``State.deadline_at``): model work is cut to end before it."""

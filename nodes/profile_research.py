@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ from ipe.graph.context import Context, settings
 from ipe.graph.state import State
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.sanitize import sanitize_prospect
+from ipe.tools.writing.deadline import RESEARCH_SHARE, Deadline
 from ipe.tools.writing.facts import analyse_profile, extract_facts
 from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
@@ -23,6 +25,8 @@ IDENTITY_FIELDS = ("id", "email", "platform", "handle")
 async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Validate the inputs, fence the untrusted record and list its personalization points."""
     ctx = settings(runtime.context)
+    total = float(ctx.deadline_s or 0)
+    deadline = Deadline(at=state.deadline_at or time.time() + total, total_s=total)
     prospect, template, channel = validate_request(state.prospect, state.template, state.platform)
     clean, excluded = sanitize_prospect(prospect)
     facts, refused = extract_facts(clean)
@@ -35,7 +39,9 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         reasons.append(f"language: detected '{language.language}' from the record")
     model = chat_model(ctx)
     if model is not None:
-        more, notes = await research_more(model, clean, facts, template=template)
+        more, notes = await research_more(
+            model, clean, facts, template=template, deadline=deadline, share=RESEARCH_SHARE
+        )
         facts += more
         reasons += notes
     return {
@@ -53,4 +59,5 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         "excluded": excluded,
         "analysis": analyse_profile(clean),
         "reasons": reasons,
+        "deadline_at": deadline.at,
     }

@@ -71,8 +71,14 @@ def build_context(
     ]
     segment = segment_key(channel, analysis.niche_group)
     description = describe_segment(segment)
-    found = lessons.search(description, k=lessons_k, status="confirmed")
-    notes = [f"retrieved {len(found)} confirmed lesson(s) for {description}"] if found else []
+    notes: list[str] = []
+    try:
+        found = lessons.search(description, k=lessons_k, status="confirmed")
+    except Exception as err:  # noqa: BLE001 - e.g. an embedding server timing out: go on without
+        found = []
+        notes.append(f"lesson search failed ({type(err).__name__}), no lessons used")
+    if found:
+        notes.append(f"retrieved {len(found)} confirmed lesson(s) for {description}")
     window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
     now = datetime.now(UTC)
     sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]

@@ -15,6 +15,8 @@ import re
 
 from langchain_core.embeddings import Embeddings
 
+from ipe.tools.writing.deadline import EMBED_SHARE, deadline_from_env
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -54,11 +56,18 @@ class HashingEmbeddings(Embeddings):
 
 
 def default_embedder() -> Embeddings:
-    """OpenAI embeddings when ``OPENAI_API_KEY`` is set (and ``IPE_LLM`` != none), else hashing."""
+    """OpenAI embeddings when ``OPENAI_API_KEY`` is set (and ``IPE_LLM`` != none), else hashing.
+
+    An embedding call (one lesson query per run) may take at most a fifth of the deadline
+    (``IPE_DEADLINE_S``), with one retry; a failed search leaves the run without lessons.
+    """
     if os.environ.get("OPENAI_API_KEY") and os.environ.get("IPE_LLM") != "none":
         from langchain_openai import OpenAIEmbeddings
 
         return OpenAIEmbeddings(
-            model=os.environ.get("IPE_EMBEDDING_MODEL", "text-embedding-3-small")
+            model=os.environ.get("IPE_EMBEDDING_MODEL", "text-embedding-3-small"),
+            request_timeout=EMBED_SHARE * deadline_from_env(),
+            max_retries=1,
+            check_embedding_ctx_length=False,  # plain text: no tokenizer download, any server
         )
     return HashingEmbeddings()

@@ -20,6 +20,7 @@ from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.prompts import load_prompt
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.lessons import distil
+from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_from_env
 from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, chat_model, fence, render
 
 KINDS: tuple[str, ...] = get_args(EngagementKind)
@@ -48,6 +49,8 @@ async def _intent(ctx: Context, text: str) -> str | None:
                     "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
                 ),
                 run_name="classify_reply",
+                deadline=Deadline.starting_now(deadline_from_env(ctx.deadline_s)),
+                share=CLASSIFY_SHARE,
             )
             return out.intent if out.intent in INTENTS else None
         except LlmUnusable:

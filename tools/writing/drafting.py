@@ -17,8 +17,16 @@ from ipe.prompts import load_prompt
 from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.deadline import Deadline
 from ipe.tools.writing.language import DETECTED, choose_language
-from ipe.tools.writing.llm import DraftOut, LlmUnusable, call_structured, fence, render
+from ipe.tools.writing.llm import (
+    DraftOut,
+    LlmTimedOut,
+    LlmUnusable,
+    call_structured,
+    fence,
+    render,
+)
 from ipe.tools.writing.offline_drafter import bank, compose
 
 LANGUAGE_NAMES = {
@@ -287,11 +295,15 @@ def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
     return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
 
 
-async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariation:
+async def llm_variation(
+    model: BaseChatModel, task: DraftTask, *, deadline: Deadline | None = None
+) -> MessageVariation:
     """Ask the model for the plan's message; unusable output falls back to the offline composer.
 
     A repair (``task.rejected`` set) shows the model its rejected draft and the critic's findings,
     once: if the critic's check still rejects the new draft, the offline composer writes it.
+    The call is cut to end before ``deadline`` (with time left for the offline composer, the
+    critic and the recording); out of time, the variation is composed offline and says so.
     """
     plan = task.plan
     try:
@@ -307,7 +319,10 @@ async def llm_variation(model: BaseChatModel, task: DraftTask) -> MessageVariati
                 "channel": task.channel,
                 "repair": task.rejected is not None,
             },
+            deadline=deadline,
         )
+    except LlmTimedOut as err:
+        return offline_variation(task, reason=f"out of time: {err}")
     except LlmUnusable as err:
         return offline_variation(task, reason=f"model unusable: {err}")
     known = {f.id for f in task.facts}

@@ -1,39 +1,67 @@
-"""Chat-model access: the factory, fenced prompts and structured calls with bounded retries.
+"""Chat-model access: the factory, fenced prompts and structured calls within the run's deadline.
 
 Untrusted prospect text reaches a model only through ``fence()``: a JSON block between fence lines
 that carry a per-call random nonce, so text inside the data cannot close the fence or pass for
 instructions. Structured output uses ``method="function_calling"`` (accepted by OpenAI-compatible
 servers that refuse ``json_schema``, e.g. llama.cpp); models without tool calling (the scripted
 fakes in tests, some local servers) answer in JSON text, which is parsed and validated the same way.
+
+Every call runs inside the run's deadline (``tools/writing/deadline.py``): each attempt is cancelled
+when the time for model work is up, retries (tenacity, for transient failures only) start only if
+they can still finish, and a 429 whose ``Retry-After`` is longer than the time left gives up at
+once, so the caller falls back to the offline drafter in time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import json
 import os
 import re
 import secrets
+import time
+from collections.abc import Callable
+from functools import cache
 from string import Template as StrTemplate
 from typing import Any, TypeVar
 
+import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 from tenacity import (
     AsyncRetrying,
+    RetryCallState,
     retry_if_exception_type,
     stop_after_attempt,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
 from ipe.graph.context import Context
 from ipe.prompts import load_prompt
+from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_from_env
 
 T = TypeVar("T", bound=BaseModel)
 
 
 class LlmUnusable(Exception):
     """The model failed or answered something that does not fit the expected structure."""
+
+
+class LlmTimedOut(LlmUnusable):
+    """The model did not answer within the time the run's deadline left for this call."""
+
+
+TRANSIENT: tuple[type[BaseException], ...] = (
+    openai.APIConnectionError,  # includes the client's own APITimeoutError
+    openai.RateLimitError,
+    openai.InternalServerError,
+    ConnectionError,
+    OSError,
+)
+"""Failures worth another attempt (if it still fits in the deadline); anything else falls back."""
 
 
 class DraftOut(BaseModel):
@@ -70,14 +98,25 @@ def chat_model(ctx: Context) -> BaseChatModel | None:
         return None
     if ctx.chat_model is not None:
         return ctx.chat_model  # type: ignore[no-any-return]
+    name = ctx.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini"
+    return _openai_model(name, os.environ.get("OPENAI_BASE_URL") or None, ctx.deadline_s)
+
+
+@cache
+def _openai_model(name: str, base_url: str | None, deadline_s: float | None) -> BaseChatModel:
+    """One client per model, server and deadline (a process reuses its connection pool).
+
+    The client's own retries are off (``max_retries=0``): ``call_structured`` retries within the
+    deadline and reads ``Retry-After`` itself; the client timeout is only a backstop.
+    """
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
-        model=ctx.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini",
-        base_url=os.environ.get("OPENAI_BASE_URL") or None,
+        model=name,
+        base_url=base_url,
         temperature=0.7,
-        timeout=30,
-        max_retries=2,
+        timeout=deadline_from_env(deadline_s),
+        max_retries=0,
     )
 
 
@@ -125,6 +164,27 @@ async def _call_once(
     raise LlmUnusable("the model returned no structured answer")
 
 
+def retry_after(err: BaseException) -> float | None:
+    """The wait a 429/503 answer asks for (``retry-after-ms`` or ``Retry-After``), in seconds."""
+    response = getattr(err, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    try:
+        if headers.get("retry-after-ms"):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        value = headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 async def call_structured(
     model: BaseChatModel,
     schema: type[T],
@@ -132,27 +192,78 @@ async def call_structured(
     system: str,
     user: str,
     run_name: str,
-    attempts: int = 2,
+    attempts: int = 3,
     metadata: dict[str, Any] | None = None,
+    deadline: Deadline | None = None,
+    share: float | None = None,
 ) -> T:
-    """Ask ``model`` for a ``schema`` answer; bounded retries on transient errors.
+    """Ask ``model`` for a ``schema`` answer within ``deadline``, retrying transient failures.
 
-    The OpenAI client already retries 429/5xx with backoff; this outer loop only adds one more
-    attempt (jittered) for any transient failure, and never retries an unusable answer forever.
-    Raises ``LlmUnusable`` when no usable answer comes back.
+    Each attempt may take what ``deadline.for_model(share)`` leaves when it starts; a retry waits
+    (jittered backoff, or the server's ``Retry-After``) only when the next attempt still has time
+    to run. Without a deadline the call gets one of its own (``IPE_DEADLINE_S``).
+    Raises ``LlmTimedOut`` when time ran out, ``LlmUnusable`` for any other unusable outcome.
     """
+    deadline = deadline or Deadline.starting_now(deadline_from_env())
     messages = [SystemMessage(content=system), HumanMessage(content=user)]
+    backoff = wait_random_exponential(multiplier=0.2, max=2)
+    started = time.time()
+
+    def wait(state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome else None
+        asked = retry_after(failure) if failure is not None else None
+        return asked if asked is not None else backoff(state)
+
+    no_time_for_next = stop_when(
+        lambda state: deadline.for_model(share) - state.upcoming_sleep < MIN_CALL_S
+    )
+
+    async def attempt_once() -> T:
+        budget = deadline.for_model(share)
+        if budget < MIN_CALL_S:
+            raise LlmTimedOut(_no_time(run_name, started, deadline))
+        try:
+            async with asyncio.timeout(budget):
+                return await _call_once(model, schema, messages, run_name, metadata or {})
+        except TimeoutError as err:
+            raise LlmTimedOut(_no_time(run_name, started, deadline)) from err
+
     try:
         async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(attempts),
-            wait=wait_random_exponential(multiplier=0.2, max=2),
-            retry=retry_if_exception_type((TimeoutError, ConnectionError, OSError)),
+            stop=stop_after_attempt(attempts) | no_time_for_next,
+            wait=wait,
+            retry=retry_if_exception_type(TRANSIENT),
             reraise=True,
         ):
             with attempt:
-                return await _call_once(model, schema, messages, run_name, metadata or {})
+                return await attempt_once()
     except LlmUnusable:
         raise
     except Exception as err:  # noqa: BLE001 - any provider failure becomes a fallback, with reason
+        asked = retry_after(err)
+        if asked is not None and asked > deadline.for_model(share):
+            raise LlmTimedOut(
+                f"{run_name} rate limited: the server asked to retry after {asked:.1f} s, "
+                f"longer than the {max(0.0, deadline.left()):.1f} s left (deadline "
+                f"{deadline.total_s:g} s)"
+            ) from err
         raise LlmUnusable(f"{type(err).__name__}: {str(err)[:160]}") from err
     raise LlmUnusable("no attempt was made")
+
+
+class stop_when(stop_base):  # noqa: N801 - named like tenacity's own stop conditions
+    """Stop retrying when ``predicate(retry_state)`` holds (composable with ``|``)."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        """True when retrying should stop."""
+        return self.predicate(retry_state)
+
+
+def _no_time(run_name: str, started: float, deadline: Deadline) -> str:
+    return (
+        f"{run_name} timed out after {time.time() - started:.1f} s "
+        f"(deadline {deadline.total_s:g} s)"
+    )

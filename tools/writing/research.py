@@ -8,8 +8,16 @@ from langchain_core.language_models import BaseChatModel
 
 from ipe.graph.domain import Fact, Prospect, Template
 from ipe.prompts import load_prompt
+from ipe.tools.writing.deadline import Deadline
 from ipe.tools.writing.facts import screen_fact_text
-from ipe.tools.writing.llm import LlmUnusable, ResearchOut, call_structured, fence, render
+from ipe.tools.writing.llm import (
+    LlmTimedOut,
+    LlmUnusable,
+    ResearchOut,
+    call_structured,
+    fence,
+    render,
+)
 
 _FIELDS = ("bio", "niche", "company", "title", "location", "tags", "recent_content")
 
@@ -43,11 +51,15 @@ async def research_more(
     *,
     template: Template | None = None,
     max_facts: int = 3,
+    deadline: Deadline | None = None,
+    share: float | None = None,
 ) -> tuple[list[Fact], list[str]]:
     """Ask the model for more facts; drop any whose quote is not verbatim in its field.
 
     The model sees the brand's offer (trusted) so it looks for what connects the person to it.
-    Returns the accepted facts and one reason line per dropped or failed proposal.
+    The call gets at most ``share`` of the run's ``deadline``; out of time, the extracted facts
+    are kept as they are. Returns the accepted facts and one reason line per dropped or failed
+    proposal (or the timeout).
     """
     data = prospect.model_dump(include=set(_FIELDS), exclude_none=True)
     data["facts_already_known"] = [f.text for f in known]
@@ -67,7 +79,11 @@ async def research_more(
             system=load_prompt("research_system"),
             user=user,
             run_name="research",
+            deadline=deadline,
+            share=share,
         )
+    except LlmTimedOut as err:
+        return [], [f"out of time: {err}; kept the extracted facts only"]
     except LlmUnusable as err:
         return [], [f"research model unusable, kept the extracted facts only ({err})"]
     accepted: list[Fact] = []

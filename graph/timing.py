@@ -1,0 +1,52 @@
+"""Where a run's time goes: each node's tasks leave a ``StepSpan``; a step's time is their union.
+
+A step's figure is wall-clock time during which at least one of its tasks ran, so the parallel
+drafting branches count once (not their sum) and a repair round adds its own span to drafting.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from ipe.graph.state import StepSpan
+
+STEPS: tuple[str, ...] = ("research", "context", "strategy", "drafting", "critic", "feedback")
+"""The steps reported, in graph order (``profile_research`` is reported as research)."""
+
+F = TypeVar("F", bound=Callable[..., Awaitable[dict[str, Any]]])
+
+
+def timed(step: str) -> Callable[[F], F]:
+    """Decorate an async node so that its update carries a ``StepSpan`` for ``step``."""
+
+    def wrap(node: F) -> F:
+        @functools.wraps(node)
+        async def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            start = time.time()
+            update = await node(*args, **kwargs)
+            span = StepSpan(step=step, start=start, end=time.time())
+            return {**update, "spans": [*update.get("spans", []), span]}
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def step_timings(spans: list[StepSpan]) -> dict[str, float]:
+    """Seconds per step (union of its spans, rounded to ms) plus ``total`` (first start to end)."""
+    out: dict[str, float] = {}
+    for step in STEPS:
+        intervals = sorted((s.start, s.end) for s in spans if s.step == step)
+        covered, reach = 0.0, float("-inf")
+        for start, end in intervals:
+            if end > reach:
+                covered += end - max(start, reach)
+                reach = end
+        if intervals:
+            out[step] = round(covered, 3)
+    if spans:
+        out["total"] = round(max(s.end for s in spans) - min(s.start for s in spans), 3)
+    return out

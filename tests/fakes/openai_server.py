@@ -1,0 +1,351 @@
+"""A local OpenAI-compatible test server: answers after a fixed delay, or never, on 127.0.0.1 only.
+
+It answers ``POST /v1/chat/completions`` the way an OpenAI-compatible server does with function
+calling: it reads the request's ``tools`` schema and returns a ``tool_calls`` answer that fits it.
+For the engine's structured outputs it writes real content from the prompt (a draft built from the
+brand, the approved claims, the sender and the fenced prospect data; a verbatim research quote; a
+reply intent), so a run through it exercises the whole model path; for any other schema it fills
+the schema with minimal valid values. ``POST /v1/embeddings`` returns deterministic vectors.
+
+Modes: ``delay`` seconds before every answer; ``hang`` never answers (until the server stops);
+``rate_limited`` first answers that many requests with 429 and ``Retry-After: retry_after``.
+``GET /stats`` reports calls, tokens, peak concurrency and the (start, end) of every answered call.
+
+Bounded: loopback only, a request body of at most 1 MB, at most 256 requests in flight (more get
+503), the call log capped. Used by the tests (in a thread, ``FakeOpenAIServer``) and by the bench
+(as a process: ``python -m tests.fakes.openai_server --delay 0.2``, printing its base URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import json
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+MAX_IN_FLIGHT = 256
+MAX_LOG = 100_000
+_FENCE = re.compile(r"<<<PROSPECT_DATA [0-9a-f]+>>>\n(.*?)\n<<<END PROSPECT_DATA", re.DOTALL)
+_BUDGET = re.compile(r"at most (\d+) (\w+)")
+
+
+@dataclass
+class Stats:
+    """What the server saw."""
+
+    calls: int = 0
+    embeddings: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    rate_limited: int = 0
+    intervals: list[tuple[float, float]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "embeddings": self.embeddings,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "peak_in_flight": self.peak_in_flight,
+            "rate_limited": self.rate_limited,
+            "intervals": self.intervals,
+        }
+
+
+def tokens(text: str) -> int:
+    """A token estimate (about 4 characters a token), the same for requests and answers."""
+    return max(1, len(text) // 4)
+
+
+def _prompt_lines(prompt: str, label: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in prompt.splitlines() if line.startswith(label)]
+
+
+def _prospect_data(prompt: str) -> dict[str, Any]:
+    match = _FENCE.search(prompt)
+    if not match:
+        return {}
+    try:
+        data = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def draft_answer(prompt: str, variation: str = "") -> dict[str, Any]:
+    """A draft a careful writer could send: grounded in one fact, the offer in approved words."""
+    data = _prospect_data(prompt)
+    first = str(data.get("first_name") or "there")
+    facts = [f for f in data.get("facts", []) if isinstance(f, dict) and f.get("text")]
+    brand = next(iter(_prompt_lines(prompt, "Brand:")), "our brand")
+    sender = next(iter(_prompt_lines(prompt, "Sender:")), "")
+    claims = _prompt_lines(prompt, "Approved claim:")
+    parts = [f"Hi {first},"]
+    used: list[str] = []
+    listed = re.findall(r"^- (\w+) \(", prompt, re.MULTILINE)  # the plan's facts, ids first
+    facts = [f for f in facts if f.get("id") in listed] or facts
+    if facts:
+        fact = facts[int(hashlib.md5(variation.encode()).hexdigest(), 16) % len(facts)]
+        parts.append(f"I came across {str(fact['text']).rstrip('.')} and thought of you.")
+        used.append(str(fact.get("id", "")))
+    offer = f"{brand} runs an affiliate program"
+    parts.append(f"{offer}: {claims[0]}." if claims else f"{offer}.")
+    parts.append("Would you be open to hearing more?")
+    if sender:
+        parts.append(sender.split()[0])
+    body = " ".join(parts)
+    budget = _BUDGET.search(prompt)
+    if budget and budget.group(2).startswith("char"):
+        body = body[: int(budget.group(1))]
+    subject = f"{brand} affiliate program for {first}"[:50]
+    return {"subject": subject, "body": body, "fact_ids": [u for u in used if u]}
+
+
+def research_answer(prompt: str) -> dict[str, Any]:
+    """One fact, quoted verbatim from the bio (or none when there is no bio)."""
+    bio = str(_prospect_data(prompt).get("bio") or "")
+    words = bio.split()
+    if len(words) < 4:
+        return {"facts": []}
+    quote = " ".join(words[:6])
+    return {"facts": [{"text": quote, "source_field": "bio", "quote": quote}]}
+
+
+def fill_schema(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> Any:
+    """Minimal valid values for a JSON schema (objects, arrays, strings, numbers, enums)."""
+    defs = defs if defs is not None else schema.get("$defs", {})
+    if "$ref" in schema:
+        return fill_schema(defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return fill_schema(schema[key][0], defs)
+    kind = schema.get("type", "object")
+    if kind == "object":
+        props = schema.get("properties", {})
+        required = schema.get("required", list(props))
+        return {k: fill_schema(props[k], defs) for k in required if k in props}
+    if kind == "array":
+        return []
+    if kind == "string":
+        return "ok" * max(1, int(schema.get("minLength", 1)))
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def answer_for(tool: dict[str, Any], prompt: str) -> dict[str, Any]:
+    """The arguments of a call to ``tool`` (an OpenAI ``function`` object) for ``prompt``."""
+    name = str(tool.get("name", ""))
+    params = tool.get("parameters", {}) or {}
+    props = set(params.get("properties", {}))
+    if {"body", "fact_ids"} <= props:
+        return draft_answer(prompt)
+    if "drafts" in props:
+        ids = re.findall(r"^Variation (\S+):", prompt, re.MULTILINE) or ["v1"]
+        return {"drafts": [{"variation_id": i, **draft_answer(prompt, i)} for i in ids]}
+    if name == "ResearchOut" or props == {"facts"}:
+        return research_answer(prompt)
+    if props == {"intent"}:
+        return {"intent": "interested"}
+    filled = fill_schema(params)
+    return filled if isinstance(filled, dict) else {}
+
+
+class FakeOpenAIServer:
+    """The server, run on its own event loop in a thread; ``start()`` returns its base URL."""
+
+    def __init__(
+        self,
+        *,
+        delay: float = 0.0,
+        hang: bool = False,
+        rate_limited: int = 0,
+        retry_after: float = 1.0,
+        port: int = 0,
+    ) -> None:
+        self.delay, self.hang, self.port = delay, hang, port
+        self.rate_limited, self.retry_after = rate_limited, retry_after
+        self.stats = Stats()
+        self._ids = itertools.count(1)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._stopping: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- the HTTP side ------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=1 << 20)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/v1/embeddings", self._embeddings)
+        app.router.add_get("/stats", self._stats)
+        return app
+
+    async def _wait(self) -> None:
+        """Wait the delay (forever when hanging); a stopping server answers 503 at once."""
+        assert self._stopping is not None
+        try:
+            await asyncio.wait_for(self._stopping.wait(), None if self.hang else self.delay)
+        except TimeoutError:
+            return
+        raise web.HTTPServiceUnavailable(text="server stopping")
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        if self.stats.in_flight >= MAX_IN_FLIGHT:
+            return web.json_response({"error": {"message": "too many requests"}}, status=503)
+        if self.rate_limited > 0:
+            self.rate_limited -= 1
+            self.stats.rate_limited += 1
+            return web.json_response(
+                {"error": {"message": "rate limited", "type": "rate_limit_error"}},
+                status=429,
+                headers={"Retry-After": f"{self.retry_after:g}"},
+            )
+        body = await request.json()
+        start = time.time()
+        self.stats.in_flight += 1
+        self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
+        try:
+            await self._wait()
+        finally:
+            self.stats.in_flight -= 1
+        messages = body.get("messages", [])
+        prompt = "\n".join(str(m.get("content") or "") for m in messages)
+        tools = body.get("tools") or []
+        message: dict[str, Any]
+        if tools:
+            tool = tools[0].get("function", {})
+            args = json.dumps(answer_for(tool, prompt))
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{next(self._ids)}",
+                        "type": "function",
+                        "function": {"name": tool.get("name", "answer"), "arguments": args},
+                    }
+                ],
+            }
+            answer, finish = args, "tool_calls"
+        else:
+            answer, finish = json.dumps(draft_answer(prompt)), "stop"
+            message = {"role": "assistant", "content": answer}
+        usage = {"prompt_tokens": tokens(prompt), "completion_tokens": tokens(answer)}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        self.stats.calls += 1
+        self.stats.prompt_tokens += usage["prompt_tokens"]
+        self.stats.completion_tokens += usage["completion_tokens"]
+        if len(self.stats.intervals) < MAX_LOG:
+            self.stats.intervals.append((start, time.time()))
+        return web.json_response(
+            {
+                "id": f"chatcmpl-{next(self._ids)}",
+                "object": "chat.completion",
+                "created": int(start),
+                "model": body.get("model", "fake"),
+                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                "usage": usage,
+            }
+        )
+
+    async def _embeddings(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        await self._wait()
+        texts = body.get("input") or []
+        texts = [texts] if isinstance(texts, str) else texts
+        self.stats.embeddings += 1
+        data = [
+            {"object": "embedding", "index": i, "embedding": _vector(str(t))}
+            for i, t in enumerate(texts)
+        ]
+        return web.json_response(
+            {"object": "list", "data": data, "model": body.get("model", "fake"), "usage": {}}
+        )
+
+    async def _stats(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.stats.to_json())
+
+    # -- running it ---------------------------------------------------------------------------
+    async def serve(self) -> str:
+        """Start listening on 127.0.0.1 (in the running loop); return the base URL."""
+        self._stopping = asyncio.Event()
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    async def close(self) -> None:
+        """Release hanging requests and stop listening."""
+        if self._stopping is not None:
+            self._stopping.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def start(self) -> str:
+        """Run the server in a thread of its own; return the base URL once it listens."""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="fake-openai")
+        self._thread.start()
+        return asyncio.run_coroutine_threadsafe(self.serve(), self._loop).result(10)
+
+    def stop(self) -> None:
+        """Release waiting requests, stop the server and its thread (idempotent)."""
+        if self._loop is None or self._thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(self.close(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+        self._loop, self._thread = None, None
+
+
+def _vector(text: str, size: int = 64) -> list[float]:
+    digest = hashlib.sha256(text.encode()).digest() * (size // 32)
+    vec = [b / 255 - 0.5 for b in digest[:size]]
+    norm = sum(x * x for x in vec) ** 0.5 or 1.0
+    return [x / norm for x in vec]
+
+
+def main() -> None:
+    """Serve until interrupted; print the base URL on the first line of stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+
+    async def run() -> None:
+        server = FakeOpenAIServer(delay=args.delay, hang=args.hang, port=args.port)
+        print(await server.serve(), flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

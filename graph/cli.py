@@ -1,4 +1,4 @@
-"""The ``ipe`` command line: personalize, feedback, suppress(ions), forget, stats and simulate.
+"""The ``ipe`` command line: personalize, batch, feedback, suppress(ions), forget, stats, simulate.
 
 Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
 error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
@@ -122,6 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _deadline(p)
     _common(p)
+    b = sub.add_parser("batch", help="personalize a list of prospects into a results file")
+    b.add_argument("--prospects", required=True, help="prospects file: .jsonl or .csv")
+    b.add_argument("--template", required=True, help="template JSON file")
+    b.add_argument(
+        "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
+    )
+    b.add_argument("--out", required=True, help="results file (.jsonl); rerun to resume")
+    b.add_argument("--concurrency", type=int, default=8, help="rows in flight (default 8)")
+    b.add_argument("--rate-limit", default=None, metavar="R/min", help="rows started per minute")
+    b.add_argument(
+        "--require-approval", action="store_true", help="mark passing messages needs_review"
+    )
+    _deadline(b)
+    _common(b)
     f = sub.add_parser("feedback", help="attach an engagement event to a message")
     f.add_argument("--message-id", required=True)
     f.add_argument(
@@ -221,6 +235,42 @@ async def _personalize(args: argparse.Namespace) -> int:
         if args.json
         else render_result(result)
     )
+    return 0
+
+
+async def _batch(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from ipe.graph.batch import parse_rate, run_file
+    from ipe.graph.engine import IntelligentPersonalizationEngine
+    from ipe.tools.trust.inputs import parse_template, validate_request
+
+    template = _read_json(args.template, "template")
+    if args.concurrency < 1 or args.concurrency > 1024:
+        raise InvalidInputError("--concurrency must be between 1 and 1024")
+    rate = parse_rate(args.rate_limit) if args.rate_limit else None
+    parse_template(template)  # a bad template is the user's to fix before any row runs
+    if args.platform:
+        validate_request({"id": "check", "name": "Template Check"}, template, args.platform)
+    engine = IntelligentPersonalizationEngine(
+        user_id=args.user_id,
+        data_dir=args.data_dir,
+        require_approval=args.require_approval,
+        deadline_s=args.deadline,
+    )
+    console = Console(stderr=True)
+    summary = await run_file(
+        engine,
+        prospects=args.prospects,
+        template=template,
+        out=args.out,
+        platform=args.platform,
+        concurrency=args.concurrency,
+        rate_limit=rate,
+        console=console,
+    )
+    console.print(summary.table())
+    console.print(f"results in {args.out}")
     return 0
 
 
@@ -413,6 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "personalize":
         return asyncio.run(_personalize(args))
+    if args.command == "batch":
+        return asyncio.run(_batch(args))
     if args.command == "feedback":
         return asyncio.run(_feedback(args))
     if args.command == "suppress":

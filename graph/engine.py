@@ -6,12 +6,16 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
 
+from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
 from ipe.graph.builder import graph
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import (
@@ -77,36 +81,53 @@ class IntelligentPersonalizationEngine:
         )
         self.durable = durable
 
+    @property
+    def row_timeout_s(self) -> float:
+        """A backstop per run in a batch: the deadline plus half of it (at least 5 s more)."""
+        deadline = float(self.context.deadline_s or 0)
+        return deadline + max(5.0, 0.5 * deadline)
+
+    @asynccontextmanager
+    async def checkpointed(self) -> AsyncIterator[Durable | None]:
+        """The graph with a checkpointer open for this block (None when not durable)."""
+        if not self.durable:
+            yield None
+            return
+        async with open_saver(str(self.context.data_dir)) as saver:
+            yield Durable(graph.copy({"checkpointer": saver}), saver)
+
     async def _invoke(self, state: InputState, config: RunnableConfig) -> dict[str, Any]:
         """Run the graph, then store its outcome record: a failed run leaves no record.
 
         When durable, the run is checkpointed once, at its end (``durability="exit"``: the final,
-        sanitised state, not a copy of everything per step), through a checkpointer opened and
-        closed for this run; old runs are pruned after ``Context.retention_days``.
+        sanitised state, not a copy of everything per step), through the batch's checkpointer
+        (inside ``personalize_many``) or one opened and closed for this run; old runs are pruned
+        after ``Context.retention_days``.
         """
         ctx = replace(self.context, record_in_graph=False)  # the record waits for the run
         data_dir = str(self.context.data_dir)
         if not self.durable:
-            final: dict[str, Any] = await graph.ainvoke(state, context=ctx, config=config)
+            final: dict[str, Any] = await _ainvoke(graph, state, ctx, config)
             await self._commit(final, state.prospect)
             return final
         thread_id = str(config.get("configurable", {})["thread_id"])
         metadata = config.get("metadata", {})
-        async with open_saver(data_dir) as saver:
+        shared = shared_durable.get()
+        async with contextlib.nullcontext(shared) if shared else self.checkpointed() as durable:
+            assert durable is not None
             await note_run(
-                saver,
+                durable.saver,
                 thread_id,
                 tenant=self.context.user_id,
                 message_id=state.message_id,
                 prospect_id=str(metadata.get("prospect_id", "")),
             )
-            durable = graph.copy({"checkpointer": saver})  # the compiled graph, checkpointed
-            final = await durable.ainvoke(state, context=ctx, config=config, durability="exit")
+            final = await _ainvoke(durable.graph, state, ctx, config, durability="exit")
             try:
                 await self._commit(final, state.prospect)
             except BaseException:
                 with contextlib.suppress(Exception):  # best effort: the record is what matters
-                    await forget_run(saver, thread_id)
+                    await forget_run(durable.saver, thread_id)
                 raise
         try:
             await asyncio.to_thread(prune_due, data_dir, float(self.context.retention_days or 0))
@@ -125,6 +146,36 @@ class IntelligentPersonalizationEngine:
         person = person_of(raw_prospect, final.get("clean_prospect"))
         store = outcome_store(str(self.context.data_dir))
         await asyncio.to_thread(store.record_message, record, person)  # SQLite blocks: off the loop
+
+    def personalize_many(
+        self,
+        rows: Iterable[Any],
+        template: Any,
+        *,
+        platform: str | None = None,
+        concurrency: int = 8,
+        rate_limit: float | None = None,
+        skip: set[str] | None = None,
+        batch_id: str | None = None,
+    ) -> AsyncIterator[BatchItem]:
+        """Personalize many prospects; an async iterator of ``BatchItem`` in completion order.
+
+        At most ``concurrency`` rows run at once (``rate_limit``: rows started per minute), each
+        within its own deadline; a bad row yields an item with ``error`` and never stops the
+        batch. The rows share this engine's stores and one checkpointer. ``skip``: prospect ids
+        already done; ``batch_id``: derive message ids from it (a redone row updates its record).
+        Close it early with ``contextlib.aclosing``; see ``graph/batch.py``.
+        """
+        return personalize_many(
+            self,
+            rows,
+            template,
+            platform=platform,
+            concurrency=concurrency,
+            rate_limit=rate_limit,
+            skip=skip,
+            batch_id=batch_id,
+        )
 
     async def personalize_message(
         self,
@@ -175,6 +226,31 @@ class IntelligentPersonalizationEngine:
                 },
             )
         return result_from_state(final)
+
+
+async def _ainvoke(
+    runnable: CompiledStateGraph[Any, Any, Any, Any],
+    state: InputState,
+    context: Context,
+    config: RunnableConfig,
+    **options: Any,
+) -> dict[str, Any]:
+    """``ainvoke`` that, when cancelled, first lets the run's checkpoint writes finish.
+
+    LangGraph hands the task that unwinds a cancelled run (its pending checkpoint writes) to the
+    caller in the ``CancelledError``; awaiting it means no task outlives the run and the
+    checkpointer is never closed under a write.
+    """
+    try:
+        final: dict[str, Any] = await runnable.ainvoke(
+            state, context=context, config=config, **options
+        )
+        return final
+    except asyncio.CancelledError as err:
+        unwinding = [a for a in err.args if isinstance(a, asyncio.Future)]
+        if unwinding:
+            await asyncio.gather(*unwinding, return_exceptions=True)
+        raise
 
 
 def result_from_state(final: dict[str, Any]) -> PersonalizationResult:

@@ -54,7 +54,10 @@ _SERDE_MODULES = [
         "Offer",
         "Relationship",
     )
-] + [("ipe.graph.state", name) for name in ("RetrievedContext", "HistoryItem", "DraftTask")]
+] + [
+    ("ipe.graph.state", name)
+    for name in ("RetrievedContext", "HistoryItem", "DraftTask", "StepSpan")
+]
 _pruned_at: dict[str, float] = {}
 _GREGORIAN = datetime(1582, 10, 15, tzinfo=UTC)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

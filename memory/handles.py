@@ -12,12 +12,17 @@ from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
 from ipe.tools.learning.embeddings import default_embedder
 
+_outcomes: dict[str, OutcomeStore] = {}
+_outcomes_lock = threading.Lock()  # concurrent first runs (a batch) must share one store
 
-@cache
+
 def outcome_store(data_dir: str) -> OutcomeStore:
     """The SQLite message and outcome store of ``data_dir`` (rows scoped per tenant)."""
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    return OutcomeStore(Path(data_dir) / "outcomes.sqlite")
+    with _outcomes_lock:
+        if data_dir not in _outcomes:
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+            _outcomes[data_dir] = OutcomeStore(Path(data_dir) / "outcomes.sqlite")
+        return _outcomes[data_dir]
 
 
 @cache

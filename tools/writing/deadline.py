@@ -49,8 +49,11 @@ def deadline_from_env(value: float | None = None) -> float:
 
 
 def reserve_for(total_s: float) -> float:
-    """Time kept after the last model call for the offline steps (10% of the deadline, 0.2-2 s)."""
-    return min(2.0, max(0.2, 0.1 * total_s))
+    """Time kept after the last model call for the offline steps (10% of the deadline, 0.5-2 s).
+
+    Never more than a third of the deadline, so a very short one still leaves time for a call.
+    """
+    return min(2.0, max(0.5, 0.1 * total_s), total_s / 3)
 
 
 @dataclass(frozen=True)

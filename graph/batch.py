@@ -1,0 +1,414 @@
+"""Personalizing a list: read rows, run them concurrently, write one result line each, resume.
+
+``personalize_many`` runs the rows through one engine with at most ``concurrency`` in flight (and
+at most ``rate_limit`` started per minute), sharing the engine's stores and ONE checkpointer, and
+yields a ``BatchItem`` per row as each finishes, so one slow row never holds back the others: each
+row has its own deadline (``Context.deadline_s``). A bad row becomes an item with an ``error``; it
+never stops the batch. Stopping the iteration early cancels the rows still running and waits for
+them, so no task outlives the batch.
+
+``ResultsFile`` is the batch's output: JSON Lines, one object per row, each written with a single
+write and flushed, so a batch cut at any point leaves complete lines, plus at most one partial
+last line, which the next run with the same file drops before it skips the rows already there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import csv
+import hashlib
+import json
+import os
+import statistics
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from aiolimiter import AsyncLimiter
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from ipe.graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+    from langgraph.graph.state import CompiledStateGraph
+
+    from ipe.graph.engine import IntelligentPersonalizationEngine
+
+
+class Durable(NamedTuple):
+    """The graph compiled with a checkpointer, and that checkpointer."""
+
+    graph: CompiledStateGraph[Any, Any, Any, Any]
+    saver: AsyncSqliteSaver
+
+
+shared_durable: ContextVar[Durable | None] = ContextVar("shared_durable", default=None)
+"""The batch's one checkpointer (and graph), seen by the engine's runs in the batch's tasks."""
+
+
+STRAY_WAIT_S = 5.0
+"""How long a stopped batch waits for the checkpoint writes of its cancelled runs."""
+
+
+@dataclass
+class Row:
+    """One input row: its position, the prospect's id, and the record (or why it is unreadable)."""
+
+    index: int
+    prospect_id: str
+    record: Any = None
+    error: str | None = None
+
+
+@dataclass
+class BatchItem:
+    """The outcome of one row: a result, or the error that kept the row from one."""
+
+    index: int
+    prospect_id: str
+    result: PersonalizationResult | None = None
+    error: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The results file's line: ``personalize --json`` plus ``prospect_id``, or the error."""
+        if self.result is None:
+            return {"prospect_id": self.prospect_id, "error": self.error or "failed"}
+        return {"prospect_id": self.prospect_id, **self.result.to_json_dict()}
+
+
+def row_id(record: Any, index: int) -> str:
+    """The row's prospect id: its ``id`` field, else ``row-<n>`` (1-based, stable per file)."""
+    if isinstance(record, dict) and str(record.get("id") or "").strip():
+        return str(record["id"]).strip()
+    return f"row-{index + 1}"
+
+
+def as_rows(records: Iterable[Any]) -> Iterator[Row]:
+    """Rows from in-memory records (dicts or prospect models)."""
+    for index, record in enumerate(records):
+        if isinstance(record, Row):
+            yield record
+            continue
+        data = record.model_dump() if hasattr(record, "model_dump") else record
+        yield Row(index=index, prospect_id=row_id(data, index), record=data)
+
+
+def read_rows(path: str | Path) -> Iterator[Row]:
+    """Rows of a ``.jsonl`` (one JSON object a line) or ``.csv`` file (a header line first).
+
+    CSV cells: empty cells are left out, ``a.b`` columns nest (``preferences.tone``), a cell holding
+    a JSON list or object is parsed, and ``tags`` may be ``;``-separated. An unreadable line
+    becomes a row with an error. Raises ``InvalidInputError`` when the file cannot be read at all.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".jsonl", ".csv", ".ndjson"):
+        raise InvalidInputError(f"--prospects needs a .jsonl or .csv file, got '{path}'")
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as err:
+        raise InvalidInputError(f"cannot read prospects file '{path}': {err.strerror}") from None
+    with handle:
+        try:
+            if path.suffix.lower() == ".csv":
+                yield from _csv_rows(handle)
+            else:
+                yield from _jsonl_rows(handle)
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"prospects file '{path}' is not UTF-8 text") from None
+
+
+def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
+    index = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as err:
+            yield Row(index, f"line-{number}", error=f"line {number} is not valid JSON ({err})")
+        else:
+            if isinstance(record, dict):
+                yield Row(index, row_id(record, index), record=record)
+            else:
+                yield Row(index, f"line-{number}", error=f"line {number} is not a JSON object")
+        index += 1
+
+
+def _csv_rows(handle: Iterable[str]) -> Iterator[Row]:
+    reader = csv.DictReader(handle)
+    if not reader.fieldnames:
+        raise InvalidInputError("the prospects CSV file has no header line")
+    for index, cells in enumerate(reader):
+        record: dict[str, Any] = {}
+        for key, raw in cells.items():
+            if key is None or raw is None or not str(raw).strip():
+                continue  # an extra cell without a column, or an empty one
+            value: Any = str(raw).strip()
+            if value[0] in "[{":
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    pass
+            if key == "tags" and isinstance(value, str):
+                value = [t.strip() for t in value.split(";") if t.strip()]
+            *parents, leaf = key.strip().split(".")
+            target = record
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[leaf] = value
+        yield Row(index, row_id(record, index), record=record)
+
+
+class ResultsFile:
+    """The batch's JSON Lines output, appended to line by line; knows which rows are done."""
+
+    def __init__(self, path: str | Path) -> None:
+        """Open (or create) ``path``; a partial last line from a cut run is dropped first."""
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise InvalidInputError(f"--out: folder '{self.path.parent}' does not exist")
+        self.done: set[str] = set()
+        if self.path.exists():
+            self._recover()
+        self._handle = self.path.open("a", encoding="utf-8")
+
+    def _recover(self) -> None:
+        data = self.path.read_bytes()
+        keep = data[: data.rfind(b"\n") + 1]  # everything up to the last complete line
+        if len(keep) != len(data):
+            with self.path.open("r+b") as handle:
+                handle.truncate(len(keep))
+        for line in keep.decode("utf-8", errors="replace").splitlines():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(item, dict) and item.get("prospect_id") is not None:
+                self.done.add(str(item["prospect_id"]))
+
+    def write(self, item: BatchItem) -> None:
+        """Append one complete line (one write, flushed) and mark its row done."""
+        self._handle.write(json.dumps(item.to_json_dict(), ensure_ascii=False) + "\n")
+        self._handle.flush()
+        self.done.add(item.prospect_id)
+
+    def close(self) -> None:
+        """Flush to disk and close."""
+        if not self._handle.closed:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+
+
+async def personalize_many(
+    engine: IntelligentPersonalizationEngine,
+    rows: Iterable[Any],
+    template: Any,
+    *,
+    platform: str | None = None,
+    concurrency: int = 8,
+    rate_limit: float | None = None,
+    skip: set[str] | None = None,
+    batch_id: str | None = None,
+) -> AsyncIterator[BatchItem]:
+    """Yield one ``BatchItem`` per row as rows finish (at most ``concurrency`` at a time).
+
+    ``rate_limit`` caps the rows started per minute; ``skip`` names prospect ids already done
+    (resume). A row whose id was already seen in this batch is reported as a duplicate. With a
+    ``batch_id``, each row's message id is derived from it and the prospect id, so a row redone
+    after a cut updates its message record instead of adding a second one.
+    """
+    if concurrency < 1:
+        raise InvalidInputError("concurrency must be at least 1")
+    if rate_limit is not None and rate_limit <= 0:
+        raise InvalidInputError("the rate limit must be a positive number of rows per minute")
+    pending = (r for r in as_rows(rows) if r.prospect_id not in (skip or set()))
+    limiter = AsyncLimiter(rate_limit, 60) if rate_limit else None
+    out: asyncio.Queue[BatchItem | None] = asyncio.Queue()
+    seen: set[str] = set()
+
+    def message_id(row: Row) -> str | None:
+        if batch_id is None:
+            return None
+        return "msg_" + hashlib.sha1(f"{batch_id}|{row.prospect_id}".encode()).hexdigest()[:16]
+
+    async def one(row: Row) -> BatchItem:
+        if row.error is not None:
+            return BatchItem(row.index, row.prospect_id, error=row.error)
+        if row.prospect_id in seen:
+            return BatchItem(row.index, row.prospect_id, error="duplicate prospect id in batch")
+        seen.add(row.prospect_id)
+        if limiter is not None:
+            await limiter.acquire()
+        try:
+            async with asyncio.timeout(engine.row_timeout_s):
+                result = await engine.personalize_message(
+                    row.record, template, platform=platform, message_id=message_id(row)
+                )
+        except PersonalizationError as err:
+            return BatchItem(row.index, row.prospect_id, error=str(err))
+        except TimeoutError:
+            error = f"did not finish within {engine.row_timeout_s:g} s"
+            return BatchItem(row.index, row.prospect_id, error=error)
+        except Exception as err:  # noqa: BLE001 - one broken row never stops the batch
+            return BatchItem(row.index, row.prospect_id, error=f"{type(err).__name__}: {err}")
+        return BatchItem(row.index, row.prospect_id, result=result)
+
+    live = concurrency
+
+    async def worker() -> None:
+        nonlocal live
+        try:
+            for row in pending:  # a shared generator: each row is taken by exactly one worker
+                out.put_nowait(await one(row))
+        finally:
+            live -= 1
+            if live == 0:
+                out.put_nowait(None)  # the last worker out closes the stream
+
+    async with engine.checkpointed() as durable:
+        context = contextvars.copy_context()  # the workers' runs share the batch's checkpointer
+        context.run(shared_durable.set, durable)
+        before = asyncio.all_tasks()
+        workers = [asyncio.create_task(worker(), context=context) for _ in range(concurrency)]
+        try:
+            while (item := await out.get()) is not None:
+                yield item
+            for task in workers:
+                task.result()  # re-raise what a worker could not handle (none expected)
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            # A cancelled LangGraph run can leave its checkpoint writes running in tasks of their
+            # own: let them finish while the checkpointer is still open, so none outlives us.
+            stray = [t for t in asyncio.all_tasks() - before if not t.done()]
+            if stray:
+                await asyncio.wait(stray, timeout=STRAY_WAIT_S)
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: counts by status, errors, skipped rows, time and per-step medians."""
+
+    statuses: dict[str, int]
+    errors: int
+    skipped: int
+    timed_out: int
+    elapsed_s: float
+    step_medians: dict[str, float]
+
+    @property
+    def done(self) -> int:
+        """Rows that produced a line in this run."""
+        return sum(self.statuses.values()) + self.errors
+
+    def table(self) -> Table:
+        """The summary as a ``rich`` table."""
+        table = Table(title="batch summary", show_header=False)
+        for status, count in sorted(self.statuses.items()):
+            table.add_row(status, str(count))
+        table.add_row("errors (bad rows)", str(self.errors))
+        table.add_row("skipped (already in --out)", str(self.skipped))
+        table.add_row("rows with a model timeout", str(self.timed_out))
+        rate = self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        table.add_row("time", f"{self.elapsed_s:.1f} s ({rate:.1f} rows/s)")
+        for step, secs in self.step_medians.items():
+            table.add_row(f"median {step}", f"{secs * 1000:.0f} ms")
+        return table
+
+
+async def run_file(
+    engine: IntelligentPersonalizationEngine,
+    *,
+    prospects: str | Path,
+    template: Any,
+    out: str | Path,
+    platform: str | None = None,
+    concurrency: int = 8,
+    rate_limit: float | None = None,
+    console: Console | None = None,
+) -> BatchSummary:
+    """``ipe batch``: personalize a prospects file into ``out`` with a progress bar; resumable."""
+    results = ResultsFile(out)
+    rows = list(read_rows(prospects))
+    skipped = sum(1 for r in rows if r.prospect_id in results.done)
+    statuses: dict[str, int] = {}
+    errors = timed_out = 0
+    timings: dict[str, list[float]] = {}
+    started = time.monotonic()
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    try:
+        with progress:
+            bar = progress.add_task("personalizing", total=len(rows) - skipped)
+            async for item in personalize_many(
+                engine,
+                rows,
+                template,
+                platform=platform,
+                concurrency=concurrency,
+                rate_limit=rate_limit,
+                skip=set(results.done),
+                batch_id=str(results.path.resolve()),
+            ):
+                results.write(item)
+                progress.advance(bar)
+                if item.result is None:
+                    errors += 1
+                    continue
+                result = item.result
+                statuses[result.status] = statuses.get(result.status, 0) + 1
+                timed_out += any("timed out" in r for r in result.reasons)
+                for step, secs in result.timings.items():
+                    timings.setdefault(step, []).append(secs)
+    finally:
+        results.close()
+    return BatchSummary(
+        statuses=statuses,
+        errors=errors,
+        skipped=skipped,
+        timed_out=timed_out,
+        elapsed_s=time.monotonic() - started,
+        step_medians={step: statistics.median(v) for step, v in timings.items()},
+    )
+
+
+def parse_rate(value: str) -> float:
+    """``R/min``, ``R/s`` or a bare ``R`` (per minute) as rows per minute."""
+    text = value.strip().lower().replace(" ", "")
+    scale = 1.0
+    for suffix, factor in (("/min", 1.0), ("/m", 1.0), ("/sec", 60.0), ("/s", 60.0)):
+        if text.endswith(suffix):
+            text, scale = text[: -len(suffix)], factor
+            break
+    try:
+        rate = float(text) * scale
+    except ValueError:
+        raise InvalidInputError(
+            f"--rate-limit: expected R/min (e.g. 120/min), got '{value}'"
+        ) from None
+    if not rate > 0:
+        raise InvalidInputError(f"--rate-limit must be positive, got '{value}'")
+    return rate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -61,6 +62,18 @@ def server_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _warm(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Offline runs first: first loads (language detector, confusables) are not model time."""
+    from tests.conftest import EXAMPLES, load_example
+
+    data = str(tmp_path_factory.mktemp("warm"))
+    eng = IntelligentPersonalizationEngine(user_id="w", data_dir=data, durable=False)
+    for path in sorted((EXAMPLES / "prospects").glob("*.json")):
+        record = json.loads(path.read_text("utf-8"))
+        asyncio.run(eng.personalize_message(record, load_example("template")))
 
 
 def test_the_deadline_setting() -> None:

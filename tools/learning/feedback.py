@@ -18,7 +18,7 @@ from ipe.graph.domain import EngagementKind, InvalidInputError, ReplyIntent, Unk
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.prompts import load_prompt
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.intent import classify_reply, is_opt_out
 from ipe.tools.learning.lessons import distil
 from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_from_env
 from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, chat_model, fence, render
@@ -37,6 +37,8 @@ def event_key(message_id: str, event: dict[str, Any]) -> str:
 
 
 async def _intent(ctx: Context, text: str) -> str | None:
+    if is_opt_out(text):  # an opt-out the rules see is one, whatever a model would say
+        return "unsubscribe_request"
     model = chat_model(ctx)
     if model is not None:
         fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})

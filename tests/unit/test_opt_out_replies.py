@@ -54,7 +54,7 @@ OPT_OUTS = [
     "ѕtор emailing me",  # Cyrillic look-alikes
     "Un-subscribe",
     # Quoted headers and signatures
-    "From: Ana Souza <ana@example.org>\nSent: Monday\nTo: Sam\nSubject: Re: partnership\n\nPlease stop.",
+    "From: Ana Souza <ana@example.org>\nSent: Monday\nTo: Sam\nSubject: Re: partner\n\nPlease stop.",
     "Please unsubscribe me.\n\nOn Mon, Sam Rivera wrote:\n> Would you like to join our program?",
     "Stop.\n-- \nAna Souza\nTrail Notes",
     "remove me\n\nSent from my iPhone",
@@ -94,6 +94,10 @@ OPT_OUTS = [
     # Others
     "Disiscrivimi, grazie.",
     "Graag afmelden.",
+    "Stoppt bitte",
+    "Arrête !",
+    "Para ya",
+    "Chega!",
 ]
 
 NOT_OPT_OUTS = [

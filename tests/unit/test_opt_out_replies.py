@@ -54,7 +54,7 @@ OPT_OUTS = [
     "ѕtор emailing me",  # Cyrillic look-alikes
     "Un-subscribe",
     # Quoted headers and signatures
-    "From: Ana Souza <ana@example.org>\nSent: Monday\nTo: Sam\nSubject: Re: partner\n\nPlease stop.",
+    "From: Ana <ana@example.org>\nSent: Monday\nTo: Sam\nSubject: Re: partner\n\nPlease stop.",
     "Please unsubscribe me.\n\nOn Mon, Sam Rivera wrote:\n> Would you like to join our program?",
     "Stop.\n-- \nAna Souza\nTrail Notes",
     "remove me\n\nSent from my iPhone",

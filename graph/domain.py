@@ -205,6 +205,8 @@ class Template(_Model):
     body: TrustedText | None = None
     approved_claims: list[TrustedText] = Field(default_factory=list)
     links: list[TrustedText] = Field(default_factory=list)
+    allow_http_links: bool = False
+    """Links must be ``https``; a tenant may allow ``http`` links (never for unsubscribing)."""
 
     @field_validator("id", mode="before")
     @classmethod

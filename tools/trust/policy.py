@@ -16,10 +16,18 @@ from pydantic import BaseModel, ConfigDict
 from ipe.graph.domain import CHANNELS, Severity, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.sanitize import sanitize_url
+from ipe.tools.trust.textcount import find_links
 
 Unit = Literal["chars", "bytes", "x_weighted"]
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_ADDRESS_WORD = re.compile(r"[^\W\d_]{2,}")
+_PO_BOX = re.compile(
+    r"\b(?:p\.?\s?o\.?\s?box|post\s+office\s+box|postfach|apartado|caixa\s+postal|"
+    r"boite\s+postale|b\.?p\.?)\b",
+    re.IGNORECASE,
+)
 
 
 class RuleInfo(BaseModel):
@@ -120,13 +128,63 @@ def load_policy(channel: str) -> ChannelPolicy:
 
 
 def valid_unsubscribe(value: str | None) -> bool:
-    """True for an http(s) URL that passes ``sanitize_url`` or a ``mailto:`` address."""
+    """True for an ``https`` URL that passes ``sanitize_url`` or a ``mailto:`` address."""
     if not value or not value.strip():
         return False
     text = value.strip()
     if text.lower().startswith("mailto:"):
         return bool(_EMAIL_RE.match(text[len("mailto:") :]))
-    return sanitize_url(text) is not None
+    return sanitize_url(text) is not None and text.lower().startswith("https://")
+
+
+def link_problem(link: str, *, allow_http: bool = False) -> str | None:
+    """Why a template's ``link`` may not be sent, or ``None``.
+
+    Only ``https`` (or ``http`` where the tenant allows it) with a host and no credentials
+    (``user:pass@``); never ``javascript:``, ``data:`` or any other scheme.
+    """
+    text = link.strip()
+    scheme = _SCHEME.match(text)
+    name = scheme.group(1).lower() if scheme else ""
+    if name not in ("http", "https"):
+        return f"'{text[:80]}' is not an https link"
+    if name == "http" and not allow_http:
+        return f"'{text[:80]}' is plain http (only https, unless the template allows http)"
+    if "@" in text.split("//", 1)[-1].split("/", 1)[0]:
+        return f"'{text[:80]}' carries credentials (user:pass@)"
+    if sanitize_url(text) is None:
+        return f"'{text[:80]}' is not a valid link"
+    return None
+
+
+def looks_like_postal_address(value: str | None) -> bool:
+    """True when ``value`` could be a physical postal address (CAN-SPAM).
+
+    Two words of letters and either a number (a street number or postal code) or a post-office
+    box; not a link or an e-mail address. "." or "N/A" is not an address.
+    """
+    text = (value or "").strip()
+    if len(text) < 6 or "@" in text or find_links(text):
+        return False
+    words = _ADDRESS_WORD.findall(text)
+    return len(words) >= 2 and (any(c.isdigit() for c in text) or bool(_PO_BOX.search(text)))
+
+
+def template_link_gaps(template: Template) -> list[str]:
+    """One-line reasons why a link of ``template`` (its links or its copy) may not be sent."""
+    gaps: list[str] = []
+    for link in template.links:
+        problem = link_problem(link, allow_http=template.allow_http_links)
+        if problem:
+            gaps.append(f"template.links: {problem}")
+    copy = [template.subject, template.body, template.offer.summary, *template.offer.perks]
+    for text in [t for t in [*copy, *template.approved_claims] if t]:
+        for _, _, found in find_links(text):
+            if _SCHEME.match(found) or "@" in found:
+                problem = link_problem(found, allow_http=template.allow_http_links)
+                if problem:
+                    gaps.append(f"the template's copy: {problem}")
+    return gaps
 
 
 def template_legal_gaps(template: Template, channel: str) -> list[str]:
@@ -137,10 +195,16 @@ def template_legal_gaps(template: Template, channel: str) -> list[str]:
         gaps.append("the template names no brand (template.brand)")
     if _flag(policy.rules, "sender_name") and not template.sender.name.strip():
         gaps.append("the template names no sender (sender.name)")
-    if policy.requires_postal_address and not (template.sender.postal_address or "").strip():
+    address = (template.sender.postal_address or "").strip()
+    if policy.requires_postal_address and not address:
         gaps.append(
             f"{channel} needs the sender's physical postal address (sender.postal_address), "
             "required by CAN-SPAM"
+        )
+    elif policy.requires_postal_address and not looks_like_postal_address(address):
+        gaps.append(
+            f"sender.postal_address '{address[:80]}' does not look like a postal address "
+            "(a street and number, a postal code or a PO box), required by CAN-SPAM"
         )
     if policy.requires_unsubscribe:
         url = template.sender.unsubscribe_url
@@ -151,6 +215,11 @@ def template_legal_gaps(template: Template, channel: str) -> list[str]:
             )
         elif not valid_unsubscribe(url):
             gaps.append(
-                f"sender.unsubscribe_url '{url.strip()[:80]}' is not a valid http(s) or mailto link"
+                f"sender.unsubscribe_url '{url.strip()[:80]}' is not a valid https or mailto link"
             )
+    if template.offer.cookie_days is not None and template.offer.cookie_days <= 0:
+        gaps.append(
+            f"offer.cookie_days must be a positive number of days, not {template.offer.cookie_days}"
+        )
+    gaps += template_link_gaps(template)
     return gaps

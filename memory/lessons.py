@@ -24,20 +24,9 @@ from langchain_core.embeddings import Embeddings
 
 from ipe.graph.domain import Lesson
 
-_client_lock = threading.Lock()
-
-
-def _client(path: str) -> Any:
-    """The process's one Chroma client for ``path``, created under a lock.
-
-    Concurrent first calls would otherwise race inside chromadb's shared system cache.
-    """
-    with _client_lock:
-        return _new_client(path)
-
 
 @cache
-def _new_client(path: str) -> Any:
+def _client(path: str) -> Any:
     Path(path).mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
 

@@ -75,6 +75,12 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SETTLE_EVERY_S = 600.0
 """How often (seconds, per open store) ``settle_due`` looks for pending messages to settle."""
 
+_SELECT = (
+    "SELECT *, EXISTS (SELECT 1 FROM edits e WHERE e.tenant = messages.tenant"
+    " AND e.message_id = messages.message_id) AS edited FROM messages"
+)
+"""Messages with whether the tenant edited them (the lifecycle's ``edited`` stage)."""
+
 REASON_RANK: dict[str, int] = {"complained": 4, "unsubscribed": 3, "manual": 3, "bounced": 1}
 """Suppression reasons, strongest first: a weaker reason never replaces a stronger one (a bounce
 after an unsubscribe leaves the unsubscribe in place)."""
@@ -114,10 +120,15 @@ class MessageRecord(BaseModel):
     """When it was sent (a ``sent`` event, or the first engagement that implies it): only a
     sent message is contact and learning evidence."""
 
+    edited: bool = False
+    """True once the tenant stored an edit of it (the body as actually sent)."""
+
     @property
     def stage(self) -> str:
-        """Where the message is in its lifecycle: ``drafted``, ``approved`` or ``sent``."""
-        return "sent" if self.sent_at else "approved" if self.approved_at else "drafted"
+        """Where it is in its lifecycle: ``drafted``, ``approved``, ``edited`` or ``sent``."""
+        if self.sent_at:
+            return "sent"
+        return "approved" if self.approved_at else "edited" if self.edited else "drafted"
 
     @property
     def arm(self) -> str:
@@ -514,13 +525,12 @@ class OutcomeStore:
             lessons_applied=row["lessons_applied"],
             approved_at=row["approved_at"],
             sent_at=row["sent_at"],
+            edited=bool(row["edited"]) if "edited" in row.keys() else False,
         )
 
     def get_message(self, tenant: str, message_id: str) -> MessageRecord | None:
         """Return this tenant's message, or None (another tenant's id is not found)."""
-        rows = self._read(
-            "SELECT * FROM messages WHERE tenant = ? AND message_id = ?", (tenant, message_id)
-        )
+        rows = self._read(f"{_SELECT} WHERE tenant = ? AND message_id = ?", (tenant, message_id))
         return self._record(rows[0]) if rows else None
 
     def outcome_of_message(self, tenant: str, message_id: str) -> str | None:
@@ -536,7 +546,7 @@ class OutcomeStore:
     ) -> list[tuple[MessageRecord, str]]:
         """Return this tenant's latest messages to a prospect with their outcomes, newest first."""
         rows = self._read(
-            "SELECT * FROM messages WHERE tenant = ? AND prospect_id = ? ORDER BY seq DESC LIMIT ?",
+            f"{_SELECT} WHERE tenant = ? AND prospect_id = ? ORDER BY seq DESC LIMIT ?",
             (tenant, prospect_id, limit),
         )
         return [(self._record(row), str(row["outcome"])) for row in rows]
@@ -557,7 +567,7 @@ class OutcomeStore:
             return []
         marks = ", ".join("?" * len(hashes))
         rows = self._read(
-            "SELECT * FROM messages WHERE tenant = ? AND sent_at IS NOT NULL AND message_id IN "
+            f"{_SELECT} WHERE tenant = ? AND sent_at IS NOT NULL AND message_id IN "
             f"(SELECT message_id FROM message_keys WHERE tenant = ? AND key_hash IN ({marks}))"
             " ORDER BY sent_at DESC, seq DESC LIMIT ?",
             [tenant, tenant, *hashes, limit],
@@ -573,7 +583,7 @@ class OutcomeStore:
         given the outcome settling will give it (``no_reply``, or ``clicked``), without writing
         anything: for read-only reports.
         """
-        rows = self._read("SELECT * FROM messages WHERE tenant = ? ORDER BY seq", (tenant,))
+        rows = self._read(f"{_SELECT} WHERE tenant = ? ORDER BY seq", (tenant,))
         cutoff = (
             (as_of - timedelta(days=policy().settle_days)).isoformat(timespec="seconds")
             if as_of is not None

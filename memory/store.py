@@ -78,8 +78,16 @@ class MessageStore(Protocol):
     ) -> list[tuple[MessageRecord, str]]:
         """The person's last SENT messages (any of their keys), newest sent first: the contact."""
 
-    def message_outcomes(self, tenant: str) -> list[tuple[MessageRecord, str]]:
-        """Every message of the tenant with its outcome, in recording order."""
+    def message_outcomes(
+        self, tenant: str, *, as_of: datetime | None = None
+    ) -> list[tuple[MessageRecord, str]]:
+        """Every message of the tenant with its outcome, in recording order.
+
+        With ``as_of``: sent messages past their window read as settled, nothing written.
+        """
+
+    def message_policies(self, tenant: str) -> dict[str, tuple[float, float, list[str]]]:
+        """Per message id: the logged propensities (drafted, chosen) and the allowed arms."""
 
     def messages_count(self, tenant: str | None = None) -> int:
         """How many messages (of one tenant, or of all)."""

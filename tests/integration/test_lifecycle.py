@@ -91,7 +91,7 @@ async def test_approve_then_send_is_the_lifecycle_and_stats_follow_it(
     # sent long ago and silent: settled to no reply, counted, and a success after review
     report = compute_stats(store, "r")
     assert report.sends == 1 and report.outcomes == {"no_reply": 1}
-    assert report.lifecycle == {"blocked": 0, "drafted": 0, "approved": 0, "sent": 1}
+    assert report.lifecycle == {"blocked": 0, "drafted": 0, "edited": 0, "approved": 0, "sent": 1}
     assert report.personalization_success_rate.value == 1.0
 
 
@@ -120,3 +120,19 @@ async def test_bad_event_times_are_refused(
     result = await engine.personalize_message(prospects["ana-email"], template)
     with pytest.raises(InvalidInputError, match="ISO 8601"):
         await FeedbackLoop("t", data_dir=data_dir).mark_sent(result.message_id, at="yesterday")
+
+
+async def test_an_edited_draft_is_edited_until_it_is_sent(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    engine = IntelligentPersonalizationEngine("t", data_dir=data_dir, durable=False)
+    loop = FeedbackLoop("t", data_dir=data_dir)
+    store = outcome_store(data_dir)
+    draft = await engine.personalize_message(prospects["sam-x"], template)
+    await loop.update_model(draft.message_id, {"edited_body": draft.body + " Cheers!"})
+    got = store.get_message("t", draft.message_id)
+    assert got is not None and got.stage == "edited" and got.sent_at is None
+    assert compute_stats(store, "t").lifecycle["edited"] == 1
+    assert compute_stats(store, "t").sends == 0  # an edit is not a send
+    await loop.mark_sent(draft.message_id)
+    assert store.get_message("t", draft.message_id).stage == "sent"  # type: ignore[union-attr]

@@ -58,7 +58,7 @@ def test_compute_stats(store: OutcomeStore) -> None:
     report = compute_stats(store, "t1")
     assert report.messages == 203
     assert report.sends == 201  # the blocked and the bounced message are not sends
-    assert report.lifecycle == {"blocked": 1, "drafted": 0, "approved": 0, "sent": 202}
+    assert report.lifecycle == {"blocked": 1, "drafted": 0, "edited": 0, "approved": 0, "sent": 202}
     assert report.personalization_success_rate.value == pytest.approx(201 / 203, abs=1e-4)
     assert report.personalization_success_rate.n == 203
     assert report.context_relevance.value == pytest.approx(100 / 203, abs=1e-4)
@@ -129,7 +129,7 @@ def test_stats_read_long_pending_messages_as_settled_without_writing(tmp_path: P
     assert early.sends == 0  # pending: a reply may still come
     report = compute_stats(store, "t1", now=sent + timedelta(days=30))
     assert report.sends == 2 and report.outcomes == {"no_reply": 1, "clicked": 1}
-    assert report.lifecycle == {"blocked": 0, "drafted": 1, "approved": 0, "sent": 2}
+    assert report.lifecycle == {"blocked": 0, "drafted": 1, "edited": 0, "approved": 0, "sent": 2}
     assert store.outcome_of_message("t1", "m1") == "pending"  # nothing was written
     assert store.outcome_of_message("t1", "m2") == "pending"
 

@@ -16,7 +16,7 @@ previews and blocked runs never are) and whose outcome counts in the strategy mo
 (``tools/policies/reward.toml``: a bounce does not, a pending message not yet). Messages that were
 reviewed and then sent count like any other. Sent messages past their no-event window are read as
 settled (``no_reply``, or ``clicked``) without writing anything: computing the stats never changes
-the store. ``lifecycle`` counts the messages per stage (blocked, drafted, approved, sent);
+the store. ``lifecycle`` counts the messages per stage (blocked, drafted, edited, approved, sent);
 ``outcomes`` counts the sent messages per outcome.
 Comparisons below ``[stats] min_n`` sends a side are withheld as "not enough data".
 """
@@ -96,7 +96,7 @@ class StatsReport(BaseModel):
     tenant: str
     messages: int
     lifecycle: dict[str, int]
-    """Messages per lifecycle stage: blocked, drafted, approved, sent."""
+    """Messages per lifecycle stage: blocked, drafted, edited, approved, sent."""
     sends: int
     events: int
     edits: int
@@ -151,7 +151,7 @@ def compute_stats(store: OutcomeStore, tenant: str, *, now: datetime | None = No
         if is_send(r) and counts_in_model(o)
     ]
     outcomes: dict[str, int] = {}
-    lifecycle = {"blocked": 0, "drafted": 0, "approved": 0, "sent": 0}
+    lifecycle = {"blocked": 0, "drafted": 0, "edited": 0, "approved": 0, "sent": 0}
     for record, outcome in records:
         lifecycle["blocked" if record.status == "blocked" else record.stage] += 1
         if is_send(record):

@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
+from ipe.memory.storage import check_lesson_store
 from ipe.tools.learning.embeddings import default_embedder
 
 _outcomes: dict[str, OutcomeStore] = {}
@@ -36,6 +37,7 @@ _lessons_lock = threading.Lock()
 
 def lesson_memory(data_dir: str, tenant: str, embedder: Embeddings | None = None) -> LessonMemory:
     """The tenant's lesson collection in ``data_dir`` (one Chroma collection per tenant)."""
+    check_lesson_store(data_dir)  # an empty or foreign chroma.sqlite3 is reported, not reset
     emb = embedder or _default_embedder()
     key = (data_dir, tenant, id(emb))
     with _lessons_lock:  # concurrent first calls must not open the collection twice

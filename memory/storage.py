@@ -122,6 +122,17 @@ def _create(path: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
+def check_lesson_store(data_dir: str) -> None:
+    """Refuse an empty or foreign ``chroma/chroma.sqlite3`` (Chroma would silently start afresh).
+
+    Raises:
+        StorageError: The file is empty, not SQLite or not Chroma's.
+    """
+    path = Path(data_dir) / "chroma" / "chroma.sqlite3"
+    if path.is_file():
+        ensure_database(path, tables=frozenset({"collections", "migrations"}), what="lesson memory")
+
+
 def describe(err: BaseException, data_dir: str) -> str | None:
     """One line for an environment fault of ``data_dir``, or None when ``err`` is not one."""
     where = f"data directory '{data_dir}'"
@@ -160,6 +171,8 @@ def describe(err: BaseException, data_dir: str) -> str | None:
             return f"{where} is on a read-only file system{target}"
         if err.errno in (errno.EACCES, errno.EPERM):
             return f"{where}: permission denied{target}"
+        if err.errno in (errno.EEXIST, errno.ENOTDIR):
+            return f"{where}: a file stands where a folder is expected{target}"
         return f"{where}: {err.strerror or err}{target}"
     if type(err).__module__.startswith("chromadb"):
         return f"{where}: the lesson memory (chroma/) cannot be used ({err})"

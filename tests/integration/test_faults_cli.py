@@ -218,3 +218,15 @@ def test_permission_denied(tmp_path: Path) -> None:
     with immutable(used / "outcomes.sqlite"), immutable(used):
         one_line(personalize(None, str(used)), 3, "data directory")
     assert messages(str(used)) == before
+
+
+def test_an_empty_lesson_store_or_a_file_for_a_folder_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    (empty / "chroma").mkdir(parents=True)
+    (empty / "chroma" / "chroma.sqlite3").write_bytes(b"")
+    one_line(personalize(None, str(empty)), 3, "lesson memory", "empty (0 bytes)")
+    assert (empty / "chroma" / "chroma.sqlite3").stat().st_size == 0
+    clash = tmp_path / "clash"
+    clash.mkdir()
+    (clash / "chroma").write_text("not a folder", encoding="utf-8")
+    one_line(personalize(None, str(clash)), 3, "where a folder is expected")

@@ -21,6 +21,7 @@ from ipe.graph.domain import (
     Template,
 )
 from ipe.tools.learning.segments import niche_group
+from ipe.tools.policies import load_pack
 from ipe.tools.trust.injection import offer_like
 from ipe.tools.trust.textcount import find_links
 
@@ -95,9 +96,24 @@ def offer_relevance(text: str, template: Template) -> float:
     return float(len(stems & _offer_stems(offer_text(template)))) if stems else 0.0
 
 
+def hook_score(fact: Fact, template: Template) -> float:
+    """How strong a hook ``fact`` makes for this offer (``[relevance]`` in strategy.toml).
+
+    A base by kind (a content title is more specific than a niche label) plus a share per topic
+    word in common with the offer; a category label's shared words count less, since matching
+    the brand's own category word says little about the person.
+    """
+    knobs = load_pack("strategy")["relevance"]
+    share = float(knobs["per_shared"])
+    if fact.kind in knobs["category_kinds"]:
+        share *= float(knobs["category_share"])
+    base = float(knobs["base"].get(fact.kind, 0.0))
+    return round(base + share * offer_relevance(fact.text, template), 4)
+
+
 def rank_by_relevance(facts: Iterable[Fact], template: Template) -> list[Fact]:
-    """Facts ordered by relevance to the offer, then by their own weight."""
-    return sorted(facts, key=lambda f: (-offer_relevance(f.text, template), -f.weight))
+    """Facts ordered by their strength as a hook for this offer, then by their own weight."""
+    return sorted(facts, key=lambda f: (-hook_score(f, template), -f.weight))
 
 
 def credited_fact_ids(body: str, facts: Iterable[Fact], *, min_share: float = 0.6) -> list[str]:

@@ -29,7 +29,7 @@ from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPl
 from ipe.prompts import load_bank
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
-from ipe.tools.writing.facts import offer_relevance
+from ipe.tools.writing.facts import hook_score, offer_relevance
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -276,9 +276,7 @@ def _usable(facts: list[Fact], kinds: Sequence[str]) -> list[Fact]:
 
 def _ordered(facts: list[Fact], wanted: set[str], template: Template) -> list[Fact]:
     """The plan's own facts first, then by relevance to the offer, then by weight."""
-    return sorted(
-        facts, key=lambda f: (f.id not in wanted, -offer_relevance(f.text, template), -f.weight)
-    )
+    return sorted(facts, key=lambda f: (f.id not in wanted, -hook_score(f, template), -f.weight))
 
 
 def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shape) -> list[_Hook]:
@@ -540,12 +538,20 @@ def _note(c: _Context, hook: _Hook | None, cta: str, who: str) -> str:
     slot = who if v["sender_first"] else "short.who_anonymous"
     if slot == "short.who" and not v["product"]:
         slot = "short.who_short"
+    if slot == "short.who_terms":
+        slot = "short.who_rate" if _RATE.match(v["commission"]) else "short.who_text"
     parts = [
         _note_hook(c, hook) if hook else None,
         c.fill(c.phrase(slot)),
         _ask(c, cta, short=True),
     ]
     return _greeting(c) + "\n" + " ".join(p for p in parts if p)
+
+
+def _note_whos(c: _Context) -> tuple[str, ...]:
+    """Who we are in a note: with the rate (stated once) when there is one, then without."""
+    plain = ("short.who", "short.who_short")
+    return ("short.who_terms", *plain) if c.values["commission"] else plain
 
 
 def _fits_words(text: str, band: tuple[int, int]) -> bool:
@@ -584,7 +590,7 @@ def _cold(
         candidates = [
             (_note(c, h, cta, who), h)
             for h in ordered
-            for who in ("short.who", "short.who_short")
+            for who in _note_whos(c)
             if h is None or _note_hook(c, h)
         ]
         body, hook = _choose(candidates, shape, limit)
@@ -653,13 +659,14 @@ def _check_back(c: _Context, shape: Shape, rel: Relationship) -> str:
         if when
         else c.fill(c.phrase("check_back.opener_asked"))
     )
-    parts = [opener, c.fill(c.phrase("check_back.still"))]
-    if shape != "note":
-        parts.append(_terms(c, cookie=shape == "email"))
-    parts.append(c.fill(c.phrase("check_back.ask")))
-    text = " ".join(parts)
+    still, ask = c.fill(c.phrase("check_back.still")), c.fill(c.phrase("check_back.ask"))
     if shape == "note":
-        return f"{_greeting(c)}\n{text}"
+        for parts in ([opener, still, _terms(c, cookie=False), ask], [opener, still, ask]):
+            note = f"{_greeting(c)}\n" + " ".join(parts)
+            if len(note) <= _limit("note_ideal"):
+                return note
+        return note
+    text = " ".join([opener, still, _terms(c, cookie=shape == "email"), ask])
     return "\n\n".join([_greeting(c), text, _name_line(c)])
 
 

@@ -20,7 +20,7 @@ from ipe.graph.domain import (
 )
 from ipe.tools.learning.bandit import StrategyModel, allowed_arms
 from ipe.tools.policies import load_pack
-from ipe.tools.writing.facts import offer_relevance, rank_by_relevance
+from ipe.tools.writing.facts import hook_score, rank_by_relevance
 
 
 @cache
@@ -47,22 +47,21 @@ def available_angles(facts: list[Fact]) -> list[Angle]:
 def angle_relevance(facts: list[Fact], template: Template) -> dict[Angle, float]:
     """Each available angle's best relevance to the offer (its most relevant fact)."""
     return {
-        angle: max(
-            (offer_relevance(f.text, template) for f in facts_for_angle(angle, facts)), default=0.0
-        )
+        angle: max((hook_score(f, template) for f in facts_for_angle(angle, facts)), default=0.0)
         for angle in available_angles(facts)
     }
 
 
 def most_relevant_angles(facts: list[Fact], template: Template) -> list[Angle]:
-    """The angles tied for the highest relevance: the strategy chooses only among these.
+    """The angles whose best hook ties with the strongest one: the strategy chooses among these.
 
-    When no fact shares a topic word with the offer every available angle ties and the strategy
-    model chooses freely.
+    Scores within ``tie_margin`` of the best tie, so the strategy model keeps choosing where
+    the record gives no clear lead.
     """
     scores = angle_relevance(facts, template)
     top = max(scores.values(), default=0.0)
-    return [a for a, s in scores.items() if s == top] if top > 0 else list(scores)
+    margin = float(knobs()["relevance"]["tie_margin"])
+    return [a for a, s in scores.items() if s >= top - margin] if top > 0 else list(scores)
 
 
 def length_budget(channel: Channel, limit: int) -> int:

@@ -1,4 +1,4 @@
-"""The ``ipe`` command line: personalize, batch, feedback, suppress(ions), forget, stats, simulate.
+"""The ``ipe`` command line: personalize, batch, template, feedback, suppress, forget, stats.
 
 Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
 error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--edited-body", default=None, help="file with the body as actually sent")
     f.add_argument("--json", action="store_true")
     _common(f)
+    t = sub.add_parser("template", help="check a template's copy and preview it")
+    tsub = t.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
+    tc = tsub.add_parser("check", help="validate fields and legal requirements; print a preview")
+    tc.add_argument("template", help="template JSON file")
+    tc.add_argument("--prospect", default=None, help="prospect JSON file for the preview")
+    tc.add_argument("--platform", default=None, help="channel of the preview")
     x = sub.add_parser("suppress", help="put a person on the suppression list (or --lift)")
     _person_args(x)
     x.add_argument(
@@ -351,6 +357,37 @@ async def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _template_check(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from ipe.graph.engine import IntelligentPersonalizationEngine
+    from ipe.tools.trust.inputs import parse_template
+    from ipe.tools.writing.templates import review_template
+
+    template = parse_template(_read_json(args.template, "template"))
+    report = review_template(template)
+    prospect = (
+        _read_json(args.prospect, "prospect")
+        if args.prospect
+        else {"id": "preview", "name": "Alex Example"}
+    )
+    print(f"template {template.id}: fields {', '.join(report.fields) or '(none)'}")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    for channel, gaps in report.problems.items():
+        print(f"  {channel:<9} " + ("ok" if not gaps else "cannot send: " + "; ".join(gaps)))
+    with tempfile.TemporaryDirectory() as data_dir:
+        engine = IntelligentPersonalizationEngine(user_id="preview", data_dir=data_dir, llm="none")
+        try:
+            result = await engine.personalize_message(prospect, template, platform=args.platform)
+        except PersonalizationError as err:
+            print(f"preview: {err}")
+            return 1
+    print("\npreview:")
+    print(render_result(result))
+    return 1 if any(report.problems.values()) else 0
+
+
 def _stats(args: argparse.Namespace) -> int:
     from ipe.graph.context import Context, settings
     from ipe.memory.storage import storage_guard
@@ -473,6 +510,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_suppressions(args))
     if args.command == "forget":
         return asyncio.run(_forget(args))
+    if args.command == "template":
+        return asyncio.run(_template_check(args))
     if args.command == "stats":
         return _stats(args)
     return asyncio.run(_simulate(args))

@@ -24,6 +24,7 @@ from ipe.graph.domain import (
 )
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.policy import template_legal_gaps
+from ipe.tools.writing.templates import check_copy
 
 
 @cache
@@ -186,6 +187,7 @@ def validate_request(
     """Everything a run needs up front; raises a ``PersonalizationError`` subclass on bad input."""
     parsed_prospect = parse_prospect(bounded_prospect(prospect))
     parsed_template = parse_template(bounded_template(template))
+    check_copy(parsed_template)  # unknown fields or broken Liquid: an error before any work
     channel = resolve_channel(platform, parsed_prospect)
     gaps = template_legal_gaps(parsed_template, channel)
     if gaps:

@@ -30,6 +30,7 @@ from ipe.prompts import load_bank
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
 from ipe.tools.writing.facts import hook_score, offer_relevance
+from ipe.tools.writing.templates import check_copy, copy_values, render
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -706,6 +707,50 @@ def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
     return subject[:1].upper() + subject[1:]
 
 
+def _prospect_fields(c: _Context, facts: list[Fact]) -> dict[str, str]:
+    """The prospect's merge fields, from the clean record (what the facts were taken from)."""
+    p = c.prospect
+    audience = next((_audience(f.text) for f in facts if f.kind == "audience_size"), None)
+    if p is None:
+        return {"first_name": c.values["first_name"], "audience": audience or ""}
+    parts = _safe(p.name).split()
+    return {
+        "first_name": c.values["first_name"],
+        "last_name": parts[-1] if len(parts) > 1 else "",
+        "name": _safe(p.name),
+        "handle": _safe(p.handle or ""),
+        "company": _safe(p.company or ""),
+        "job_title": _safe(p.title or ""),
+        "niche": _safe(p.niche or ""),
+        "location": _safe(p.location or ""),
+        "platform": _safe(p.platform or ""),
+        "audience": audience or "",
+    }
+
+
+def _templated(
+    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape
+) -> tuple[str, str | None, _Hook | None]:
+    """The tenant's body and subject with this variation's hook and bridge filled in."""
+    template = c.template
+    copy = check_copy(template)
+    assert copy is not None and template.body
+    hooks = _hooks(plan, c, facts, "note" if shape == "note" else shape)
+    hook = hooks[0] if hooks else None
+    hook_text = _hook_text(c, hook) if hook else ""
+    why = ""
+    if hook and "why_you" in copy.fields:
+        why = c.fill(c.phrase("bridge.copy_fit" if hook.relevance > 0 else "bridge.copy_plain"))
+    if not copy.has_hook:
+        c.notes.append("the template's body has no {{ personal_hook }}: its copy is sent as is")
+    values = copy_values(
+        template, prospect=_prospect_fields(c, facts), personal_hook=hook_text, why_you=why
+    )
+    body = render(template.body, values, where="body")
+    subject = render(template.subject, values, where="subject") if template.subject else None
+    return body, subject, hook if copy.has_hook else None
+
+
 def shape_for(channel: str, size: Size = "full") -> Shape:
     """The message shape a channel takes: an e-mail, a LinkedIn note or a DM."""
     if channel == "email":
@@ -747,6 +792,7 @@ def compose(
     cta = _cta(plan.cta, c, links_allowed)
     stage = relationship.stage if relationship else "cold"
     hook: _Hook | None = None
+    copy_subject: str | None = None
     if stage == "awaiting_reply" and relationship is not None:
         body, hook = _follow_up(plan, c, facts, shape, relationship)
         cta = "reply"
@@ -755,12 +801,16 @@ def compose(
     elif stage == "asked_for_details":
         body = _details(c, shape, links_allowed)
         cta = "link" if c.values["link"] and links_allowed else "reply"
+    elif template.body and template.body.strip():
+        body, copy_subject, hook = _templated(plan, c, facts, shape)
     else:
         body, hook = _cold(plan, c, facts, shape, cta)
     if shape == "note" and len(body) > _limit("note_max"):
         c.notes.append("note: trimmed to fit the character limit")
         body = fit_to_limit(body, limit=_limit("note_max"), measure=len, keep=[template.brand])
-    subject = _subject(c, hook, stage) if channel == "email" else None
+    subject = None
+    if channel == "email":
+        subject = copy_subject if copy_subject and stage == "cold" else _subject(c, hook, stage)
     angle = hook.angle if hook else "generic"
     ids = list(hook.fact_ids) if hook else []
     return Draft(subject, body, ids, angle, c.notes, cta, language)

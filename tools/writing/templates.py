@@ -1,0 +1,259 @@
+"""The tenant's own copy: a template's ``subject`` and ``body`` written in Liquid.
+
+Templates use ``python-liquid``: merge fields with fallbacks
+(``{{ first_name | default: "there" }}``), conditions (``{% if company %}...{% endif %}``) and
+two fields the engine writes for each variation: ``{{ personal_hook }}`` (one or two sentences
+about the person, in the message's language) and ``{{ why_you }}`` (an optional bridge from the
+hook to the product). The tenant's offer wording and call to action stay exactly as written;
+the variations differ in the hook and its angle.
+
+``check_copy`` runs before any work: an unknown field or unrenderable copy is an
+``InvalidInputError`` (exit 2 on the command line). Old ``{{merge_field}}`` templates are Liquid
+too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from liquid import Environment, StrictUndefined
+from liquid.exceptions import LiquidError
+
+from ipe.graph.domain import InvalidInputError, Template
+
+PROSPECT_FIELDS = (
+    "first_name",
+    "last_name",
+    "name",
+    "handle",
+    "company",
+    "job_title",
+    "niche",
+    "location",
+    "platform",
+    "audience",
+)
+"""Merge fields filled from the prospect's record ("" when the record lacks them)."""
+TENANT_FIELDS = (
+    "brand",
+    "sender_name",
+    "sender_first_name",
+    "sender_title",
+    "sender_company",
+    "product",
+    "commission",
+    "cookie_days",
+    "perks",
+    "link",
+)
+"""Merge fields filled from the template itself."""
+ENGINE_FIELDS = ("personal_hook", "why_you")
+"""Fields the engine writes for each variation."""
+ALIASES = {
+    "firstname": "first_name",
+    "first": "first_name",
+    "lastname": "last_name",
+    "full_name": "name",
+    "company_name": "company",
+    "title": "job_title",
+    "brand_name": "brand",
+    "sender": "sender_name",
+    "sender_first": "sender_first_name",
+    "offer": "product",
+    "cookie": "cookie_days",
+    "url": "link",
+    "hook": "personal_hook",
+}
+"""Other spellings users write for the same fields (``{{firstName}}`` -> ``first_name``)."""
+KNOWN = frozenset((*PROSPECT_FIELDS, *TENANT_FIELDS, *ENGINE_FIELDS))
+
+_ENV = Environment(undefined=StrictUndefined)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_DEFAULTED = re.compile(r"\{\{-?\s*([A-Za-z_][\w]*)\s*\|\s*default\b")
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([,.;:!?])")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def canonical(name: str) -> str:
+    """A field's canonical name: ``firstName``/``FIRST_NAME``/``first_name`` -> ``first_name``."""
+    snake = _CAMEL.sub("_", name).lower()
+    return ALIASES.get(snake.replace("_", ""), ALIASES.get(snake, snake))
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The parsed copy of a template: which fields it uses and which have no fallback."""
+
+    fields: frozenset[str]
+    without_default: frozenset[str]
+
+    @property
+    def has_hook(self) -> bool:
+        """True when the body has a ``{{ personal_hook }}`` slot for the engine."""
+        return "personal_hook" in self.fields
+
+
+def _sources(template: Template) -> dict[str, str]:
+    return {
+        k: v for k, v in (("subject", template.subject), ("body", template.body)) if v and v.strip()
+    }
+
+
+@lru_cache(maxsize=256)
+def _parse(source: str, where: str) -> tuple[Any, frozenset[str], frozenset[str]]:
+    try:
+        parsed = _ENV.from_string(source)
+        names = frozenset(str(v) for v in parsed.global_variables())
+    except LiquidError as err:
+        message = str(err).splitlines()[0]
+        raise InvalidInputError(f"template {where} is not valid Liquid: {message}") from None
+    unknown = sorted(n for n in names if canonical(n) not in KNOWN)
+    if unknown:
+        raise InvalidInputError(
+            f"template {where} uses unknown field(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(KNOWN))}"
+        )
+    defaulted = {canonical(m.group(1)) for m in _DEFAULTED.finditer(source)}
+    fields = frozenset(canonical(n) for n in names)
+    return parsed, fields, fields - defaulted
+
+
+def check_copy(template: Template) -> Copy | None:
+    """Parse the template's subject and body; None when it has neither.
+
+    Raises ``InvalidInputError`` (before any work) for copy that is not valid Liquid or that uses a
+    field the engine does not know.
+    """
+    sources = _sources(template)
+    if not sources:
+        return None
+    fields: set[str] = set()
+    bare: set[str] = set()
+    for where, source in sources.items():
+        _, used, without = _parse(source, where)
+        fields |= used
+        bare |= without
+    for where, source in sources.items():  # a dry run with every field empty must render
+        render(source, {}, where=where)
+    return Copy(frozenset(fields), frozenset(bare - set(ENGINE_FIELDS)))
+
+
+def _context(values: Mapping[str, str]) -> dict[str, str | None]:
+    """Known fields; an empty one is nil, so ``{% if company %}`` and ``default`` skip it."""
+    base: dict[str, str | None] = {name: None for name in KNOWN}
+    base.update({k: (v or None) for k, v in values.items() if k in KNOWN})
+    for alias, name in ALIASES.items():
+        base.setdefault(alias, base.get(name, ""))
+    return base
+
+
+def render(source: str, values: Mapping[str, str], *, where: str = "body") -> str:
+    """Render Liquid ``source`` with ``values`` (missing known fields are empty strings)."""
+    parsed, names, _ = _parse(source, where)
+    context = _context(values)
+    for name in names:  # any spelling the copy uses (firstName, FIRST_NAME) gets its value
+        context.setdefault(name, context.get(canonical(name)))
+    for raw in parsed.global_variables():
+        context.setdefault(str(raw), context.get(canonical(str(raw))))
+    try:
+        text = parsed.render(**context)
+    except LiquidError as err:
+        message = str(err).splitlines()[0]
+        raise InvalidInputError(f"template {where} cannot be rendered: {message}") from None
+    return tidy(text)
+
+
+def tidy(text: str) -> str:
+    """Whitespace left by empty fields: no space before punctuation, no double spaces."""
+    lines = [
+        _SPACES.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", line)).strip() for line in text.split("\n")
+    ]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def copy_values(
+    template: Template,
+    *,
+    prospect: Mapping[str, str],
+    personal_hook: str = "",
+    why_you: str = "",
+) -> dict[str, str]:
+    """Every merge field's value for one message: the prospect's, the template's, the engine's."""
+    offer, sender = template.offer, template.sender
+    sender_first = sender.name.split()[0] if sender.name.strip() else ""
+    values = {name: str(prospect.get(name, "") or "") for name in PROSPECT_FIELDS}
+    values.update(
+        {
+            "brand": template.brand,
+            "sender_name": sender.name,
+            "sender_first_name": sender_first,
+            "sender_title": sender.title or "",
+            "sender_company": sender.company or template.brand,
+            "product": offer.summary,
+            "commission": offer.commission or "",
+            "cookie_days": str(offer.cookie_days or ""),
+            "perks": ", ".join(offer.perks),
+            "link": template.links[0] if template.links else "",
+            "personal_hook": personal_hook,
+            "why_you": why_you,
+        }
+    )
+    return values
+
+
+@dataclass(frozen=True)
+class TemplateReview:
+    """What ``ipe template check`` reports: per-channel problems and advice."""
+
+    fields: list[str]
+    problems: dict[str, list[str]]
+    """Per channel: why a message from this template could not be sent there (empty: fine)."""
+    warnings: list[str]
+
+
+def review_template(template: Template) -> TemplateReview:
+    """Check a template's copy and legal requirements on every channel, without drafting.
+
+    Raises ``InvalidInputError`` when the copy is not valid Liquid or uses unknown fields.
+    """
+    from ipe.graph.domain import CHANNELS
+    from ipe.tools.trust.policy import load_policy, template_legal_gaps
+
+    copy = check_copy(template)
+    warnings: list[str] = []
+    problems: dict[str, list[str]] = {}
+    body = ""
+    if copy is None:
+        warnings.append("no subject or body: the engine writes the whole message")
+    else:
+        for name in sorted(copy.without_default & set(PROSPECT_FIELDS)):
+            warnings.append(
+                f"{{{{ {name} }}}} has no default: a record without it leaves a gap "
+                f'(write {{{{ {name} | default: "..." }}}})'
+            )
+        if template.body and not copy.has_hook:
+            warnings.append(
+                "the body has no {{ personal_hook }}: every prospect gets the same copy"
+            )
+        if template.body:
+            body = render(template.body, copy_values(template, prospect={}), where="body")
+    for channel in CHANNELS:
+        gaps = list(template_legal_gaps(template, channel))
+        policy = load_policy(channel)
+        if body and policy.requires_affiliate_disclosure:
+            rule = policy.rule("affiliate_disclosure")
+            if not any(re.search(p, body, re.IGNORECASE) for p in rule.patterns):
+                gaps.append("the body does not say it is an affiliate/commission offer")
+        if body and policy.requires_brand and template.brand.lower() not in body.lower():
+            subject = template.subject if channel == "email" else None
+            if not (subject and template.brand.lower() in subject.lower()):
+                gaps.append(f'the copy does not name the brand "{template.brand}"')
+        if body and not policy.links_allowed and re.search(r"https?://", body):
+            gaps.append(f"{channel} does not deliver links, and the body has one")
+        problems[channel] = gaps
+    fields = sorted(copy.fields) if copy else []
+    return TemplateReview(fields, problems, warnings)

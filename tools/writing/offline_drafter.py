@@ -149,6 +149,8 @@ def _audience(text: str) -> str | None:
 def _lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word is a name or an acronym."""
     first = text.split(" ", 1)[0]
+    if first == "I" or first.startswith(("I'", "I’")):
+        return text
     if len(first) > 1 and (first[1:].lower() != first[1:] or first.isupper()):
         return text
     return text[:1].lower() + text[1:]
@@ -680,6 +682,8 @@ def _details(c: _Context, shape: Shape, links_allowed: bool) -> str:
         parts.append(c.fill(c.phrase("details.no_link_step")))
     if c.values["sample"]:
         parts.append(c.fill(c.phrase("details.sample_step")))
+    if shape != "note":
+        parts.append(c.fill(c.phrase("details.close")))
     text = " ".join(p for p in parts if p)
     if shape == "note":
         return f"{_greeting(c)}\n{text}"
@@ -738,6 +742,8 @@ def _templated(
     hooks = _hooks(plan, c, facts, "note" if shape == "note" else shape)
     hook = hooks[0] if hooks else None
     hook_text = _hook_text(c, hook) if hook else ""
+    if re.search(r",[ \t]*\{\{-?\s*personal_hook", template.body):  # "Hi Ana, {{ personal_hook }}"
+        hook_text = _lower_first(hook_text)
     why = ""
     if hook and "why_you" in copy.fields:
         why = c.fill(c.phrase("bridge.copy_fit" if hook.relevance > 0 else "bridge.copy_plain"))

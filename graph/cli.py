@@ -382,10 +382,10 @@ async def _template_check(args: argparse.Namespace) -> int:
             result = await engine.personalize_message(prospect, template, platform=args.platform)
         except PersonalizationError as err:
             print(f"preview: {err}")
-            return 1
+            return EXIT_BAD_INPUT
     print("\npreview:")
     print(render_result(result))
-    return 1 if any(report.problems.values()) else 0
+    return EXIT_BAD_INPUT if any(report.problems.values()) else 0
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     facts, refused = extract_facts(clean)
     excluded += refused
     reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
-    language = choose_language(clean)
+    language = choose_language(clean, copy=template.body)
     if language.note:
         reasons.append(language.note)
     elif language.detected:

@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 from ipe.graph.domain import (
     Fact,
     Finding,
@@ -254,3 +256,50 @@ def test_language_is_honoured_normalised_or_detected():
     assert found.language == "es" and found.detected
     unknown = choose_language(COOK.model_copy(update={"language": "it"}), written=("en",))
     assert unknown.language == "en" and unknown.note and "needs review" in unknown.note
+
+
+LANG_TEMPLATE = Template(
+    id="lang",
+    brand="TrailPeak",
+    sender=Sender(name="Maya Lindqvist", title="Partnerships Lead"),
+    offer=Offer(
+        summary="lightweight trail gear designed for long days outside",
+        commission="15%",
+        cookie_days=30,
+        perks=["a free sample kit of our ultralight line"],
+    ),
+    links=["https://trailpeak.example/partners"],
+)
+GREETINGS = {"es": ("Hola", "¡Hola", "Buenas"), "pt": ("Olá", "Oi"), "fr": ("Bonjour", "Salut"), "de": ("Hallo", "Hi")}
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "fr", "de"])
+@pytest.mark.parametrize("channel", ["email", "instagram", "linkedin", "tiktok"])
+def test_other_languages_are_written_whole_not_pasted(language, channel):
+    from ipe.tools.trust.policy import load_policy
+    from ipe.tools.writing.language import detect
+
+    facts, _ = extract_facts(COOK)
+    disclosure = load_policy(channel).rule("affiliate_disclosure").patterns
+    for i, angle in enumerate(("recent_content", "niche_fit", "audience", "generic")):
+        plan = VariationPlan(id=f"v{i}", tone="casual", angle=angle, cta="sample")
+        d = compose(
+            plan,
+            facts=facts,
+            template=LANG_TEMPLATE,
+            first_name="Marco",
+            channel=channel,
+            links_allowed=channel != "tiktok",
+            seed=COOK.id,
+            language=language,
+            prospect=COOK,
+        )
+        assert d.language == language
+        assert d.body.startswith(GREETINGS[language])
+        assert "trail gear" not in d.body and "sample kit" not in d.body  # no English pasted
+        assert any(__import__("re").search(p, d.body, 2) for p in disclosure)
+        assert "15%" in d.body or channel == "linkedin"
+        prose = d.body.replace("Why I Threw Out My Nonstick: Carbon Steel Pans Explained", "")
+        if channel != "linkedin":
+            assert detect(prose) == language, d.body
+            assert 40 <= word_count(d.body) <= (120 if channel == "email" else 70), d.body

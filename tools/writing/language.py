@@ -93,11 +93,26 @@ def detect(text: str) -> str | None:
     return next(code for code, lang in _LINGUA.items() if lang == best and code in DETECTED)
 
 
-def choose_language(prospect: Prospect, written: Sequence[str] = LANGUAGES) -> LanguageChoice:
+_LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def copy_language(copy: str | None) -> str | None:
+    """The language the tenant wrote a template's body in (its Liquid tags left out)."""
+    return detect(_LIQUID.sub(" ", copy)) if copy else None
+
+
+def choose_language(
+    prospect: Prospect, written: Sequence[str] = LANGUAGES, *, copy: str | None = None
+) -> LanguageChoice:
     """Honour the record's ``language``; else detect it; English when nothing says otherwise.
 
-    A language without a phrase bank in ``written`` is written in clean English, with a note.
+    When the tenant's template has its own copy, the message is in the copy's language (the hook
+    must read as part of it). A language without a phrase bank in ``written`` is written in
+    clean English, with a note.
     """
+    tenant = copy_language(copy)
+    if tenant is not None:
+        return LanguageChoice(tenant if tenant in written else "en", tenant, True)
     requested = normalise(prospect.language)
     found = None if requested else detect(_record_text(prospect))
     wanted = requested or found

@@ -35,7 +35,7 @@ from ipe.tools.writing.templates import check_copy, copy_values, render
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
 
-LANGUAGES: tuple[str, ...] = ("en",)
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
 """The languages the offline drafter has a phrase bank for."""
 
 DM_CHANNELS = frozenset({"x", "instagram", "tiktok", "facebook"})
@@ -161,9 +161,13 @@ def lower_role(title: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
 
 
-def product_phrase(summary: str) -> str:
-    """The offer summary as a noun phrase inside a sentence (no final stop, lower-case start)."""
-    return _lower_first(_safe(summary).rstrip(".!;: "))
+def product_phrase(summary: str, language: str = "en") -> str:
+    """The offer summary as a noun phrase inside a sentence (no final stop, lower-case start).
+
+    German keeps the first letter: its nouns are capitalised.
+    """
+    text = _safe(summary).rstrip(".!;: ")
+    return text if language == "de" else _lower_first(text)
 
 
 def _appositive(summary: str, language: str) -> str | None:
@@ -222,7 +226,7 @@ class _Context:
             "first_name": _safe(first_name),
             "sender_first": _safe(_first_name(sender.name)),
             "sender_role": _safe(lower_role(sender.title or "")),
-            "product": product_phrase(offer.summary) if offer.summary.strip() else "",
+            "product": product_phrase(offer.summary, language) if offer.summary.strip() else "",
             "commission": _safe(offer.commission or ""),
             "cookie_days": str(offer.cookie_days) if offer.cookie_days else "",
             "sample": _safe(sample or ""),
@@ -233,6 +237,31 @@ class _Context:
             "seen": _platform_word(language, "seen", platform),
         }
         self.other_perks = [_safe(p) for p in offer.perks if _safe(p) != self.values["sample"]]
+        self._foreign_offer(template)
+
+    def _foreign_offer(self, template: Template) -> None:
+        """An offer worded in another language is not pasted into this one (terms stay exact)."""
+        from ipe.tools.writing.language import detect
+
+        if self.language == "en" and not template.offer.summary.strip():
+            return
+        offer = template.offer
+        worded = detect(" ".join([offer.summary, *offer.perks]))
+        if worded is None or worded == self.language:
+            if self.language != "en":  # a title in English reads oddly inside another language
+                self.values["sender_role"] = ""
+            return
+        words = self.bank["words"]
+        if self.values["product"]:
+            self.values["product"] = str(words["our_products"])
+        if self.values["sample"]:
+            self.values["sample"] = str(words["our_sample"])
+        self.other_perks = []
+        self.values["sender_role"] = ""
+        self.notes.append(
+            f"the offer is worded in '{worded}': its summary and perks are left out of this "
+            f"'{self.language}' message (the terms are stated as approved)"
+        )
 
     def phrase(self, slot: str, *, tone: bool = False) -> str:
         """The picked phrase of ``slot`` (dotted path; ``tone`` selects the tone's list)."""

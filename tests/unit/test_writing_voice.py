@@ -270,7 +270,12 @@ LANG_TEMPLATE = Template(
     ),
     links=["https://trailpeak.example/partners"],
 )
-GREETINGS = {"es": ("Hola", "¡Hola", "Buenas"), "pt": ("Olá", "Oi"), "fr": ("Bonjour", "Salut"), "de": ("Hallo", "Hi")}
+GREETINGS = {
+    "es": ("Hola", "¡Hola", "Buenas"),
+    "pt": ("Olá", "Oi"),
+    "fr": ("Bonjour", "Salut"),
+    "de": ("Hallo", "Hi"),
+}
 
 
 @pytest.mark.parametrize("language", ["es", "pt", "fr", "de"])

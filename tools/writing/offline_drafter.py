@@ -621,14 +621,16 @@ def _cold(
         limit = _limit("note_ideal")
         candidates = [
             (_note(c, h, cta, who), h)
+            for who in _note_whos(c)  # the rate, stated once, outranks a longer hook
             for h in ordered
-            for who in _note_whos(c)
             if h is None or _note_hook(c, h)
         ]
         body, hook = _choose(candidates, shape, limit)
         if len(body) > limit:
             body, hook = _choose(candidates, shape, _limit("note_max"))
         return body, hook
+    if _thin(facts) and cta in ("reply", "link", "link_request", "call"):
+        cta = "thin_reply"  # a record this thin gets a qualifying question
     if shape == "dm":
         candidates = [(_dm(c, h, cta, perks=p), h) for h in ordered for p in (True, False)]
         return _choose(candidates, shape, _limit("dm_chars"))
@@ -638,6 +640,14 @@ def _cold(
         for p, k in ((True, True), (True, False), (False, False))
     ]
     return _choose(candidates, shape, _limit("email_chars"))
+
+
+_LABEL_KINDS = frozenset({"niche", "tag", "platform", "location", "website"})
+
+
+def _thin(facts: list[Fact]) -> bool:
+    """A record with only labels (a niche, tags, a platform): nothing about their own work."""
+    return all(f.kind in _LABEL_KINDS for f in facts)
 
 
 def _ago(c: _Context, days: int | None) -> str:

@@ -7,8 +7,7 @@ default). Rewards are integers in millionths so sums are exact.
 
 from __future__ import annotations
 
-import sqlite3
-
+from ipe.memory.database import Connection
 from ipe.tools.learning.reward import counts_in_model, is_positive, reward_of
 
 MICRO = 1_000_000
@@ -22,7 +21,7 @@ def contribution(sent: bool, outcome: str) -> tuple[int, int, int]:
     return (1, round(reward_of(outcome) * MICRO), int(is_positive(outcome)))
 
 
-def rebuild_arm_stats(conn: sqlite3.Connection) -> None:
+def rebuild_arm_stats(conn: Connection) -> None:
     """Recompute the whole ``arm_stats`` table from the messages (in the caller's transaction)."""
     conn.execute("DELETE FROM arm_stats")
     totals: dict[tuple[str, str, str, str, str], list[int]] = {}

@@ -13,11 +13,11 @@ another implementation of ``ipe.memory.store.MessageStore`` can mirror it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from ipe.memory.aggregates import rebuild_arm_stats
+from ipe.memory.database import Connection, Database
 from ipe.memory.people import Person, key_hash
 from ipe.tools.learning.reward import outcome_of, policy
 
@@ -132,7 +132,7 @@ def _statements(script: str) -> list[str]:
     return [s for s in script.split(";") if s.strip()]
 
 
-def _v1(conn: sqlite3.Connection) -> None:
+def _v1(conn: Connection, db: Database) -> None:
     """Event ids unique per message; person keys per message; the suppression list (back-filled).
 
     Existing messages get their record id as their only key (older rows kept no address), and
@@ -140,7 +140,7 @@ def _v1(conn: sqlite3.Connection) -> None:
     on the suppression list, so no opt-out recorded before the upgrade is lost.
     """
     for statement in _statements(_V1):
-        conn.execute(statement)
+        conn.execute(db.ddl(statement))
     rows = conn.execute("SELECT tenant, message_id, prospect_id, created_at FROM messages")
     for row in rows.fetchall():
         for key in Person.build(ids=[row["prospect_id"]]).keys:
@@ -207,14 +207,14 @@ CREATE TABLE IF NOT EXISTS message_policy (
 """
 
 
-def _v2(conn: sqlite3.Connection) -> None:
+def _v2(conn: Connection, db: Database) -> None:
     """The logging policy of each message, for off-policy evaluation.
 
     How likely its arm was to be drafted and sent, and every arm that could have been. Messages
     recorded before this version have no row (they are left out of the evaluation, and said so).
     """
     for statement in _statements(_V2):
-        conn.execute(statement)
+        conn.execute(db.ddl(statement))
 
 
 _V3 = """
@@ -227,7 +227,7 @@ CREATE INDEX messages_by_sent ON messages (tenant, sent_at);
 """
 
 
-def _v3(conn: sqlite3.Connection) -> None:
+def _v3(conn: Connection, db: Database) -> None:
     """The message lifecycle: when a message was approved, sent and settled.
 
     Before the lifecycle a ``ready`` message counted as sent, so those are marked sent at their
@@ -236,7 +236,7 @@ def _v3(conn: sqlite3.Connection) -> None:
     longer settle a message before its window) and the aggregates rebuilt from scratch.
     """
     for statement in _statements(_V3):
-        conn.execute(statement)
+        conn.execute(db.ddl(statement))
     implied = sorted(policy().implies_sent)
     marks = ", ".join("?" * len(implied))
     conn.execute("UPDATE messages SET sent_at = created_at WHERE status = 'ready'")
@@ -268,7 +268,7 @@ def _v3(conn: sqlite3.Connection) -> None:
     rebuild_arm_stats(conn)
 
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Connection, Database], None]
 
 MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 """``MIGRATIONS[i]`` moves the schema from version ``i`` to ``i + 1``."""
@@ -276,37 +276,24 @@ MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 LATEST = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database behind ``conn`` (autocommit mode) to ``LATEST``; return the version.
+def migrate(db: Database) -> int:
+    """Bring ``db`` to ``LATEST``; return the version.
 
     Raises:
-        RuntimeError: The file was written by a newer version of the engine.
+        RuntimeError: The database was written by a newer version of the engine.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with db.transaction() as conn:
         for statement in _statements(BASE_SCHEMA):
-            conn.execute(statement)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back already (e.g. a full disk)
-            conn.execute("ROLLBACK")
-        raise
+            conn.execute(db.ddl(statement))
     while True:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        with db.transaction() as conn:
+            version = db.schema_version(conn)
             if version > LATEST:
                 raise RuntimeError(
                     f"the outcome store has schema version {version}; this engine knows up to "
                     f"{LATEST}: upgrade the engine"
                 )
             if version == LATEST:
-                conn.execute("COMMIT")
                 return version
-            MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            MIGRATIONS[version](conn, db)
+            db.set_schema_version(conn, version + 1)

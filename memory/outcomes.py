@@ -58,9 +58,9 @@ from ipe.graph.domain import (
     UnknownMessageError,
 )
 from ipe.memory.aggregates import MICRO, contribution
+from ipe.memory.database import Connection, Database, SqliteDatabase
 from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
-from ipe.memory.storage import connect
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
@@ -281,15 +281,13 @@ def _earliest(current: str | None, candidate: datetime) -> str:
 class OutcomeStore:
     """Messages, engagement events, edits and per-arm aggregates in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | None = None, *, database: Database | None = None) -> None:
+        """Open (and migrate) the store in ``database``, or in the SQLite file ``path``."""
+        if database is None and path is None:
+            raise ValueError("OutcomeStore needs a path or a database")
+        self.db: Database = database or SqliteDatabase(Path(str(path)))
+        self.path = Path(path) if path is not None else None
         self._lock = threading.RLock()
-        # WAL, busy timeout; created whole; an empty, foreign or corrupt file is a StorageError
-        self._conn = connect(
-            self.path, tables=frozenset({"messages", "events"}), what="outcome store"
-        )
-        self._conn.row_factory = sqlite3.Row
         self._generation = 0
         """Bumped by every committed write of this connection that changed the aggregates."""
         self._shifted = False
@@ -297,7 +295,7 @@ class OutcomeStore:
         self._settled_at: float | None = None
         self._by_tenant: tuple[tuple[int, int], dict[str, list[ArmStat]]] | None = None
         with self._lock:
-            self.schema_version = migrate(self._conn)
+            self.schema_version = migrate(self.db)
 
     @classmethod
     def open_readonly(cls, path: Path) -> OutcomeStore:
@@ -312,16 +310,13 @@ class OutcomeStore:
         store.path = Path(path)
         store._lock = threading.RLock()
         try:
-            store._conn = sqlite3.connect(
-                f"{store.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
-            store._conn.row_factory = sqlite3.Row
-            version = int(store._conn.execute("PRAGMA user_version").fetchone()[0])
-            store._conn.execute("SELECT 1 FROM messages LIMIT 1").fetchall()
+            store.db = SqliteDatabase(store.path, readonly=True)
+            version = int(store.db.query("PRAGMA user_version")[0][0])
+            store.db.query("SELECT 1 FROM messages LIMIT 1")
         except sqlite3.Error as err:  # corrupt or foreign: the data directory's fault (exit 3)
             raise StorageError(f"cannot read the outcome store '{path}': {err}") from None
         if version != LATEST:
-            store._conn.close()
+            store.db.close()
             raise InvalidInputError(
                 f"the outcome store '{path}' has schema version {version}, this engine reads "
                 f"{LATEST}: run the engine once to upgrade it"
@@ -350,7 +345,7 @@ class OutcomeStore:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            self._conn.close()
+            self.db.close()
 
     def __enter__(self) -> OutcomeStore:
         return self
@@ -359,24 +354,17 @@ class OutcomeStore:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+    def _write(self) -> Iterator[Connection]:
+        with self._lock, self.db.transaction() as conn:
             self._shifted = False
             try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:  # SQLite may have rolled back (e.g. disk full)
-                    self._conn.execute("ROLLBACK")
-                raise
+                yield conn
             finally:
                 if self._shifted:  # the cached aggregates are stale (committed or not)
                     self._generation += 1
-            self._conn.execute("COMMIT")
 
-    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return list(self._conn.execute(sql, tuple(params)).fetchall())
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        return self.db.query(sql, tuple(params))
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -469,11 +457,11 @@ class OutcomeStore:
         """
         keys = _keys(tenant, prospect_id, person)
         with self._lock:
-            self._check_owner(self._conn, tenant, message_id, prospect_id, keys)
+            self._check_owner(_Reader(self.db), tenant, message_id, prospect_id, keys)
 
     @staticmethod
     def _check_owner(
-        conn: sqlite3.Connection,
+        conn: Connection,
         tenant: str,
         message_id: str,
         prospect_id: str,
@@ -507,7 +495,7 @@ class OutcomeStore:
             )
 
     @staticmethod
-    def _record(row: sqlite3.Row) -> MessageRecord:
+    def _record(row: Any) -> MessageRecord:
         return MessageRecord(
             message_id=row["message_id"],
             tenant=row["tenant"],
@@ -675,7 +663,7 @@ class OutcomeStore:
                 if row is not None:
                     self._suppress_message(conn, tenant, message_id, str(row["channel"]), reason)
 
-    def _add(self, conn: sqlite3.Connection, tenant: str, event: NewEvent) -> EventResult:
+    def _add(self, conn: Connection, tenant: str, event: NewEvent) -> EventResult:
         if event.kind not in _KINDS:
             raise InvalidInputError(f"unknown engagement event kind: {event.kind!r}")
         intent = event.intent
@@ -746,10 +734,10 @@ class OutcomeStore:
 
     def _refresh(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         tenant: str,
         message_id: str,
-        before: sqlite3.Row,
+        before: Any,
         now: datetime,
     ) -> tuple[str, bool]:
         """Recompute a message's outcome and move its arm's aggregates by the difference.
@@ -905,7 +893,7 @@ class OutcomeStore:
         return result
 
     def _suppress_message(
-        self, conn: sqlite3.Connection, tenant: str, message_id: str, channel: str, reason: str
+        self, conn: Connection, tenant: str, message_id: str, channel: str, reason: str
     ) -> None:
         """Suppress the person of a message: every key, or for a bounce the address bounced."""
         rows = [
@@ -926,7 +914,7 @@ class OutcomeStore:
 
     @staticmethod
     def _suppress(
-        conn: sqlite3.Connection,
+        conn: Connection,
         tenant: str,
         keys: Sequence[tuple[str, str, str | None]],
         *,
@@ -981,7 +969,7 @@ class OutcomeStore:
 
     @staticmethod
     def _extend_suppression(
-        conn: sqlite3.Connection, tenant: str, keys: list[tuple[str, PersonKey]]
+        conn: Connection, tenant: str, keys: list[tuple[str, PersonKey]]
     ) -> None:
         """Keys of a suppressed person that the list does not hold yet join it as aliases.
 
@@ -1043,29 +1031,22 @@ class OutcomeStore:
         hashes = {key_hash(tenant, k) for k in person.keys}
         if not hashes:
             raise InvalidInputError("name the person: an e-mail address, a prospect id or a handle")
-        with self._lock:
-            self._conn.execute("PRAGMA secure_delete = ON")
-        try:
-            with self._write() as conn:
-                messages: set[str] = set()
-                frontier = set(hashes)
-                while frontier:  # messages of these keys, then the other keys of those messages
-                    found = self._messages_of(conn, tenant, frontier) - messages
-                    messages |= found
-                    keys = self._keys_of(conn, tenant, found)
-                    frontier = keys - hashes
-                    hashes |= keys
-                record_ids = self._record_ids(conn, tenant, messages)
-                counts = self._erase(conn, tenant, sorted(messages), sorted(hashes))
-        finally:
-            with self._lock:
-                self._conn.execute("PRAGMA secure_delete = OFF")
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self.db.erasing(), self._write() as conn:
+            messages: set[str] = set()
+            frontier = set(hashes)
+            while frontier:  # messages of these keys, then the other keys of those messages
+                found = self._messages_of(conn, tenant, frontier) - messages
+                messages |= found
+                keys = self._keys_of(conn, tenant, found)
+                frontier = keys - hashes
+                hashes |= keys
+            record_ids = self._record_ids(conn, tenant, messages)
+            counts = self._erase(conn, tenant, sorted(messages), sorted(hashes))
         ids = {k.value for k in person.of_kind("id")} | record_ids
         return Erasure(message_ids=tuple(sorted(messages)), record_ids=tuple(sorted(ids)), **counts)
 
     @staticmethod
-    def _record_ids(conn: sqlite3.Connection, tenant: str, messages: set[str]) -> set[str]:
+    def _record_ids(conn: Connection, tenant: str, messages: set[str]) -> set[str]:
         ids: set[str] = set()
         ordered = sorted(messages)
         for start in range(0, len(ordered), 500):
@@ -1082,7 +1063,7 @@ class OutcomeStore:
         return ids
 
     @staticmethod
-    def _messages_of(conn: sqlite3.Connection, tenant: str, hashes: set[str]) -> set[str]:
+    def _messages_of(conn: Connection, tenant: str, hashes: set[str]) -> set[str]:
         found: set[str] = set()
         ordered = sorted(hashes)
         for start in range(0, len(ordered), 500):
@@ -1099,7 +1080,7 @@ class OutcomeStore:
         return found
 
     @staticmethod
-    def _keys_of(conn: sqlite3.Connection, tenant: str, messages: set[str]) -> set[str]:
+    def _keys_of(conn: Connection, tenant: str, messages: set[str]) -> set[str]:
         found: set[str] = set()
         ordered = sorted(messages)
         for start in range(0, len(ordered), 500):
@@ -1116,7 +1097,7 @@ class OutcomeStore:
         return found
 
     def _erase(
-        self, conn: sqlite3.Connection, tenant: str, messages: list[str], hashes: list[str]
+        self, conn: Connection, tenant: str, messages: list[str], hashes: list[str]
     ) -> dict[str, int]:
         counts = {"events": 0, "edits": 0, "suppressions_kept": 0}
         for start in range(0, len(messages), 500):
@@ -1162,9 +1143,9 @@ class OutcomeStore:
 
     def _shift(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         tenant: str,
-        arm: sqlite3.Row | Mapping[str, Any],
+        arm: Any,
         contribution: tuple[int, int, int],
         sign: int,
     ) -> None:
@@ -1175,9 +1156,9 @@ class OutcomeStore:
         conn.execute(
             "INSERT INTO arm_stats (tenant, segment, tone, angle, cta, sends, reward_micro, "
             "positives) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, segment, tone, "
-            "angle, cta) DO UPDATE SET sends = sends + excluded.sends, "
-            "reward_micro = reward_micro + excluded.reward_micro, "
-            "positives = positives + excluded.positives",
+            "angle, cta) DO UPDATE SET sends = arm_stats.sends + excluded.sends, "
+            "reward_micro = arm_stats.reward_micro + excluded.reward_micro, "
+            "positives = arm_stats.positives + excluded.positives",
             (
                 tenant,
                 arm["segment"],
@@ -1191,7 +1172,7 @@ class OutcomeStore:
         )
 
     @staticmethod
-    def _stats(rows: Iterable[sqlite3.Row]) -> list[ArmStat]:
+    def _stats(rows: Iterable[Any]) -> list[ArmStat]:
         return [
             ArmStat(
                 segment=row["segment"],
@@ -1212,7 +1193,7 @@ class OutcomeStore:
         and no other connection has committed (SQLite's ``data_version``).
         """
         with self._lock:
-            other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            other = self.db.data_version()
             version = (self._generation, other)
             hit = self._stats_cache.get(tenant)
             if hit is not None and hit[0] == version:
@@ -1404,7 +1385,7 @@ def _opt_out_reason(kind: str, intent: str | None) -> str | None:
 
 
 def _same_event(
-    prior: sqlite3.Row, kind: str, intent: str | None, at: str | None, text: str | None
+    prior: Any, kind: str, intent: str | None, at: str | None, text: str | None
 ) -> bool:
     """True when a replayed event id carries the event already stored under it.
 
@@ -1426,3 +1407,28 @@ def _missing(source: list[str], other: list[str]) -> list[str]:
             seen.add(key)
             result.append(sentence)
     return result
+
+
+class _Reader:
+    """Reads through ``Database.query`` in the ``execute(...).fetchone()`` shape of a connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        return _Rows(self._db.query(sql, params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise TypeError("a reader does not write")
+
+
+class _Rows:
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+        self.rowcount = len(rows)
+
+    def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ipe.memory.outcomes import OutcomeStore
 from ipe.tools.learning.embeddings import HashingEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,3 +50,52 @@ def prospects() -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def embedder() -> HashingEmbeddings:
     return HashingEmbeddings()
+
+
+StoreFactory = Callable[..., OutcomeStore]
+
+
+def _reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'"
+        ).fetchall()
+        for (schema,) in rows:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.services)],
+)
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Open outcome stores on the backend under test: the same behaviour tests run on both.
+
+    ``open_store("name")`` opens the store called ``name`` (the same name: the same store, as two
+    handles on one file or two workers on one database). PostgreSQL runs only when
+    ``IPE_TEST_DATABASE_URL`` points at a server (``make test-services`` starts one).
+    """
+    opened: list[OutcomeStore] = []
+    if request.param == "postgres":
+        url = os.environ.get("IPE_TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("no PostgreSQL (run make test-services)")
+        from ipe.memory.database import PostgresDatabase
+
+        _reset_postgres(url)
+
+        def factory(name: str = "outcomes") -> OutcomeStore:
+            store = OutcomeStore(database=PostgresDatabase(url, schema=f"t_{name}", max_size=4))
+            opened.append(store)
+            return store
+    else:
+
+        def factory(name: str = "outcomes") -> OutcomeStore:
+            store = OutcomeStore(tmp_path / f"{name}.sqlite")
+            opened.append(store)
+            return store
+
+    yield factory
+    for store in opened:
+        store.close()

@@ -1,7 +1,6 @@
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,10 @@ from ipe.graph.domain import (
     MessageIdConflictError,
     UnknownMessageError,
 )
+from ipe.memory.database import SqliteDatabase
 from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
 from ipe.tools.learning.reward import policy
+from tests.conftest import StoreFactory
 
 
 def _message(
@@ -45,8 +46,8 @@ def _message(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> OutcomeStore:
-    return OutcomeStore(tmp_path / "outcomes.sqlite")
+def store(open_store: StoreFactory) -> OutcomeStore:
+    return open_store()
 
 
 def test_record_and_get_are_tenant_scoped(store: OutcomeStore) -> None:
@@ -141,7 +142,7 @@ def test_replayed_event_changes_nothing(store: OutcomeStore) -> None:
     assert store.outcome_of_message("t1", "m1") == "interested" and store.arm_stats("t1") == before
 
 
-def test_events_in_any_order_give_the_same_outcome(tmp_path: Path) -> None:
+def test_events_in_any_order_give_the_same_outcome(open_store: StoreFactory) -> None:
     events = [
         ("e1", "delivered", None),
         ("e2", "opened", None),
@@ -152,7 +153,7 @@ def test_events_in_any_order_give_the_same_outcome(tmp_path: Path) -> None:
     for i in range(6):
         order = events[:]
         random.Random(i).shuffle(order)
-        store = OutcomeStore(tmp_path / f"o{i}.sqlite")
+        store = open_store(f"o{i}")
         store.record_message(_message("m1"))
         for event_id, kind, intent in order:
             store.add_event("t1", "m1", event_id=event_id, kind=kind, intent=intent)
@@ -262,9 +263,8 @@ def test_record_edit_and_repeatedly_removed_sentences(store: OutcomeStore) -> No
         store.record_edit("t2", "m1", "x")
 
 
-def test_two_handles_on_one_file_see_each_other(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite"
-    writer, reader = OutcomeStore(path), OutcomeStore(path)
+def test_two_handles_on_one_file_see_each_other(open_store: StoreFactory) -> None:
+    writer, reader = open_store("shared"), open_store("shared")
     writer.record_message(_message("m1"))
     writer.add_event("t1", "m1", event_id="e1", kind="converted")
     assert reader.outcome_of_message("t1", "m1") == "converted"
@@ -275,9 +275,8 @@ def test_two_handles_on_one_file_see_each_other(tmp_path: Path) -> None:
     assert writer.events_count("t1") == 1
 
 
-def test_cached_aggregates_follow_writes_of_either_handle(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite"
-    writer, reader = OutcomeStore(path), OutcomeStore(path)
+def test_cached_aggregates_follow_writes_of_either_handle(open_store: StoreFactory) -> None:
+    writer, reader = open_store("shared"), open_store("shared")
     writer.record_message(_message("m1"))
     writer.record_message(_message("m2"))
     assert reader.arm_stats("t1") == [] and reader.population_arm_stats() == []
@@ -310,7 +309,8 @@ def test_ten_thousand_events_with_duplicates_are_fast(store: OutcomeStore) -> No
     start = time.perf_counter()
     results = store.add_events("t1", events)
     elapsed = time.perf_counter() - start
-    assert elapsed < 5.0
+    # one transaction; over a socket each statement is a round trip (make bench measures both)
+    assert elapsed < (5.0 if isinstance(store.db, SqliteDatabase) else 60.0)
     assert sum(r.new for r in results) == 9000
     assert store.events_count("t1") == 9000
     assert store.arm_stats("t1") == store.recompute_arm_stats("t1")

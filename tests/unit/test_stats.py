@@ -6,6 +6,7 @@ import pytest
 
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
+from tests.conftest import StoreFactory
 
 
 def _record(
@@ -34,8 +35,8 @@ SENT = "2026-01-01T09:00:00+00:00"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> OutcomeStore:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+def store(open_store: StoreFactory) -> OutcomeStore:
+    store = open_store()
     good, bad = "casual/bio/reply", "professional/generic/call"
     for i in range(200):
         # early sends mostly the bad arm, late sends the good one

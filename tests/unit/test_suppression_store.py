@@ -11,6 +11,7 @@ from ipe.graph.domain import MessageIdConflictError
 from ipe.memory.migrations import BASE_SCHEMA, LATEST
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.memory.people import Person, key_hash, normalise_email, normalise_handle, person_of
+from tests.conftest import StoreFactory
 
 
 def _message(message_id: str, prospect: str = "p1", channel: str = "email") -> MessageRecord:
@@ -63,9 +64,9 @@ def test_handles_ids_and_hashes() -> None:
 
 
 def test_opt_outs_feed_the_list_and_a_weaker_reason_never_replaces_a_stronger(
-    tmp_path: Path,
+    open_store: StoreFactory,
 ) -> None:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+    store = open_store()
     ana = Person.build(ids=["p1"], email="ana@x.org")
     store.record_message(_message("m1"), ana)
     store.add_event("t1", "m1", event_id="e1", kind="complained")
@@ -78,8 +79,8 @@ def test_opt_outs_feed_the_list_and_a_weaker_reason_never_replaces_a_stronger(
     assert store.suppression_for("t2", ana) is None
 
 
-def test_a_bounce_suppresses_only_its_address_on_its_channel(tmp_path: Path) -> None:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+def test_a_bounce_suppresses_only_its_address_on_its_channel(open_store: StoreFactory) -> None:
+    store = open_store()
     ana = Person.build(ids=["p1"], email="ana@x.org", handles=[("x", "ana")])
     store.record_message(_message("m1"), ana)
     store.add_event("t1", "m1", event_id="e1", kind="bounced")
@@ -93,8 +94,8 @@ def test_a_bounce_suppresses_only_its_address_on_its_channel(tmp_path: Path) -> 
     assert store.suppression_for("t1", ana, "x") is not None
 
 
-def test_two_entries_of_one_person_merge(tmp_path: Path) -> None:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+def test_two_entries_of_one_person_merge(open_store: StoreFactory) -> None:
+    store = open_store()
     store.suppress("t1", Person.build(email="ana@x.org"))
     store.suppress("t1", Person.build(ids=["p9"]))
     assert len(store.suppressions("t1")) == 2
@@ -105,8 +106,8 @@ def test_two_entries_of_one_person_merge(tmp_path: Path) -> None:
     assert not lifted.active and store.suppression_for("t1", Person.build(ids=["p9"])) is None
 
 
-def test_a_failed_batch_keeps_its_opt_outs(tmp_path: Path) -> None:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+def test_a_failed_batch_keeps_its_opt_outs(open_store: StoreFactory) -> None:
+    store = open_store()
     store.record_message(_message("m1"), Person.build(ids=["p1"]))
     with pytest.raises(Exception, match="nope"):
         store.add_events(
@@ -120,8 +121,8 @@ def test_a_failed_batch_keeps_its_opt_outs(tmp_path: Path) -> None:
     assert store.suppression_for("t1", Person.build(ids=["p1"])) is not None  # ... not opt-outs
 
 
-def test_a_message_id_belongs_to_one_person(tmp_path: Path) -> None:
-    store = OutcomeStore(tmp_path / "o.sqlite")
+def test_a_message_id_belongs_to_one_person(open_store: StoreFactory) -> None:
+    store = open_store()
     store.record_message(_message("m1", prospect="p1"), Person.build(ids=["p1"], email="a@x.org"))
     store.record_message(_message("m1", prospect="P1"))  # the same record id, other case
     store.record_message(_message("m1", prospect="p2"), Person.build(ids=["p2"], email="a@x.org"))

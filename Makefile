@@ -43,6 +43,14 @@ eval: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= LANGSMITH_TEST_TRACKING=$(if $(LANGSMITH_API_KEY),true,false) \
 		$(BIN)/pytest tests/eval -q
 
+# The backend tests on real services: PostgreSQL (Debian's package, installed when missing) and
+# `chroma run`, started on loopback in a temporary directory and stopped afterwards.
+test-services: $(STAMP)
+	@dir=$$(mktemp -d /tmp/ipe-services.XXXXXX) && chmod 755 $$dir && \
+	trap 'VENV_BIN=$(BIN) .ci/services.sh stop '"$$dir"' ; rm -rf '"$$dir" EXIT && \
+	eval "$$(VENV_BIN=$(BIN) .ci/services.sh start $$dir)" && \
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/pytest -m services
+
 bench: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_engine.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_feedback.py

@@ -6,9 +6,8 @@
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?a working directory}
-pg_port=${IPE_PG_PORT:-55432}
-chroma_port=${IPE_CHROMA_PORT:-58000}
 venv_bin=${VENV_BIN:-.venv/bin}
+free_port() { "$venv_bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 
 pg_bin() {
   local found
@@ -28,6 +27,8 @@ as_postgres() {
 
 case "$cmd" in
   start)
+    pg_port=${IPE_PG_PORT:-$(free_port)}
+    chroma_port=${IPE_CHROMA_PORT:-$(free_port)}
     bin=$(pg_bin)
     mkdir -p "$dir/pg" "$dir/chroma"
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir/pg"; chmod 700 "$dir/pg"; fi

@@ -1,5 +1,9 @@
 """The run checkpoints (``checkpoints.sqlite``): opened per run, indexed, pruned after retention.
 
+With ``$IPE_DATABASE_URL`` set they live in PostgreSQL instead (``langgraph-checkpoint-postgres``,
+one saver per process on a connection pool, its tables set up once), with the same ``ipe_runs``
+index, so every worker of a deployment checkpoints to the same place.
+
 Each durable run opens its own ``AsyncSqliteSaver`` on a connection in WAL mode with a busy
 timeout, and notes its thread in ``ipe_runs`` (tenant, message id, prospect id, start time), so
 old runs can be pruned (``prune_due``: at most every few minutes per process, runs older than the
@@ -9,6 +13,7 @@ retention period) and a person's runs can be found without reading any checkpoin
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 import uuid
@@ -16,11 +21,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from ipe.memory.database import schema_options
 from ipe.memory.storage import BUSY_TIMEOUT_S, ensure_database
 
 FILE_NAME = "checkpoints.sqlite"
@@ -69,44 +76,112 @@ def checkpoint_path(data_dir: str) -> Path:
 
 
 @asynccontextmanager
-async def open_saver(data_dir: str) -> AsyncIterator[AsyncSqliteSaver]:
-    """A checkpointer on ``data_dir``'s checkpoint file for one run (closed on exit).
+async def open_saver(data_dir: str) -> AsyncIterator[Any]:
+    """A checkpointer for one run: ``data_dir``'s checkpoint file, or PostgreSQL when configured.
 
     Raises:
         StorageError: The file is empty, not SQLite or another program's database.
     """
+    url = database_url()
+    if url:
+        yield await _postgres_saver(url)
+        return
     path = checkpoint_path(data_dir)
     await asyncio.to_thread(ensure_database, path, tables=TABLES, what="checkpoint file")
     async with aiosqlite.connect(str(path), timeout=BUSY_TIMEOUT_S) as conn:
         await conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         await conn.execute("PRAGMA synchronous=NORMAL")
-        saver = AsyncSqliteSaver(
-            conn, serde=JsonPlusSerializer(allowed_msgpack_modules=_SERDE_MODULES)
-        )
+        saver = AsyncSqliteSaver(conn, serde=_serde())
         await saver.setup()  # WAL mode and LangGraph's tables
         yield saver
 
 
+def _serde() -> JsonPlusSerializer:
+    return JsonPlusSerializer(allowed_msgpack_modules=_SERDE_MODULES)
+
+
+def database_url() -> str | None:
+    """``$IPE_DATABASE_URL`` when the deployment keeps its data in PostgreSQL."""
+    return os.environ.get("IPE_DATABASE_URL") or None
+
+
+_pg_savers: dict[tuple[str, str | None, int], Any] = {}
+
+
+async def _postgres_saver(url: str) -> Any:
+    """One ``AsyncPostgresSaver`` per URL and event loop, on a pool; tables set up once."""
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import AsyncConnectionPool
+
+    schema = os.environ.get("IPE_DATABASE_SCHEMA") or None
+    key = (url, schema, id(asyncio.get_running_loop()))
+    if key not in _pg_savers:
+        options = await asyncio.to_thread(schema_options, url, schema)
+        pool = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=8,
+            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, **options},
+            open=False,
+        )
+        await pool.open(wait=True, timeout=30.0)
+        saver = AsyncPostgresSaver(pool, serde=_serde())  # type: ignore[arg-type]
+        await saver.setup()
+        async with pool.connection() as conn:
+            for statement in _RUNS_SCHEMA:
+                await conn.execute(statement)
+        _pg_savers[key] = saver
+    return _pg_savers[key]
+
+
 async def note_run(
-    saver: AsyncSqliteSaver, thread_id: str, *, tenant: str, message_id: str, prospect_id: str
+    saver: Any, thread_id: str, *, tenant: str, message_id: str, prospect_id: str
 ) -> None:
     """Index a run's thread so retention and erasure find it without reading checkpoints."""
+    row = (thread_id, tenant, message_id, prospect_id, _now().isoformat(timespec="seconds"))
+    if not isinstance(saver, AsyncSqliteSaver):
+        async with saver.conn.connection() as conn:
+            await conn.execute(
+                "INSERT INTO ipe_runs VALUES (%s, %s, %s, %s, %s) ON CONFLICT (thread_id) "
+                "DO UPDATE SET created_at = EXCLUDED.created_at",
+                row,
+            )
+        return
     async with saver.lock:
         for statement in _RUNS_SCHEMA:
             await saver.conn.execute(statement)
-        await saver.conn.execute(
-            "INSERT OR REPLACE INTO ipe_runs VALUES (?, ?, ?, ?, ?)",
-            (thread_id, tenant, message_id, prospect_id, _now().isoformat(timespec="seconds")),
-        )
+        await saver.conn.execute("INSERT OR REPLACE INTO ipe_runs VALUES (?, ?, ?, ?, ?)", row)
         await saver.conn.commit()
 
 
-async def forget_run(saver: AsyncSqliteSaver, thread_id: str) -> None:
+async def forget_run(saver: Any, thread_id: str) -> None:
     """Delete one run's checkpoints, pending writes and index entry."""
     await saver.adelete_thread(thread_id)
+    if not isinstance(saver, AsyncSqliteSaver):
+        async with saver.conn.connection() as conn:
+            await conn.execute("DELETE FROM ipe_runs WHERE thread_id = %s", (thread_id,))
+        return
     async with saver.lock:
         await saver.conn.execute("DELETE FROM ipe_runs WHERE thread_id = ?", (thread_id,))
         await saver.conn.commit()
+
+
+def _prune_postgres(url: str, retention_days: float, now: datetime | None) -> int:
+    import psycopg
+
+    cutoff = ((now or _now()) - timedelta(days=retention_days)).isoformat(timespec="seconds")
+    options = schema_options(url, os.environ.get("IPE_DATABASE_SCHEMA") or None).get("options", "")
+    with psycopg.connect(url, autocommit=True, options=options) as conn, conn.transaction():
+        old = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT thread_id FROM ipe_runs WHERE created_at < %s", (cutoff,)
+            ).fetchall()
+        ]
+        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes", "ipe_runs"):
+            conn.execute(f"DELETE FROM {table} WHERE thread_id = ANY(%s)", (old,))
+    return len(old)
 
 
 def prune(data_dir: str, retention_days: float, *, now: datetime | None = None) -> int:
@@ -115,6 +190,9 @@ def prune(data_dir: str, retention_days: float, *, now: datetime | None = None) 
     Runs recorded before the index existed are indexed first, dated by their first checkpoint
     id (LangGraph's ids are time-ordered uuid6).
     """
+    url = database_url()
+    if url and retention_days > 0:
+        return _prune_postgres(url, retention_days, now)
     path = checkpoint_path(data_dir)
     if retention_days <= 0 or not path.exists() or path.stat().st_size == 0:
         return 0

@@ -229,18 +229,12 @@ class PostgresDatabase:
 
     def __init__(self, url: str, *, schema: str | None = None, max_size: int = 8) -> None:
         """Connect to ``url`` (``postgresql://user@host:port/name``), optionally in ``schema``."""
-        import psycopg
         from psycopg_pool import ConnectionPool
 
         self.url = url
         self.label = re.sub(r"//[^@/]*@", "//", url)  # no password in messages
         kwargs: dict[str, Any] = {"autocommit": True, "row_factory": _row_factory}
-        if schema:
-            if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
-                raise ValueError(f"not a schema name: {schema!r}")
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            kwargs["options"] = f"-c search_path={schema}"
+        kwargs.update(schema_options(url, schema))
         self._pool = ConnectionPool(url, min_size=1, max_size=max_size, kwargs=kwargs, open=True)
         self._pool.wait(timeout=30.0)
         with self._pool.connection() as conn:
@@ -297,6 +291,23 @@ class PostgresDatabase:
     def close(self) -> None:
         """Close the pool."""
         self._pool.close()
+
+
+def schema_options(url: str, schema: str | None) -> dict[str, str]:
+    """Connection options that put a connection in ``schema`` (created when missing), or {}.
+
+    One PostgreSQL database can hold several deployments (or test runs) side by side, one schema
+    each (``$IPE_DATABASE_SCHEMA``); the store and the checkpoints share it.
+    """
+    if not schema:
+        return {}
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    return {"options": f"-c search_path={schema}"}
 
 
 def open_database(data_dir: str | Path, url: str | None = None) -> Database:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from ipe.memory.database import SqliteDatabase, open_database
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
 from ipe.memory.storage import check_lesson_store
@@ -18,11 +19,15 @@ _outcomes_lock = threading.Lock()  # concurrent first runs (a batch) must share 
 
 
 def outcome_store(data_dir: str) -> OutcomeStore:
-    """The SQLite message and outcome store of ``data_dir`` (rows scoped per tenant)."""
+    """The message and outcome store (rows scoped per tenant), one per process.
+
+    PostgreSQL when ``$IPE_DATABASE_URL`` is set (shared by every worker), else
+    ``data_dir/outcomes.sqlite``.
+    """
     with _outcomes_lock:
         if data_dir not in _outcomes:
-            Path(data_dir).mkdir(parents=True, exist_ok=True)
-            _outcomes[data_dir] = OutcomeStore(Path(data_dir) / "outcomes.sqlite")
+            database = open_database(data_dir)
+            _outcomes[data_dir] = OutcomeStore(database=database)
         return _outcomes[data_dir]
 
 

@@ -9,14 +9,16 @@ different embedder gets its own collection so vectors of different spaces never 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import re
 import threading
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.config import Settings
@@ -24,11 +26,49 @@ from langchain_core.embeddings import Embeddings
 
 from ipe.graph.domain import Lesson
 
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
 
-@cache
-def _client(path: str) -> Any:
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
+
+def chroma_location(data_dir: str | Path) -> str:
+    """Where lessons live: ``$IPE_CHROMA_URL`` (a Chroma server) or ``data_dir/chroma``."""
+    url = os.environ.get("IPE_CHROMA_URL", "").strip()
+    return url or str(Path(data_dir).resolve() / "chroma")
+
+
+def chroma_client(location: str) -> Any:
+    """One Chroma client per location and process, created under a lock.
+
+    A server URL gets an ``HttpClient`` (the way several workers share lessons: an embedded
+    Chroma directory is not safe for several processes). A directory gets a
+    ``PersistentClient``; its first-time set-up (Chroma's own schema migration) is serialised
+    across processes by an exclusive lock file beside it, so twelve processes starting on a
+    fresh data directory do not race.
+    """
+    with _clients_lock:
+        client = _clients.get(location)
+        if client is None:
+            client = _clients[location] = _open_client(location)
+        return client
+
+
+def _open_client(location: str) -> Any:
+    settings = Settings(anonymized_telemetry=False)
+    if location.startswith(("http://", "https://")):
+        url = urlsplit(location)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=settings,
+        )
+    Path(location).mkdir(parents=True, exist_ok=True)
+    with open(f"{location}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return chromadb.PersistentClient(path=location, settings=settings)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 _SEARCH_TTL_S = 30.0
@@ -63,9 +103,9 @@ class LessonMemory:
         """Open (or create) the tenant's collection under ``data_dir/chroma``."""
         self.tenant = tenant
         self.embedder = embedder
-        path = str(Path(data_dir) / "chroma")
-        client = _client(path)
-        self._key = f"{Path(path).resolve()}|{collection_name(tenant, embedder)}"
+        location = chroma_location(data_dir)
+        client = chroma_client(location)
+        self._key = f"{location}|{collection_name(tenant, embedder)}"
         self._col = client.get_or_create_collection(
             collection_name(tenant, embedder),
             embedding_function=None,

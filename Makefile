@@ -57,6 +57,7 @@ bench: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/trust_report.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_learning.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_policy_eval.py
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_scale.py
 
 simulate: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/ipe simulate --sends 2000 --seed 11 --plot simulation.png

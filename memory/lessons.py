@@ -179,10 +179,11 @@ def forget_evidence(data_dir: str | Path, tenant: str, message_ids: set[str]) ->
     are aggregates); only the ids that point at a person's messages go. Nothing is created when
     the data directory has no lesson memory.
     """
-    path = Path(data_dir) / "chroma"
-    if not message_ids or not path.is_dir():
+    location = chroma_location(data_dir)
+    local = not location.startswith(("http://", "https://"))
+    if not message_ids or (local and not Path(location).is_dir()):
         return 0
-    client = _client(str(path))
+    client = chroma_client(location)
     changed = 0
     for col in client.list_collections():
         if (col.metadata or {}).get("tenant") != tenant:
@@ -197,7 +198,7 @@ def forget_evidence(data_dir: str | Path, tenant: str, message_ids: set[str]) ->
                 ids.append(lesson_id)
                 metadatas.append({**meta, "json": updated.model_dump_json()})
         if ids:
-            key = f"{path.resolve()}|{col.name}"
+            key = f"{location}|{col.name}"
             _bump(key)
             col.update(ids=ids, metadatas=metadatas)
             _bump(key)

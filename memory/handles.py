@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ipe.memory.database import SqliteDatabase, open_database
+from ipe.memory.database import open_database
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
 from ipe.memory.storage import check_lesson_store

@@ -1227,14 +1227,14 @@ class OutcomeStore:
         another: nothing that a caller sees comes from here directly.
         """
         with self._lock:
-            other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            other = self.db.data_version()
             version = (self._generation, other)
             if self._by_tenant is not None and self._by_tenant[0] == version:
                 return self._by_tenant[1]
             rows = self._read(
                 "SELECT * FROM arm_stats WHERE sends > 0 ORDER BY tenant, segment, tone, angle, cta"
             )
-            grouped: dict[str, list[sqlite3.Row]] = {}
+            grouped: dict[str, list[Any]] = {}
             for row in rows:
                 grouped.setdefault(str(row["tenant"]), []).append(row)
             result = {tenant: self._stats(group) for tenant, group in grouped.items()}

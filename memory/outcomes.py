@@ -323,7 +323,7 @@ class OutcomeStore:
             )
         store.schema_version = version
         store._generation, store._shifted, store._settled_at = 0, False, None
-        store._stats_cache = {}
+        store._stats_cache, store._by_tenant = {}, None
         return store
 
     def message_policies(self, tenant: str) -> dict[str, tuple[float, float, list[str]]]:

@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 
 from ipe.graph.context import Context
-from ipe.graph.domain import EngagementKind, InvalidInputError, ReplyIntent, UnknownMessageError
+from ipe.graph.domain import (
+    EngagementKind,
+    InvalidInputError,
+    PersonalizationError,
+    ReplyIntent,
+    UnknownMessageError,
+)
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.prompts import load_prompt
@@ -91,6 +97,8 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
         raise InvalidInputError("an event's 'reply_text' must be text")
     if kind == "replied" and intent is None and text:
         intent = await _intent(ctx, str(text))
+    if kind == "replied" and text and intent != "unsubscribe_request" and is_opt_out(str(text)):
+        intent = "unsubscribe_request"  # the person's own words win over a caller's label
     return NewEvent(
         message_id=message_id,
         event_id=str(raw.get("event_id") or event_key(message_id, raw)),
@@ -114,9 +122,24 @@ async def apply_engagement(
         raise UnknownMessageError(f"unknown message id '{message_id}' for tenant '{ctx.user_id}'")
     if not events or not all(e.get("event") or e.get("edited_body") for e in events):
         raise InvalidInputError("each engagement needs an 'event' (or an 'edited_body')")
-    new_events = [await to_new_event(ctx, message_id, e) for e in events if e.get("event")]
+    new_events: list[NewEvent] = []
+    for raw in (e for e in events if e.get("event")):
+        try:
+            new_events.append(await to_new_event(ctx, message_id, raw))
+        except PersonalizationError:
+            # a bad event is refused, but never takes a valid opt-out beside it down with it
+            opt_outs = [e for e in new_events if _is_opt_out_event(e)]
+            if opt_outs:
+                await asyncio.to_thread(store.add_events, ctx.user_id, opt_outs)
+            raise
     edits = [str(e["edited_body"]) for e in events if e.get("edited_body")]
     return await asyncio.to_thread(_record, ctx, message, new_events, edits)
+
+
+def _is_opt_out_event(event: NewEvent) -> bool:
+    return event.kind in ("unsubscribed", "complained", "bounced") or (
+        event.kind == "replied" and event.intent == "unsubscribe_request"
+    )
 
 
 def _record(

@@ -20,6 +20,7 @@ from ipe.graph.domain import (
     Prospect,
     Template,
 )
+from ipe.tools.learning.intent import is_opt_out
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.injection import offer_like
@@ -38,7 +39,6 @@ _TONE_WORDS = {
     "excited": "enthusiastic",
 }
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_OPT_OUT = ("unsubscrib", "remove me", "stop contacting", "do not contact", "don't contact")
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -242,7 +242,7 @@ def analyse_profile(prospect: Prospect) -> ProfileAnalysis:
     )
     opted_out = any(
         (h.outcome or "").lower() in ("unsubscribed", "unsubscribe_request", "do_not_contact")
-        or any(marker in h.text.lower() for marker in _OPT_OUT)
+        or (h.direction.lower() == "inbound" and bool(h.text) and is_opt_out(h.text))
         for h in inbound + [h for h in prospect.interaction_history if h.outcome]
     )
     return ProfileAnalysis(

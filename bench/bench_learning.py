@@ -1,8 +1,8 @@
 """Benchmark: how close the strategy model gets to the oracle, over many seeds, beside a ceiling.
 
-Runs the learning simulator (``tools/simulator.py``) at model level (``ModelLevelLoop``: the
-outcome store and the strategy model, no graph) for 2,000 sends per seed and prints, per seed and
-over all seeds, the last-500 ratio to the oracle (mean, 10th percentile, median, min), the
+Runs the learning simulator (``tools/learning/simulator.py``) at model level (``ModelLevelLoop``:
+the outcome store and the strategy model, no graph) for 2,000 sends per seed and prints, per seed
+and over all seeds, the last-500 ratio to the oracle (mean, 10th percentile, median, min), the
 cumulative regret (expected positives lost to the oracle over all sends) and the windows after
 the first 200 sends in which the learner did not beat uniform random choice.
 

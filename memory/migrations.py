@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from ipe.graph.domain import StorageError
 from ipe.memory.aggregates import rebuild_arm_stats
 from ipe.memory.database import Connection, Database
 from ipe.memory.people import Person, key_hash
@@ -280,7 +281,7 @@ def migrate(db: Database) -> int:
     """Bring ``db`` to ``LATEST``; return the version.
 
     Raises:
-        RuntimeError: The database was written by a newer version of the engine.
+        StorageError: The store was written by a newer version of the engine.
     """
     with db.transaction() as conn:
         for statement in _statements(BASE_SCHEMA):
@@ -289,7 +290,7 @@ def migrate(db: Database) -> int:
         with db.transaction() as conn:
             version = db.schema_version(conn)
             if version > LATEST:
-                raise RuntimeError(
+                raise StorageError(
                     f"the outcome store has schema version {version}; this engine knows up to "
                     f"{LATEST}: upgrade the engine"
                 )

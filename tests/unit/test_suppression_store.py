@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ipe.graph.domain import MessageIdConflictError
+from ipe.graph.domain import MessageIdConflictError, StorageError
 from ipe.memory.migrations import BASE_SCHEMA, LATEST
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.memory.people import Person, key_hash, normalise_email, normalise_handle, person_of
@@ -187,7 +187,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
     conn.commit()
     conn.close()
-    with pytest.raises(RuntimeError, match="upgrade the engine"):
+    with pytest.raises(StorageError, match="upgrade the engine"):
         OutcomeStore(path)
 
 

@@ -1,6 +1,7 @@
 """The strategy model: Bayesian logistic regression over arms, per segment, pooled hierarchically.
 
-An arm is (tone, angle, cta). A message's reward r in [0, 1] (``tools/reward.py``) is modelled as
+An arm is (tone, angle, cta). A message's reward r in [0, 1] (``tools/learning/reward.py``) is
+modelled as
 ``logit E[r] = intercept + tone_effect + angle_effect + cta_effect``: an additive model, so what a
 segment learns about one tone is shared by every arm with that tone, and 60 arms cost 13
 coefficients. Because all factors are fitted jointly, an arm's effect is not confounded by the

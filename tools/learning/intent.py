@@ -3,7 +3,7 @@
 Keyword and regex rules with weights live in ``tools/policies/intent.toml`` (documented there).
 Positive cues are negation-aware: "not interested" never counts as "interested". A reply without
 enough evidence for any intent is unclassified (``None``); the caller treats it as a neutral
-reply (see ``tools/reward.py``: an unclassified reply is the "neutral" outcome).
+reply (see ``tools/learning/reward.py``: an unclassified reply is the "neutral" outcome).
 
 Opt-outs come first and, when in doubt, win: the reply is cut to what the prospect wrote now (a
 leading header block skipped, quoted messages and signatures dropped), folded like untrusted

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import get_runtime
 from langgraph.types import RetryPolicy, Send
 
-from ipe.graph.context import Context
-from ipe.graph.domain import MessageVariation
+from ipe.graph.context import Context, settings
+from ipe.graph.domain import MessageVariation, VariationPlan
 from ipe.graph.state import DraftTask, InputState, State
 from ipe.graph.timing import timed
 from ipe.nodes.context_retrieval import context_retrieval
@@ -19,6 +21,7 @@ from ipe.nodes.profile_research import profile_research
 from ipe.nodes.strategy import strategy
 from ipe.tools.warmup import preload
 from ipe.tools.writing.drafting import repair_notes
+from ipe.tools.writing.llm import chat_model
 
 
 def _back_to_model(variation: MessageVariation | None) -> bool:
@@ -29,6 +32,7 @@ def _back_to_model(variation: MessageVariation | None) -> bool:
 def fan_out(state: State) -> list[Send]:
     """One ``Send`` to ``draft`` per planned variation (all of them, or the ones under repair).
 
+    In one-call mode (``Context.draft_mode``) the first round is one ``Send`` carrying every plan.
     In a repair round a rejected model draft goes back to the model with the critic's findings
     (once); anything else, and a model repair the critic's check still rejects, is redrafted by
     the grounded offline composer.
@@ -40,34 +44,43 @@ def fan_out(state: State) -> list[Send]:
     plans = [p for p in state.strategy.variations if not repairing or p.id in state.repair_ids]
     drafted = {v.id: v for v in state.variations} if repairing else {}
     rejected = {plan.id: drafted[plan.id] for plan in plans if _back_to_model(drafted.get(plan.id))}
-    return [
-        Send(
-            "draft",
-            DraftTask(
-                plan=plan,
-                attempt=state.attempt,
-                force_offline=repairing and plan.id not in rejected,
-                repair_notes=(
-                    repair_notes(rejected[plan.id])
-                    if plan.id in rejected
-                    else state.reasons[-3:]
-                    if repairing
-                    else []
-                ),
-                rejected=rejected.get(plan.id),
-                excluded=state.excluded,
-                clean_prospect=state.clean_prospect,
-                clean_template=state.clean_template,
-                channel=state.channel,
-                facts=state.facts,
-                strategy=state.strategy,
-                context=state.context,
-                language=state.language,
-                deadline_at=state.deadline_at,
-            ),
-        )
-        for plan in plans
-    ]
+    if not repairing and _one_call():  # one-call mode: every plan in a single model call
+        return [Send("draft", replace(_task(state, plans[0], {}), plans=plans))]
+    return [Send("draft", _task(state, plan, rejected)) for plan in plans]
+
+
+def _one_call() -> bool:
+    ctx = settings(get_runtime(Context).context)
+    return ctx.draft_mode == "one_call" and chat_model(ctx) is not None
+
+
+def _task(state: State, plan: VariationPlan, rejected: dict[str, MessageVariation]) -> DraftTask:
+    """The ``draft`` payload for ``plan`` (in a repair round, with what the critic found)."""
+    assert state.strategy and state.clean_prospect and state.clean_template and state.context
+    assert state.channel
+    repairing = bool(state.repair_ids)
+    return DraftTask(
+        plan=plan,
+        attempt=state.attempt,
+        force_offline=repairing and plan.id not in rejected,
+        repair_notes=(
+            repair_notes(rejected[plan.id])
+            if plan.id in rejected
+            else state.reasons[-3:]
+            if repairing
+            else []
+        ),
+        rejected=rejected.get(plan.id),
+        excluded=state.excluded,
+        clean_prospect=state.clean_prospect,
+        clean_template=state.clean_template,
+        channel=state.channel,
+        facts=state.facts,
+        strategy=state.strategy,
+        context=state.context,
+        language=state.language,
+        deadline_at=state.deadline_at,
+    )
 
 
 def after_critic(state: State) -> list[Send] | Literal["feedback"]:

@@ -16,6 +16,8 @@ from ipe.tools.writing.deadline import deadline_from_env
 
 LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
+DraftMode = Literal["per_variation", "one_call"]
+DRAFT_MODES: tuple[str, ...] = ("per_variation", "one_call")
 
 
 @dataclass(kw_only=True)
@@ -76,6 +78,13 @@ class Context:
             "engine sets False and records once the whole run, checkpoint included, succeeded."
         },
     )
+    draft_mode: DraftMode | None = field(
+        default=None,
+        metadata={
+            "description": "per_variation: one model call per variation, in parallel; one_call: "
+            "all variations in one structured call; default $IPE_DRAFT_MODE or per_variation."
+        },
+    )
     deadline_s: float | None = field(
         default=None,
         metadata={
@@ -105,6 +114,7 @@ class Context:
                 else os.environ.get("IPE_POOL_TENANTS", "").strip().lower() in ("1", "true", "yes")
             ),
             deadline_s=deadline_from_env(self.deadline_s),
+            draft_mode=_draft_mode(self.draft_mode),
         )
 
     @property
@@ -125,6 +135,11 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+def _draft_mode(value: str | None) -> DraftMode:
+    mode = value or os.environ.get("IPE_DRAFT_MODE") or "per_variation"
+    return mode if mode in DRAFT_MODES else "per_variation"  # type: ignore[return-value]
+
+
 def settings(context: Context | None) -> Context:
     """The run's resolved settings (a default ``Context`` when the caller passed none)."""
     if (
@@ -135,6 +150,7 @@ def settings(context: Context | None) -> Context:
         and context.retention_days is not None
         and context.pool_tenants is not None
         and context.deadline_s
+        and context.draft_mode
     ):
         return context  # already resolved (the engine resolves once, nodes read it per step)
     return (context or Context()).resolved()

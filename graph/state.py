@@ -162,3 +162,5 @@ class DraftTask:
     language: str = "en"
     deadline_at: float | None = None
     """The run's deadline (``State.deadline_at``): model work is cut to end before it."""
+    plans: list[VariationPlan] = field(default_factory=list)
+    """One-call mode: every plan this task drafts in a single model call (``plan`` is the first)."""

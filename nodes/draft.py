@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from ipe.graph.context import Context, settings
 from ipe.graph.state import DraftTask
 from ipe.tools.writing.deadline import Deadline
+from ipe.tools.writing.draft_many import llm_variations
 from ipe.tools.writing.drafting import llm_variation, offline_variation
 from ipe.tools.writing.llm import chat_model
 
@@ -22,8 +23,12 @@ async def draft(task: DraftTask, runtime: Runtime[Context]) -> dict[str, Any]:
     else:
         total = float(ctx.deadline_s or 0)
         deadline = Deadline(at=task.deadline_at, total_s=total) if task.deadline_at else None
-        variation = await llm_variation(model, task, deadline=deadline)
-        if variation.fallback_reason:  # the model's draft was not used: say why, per variation
-            note = f"{variation.id} composed offline: {variation.fallback_reason}"
-            return {"variations": [variation], "reasons": [note]}
+        if task.plans:  # one-call mode: every plan in a single structured call
+            variations = await llm_variations(model, task, task.plans, deadline=deadline)
+        else:
+            variations = [await llm_variation(model, task, deadline=deadline)]
+        notes = [  # a model's draft that was not used: say why, per variation
+            f"{v.id} composed offline: {v.fallback_reason}" for v in variations if v.fallback_reason
+        ]
+        return {"variations": variations, "reasons": notes} if notes else {"variations": variations}
     return {"variations": [variation]}

@@ -80,6 +80,7 @@ def _task(state: State, plan: VariationPlan, rejected: dict[str, MessageVariatio
         context=state.context,
         language=state.language,
         deadline_at=state.deadline_at,
+        variation_type=state.variation_type,
     )
 
 

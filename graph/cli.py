@@ -204,7 +204,7 @@ def render_result(result: PersonalizationResult) -> str:
         verdict = (
             "blocked" if not v.compliant else f"{len(v.findings)} advisory" if v.findings else "ok"
         )
-        lines.append(f"{v.id + mark:<4} {v.plan.arm:<36} {v.source:<17} {score:>6}  {verdict}")
+        lines.append(f"{v.id + mark:<4} {v.arm:<36} {v.source:<17} {score:>6}  {verdict}")
     for v in result.variations:  # the compliance report: rule, severity, field, span, why, source
         for f in v.findings:
             lines.append(f"  {v.id} {f.severity:<8} {f.rule_id} [{f.field}] {f.span[:60]!r}")

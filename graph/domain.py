@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NewType
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 UntrustedText = NewType("UntrustedText", str)
 """Text that came from a prospect's record: data, never instructions."""
@@ -101,6 +101,34 @@ class StorageError(PersonalizationError):
 
     Not the input's fault: nothing was recorded, and the same call succeeds once it is fixed.
     """
+
+
+class EngineError(PersonalizationError):
+    """The engine could not finish (storage, model or graph failure); the cause is chained."""
+
+
+VariationType = Literal["tone", "content", "cta"]
+"""What a set of variations differs in: the tone, the opening angle (content) or the CTA."""
+VARIATION_TYPES: tuple[VariationType, ...] = ("tone", "content", "cta")
+
+
+def first_error(err: ValidationError, what: str) -> str:
+    """The first validation error of ``err`` as one readable line about ``what``."""
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or what
+    if first["type"] == "missing":
+        return f"{what} is missing the required field '{where}'"
+    return f"{what} field '{where}': {first['msg']}"
+
+
+class _Buildable(BaseModel):
+    """A model users build themselves: a bad value raises ``InvalidInputError`` (one line)."""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise InvalidInputError(first_error(err, type(self).__name__)) from None
 
 
 class _Model(BaseModel):
@@ -317,22 +345,52 @@ class VariationPlan(_Model):
         return f"{self.tone}/{self.angle}/{self.cta}"
 
 
-class PersonalizationStrategy(_Model):
-    """How this prospect should be approached: rules as weights and the variations to draft."""
+_RULE_LEVELS: dict[str, tuple[str, ...]] = {
+    "tone_rules": TONES,
+    "content_rules": ANGLES,
+    "cta_rules": CTAS,
+}
 
-    channel: Channel
-    segment: str
-    tone_rules: dict[str, float]
-    content_rules: dict[str, float]
+
+class PersonalizationStrategy(_Buildable, _Model):
+    """How this prospect should be approached: rules as weights and the variations to draft.
+
+    The engine returns one per run. A caller may also build one with just the rules and pass it
+    in (``personalize_message(..., strategy=...)``): ``tone_rules`` weights the tones,
+    ``content_rules`` the opening angles and ``cta_rules`` the calls to action. A level with
+    weight 0 (or absent from a non-empty dict) is not drafted; one level alone pins it; several
+    weight the strategy model's draws (a weight twice another's doubles the odds of its arms).
+    """
+
+    channel: Channel | None = None
+    segment: str = ""
+    tone_rules: dict[str, float] = Field(default_factory=dict)
+    """Weight per tone: professional, casual, enthusiastic."""
+    content_rules: dict[str, float] = Field(default_factory=dict)
+    """Weight per opening angle: recent_content, audience, niche_fit, bio, generic."""
     cta_rules: dict[str, float] = Field(default_factory=dict)
-    variations: list[VariationPlan]
-    length_budget: int
-    """The body length to aim for, in the unit the channel counts."""
+    """Weight per call to action: reply, call, link, sample."""
+    variations: list[VariationPlan] = Field(default_factory=list)
+    length_budget: int = 0
+    """The body length to aim for, in the unit the channel counts (set by the engine)."""
     allowed_arms: list[str] = Field(default_factory=list)
     """Every arm (``tone/angle/cta``) the strategy could have drafted for this prospect: the
     support of the logging policy, kept for off-policy evaluation."""
     lessons_applied: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("tone_rules", "content_rules", "cta_rules")
+    @classmethod
+    def _known_levels(cls, rules: dict[str, float], info: Any) -> dict[str, float]:
+        levels = _RULE_LEVELS[info.field_name]
+        unknown = sorted(set(rules) - set(levels))
+        if unknown:
+            raise ValueError(f"unknown level {', '.join(unknown)}: use {', '.join(levels)}")
+        if any(not 0.0 <= w < float("inf") for w in rules.values()):
+            raise ValueError("weights must be finite numbers >= 0")
+        if rules and not any(w > 0 for w in rules.values()):
+            raise ValueError("at least one weight must be above 0")
+        return rules
 
 
 class Finding(_Model):
@@ -348,13 +406,27 @@ class Finding(_Model):
     """How much an advisory finding lowers the variation's score."""
 
 
-class MessageVariation(_Model):
-    """One drafted message and everything the critic found out about it."""
+class MessageVariation(_Buildable, _Model):
+    """One variation of a message: what it varies and, once drafted, its text and its checks.
 
-    id: str
-    plan: VariationPlan
+    A caller builds one to ask for variations of one kind, ``MessageVariation(template=...,
+    strategy=..., variation_type="tone")``, and passes it to ``personalize_message`` in place of
+    the template: every drafted variation then shares the opening and the CTA and differs in tone
+    (``content``: in the opening angle; ``cta``: in the call to action). The engine returns the
+    drafted variations with ``id``, ``plan``, ``body`` and the critic's findings filled in.
+    """
+
+    id: str = ""
+    plan: VariationPlan | None = None
+    """The arm this variation was drafted for (``None`` only on a request not yet drafted)."""
+    template: Template | None = None
+    """For a request: the template to vary (trusted)."""
+    strategy: PersonalizationStrategy | None = None
+    """For a request: rules that pin or weight the strategy."""
+    variation_type: VariationType | None = None
+    """What the variations of this request differ in."""
     subject: str | None = None
-    body: str
+    body: str = ""
     fact_ids: list[str] = Field(default_factory=list)
     source: DraftSource = "offline"
     fallback_reason: str | None = None
@@ -372,11 +444,18 @@ class MessageVariation(_Model):
     @property
     def written_arm(self) -> tuple[str, str, str]:
         """``(tone, angle, cta)`` as written: what learning credits with the outcome."""
+        if self.plan is None:
+            raise ValueError(f"variation {self.id!r} was never drafted: it has no arm")
         return (
             self.plan.tone,
             self.angle_written or self.plan.angle,
             self.cta_written or self.plan.cta,
         )
+
+    @property
+    def arm(self) -> str:
+        """The arm key ``tone/angle/cta`` (empty on a request not yet drafted)."""
+        return self.plan.arm if self.plan else ""
 
     @property
     def compliant(self) -> bool:
@@ -417,7 +496,7 @@ class PersonalizationResult(_Model):
             "variations": [
                 {
                     "id": v.id,
-                    "arm": v.plan.arm,
+                    "arm": v.arm,
                     "source": v.source,
                     "subject": v.subject,
                     "body": v.body,

@@ -1,16 +1,22 @@
-"""The public facade: the engine, ``ContextEngine`` and ``FeedbackLoop``."""
+"""The public facade: the engine, ``ContextEngine`` and ``FeedbackLoop``.
+
+Everything these classes raise is a ``PersonalizationError``: bad input as its subclasses, any
+other failure (storage, a model, the graph) as ``EngineError`` with the cause chained.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import os
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
@@ -19,20 +25,29 @@ from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
 from ipe.graph.builder import graph
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import (
+    VARIATION_TYPES,
+    EngineError,
     InvalidInputError,
+    MessageVariation,
+    PersonalizationError,
     PersonalizationResult,
+    PersonalizationStrategy,
+    VariationType,
 )
 from ipe.graph.state import InputState
 from ipe.graph.timing import step_timings
+from ipe.graph.tracing import install_privacy
 from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due
 from ipe.memory.erasure import ForgetReport, forget_person
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import MessageRecord, Suppression
 from ipe.memory.people import Person, person_of
 from ipe.memory.storage import storage_guard
+from ipe.prompts import prompt_version
 from ipe.tools.context.history import retrieve_context
-from ipe.tools.learning.feedback import apply_engagement
+from ipe.tools.learning.feedback import apply_engagement, expand_engagement
 from ipe.tools.trust.inputs import (
+    as_dict,
     bounded_event,
     bounded_prospect,
     bounded_template,
@@ -42,10 +57,44 @@ from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_DEFAULTS: dict[str, Any] = {}
+"""The tenant and data directory of the engine created last in this process."""
+
+
+def default_tenant() -> str:
+    """The tenant an engine uses when none is given: ``$IPE_USER_ID``, else ``default``."""
+    return os.environ.get("IPE_USER_ID") or "default"
 
 
 def _context(user_id: Any, **overrides: Any) -> Context:
     return Context(user_id=str(user_id), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _companion(user_id: Any, options: dict[str, Any]) -> Context:
+    """Settings of a ``ContextEngine``/``FeedbackLoop``: without a tenant, the engine's."""
+    if user_id is None:
+        user_id = _DEFAULTS.get("user_id", default_tenant())
+        if options.get("data_dir") is None and _DEFAULTS.get("data_dir"):
+            options = {**options, "data_dir": _DEFAULTS["data_dir"]}
+    return settings(_context(user_id, **options))
+
+
+def api_errors(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Make every failure of a public coroutine a ``PersonalizationError`` (cause chained)."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await func(*args, **kwargs)
+        except PersonalizationError:
+            raise
+        except Exception as err:
+            raise EngineError(f"{func.__name__} failed: {type(err).__name__}: {err}") from err
+
+    return wrapper
 
 
 class IntelligentPersonalizationEngine:
@@ -53,7 +102,7 @@ class IntelligentPersonalizationEngine:
 
     def __init__(
         self,
-        user_id: Any = "default",
+        user_id: Any = None,
         *,
         data_dir: str | Path | None = None,
         llm: str | None = None,
@@ -65,12 +114,15 @@ class IntelligentPersonalizationEngine:
     ) -> None:
         """Create an engine for tenant ``user_id``; every option has an offline default.
 
-        ``durable`` keeps a SQLite checkpoint of every run (thread ``tenant:message_id:run``) so a
-        run can be inspected afterwards; switch it off for throughput when that is not needed.
+        Without ``user_id`` the tenant is ``$IPE_USER_ID`` or ``default``. ``ContextEngine()`` and
+        ``FeedbackLoop()`` created without a tenant use the tenant and data directory of the
+        engine created last. ``durable`` keeps a SQLite checkpoint of every run (thread
+        ``tenant:message_id:run``) so a run can be inspected afterwards; switch it off for
+        throughput when that is not needed.
         """
         self.context = settings(
             _context(
-                user_id,
+                default_tenant() if user_id is None else user_id,
                 data_dir=str(data_dir) if data_dir else None,
                 llm=llm,
                 chat_model=chat_model,
@@ -80,6 +132,8 @@ class IntelligentPersonalizationEngine:
             )
         )
         self.durable = durable
+        _DEFAULTS.update(user_id=self.context.user_id, data_dir=self.context.data_dir)
+        install_privacy()
 
     @property
     def row_timeout_s(self) -> float:
@@ -177,6 +231,7 @@ class IntelligentPersonalizationEngine:
             batch_id=batch_id,
         )
 
+    @api_errors
     async def personalize_message(
         self,
         prospect: Any,
@@ -184,16 +239,25 @@ class IntelligentPersonalizationEngine:
         *,
         platform: str | None = None,
         message_id: str | None = None,
+        strategy: PersonalizationStrategy | dict[str, Any] | None = None,
+        variation_type: VariationType | None = None,
     ) -> PersonalizationResult:
         """Return the chosen message, the variations and the reasons for ``prospect``.
 
-        ``message_id`` lets the calling system choose the id (e.g. its own send id); engagement is
-        attached to it later. Each run has its own checkpoint thread (tenant, id and a run key),
-        so a reused id never resumes or mixes another run's state.
-        Raises a ``PersonalizationError`` subclass for bad input (before any work is done), e.g.
-        ``MessageIdConflictError`` when ``message_id`` already belongs to another prospect, and a
-        ``StorageError`` when the data directory cannot be used (then nothing is recorded).
+        ``template`` is the template (a dict or a model) or a ``MessageVariation`` request
+        (``MessageVariation(template=..., strategy=..., variation_type="tone")``), which brings
+        its template, strategy rules and variation type. ``strategy`` (a
+        ``PersonalizationStrategy`` with ``tone_rules``/``content_rules``/``cta_rules``) pins or
+        weights the strategy; ``variation_type`` makes the variations differ only in the tone,
+        the opening (``content``) or the CTA. ``message_id`` lets the calling system choose the
+        id (e.g. its own send id); engagement is attached to it later. Each run has its own
+        checkpoint thread (tenant, id and a run key), so a reused id never resumes or mixes
+        another run's state. Raises a ``PersonalizationError`` subclass for bad input (before any
+        work is done), e.g. ``MessageIdConflictError`` when ``message_id`` already belongs to
+        another prospect, and a ``StorageError`` when the data directory cannot be used (then
+        nothing is recorded); any other failure is an ``EngineError``.
         """
+        template, rules, variation_type = _unpack_request(template, strategy, variation_type)
         raw_prospect, raw_template = bounded_prospect(prospect), bounded_template(template)
         parsed, _, channel = validate_request(raw_prospect, raw_template, platform)
         who = person_of(raw_prospect, parsed)
@@ -212,6 +276,8 @@ class IntelligentPersonalizationEngine:
                     template=raw_template,
                     platform=channel,
                     message_id=message_id,
+                    strategy_rules=rules,
+                    variation_type=variation_type,
                 ),
                 config={
                     "configurable": {"thread_id": f"{self.context.user_id}:{message_id}:{run_key}"},
@@ -222,6 +288,7 @@ class IntelligentPersonalizationEngine:
                         "prospect_id": parsed.id,
                         "channel": channel,
                         "message_id": message_id,
+                        "prompt_version": prompt_version(),
                     },
                 },
             )
@@ -253,6 +320,31 @@ async def _ainvoke(
         raise
 
 
+def _unpack_request(
+    template: Any,
+    strategy: PersonalizationStrategy | dict[str, Any] | None,
+    variation_type: str | None,
+) -> tuple[Any, PersonalizationStrategy | None, VariationType | None]:
+    """The template, strategy rules and variation type of a call (or of its request)."""
+    if isinstance(template, MessageVariation):
+        if template.template is None:
+            raise InvalidInputError("a MessageVariation request needs a template=")
+        strategy = strategy if strategy is not None else template.strategy
+        variation_type = variation_type or template.variation_type
+        template = template.template
+    if isinstance(strategy, dict):
+        strategy = PersonalizationStrategy(**strategy)
+    elif strategy is not None and not isinstance(strategy, PersonalizationStrategy):
+        raise InvalidInputError(
+            f"strategy must be a PersonalizationStrategy or a dict, got {type(strategy).__name__}"
+        )
+    if variation_type is not None and variation_type not in VARIATION_TYPES:
+        raise InvalidInputError(
+            f"unknown variation_type '{variation_type}': use {', '.join(VARIATION_TYPES)}"
+        )
+    return template, strategy, variation_type
+
+
 def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
     """Build the public result from the graph's final state."""
     variations = final["variations"]
@@ -279,10 +371,11 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
 class ContextEngine:
     """Steps 1-2 on their own: what the engine knows about a prospect before it writes."""
 
-    def __init__(self, user_id: Any = "default", **options: Any) -> None:
-        """Create a context engine for tenant ``user_id``."""
-        self.context = settings(_context(user_id, **options))
+    def __init__(self, user_id: Any = None, **options: Any) -> None:
+        """Create a context engine for tenant ``user_id`` (default: the engine's tenant)."""
+        self.context = _companion(user_id, options)
 
+    @api_errors
     async def get_context_data(
         self, prospect: Any, template: Any, *, platform: str | None = None
     ) -> dict[str, Any]:
@@ -313,9 +406,9 @@ class FeedbackLoop:
     engagement that implies delivery marks it sent on its own.
     """
 
-    def __init__(self, user_id: Any = "default", **options: Any) -> None:
-        """Create a feedback loop for tenant ``user_id``."""
-        self.context = settings(_context(user_id, **options))
+    def __init__(self, user_id: Any = None, **options: Any) -> None:
+        """Create a feedback loop for tenant ``user_id`` (default: the engine's tenant)."""
+        self.context = _companion(user_id, options)
 
     def for_tenant(self, user_id: Any) -> FeedbackLoop:
         """The same loop for another tenant (same data directory and models)."""
@@ -323,25 +416,31 @@ class FeedbackLoop:
         loop.context = replace(self.context, user_id=str(user_id))
         return loop
 
+    @api_errors
     async def update_model(self, message: Any, engagement_data: Any) -> dict[str, Any]:
         """Record engagement for ``message`` (an id, a result or a dict with ``message_id``).
 
-        ``engagement_data`` is one event dict or a list of them: ``{"event": "replied",
-        "event_id": "...", "reply_text": "...", "at": "...", "edited_body": "..."}``. Each event is
-        counted once (by event id; without one, by its content), in any order. Returns what changed.
-        A reply text or edited body longer than ``[input] event_text_chars`` is cut to it.
+        ``engagement_data`` is one event dict, a dict of flags, or a list of them: ``{"event":
+        "replied", "event_id": "...", "reply_text": "...", "at": "...", "edited_body": "..."}``
+        or ``{"opened": True, "replied": True, "reply_text": "..."}`` (each true flag is one
+        event). Each event is counted once (by event id; without one, by its content), in any
+        order. Returns what changed. A reply text or edited body longer than ``[input]
+        event_text_chars`` is cut to it.
         """
         message_id = _message_id(message)
         events = engagement_data if isinstance(engagement_data, list) else [engagement_data]
-        checked = [bounded_event(e) for e in events]  # over-long texts cut before any storage
+        expanded = [e for raw in events for e in expand_engagement(as_dict(raw, "engagement"))]
+        checked = [bounded_event(e) for e in expanded]  # over-long texts cut before any storage
         with storage_guard(str(self.context.data_dir)):
             return await apply_engagement(self.context, message_id, checked)
 
+    @api_errors
     async def approve(self, message: Any, *, at: str | None = None) -> dict[str, Any]:
         """Record that a person approved the message (drafted -> approved)."""
         event: dict[str, Any] = {"event": "approved", **({"at": at} if at else {})}
         return await self.update_model(message, event)
 
+    @api_errors
     async def mark_sent(
         self, message: Any, *, at: str | None = None, event_id: str | None = None
     ) -> dict[str, Any]:
@@ -354,6 +453,7 @@ class FeedbackLoop:
         event.update({k: v for k, v in (("at", at), ("event_id", event_id)) if v})
         return await self.update_model(message, event)
 
+    @api_errors
     async def suppress(
         self,
         *,
@@ -376,6 +476,7 @@ class FeedbackLoop:
                 store.suppress, self.context.user_id, person, reason=reason
             )
 
+    @api_errors
     async def suppressions(self, *, include_lifted: bool = False) -> list[Suppression]:
         """This tenant's suppression list, one entry per person."""
         with storage_guard(str(self.context.data_dir)):
@@ -384,6 +485,7 @@ class FeedbackLoop:
                 store.suppressions, self.context.user_id, include_lifted=include_lifted
             )
 
+    @api_errors
     async def lift(
         self,
         *,

@@ -18,6 +18,7 @@ from ipe.graph.domain import (
     Status,
     Template,
     VariationPlan,
+    VariationType,
 )
 
 
@@ -37,6 +38,18 @@ def merge_variations(
     return sorted(merged.values(), key=lambda v: v.id)
 
 
+class _Traced:
+    """Serialised for traces as a dict of its fields (LangSmith calls ``to_dict``), not a repr.
+
+    The trace anonymizer (``graph/tracing.py``) masks data by where it sits; a repr would hide
+    the structure (and a handle or a history text) inside one string.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields and their values (nested models are serialised by the caller)."""
+        return dict(vars(self))
+
+
 @dataclass(kw_only=True)
 class StepSpan:
     """When one task of a step ran (wall clock, ``time.time()`` seconds)."""
@@ -47,7 +60,7 @@ class StepSpan:
 
 
 @dataclass(kw_only=True)
-class HistoryItem:
+class HistoryItem(_Traced):
     """One past exchange with this prospect (from the record or from our own store)."""
 
     at: str | None
@@ -58,7 +71,7 @@ class HistoryItem:
 
 
 @dataclass(kw_only=True)
-class RetrievedContext:
+class RetrievedContext(_Traced):
     """What context retrieval found for this prospect and channel."""
 
     channel: Channel
@@ -79,7 +92,7 @@ class RetrievedContext:
 
 
 @dataclass(kw_only=True)
-class InputState:
+class InputState(_Traced):
     """What a caller passes in: the raw prospect and template (dicts) and optionally a channel."""
 
     prospect: dict[str, Any]
@@ -92,6 +105,10 @@ class InputState:
     """The channel to write for; defaults to the prospect's preference or platform, else email."""
     message_id: str = ""
     """The message's id (the caller's, or generated); engagement is attached to it later."""
+    strategy_rules: PersonalizationStrategy | None = None
+    """The caller's tone, content and CTA weights that pin or weight the strategy."""
+    variation_type: VariationType | None = None
+    """Make the variations differ only in ``tone``, ``content`` (opening angle) or ``cta``."""
 
 
 @dataclass(kw_only=True)
@@ -140,7 +157,7 @@ class State(InputState):
 
 
 @dataclass(kw_only=True)
-class DraftTask:
+class DraftTask(_Traced):
     """The payload of one ``Send`` to the draft node."""
 
     plan: VariationPlan
@@ -164,3 +181,4 @@ class DraftTask:
     """The run's deadline (``State.deadline_at``): model work is cut to end before it."""
     plans: list[VariationPlan] = field(default_factory=list)
     """One-call mode: every plan this task drafts in a single model call (``plan`` is the first)."""
+    variation_type: VariationType | None = None

@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
+from ipe.graph.tracing import annotate_run
 from ipe.tools.trust.critic import check_variation, select
 
 
@@ -39,6 +40,8 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         opted_out=state.context.opted_out,
         language_note=state.language_note,
     )
+    chosen = next((v for v in review.variations if v.id == review.selected_id), None)
+    annotate_run(arm=chosen.arm if chosen else None, status=review.status)
     return {
         "variations": review.variations,
         "selected_id": review.selected_id,

@@ -27,8 +27,14 @@ async def draft(task: DraftTask, runtime: Runtime[Context]) -> dict[str, Any]:
             variations = await llm_variations(model, task, task.plans, deadline=deadline)
         else:
             variations = [await llm_variation(model, task, deadline=deadline)]
+        if task.variation_type:
+            variations = [
+                v.model_copy(update={"variation_type": task.variation_type}) for v in variations
+            ]
         notes = [  # a model's draft that was not used: say why, per variation
             f"{v.id} composed offline: {v.fallback_reason}" for v in variations if v.fallback_reason
         ]
         return {"variations": variations, "reasons": notes} if notes else {"variations": variations}
+    if task.variation_type:
+        variation = variation.model_copy(update={"variation_type": task.variation_type})
     return {"variations": [variation]}

@@ -29,7 +29,7 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = settings(runtime.context)
     assert state.clean_prospect and state.channel and state.context and state.strategy
     chosen = next((v for v in state.variations if v.id == state.selected_id), None)
-    plan = chosen.plan if chosen else state.strategy.variations[0]
+    plan = chosen.plan if chosen and chosen.plan else state.strategy.variations[0]
     tone, angle, cta = chosen.written_arm if chosen else (plan.tone, plan.angle, plan.cta)
     record = MessageRecord(
         message_id=state.message_id,

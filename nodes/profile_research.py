@@ -10,6 +10,8 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
+from ipe.graph.tracing import annotate_run
+from ipe.prompts import prompt_version
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.deadline import RESEARCH_SHARE, Deadline
@@ -28,6 +30,12 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     total = float(ctx.deadline_s or 0)
     deadline = Deadline(at=state.deadline_at or time.time() + total, total_s=total)
     prospect, template, channel = validate_request(state.prospect, state.template, state.platform)
+    annotate_run(
+        tenant=ctx.user_id,
+        prospect_id=prospect.id,
+        channel=channel,
+        prompt_version=prompt_version(),
+    )
     clean, excluded = sanitize_prospect(prospect)
     facts, refused = extract_facts(clean)
     excluded += refused

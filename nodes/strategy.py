@@ -10,12 +10,13 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
+from ipe.graph.tracing import annotate_run
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.lessons import lesson_bonus
 from ipe.tools.learning.pooling import Aggregate, population_for
-from ipe.tools.writing.strategy import build_strategy
+from ipe.tools.writing.strategy import build_strategy, rules_of
 
 
 def _model_inputs(data_dir: str, tenant: str, pool: bool) -> tuple[list[ArmStat], list[Aggregate]]:
@@ -31,6 +32,7 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = settings(runtime.context)
     assert state.context and state.analysis and state.channel, "context_retrieval runs first"
     data_dir, segment = str(ctx.data_dir), state.context.segment
+    annotate_run(segment=segment)
     tenant_stats, population_stats = await asyncio.to_thread(  # SQLite blocks: off the loop
         _model_inputs, data_dir, ctx.user_id, bool(ctx.pool_tenants)
     )
@@ -48,6 +50,8 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         n_variations=ctx.n_variations,
         rng=random.Random(ctx.seed or state.message_id),
         template=state.clean_template,
+        rules=rules_of(state.strategy_rules),
+        variation_type=state.variation_type,
     )
     arms = ", ".join(p.arm for p in plan.variations)
     return {"strategy": plan, "reasons": [f"strategy for {segment}: drafting {arms}", *plan.notes]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from functools import cache
 from importlib.resources import files
@@ -20,3 +21,17 @@ def load_bank(name: str) -> dict[str, Any]:
     *folders, stem = name.split("/")
     text = files(__name__).joinpath("phrases", *folders, f"{stem}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+@cache
+def prompt_version() -> str:
+    """A short digest of every prompt and phrase bank: changes whenever any of their text does."""
+    digest = hashlib.sha256()
+    root = files(__name__)
+    texts = [p.name for p in root.iterdir() if p.name.endswith(".txt")]
+    banks = [f"phrases/{p.name}" for p in root.joinpath("phrases").iterdir()]
+    names = sorted(texts + [b for b in banks if b.endswith(".toml")])
+    for name in names:
+        digest.update(name.encode())
+        digest.update(root.joinpath(*name.split("/")).read_bytes())
+    return digest.hexdigest()[:12]

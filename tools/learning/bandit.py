@@ -127,11 +127,26 @@ _ALL_X: Vector = np.array([_features(*arm) for arm in ALL_ARMS])
 _ROW = {arm: i for i, arm in enumerate(ALL_ARMS)}
 
 
-def allowed_arm_rows(allowed_angles: Sequence[str], allowed_tones: Sequence[str]) -> list[int]:
+def allowed_arm_rows(
+    allowed_angles: Sequence[str],
+    allowed_tones: Sequence[str],
+    allowed_ctas: Sequence[str] = CTAS,
+) -> list[int]:
     """Rows of ``ALL_ARMS`` a message may use; the generic opener when nothing personal is."""
-    tones = allowed_tones or TONES
-    allowed = [i for i, a in enumerate(ALL_ARMS) if a[1] in allowed_angles and a[0] in tones]
+    tones, ctas = allowed_tones or TONES, allowed_ctas or CTAS
+    allowed = [
+        i
+        for i, a in enumerate(ALL_ARMS)
+        if a[1] in allowed_angles and a[0] in tones and a[2] in ctas
+    ]
     return allowed or [i for i, arm in enumerate(ALL_ARMS) if arm[1] == "generic"]
+
+
+def arm_shift(rows: Sequence[int], bias: Mapping[tuple[str, str], float] | None) -> Vector:
+    """A caller's preference per arm of ``rows``: the sum of its levels' biases (logits)."""
+    prefs = bias or {}
+    levels = [zip(FACTORS, ALL_ARMS[i], strict=True) for i in rows]
+    return np.array([sum(prefs.get(key, 0.0) for key in arm) for arm in levels])
 
 
 def parse_arm_key(arm: str) -> tuple[str, str, str]:
@@ -143,9 +158,14 @@ def parse_arm_key(arm: str) -> tuple[str, str, str]:
     return key
 
 
-def allowed_arms(allowed_angles: Sequence[str], allowed_tones: Sequence[str]) -> list[str]:
+def allowed_arms(
+    allowed_angles: Sequence[str],
+    allowed_tones: Sequence[str],
+    allowed_ctas: Sequence[str] = CTAS,
+) -> list[str]:
     """The ``tone/angle/cta`` keys of the arms a message may use (see ``allowed_arm_rows``)."""
-    return ["/".join(ALL_ARMS[row]) for row in allowed_arm_rows(allowed_angles, allowed_tones)]
+    rows = allowed_arm_rows(allowed_angles, allowed_tones, allowed_ctas)
+    return ["/".join(ALL_ARMS[row]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -415,16 +435,32 @@ class StrategyModel:
         n: int,
         rng: random.Random,
         allowed_tones: Sequence[str] = TONES,
+        allowed_ctas: Sequence[str] = CTAS,
+        bias: Mapping[tuple[str, str], float] | None = None,
+        vary: str | None = None,
     ) -> list[ArmDraw]:
-        """One Thompson draw of the coefficients; the ``n`` best allowed arms under it."""
+        """One Thompson draw of the coefficients; the ``n`` best allowed arms under it.
+
+        ``bias`` adds a caller's preference (logits per ``(factor, level)``) to every arm with
+        that level. ``vary`` (``tone``, ``angle`` or ``cta``) keeps the other two factors of the
+        best arm and returns arms that differ only in that factor.
+        """
         post = self._posterior(segment)
-        allowed = allowed_arm_rows(allowed_angles, allowed_tones)
+        allowed = allowed_arm_rows(allowed_angles, allowed_tones, allowed_ctas)
         chol = self._draw_factor(segment)
         z = np.array([rng.gauss(0.0, 1.0) for _ in range(DIM)])
         theta = post.mean + chol @ z
-        drawn = _ALL_X[allowed] @ theta
-        means = _ALL_X[allowed] @ post.mean
-        order = np.argsort(-drawn, kind="stable")[: max(1, n)]
+        shift = arm_shift(allowed, bias)
+        drawn = _ALL_X[allowed] @ theta + shift
+        means = _ALL_X[allowed] @ post.mean + shift
+        order = np.argsort(-drawn, kind="stable")
+        if vary is not None:
+            keep = [k for k, f in enumerate(FACTORS) if f != vary]
+            best = ALL_ARMS[allowed[int(order[0])]]
+            order = np.array(
+                [k for k in order if all(ALL_ARMS[allowed[int(k)]][j] == best[j] for j in keep)]
+            )
+        order = order[: max(1, n)]
         return [
             ArmDraw(
                 *ALL_ARMS[allowed[int(k)]],
@@ -449,6 +485,9 @@ class StrategyModel:
         n: int,
         seed: str,
         allowed_tones: Sequence[str] = TONES,
+        allowed_ctas: Sequence[str] = CTAS,
+        bias: Mapping[tuple[str, str], float] | None = None,
+        vary: str | None = None,
         draws: int = 512,
     ) -> dict[str, Propensity]:
         """How likely ``sample`` was to draft, and to rank first, each of ``arms``.

@@ -74,6 +74,46 @@ def _is_iso(value: str) -> bool:
     return True
 
 
+def expand_engagement(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The event dicts of one engagement record, in either documented form.
+
+    ``{"event": "replied", ...}`` is one event as it is. A dict of flags, ``{"opened": True,
+    "replied": True, "reply_text": "..."}``, is one event per true flag (a reply intent such as
+    ``"interested": True`` marks the reply's intent; a ``reply_text`` alone means a reply), with
+    the record's ``at`` (or ``timestamp``) and ``event_id`` (suffixed per event) carried over.
+    """
+    data = dict(raw)
+    if "timestamp" in data and "at" not in data:
+        data["at"] = data.pop("timestamp")
+    flag_keys = [k for k in (*KINDS, *INTENTS) if k in data]
+    if data.get("event") or not flag_keys:
+        return [data]
+    for key in flag_keys:
+        if not isinstance(data[key], bool | int) or data[key] not in (True, False, 0, 1):
+            raise InvalidInputError(f"engagement flag '{key}' must be true or false")
+    kinds = [k for k in KINDS if data.get(k)]
+    intents = [k for k in INTENTS if data.get(k)]
+    if len(intents) > 1:
+        raise InvalidInputError(f"a reply has one intent, got {', '.join(intents)}")
+    if (intents or data.get("reply_text")) and "replied" not in kinds:
+        kinds.append("replied")
+    base_id = data.get("event_id")
+    events: list[dict[str, Any]] = []
+    for kind in kinds:
+        event: dict[str, Any] = {"event": kind, "at": data.get("at")}
+        if base_id:
+            event["event_id"] = f"{base_id}:{kind}"
+        if kind == "replied":
+            event["reply_text"] = data.get("reply_text")
+            event["intent"] = intents[0] if intents else data.get("intent")
+        events.append({k: v for k, v in event.items() if v is not None})
+    if data.get("edited_body"):
+        events.append({"edited_body": data["edited_body"]})
+    if not events:
+        raise InvalidInputError("no engagement to record: every flag is false")
+    return events
+
+
 async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> NewEvent:
     """Validate one event dict; an intent name as ``event`` means a reply with that intent.
 

@@ -207,7 +207,7 @@ def select(
             v = v.model_copy(update={"score": total, "score_breakdown": parts})
         scored.append(v)
     reasons = [
-        f"{v.id} ({v.plan.arm}, {v.source}) rejected: "
+        f"{v.id} ({v.arm}, {v.source}) rejected: "
         + "; ".join(f"{f.rule_id} '{f.span}'" for f in v.findings if f.severity == "blocking")
         for v in scored
         if not v.compliant
@@ -233,9 +233,10 @@ def select(
             return Review(scored, None, repair, None, [*reasons, "no variation passed: redrafting"])
         return Review(scored, None, [], "blocked", [*reasons, "no variation passed the checks"])
     best = passing[0]
+    predicted = best.plan.predicted_outcome if best.plan else 0.0
     reasons.append(
-        f"chose {best.id} ({best.plan.arm}): score {best.score} "
-        f"(predicted outcome {best.plan.predicted_outcome:.2f}, quality "
+        f"chose {best.id} ({best.arm}): score {best.score} "
+        f"(predicted outcome {predicted:.2f}, quality "
         f"{best.score_breakdown.get('quality', 0):.2f}) over {len(passing) - 1} other passing"
     )
     if not best.fact_ids:

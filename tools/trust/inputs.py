@@ -21,6 +21,7 @@ from ipe.graph.domain import (
     Template,
     TemplateComplianceError,
     UnknownChannelError,
+    first_error,
 )
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.policy import template_legal_gaps
@@ -135,20 +136,12 @@ def as_dict(value: Any, what: str) -> dict[str, Any]:
     raise InvalidInputError(f"{what} must be a JSON object, got {type(value).__name__}")
 
 
-def _first_error(err: ValidationError, what: str) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or what
-    if first["type"] == "missing":
-        return f"{what} is missing the required field '{where}'"
-    return f"{what} field '{where}': {first['msg']}"
-
-
 def parse_prospect(raw: Any) -> Prospect:
     """Validate a prospect record (required: id, name)."""
     try:
         prospect = Prospect.model_validate(as_dict(raw, "prospect"))
     except ValidationError as err:
-        raise InvalidInputError(_first_error(err, "prospect")) from None
+        raise InvalidInputError(first_error(err, "prospect")) from None
     if not prospect.id or not prospect.name:
         raise InvalidInputError("prospect needs a non-empty 'id' and 'name'")
     return prospect
@@ -159,7 +152,7 @@ def parse_template(raw: Any) -> Template:
     try:
         return Template.model_validate(as_dict(raw, "template"))
     except ValidationError as err:
-        raise InvalidInputError(_first_error(err, "template")) from None
+        raise InvalidInputError(first_error(err, "template")) from None
 
 
 def resolve_channel(platform: str | None, prospect: Prospect) -> Channel:

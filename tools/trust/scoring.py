@@ -25,6 +25,8 @@ def score_variation(
     used = [by_id[i] for i in variation.fact_ids if i in by_id]
     personalization = min(1.0, sum(f.weight for f in used))
     plan = variation.plan
+    if plan is None:
+        raise ValueError(f"variation {variation.id!r} has no plan: it was never drafted")
     fit_parts = [
         _relative(strategy.tone_rules, plan.tone),
         _relative(strategy.content_rules, plan.angle),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from ipe.graph.domain import (
     ANGLES,
+    CTAS,
     TONES,
     Angle,
     Channel,
@@ -17,6 +20,7 @@ from ipe.graph.domain import (
     ProfileAnalysis,
     Template,
     VariationPlan,
+    VariationType,
 )
 from ipe.tools.learning.bandit import StrategyModel, allowed_arms
 from ipe.tools.policies import load_pack
@@ -74,6 +78,30 @@ def _normalised(weights: dict[str, float]) -> dict[str, float]:
     return {k: round(v / total, 3) for k, v in weights.items()}
 
 
+def rules_of(
+    value: PersonalizationStrategy | dict[str, Any] | None,
+) -> PersonalizationStrategy | None:
+    """The caller's strategy rules as a model (a server run passes them as a plain dict)."""
+    if value is None or isinstance(value, PersonalizationStrategy):
+        return value
+    return PersonalizationStrategy(**value)
+
+
+def _weighted(
+    rules: dict[str, float], factor: str, candidates: Sequence[str]
+) -> tuple[list[str], dict[tuple[str, str], float]]:
+    """The levels a caller's rules allow among ``candidates`` and their bias in logits.
+
+    A level's bias is the log of its weight relative to the heaviest allowed level, so a weight
+    twice another's doubles the odds of its arms; without rules every candidate is allowed.
+    """
+    if not rules:
+        return list(candidates), {}
+    allowed = [level for level in candidates if rules.get(level, 0.0) > 0]
+    top = max((rules[level] for level in allowed), default=1.0)
+    return allowed, {(factor, lv): math.log(rules[lv] / top) for lv in allowed}
+
+
 def build_strategy(
     *,
     channel: Channel,
@@ -86,47 +114,100 @@ def build_strategy(
     n_variations: int,
     rng: random.Random,
     template: Template | None = None,
+    rules: PersonalizationStrategy | None = None,
+    variation_type: VariationType | None = None,
 ) -> PersonalizationStrategy:
     """Sample ``n_variations`` distinct arms from the model and attach the facts each will use.
 
     On a tight channel (a 200-character LinkedIn note) a long fact cannot open the message, so
-    only facts that fit a quarter of the budget are planned, when the record has any.
+    only facts that fit a quarter of the budget are planned, when the record has any. A caller's
+    ``rules`` (tone, content and CTA weights) pin or weight the draws; ``variation_type`` makes
+    the variations differ in that factor only.
     """
     budget = length_budget(channel, body_limit)
     facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
-    angles = available_angles(facts)
+    angles: list[str] = list(available_angles(facts))
     notes = []
     if template is not None:
         facts = rank_by_relevance(facts, template)
         relevant = most_relevant_angles(facts, template)
-        if len(relevant) < len(angles):
+        pinned = rules is not None and bool(rules.content_rules)
+        if len(relevant) < len(angles) and not pinned:  # a caller's content rules choose instead
             notes.append(
                 "most relevant to the offer: " + ", ".join(relevant) + " (other angles not drafted)"
             )
-        angles = relevant
+            angles = list(relevant)
     stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
+    bias: dict[tuple[str, str], float] = {}
+    if rules is not None:
+        tones, tone_bias = _weighted(rules.tone_rules, "tone", TONES)
+        if rules.tone_rules and analysis.preferred_tone and analysis.preferred_tone not in tones:
+            notes.append(f"the tone rules override the prospect's {analysis.preferred_tone} tone")
+        stated = tones if rules.tone_rules else stated
+        pinned_angles, angle_bias = _weighted(rules.content_rules, "angle", angles)
+        if rules.content_rules and not pinned_angles:
+            notes.append(
+                "the content rules name no opening this record supports: using " + ", ".join(angles)
+            )
+        angles = pinned_angles or angles
+        ctas, cta_bias = _weighted(rules.cta_rules, "cta", CTAS)
+        bias = {**tone_bias, **(angle_bias if pinned_angles else {}), **cta_bias}
+        notes.append("strategy rules given by the caller: " + _describe(rules))
+    else:
+        ctas = list(CTAS)
+    vary = "angle" if variation_type == "content" else variation_type
     draws = model.sample(
-        segment, allowed_angles=angles, allowed_tones=stated, n=n_variations, rng=rng
+        segment,
+        allowed_angles=angles,
+        allowed_tones=stated,
+        allowed_ctas=ctas,
+        n=n_variations,
+        rng=rng,
+        bias=bias,
+        vary=vary,
     )
     propensity = model.propensities(
         segment,
         [draw.arm for draw in draws],
         allowed_angles=angles,
         allowed_tones=stated,
+        allowed_ctas=ctas,
+        bias=bias,
+        vary=vary,
         n=n_variations,
         seed=f"{segment}:{rng.random()}",
     )
+    if variation_type and len(draws) < n_variations:
+        notes.append(
+            f"{len(draws)} {variation_type} variation(s): only these levels are allowed here"
+        )
     summary = model.factor_summary(segment)
-    tone_rules = _normalised({k: v[0] for k, v in summary["tone"].items()})
-    if analysis.preferred_tone:
+    tone_rules = _normalised(
+        {k: v[0] * math.exp(bias.get(("tone", k), 0.0)) for k, v in summary["tone"].items()}
+    )
+    if rules is not None and rules.tone_rules:
+        tone_rules = _normalised({k: w for k, w in tone_rules.items() if k in stated})
+    elif analysis.preferred_tone:
         tone_rules = _normalised(
             {k: w + (1.0 if k == analysis.preferred_tone else 0.0) for k, w in tone_rules.items()}
         )
         notes.append(
             f"the prospect prefers a {analysis.preferred_tone} tone: every variation uses it"
         )
-    content_rules = _normalised({k: v[0] for k, v in summary["angle"].items() if k in angles})
-    cta_rules = _normalised({k: v[0] for k, v in summary["cta"].items()})
+    content_rules = _normalised(
+        {
+            k: v[0] * math.exp(bias.get(("angle", k), 0.0))
+            for k, v in summary["angle"].items()
+            if k in angles
+        }
+    )
+    cta_rules = _normalised(
+        {
+            k: v[0] * math.exp(bias.get(("cta", k), 0.0))
+            for k, v in summary["cta"].items()
+            if k in ctas
+        }
+    )
     if angles == ["generic"]:
         notes.append("the record holds no usable personal facts: an honest, non-specific opener")
     plans = [
@@ -151,7 +232,20 @@ def build_strategy(
         cta_rules=cta_rules,
         variations=plans,
         length_budget=budget,
-        allowed_arms=allowed_arms(angles, stated),
+        allowed_arms=allowed_arms(angles, stated, ctas),
         lessons_applied=[lesson.text for lesson in lessons],
         notes=notes,
     )
+
+
+def _describe(rules: PersonalizationStrategy) -> str:
+    parts = [
+        f"{name} " + ", ".join(f"{k}={w:g}" for k, w in weights.items())
+        for name, weights in (
+            ("tone", rules.tone_rules),
+            ("content", rules.content_rules),
+            ("cta", rules.cta_rules),
+        )
+        if weights
+    ]
+    return "; ".join(parts) or "none"

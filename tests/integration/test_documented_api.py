@@ -102,14 +102,25 @@ async def test_requests_and_strategies_validate_to_personalization_errors(
 
 
 async def test_other_failures_are_engine_errors(
-    tmp_path: Path, prospects: dict[str, Any], template: dict[str, Any]
+    tmp_path: Path,
+    prospects: dict[str, Any],
+    template: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     engine = IntelligentPersonalizationEngine(user_id="x", data_dir=blocker / "data")
-    with pytest.raises(EngineError, match="personalize_message failed") as info:
+    with pytest.raises(PersonalizationError, match="Not a directory"):
         await engine.personalize_message(prospects["ana-email"], template)
-    assert isinstance(info.value.__cause__, OSError)
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("the strategy step broke")
+
+    monkeypatch.setattr("ipe.nodes.strategy.build_strategy", broken)
+    engine = IntelligentPersonalizationEngine(user_id="x", data_dir=tmp_path / "ok")
+    with pytest.raises(EngineError, match="personalize_message failed.*strategy step broke") as info:
+        await engine.personalize_message(prospects["ana-email"], template)
+    assert isinstance(info.value.__cause__, RuntimeError)
 
 
 async def test_companions_default_to_the_engines_tenant_and_data(

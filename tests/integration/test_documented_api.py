@@ -118,7 +118,7 @@ async def test_other_failures_are_engine_errors(
 
     monkeypatch.setattr("ipe.nodes.strategy.build_strategy", broken)
     engine = IntelligentPersonalizationEngine(user_id="x", data_dir=tmp_path / "ok")
-    with pytest.raises(EngineError, match="personalize_message failed.*strategy step broke") as info:
+    with pytest.raises(EngineError, match="failed.*strategy step broke") as info:
         await engine.personalize_message(prospects["ana-email"], template)
     assert isinstance(info.value.__cause__, RuntimeError)
 

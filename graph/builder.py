@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
-from langgraph.runtime import get_runtime
+from langgraph.runtime import Runtime, get_runtime
 from langgraph.types import RetryPolicy, Send
 
 from ipe.graph.context import Context, settings
@@ -18,6 +18,7 @@ from ipe.nodes.critic import critic
 from ipe.nodes.draft import draft
 from ipe.nodes.feedback import feedback
 from ipe.nodes.profile_research import profile_research
+from ipe.nodes.review import review
 from ipe.nodes.strategy import strategy
 from ipe.tools.warmup import preload
 from ipe.tools.writing.drafting import repair_notes
@@ -84,13 +85,16 @@ def _task(state: State, plan: VariationPlan, rejected: dict[str, MessageVariatio
     )
 
 
-def after_critic(state: State) -> list[Send] | Literal["feedback"]:
-    """Redraft the rejected variations (bounded by ``max_repairs``) or move on to feedback."""
+def after_critic(
+    state: State, runtime: Runtime[Context]
+) -> list[Send] | Literal["review", "feedback"]:
+    """Redraft the rejected variations (bounded by ``max_repairs``), ask for review, or go on."""
     if state.status is None and state.repair_ids:
         return fan_out(state)
     if state.status is None:
         raise ValueError("the critic ended without a status and without repairs")
-    return "feedback"
+    wants_review = runtime.context is not None and runtime.context.review
+    return "review" if wants_review and state.status in ("ready", "needs_review") else "feedback"
 
 
 builder = StateGraph(State, input_schema=InputState, context_schema=Context)
@@ -105,13 +109,15 @@ builder.add_node(  # type: ignore[call-overload]
     retry_policy=RetryPolicy(max_attempts=2),
 )
 builder.add_node("critic", timed("critic")(critic))
+builder.add_node("review", review)
 builder.add_node("feedback", timed("feedback")(feedback))
 builder.add_edge(START, "profile_research")
 builder.add_edge("profile_research", "context_retrieval")
 builder.add_edge("context_retrieval", "strategy")
 builder.add_conditional_edges("strategy", fan_out, ["draft"])
 builder.add_edge("draft", "critic")
-builder.add_conditional_edges("critic", after_critic, ["draft", "feedback"])
+builder.add_conditional_edges("critic", after_critic, ["draft", "review", "feedback"])
+builder.add_edge("review", "feedback")
 builder.add_edge("feedback", END)
 
 graph = builder.compile(name="IntelligentPersonalizationEngine")

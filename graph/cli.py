@@ -1,4 +1,4 @@
-"""The ``ipe`` command line: personalize, batch, template, feedback, suppress, forget, stats.
+"""The ``ipe`` command line: personalize, batch, template, review, feedback, suppress, forget.
 
 Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
 error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require-approval", action="store_true", help="mark passing messages needs_review"
     )
+    p.add_argument("--review", action="store_true", help="pause for a decision (see 'ipe review')")
     _deadline(p)
     _common(p)
     b = sub.add_parser("batch", help="personalize a list of prospects into a results file")
@@ -136,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _deadline(b)
     _common(b)
+    r = sub.add_parser("review", help="list messages waiting for review, or decide one")
+    r.add_argument("message_id", nargs="?", default=None, help="the message to decide")
+    decision = r.add_mutually_exclusive_group()
+    decision.add_argument("--approve", action="store_true", help="send it as it is")
+    decision.add_argument("--reject", action="store_true", help="send nothing")
+    decision.add_argument("--edit-body", default=None, help="file with the body to send instead")
+    decision.add_argument("--variation", default=None, help="send this alternate (e.g. v2)")
+    r.add_argument("--subject", default=None, help="with --edit-body: the subject to send")
+    r.add_argument("--note", default=None, help="with --reject: why")
+    r.add_argument("--json", action="store_true")
+    _common(r)
     f = sub.add_parser("feedback", help="attach an engagement event to a message")
     f.add_argument("--message-id", required=True)
     f.add_argument(
@@ -232,6 +244,7 @@ async def _personalize(args: argparse.Namespace) -> int:
         linkedin_free_account=args.linkedin_free,
         require_approval=args.require_approval,
         deadline_s=args.deadline,
+        review=args.review,
     )
     result = await engine.personalize_message(
         prospect, template, platform=args.platform, message_id=args.message_id
@@ -497,11 +510,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _review_decision(args: argparse.Namespace) -> dict[str, Any] | None:
+    if args.approve:
+        return {"type": "approve"}
+    if args.reject:
+        return {"type": "reject", "message": args.note}
+    if args.variation:
+        return {"type": "edit", "edited_action": {"args": {"variation_id": args.variation}}}
+    if args.edit_body:
+        try:
+            body = Path(args.edit_body).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InvalidInputError(f"cannot read edited body file '{args.edit_body}'") from None
+        edit: dict[str, Any] = {"body": body}
+        if args.subject is not None:
+            edit["subject"] = args.subject
+        return {"type": "edit", "edited_action": {"args": edit}}
+    return None
+
+
+async def _review(args: argparse.Namespace) -> int:
+    from ipe.graph.engine import IntelligentPersonalizationEngine
+
+    engine = IntelligentPersonalizationEngine(
+        user_id=args.user_id, data_dir=args.data_dir, review=True
+    )
+    decision = _review_decision(args)
+    if args.message_id is None:
+        if decision is not None:
+            raise InvalidInputError("name the message to decide: ipe review MESSAGE_ID --approve")
+        pending = await engine.pending_reviews()
+        if args.json:
+            print(json.dumps(pending, ensure_ascii=False))
+        for item in [] if args.json else pending:
+            request = item["request"]["action_requests"][0]
+            subject = request["args"].get("subject") or ""
+            print(f"{item['message_id']}  {request['args']['channel']:<9} {subject}")
+            print(f"  {request['description']}")
+        if not args.json and not pending:
+            print("no messages waiting for review")
+        return 0
+    if decision is None:
+        raise InvalidInputError("decide with --approve, --reject, --edit-body FILE or --variation")
+    result = await engine.review_message(args.message_id, decision)
+    print(
+        json.dumps(result.to_json_dict(), ensure_ascii=False)
+        if args.json
+        else render_result(result)
+    )
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "personalize":
         return asyncio.run(_personalize(args))
     if args.command == "batch":
         return asyncio.run(_batch(args))
+    if args.command == "review":
+        return asyncio.run(_review(args))
     if args.command == "feedback":
         return asyncio.run(_feedback(args))
     if args.command == "suppress":

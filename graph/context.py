@@ -45,6 +45,13 @@ class Context:
     linkedin_free_account: bool = field(
         default=False, metadata={"description": "Use LinkedIn's 200-character free-account limit."}
     )
+    review: bool = field(
+        default=False,
+        metadata={
+            "description": "Pause after the critic for a person to approve, edit or reject "
+            "(needs a checkpointer)."
+        },
+    )
     require_approval: bool = field(
         default=False, metadata={"description": "Mark every passing message needs_review."}
     )

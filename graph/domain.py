@@ -481,6 +481,8 @@ class PersonalizationResult(_Model):
     segment: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)
     """Seconds per step (research, context, strategy, drafting, critic, feedback) and ``total``."""
+    review: dict[str, Any] | None = None
+    """While paused for review, the request a person answers; once decided, the decision."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The CLI's ``--json`` shape."""
@@ -512,6 +514,7 @@ class PersonalizationResult(_Model):
             "excluded": [e.model_dump() for e in self.excluded],
             "reasons": self.reasons,
             "timings": self.timings,
+            "review": self.review,
         }
 
 
@@ -534,3 +537,30 @@ edited -> sent: only a sent message is contact and evidence); ``complained`` is 
 ReplyIntent = Literal[
     "interested", "not_now", "not_interested", "unsubscribe_request", "out_of_office"
 ]
+
+
+ReviewDecisionType = Literal["approve", "edit", "reject"]
+
+
+class EditedAction(_Model):
+    """An edited action of a review decision: the action's name and its (changed) arguments."""
+
+    name: str = "send_message"
+    args: dict[str, Any] = Field(default_factory=dict)
+    """``subject`` and ``body`` as they should be sent, or ``variation_id`` of an alternate."""
+
+
+class ReviewDecision(_Model):
+    """One human decision on a paused message (LangGraph 1.x's human-in-the-loop shape)."""
+
+    type: ReviewDecisionType
+    edited_action: EditedAction | None = None
+    """For ``edit``: the message as it should be sent."""
+    message: str | None = None
+    """For ``reject``: why (kept in the reasons)."""
+
+
+class ReviewResponse(_Model):
+    """What resumes a paused run: ``{"decisions": [{"type": "approve"}]}``."""
+
+    decisions: list[ReviewDecision] = Field(min_length=1, max_length=1)

@@ -20,6 +20,8 @@ from typing import Any, ParamSpec, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from pydantic import ValidationError
 
 from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
 from ipe.graph.builder import graph
@@ -32,12 +34,16 @@ from ipe.graph.domain import (
     PersonalizationError,
     PersonalizationResult,
     PersonalizationStrategy,
+    ReviewDecision,
+    ReviewResponse,
+    UnknownMessageError,
     VariationType,
+    first_error,
 )
 from ipe.graph.state import InputState
 from ipe.graph.timing import step_timings
 from ipe.graph.tracing import install_privacy
-from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due
+from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due, runs_of
 from ipe.memory.erasure import ForgetReport, forget_person
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import MessageRecord, Suppression
@@ -53,6 +59,7 @@ from ipe.tools.trust.inputs import (
     bounded_template,
     validate_request,
 )
+from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
 
@@ -132,6 +139,8 @@ class IntelligentPersonalizationEngine:
             )
         )
         self.durable = durable
+        if self.context.review and not durable:
+            raise InvalidInputError("review=True needs durable=True: a paused run is checkpointed")
         _DEFAULTS.update(user_id=self.context.user_id, data_dir=self.context.data_dir)
         install_privacy()
 
@@ -150,7 +159,9 @@ class IntelligentPersonalizationEngine:
         async with open_saver(str(self.context.data_dir)) as saver:
             yield Durable(graph.copy({"checkpointer": saver}), saver)
 
-    async def _invoke(self, state: InputState, config: RunnableConfig) -> dict[str, Any]:
+    async def _invoke(
+        self, state: InputState | Command[Any], config: RunnableConfig
+    ) -> dict[str, Any]:
         """Run the graph, then store its outcome record: a failed run leaves no record.
 
         When durable, the run is checkpointed once, at its end (``durability="exit"``: the final,
@@ -162,23 +173,26 @@ class IntelligentPersonalizationEngine:
         data_dir = str(self.context.data_dir)
         if not self.durable:
             final: dict[str, Any] = await _ainvoke(graph, state, ctx, config)
-            await self._commit(final, state.prospect)
+            await self._commit(final)
             return final
         thread_id = str(config.get("configurable", {})["thread_id"])
         metadata = config.get("metadata", {})
         shared = shared_durable.get()
         async with contextlib.nullcontext(shared) if shared else self.checkpointed() as durable:
             assert durable is not None
-            await note_run(
-                durable.saver,
-                thread_id,
-                tenant=self.context.user_id,
-                message_id=state.message_id,
-                prospect_id=str(metadata.get("prospect_id", "")),
-            )
+            if isinstance(state, InputState):  # a resumed run is indexed already
+                await note_run(
+                    durable.saver,
+                    thread_id,
+                    tenant=self.context.user_id,
+                    message_id=state.message_id,
+                    prospect_id=str(metadata.get("prospect_id", "")),
+                )
             final = await _ainvoke(durable.graph, state, ctx, config, durability="exit")
+            if "__interrupt__" in final:  # paused for review: nothing is recorded yet
+                return final
             try:
-                await self._commit(final, state.prospect)
+                await self._commit(final)
             except BaseException:
                 with contextlib.suppress(Exception):  # best effort: the record is what matters
                     await forget_run(durable.saver, thread_id)
@@ -189,17 +203,73 @@ class IntelligentPersonalizationEngine:
             log.warning("pruning old checkpoints in %s failed: %s", data_dir, err)
         return final
 
-    async def _commit(self, final: dict[str, Any], raw_prospect: dict[str, Any]) -> None:
+    async def _commit(self, final: dict[str, Any]) -> None:
         """Store the run's outcome record (built by the feedback step) now that the run is done.
 
-        The person is keyed by the raw record and the sanitised one, as the feedback step does.
+        The person is keyed by the raw record and the sanitised one, as the feedback step does; a
+        reviewer's edit is stored beside the record as learning feedback.
         """
         if final.get("record") is None:
             return
         record = MessageRecord.model_validate(final["record"])
-        person = person_of(raw_prospect, final.get("clean_prospect"))
+        person = person_of(final["prospect"], final.get("clean_prospect"))
         store = outcome_store(str(self.context.data_dir))
-        await asyncio.to_thread(store.record_message, record, person)  # SQLite blocks: off the loop
+        chosen = next((v for v in final["variations"] if v.id == final.get("selected_id")), None)
+        await asyncio.to_thread(  # SQLite blocks: off the loop
+            store_outcome, store, record, person, final.get("review"), chosen.body if chosen else ""
+        )
+
+    @api_errors
+    async def pending_reviews(self) -> list[dict[str, Any]]:
+        """This tenant's messages waiting for a decision, newest first.
+
+        Each is ``{"message_id", "thread_id", "request"}``, the request being the interrupt's
+        human-in-the-loop payload (the chosen message, its alternates, the allowed decisions).
+        """
+        if not self.durable:
+            return []
+        pending: list[dict[str, Any]] = []
+        with storage_guard(str(self.context.data_dir)):
+            async with open_saver(str(self.context.data_dir)) as saver:
+                durable = graph.copy({"checkpointer": saver})
+                for thread_id, message_id in await runs_of(saver, self.context.user_id):
+                    snapshot = await durable.aget_state({"configurable": {"thread_id": thread_id}})
+                    if snapshot.interrupts:
+                        pending.append(
+                            {
+                                "message_id": message_id,
+                                "thread_id": thread_id,
+                                "request": snapshot.interrupts[0].value,
+                            }
+                        )
+        return pending
+
+    @api_errors
+    async def review_message(self, message_id: str, decision: Any) -> PersonalizationResult:
+        """Decide a paused message: ``"approve"``, ``"reject"``, or a decision dict/model.
+
+        ``{"type": "edit", "edited_action": {"args": {"body": "...", "subject": "..."}}}`` sends
+        an edited text (checked like any draft) and stores the edit as learning feedback;
+        ``{"type": "reject", "message": "why"}`` blocks it; ``edited_action.args.variation_id``
+        picks an alternate. The run resumes where it paused and records the outcome once: a
+        message already decided has no pending review (``UnknownMessageError``).
+        """
+        response = _review_response(decision)
+        pending = [p for p in await self.pending_reviews() if p["message_id"] == message_id]
+        if not pending:
+            raise UnknownMessageError(
+                f"no review pending for message '{message_id}' of tenant '{self.context.user_id}'"
+            )
+        final = await self._invoke(
+            Command(resume=response.model_dump(mode="json", exclude_none=True)),
+            config={
+                "configurable": {"thread_id": pending[0]["thread_id"]},
+                "run_name": "review_message",
+                "tags": ["ipe", "review"],
+                "metadata": {"tenant": self.context.user_id, "message_id": message_id},
+            },
+        )
+        return result_from_state(final)
 
     def personalize_many(
         self,
@@ -297,7 +367,7 @@ class IntelligentPersonalizationEngine:
 
 async def _ainvoke(
     runnable: CompiledStateGraph[Any, Any, Any, Any],
-    state: InputState,
+    state: InputState | Command[Any],
     context: Context,
     config: RunnableConfig,
     **options: Any,
@@ -318,6 +388,22 @@ async def _ainvoke(
         if unwinding:
             await asyncio.gather(*unwinding, return_exceptions=True)
         raise
+
+
+def _review_response(decision: Any) -> ReviewResponse:
+    """A decision in any accepted form, validated (bad ones are ``InvalidInputError``)."""
+    if isinstance(decision, ReviewResponse):
+        return decision
+    if isinstance(decision, str):
+        decision = {"type": decision.strip().lower()}
+    if isinstance(decision, ReviewDecision):
+        decision = decision.model_dump()
+    if isinstance(decision, dict) and "decisions" not in decision:
+        decision = {"decisions": [decision]}
+    try:
+        return ReviewResponse.model_validate(decision)
+    except ValidationError as err:
+        raise InvalidInputError(first_error(err, "review decision")) from None
 
 
 def _unpack_request(
@@ -350,15 +436,23 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
     variations = final["variations"]
     chosen = next((v for v in variations if v.id == final.get("selected_id")), None)
     by_id = {f.id: f for f in final["facts"]}
+    paused = final.get("__interrupt__")
+    reasons = list(final["reasons"])
+    if paused:
+        reasons.append(
+            f"waiting for review: decide with review_message('{final['message_id']}', ...) "
+            f"or `ipe review {final['message_id']} --approve|--edit-body FILE|--reject`"
+        )
     return PersonalizationResult(
         message_id=final["message_id"],
-        status=final["status"],
+        status="needs_review" if paused else final["status"],
+        review=paused[0].value if paused else final.get("review"),
         platform=final["channel"],
         subject=chosen.subject if chosen else None,
         body=chosen.body if chosen else "",
         variations=variations,
         facts_used=[by_id[i] for i in (chosen.fact_ids if chosen else []) if i in by_id],
-        reasons=final["reasons"],
+        reasons=reasons,
         strategy=final.get("strategy"),
         excluded=final["excluded"],
         selected_id=final.get("selected_id"),

@@ -147,6 +147,9 @@ class State(InputState):
     """Human-readable reasons accumulated by every step (appended, never replaced)."""
     repair_ids: list[str] = field(default_factory=list)
     """Variations the critic sent back for redrafting in the next round."""
+    review: dict[str, Any] | None = None
+    """The reviewer's decision once made: ``decision`` (approve, edit, reject), ``message`` and,
+    for an edit, ``original_body`` (what was drafted; the record keeps it, the edit is learnt)."""
     record: dict[str, Any] | None = None
     """The outcome record the feedback step built (a ``MessageRecord`` as a dict). The engine
     stores it only once the whole run, its checkpoint included, has succeeded."""

@@ -155,6 +155,22 @@ async def note_run(
         await saver.conn.commit()
 
 
+async def runs_of(
+    saver: AsyncSqliteSaver, tenant: str, message_id: str | None = None
+) -> list[tuple[str, str]]:
+    """``(thread_id, message_id)`` of a tenant's indexed runs (of one message), newest first."""
+    async with saver.lock:
+        for statement in _RUNS_SCHEMA:
+            await saver.conn.execute(statement)
+        sql = "SELECT thread_id, message_id FROM ipe_runs WHERE tenant = ?"
+        params: tuple[str, ...] = (tenant,)
+        if message_id is not None:
+            sql, params = sql + " AND message_id = ?", (tenant, message_id)
+        async with saver.conn.execute(sql + " ORDER BY created_at DESC", params) as cursor:
+            rows = await cursor.fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
 async def forget_run(saver: Any, thread_id: str) -> None:
     """Delete one run's checkpoints, pending writes and index entry."""
     await saver.adelete_thread(thread_id)

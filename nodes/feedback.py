@@ -13,6 +13,7 @@ from ipe.graph.state import State
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import MessageRecord
 from ipe.memory.people import person_of
+from ipe.tools.trust.review import drafted_body, store_outcome
 
 
 async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -42,7 +43,7 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         cta=cta,
         fact_ids=chosen.fact_ids if chosen else [],
         subject=chosen.subject if chosen else None,
-        body=chosen.body if chosen else "",
+        body=drafted_body(state.review, chosen.body) if chosen else "",
         status=state.status or "blocked",
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         lessons_applied=len(state.context.lessons),
@@ -53,7 +54,10 @@ async def feedback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     person = person_of(state.prospect, state.clean_prospect)
     if ctx.record_in_graph:  # a bare graph run; the engine records once the run has succeeded
         data_dir = str(ctx.data_dir)  # SQLite blocks: keep it off the event loop
-        await asyncio.to_thread(lambda: outcome_store(data_dir).record_message(record, person))
+        sent = chosen.body if chosen else ""
+        await asyncio.to_thread(
+            store_outcome, outcome_store(data_dir), record, person, state.review, sent
+        )
     return {
         "record": record.model_dump(),
         "reasons": [f"recorded {state.message_id} for engagement tracking"],

@@ -1,0 +1,67 @@
+"""Step 5b, review: with ``Context.review`` on, a person approves, edits or rejects the message.
+
+The node pauses in ``interrupt()`` with LangGraph 1.x's human-in-the-loop request and resumes
+with ``Command(resume={"decisions": [...]})``. On resume LangGraph runs the node again from its
+start, so nothing here has a side effect: the decision only changes the state, and the feedback
+step after it records the outcome (and learns from an edit) once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from ipe.graph.context import Context, settings
+from ipe.graph.domain import MessageVariation, ReviewResponse
+from ipe.graph.state import State
+from ipe.tools.trust.critic import check_variation
+from ipe.tools.trust.review import MAX_ROUNDS, apply_decision, review_request
+
+
+async def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Ask for a decision on the chosen message (only with review on and a message to send)."""
+    ctx = settings(runtime.context)
+    if not ctx.review or state.status not in ("ready", "needs_review") or not state.selected_id:
+        return {}
+    assert state.channel and state.clean_template and state.clean_prospect and state.context
+
+    def check(variation: MessageVariation) -> MessageVariation:
+        assert state.channel and state.clean_template and state.clean_prospect and state.context
+        return check_variation(
+            variation,
+            channel=state.channel,
+            template=state.clean_template,
+            facts=state.facts,
+            excluded=state.excluded,
+            prospect_name=state.clean_prospect.name,
+            context=state.context,
+            linkedin_free_account=ctx.linkedin_free_account,
+        )
+
+    problems: list[str] = []
+    for _ in range(MAX_ROUNDS):
+        request = review_request(
+            message_id=state.message_id,
+            channel=state.channel,
+            prospect_id=state.clean_prospect.id,
+            variations=state.variations,
+            selected_id=state.selected_id,
+            reasons=state.reasons,
+            problems=problems,
+        )
+        answer = interrupt(request, response_schema=ReviewResponse)
+        update, problems = apply_decision(
+            answer.decisions[0],
+            variations=state.variations,
+            selected_id=state.selected_id,
+            check=check,
+        )
+        if not problems:
+            return update
+    return {
+        "status": "blocked",
+        "review": {"decision": "reject", "message": "edits kept failing the checks"},
+        "reasons": ["blocked in review: " + "; ".join(problems)],
+    }

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from langgraph.config import get_config
+
 from ipe.tools.writing.deadline import deadline_from_env
 
 LlmMode = Literal["auto", "openai", "none"]
@@ -147,8 +149,31 @@ def _draft_mode(value: str | None) -> DraftMode:
     return mode if mode in DRAFT_MODES else "per_variation"  # type: ignore[return-value]
 
 
+def server_tenant() -> str | None:
+    """The authenticated tenant when the graph runs under the LangGraph server, else None.
+
+    The server puts the identity its auth handler returned (``graph/server.py``) in the run's
+    configurable as ``langgraph_auth_user_id``; a caller cannot set it.
+    """
+    try:
+        configurable = get_config().get("configurable") or {}
+    except RuntimeError:  # not inside a graph run
+        return None
+    tenant = configurable.get("langgraph_auth_user_id")
+    return str(tenant) if tenant else None
+
+
 def settings(context: Context | None) -> Context:
-    """The run's resolved settings (a default ``Context`` when the caller passed none)."""
+    """The run's resolved settings (a default ``Context`` when the caller passed none).
+
+    Under the LangGraph server the tenant is the authenticated identity and the data directory
+    the server's own (``$IPE_DATA_DIR``): whatever a caller put in the run's context for
+    ``user_id`` or ``data_dir`` is ignored.
+    """
+    tenant = server_tenant()
+    if tenant is not None:
+        base = replace(context or Context(), user_id=tenant, data_dir=None)
+        return base.resolved()
     if (
         context is not None
         and context.data_dir

@@ -60,8 +60,10 @@ FactKind = Literal[
 ]
 
 
-class PersonalizationError(Exception):
+class PersonalizationError(ValueError):
     """Base class of every error the engine reports to its caller (one clear line each).
+
+    A ``ValueError``, so a LangGraph server reports its message to the client as it is.
 
     Bad input (every subclass except ``StorageError``) maps to CLI exit 2; a fault of the data
     directory (``StorageError``) maps to exit 3.

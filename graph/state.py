@@ -6,6 +6,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from pydantic import BaseModel, WithJsonSchema
+
 from ipe.graph.domain import (
     Channel,
     ExcludedSpan,
@@ -91,15 +93,40 @@ class RetrievedContext(_Traced):
     notes: list[str] = field(default_factory=list)
 
 
+def _inline(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its ``$defs`` inlined (a form a client can render as is)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return dict(resolve(schema))
+
+
+ProspectInput = Annotated[dict[str, Any], WithJsonSchema(_inline(Prospect))]
+"""A prospect's record as received (a dict, validated by the first step): its schema is
+``Prospect``'s, so LangGraph Studio renders the record's fields as a form."""
+TemplateInput = Annotated[dict[str, Any], WithJsonSchema(_inline(Template))]
+"""A template as received; its schema is ``Template``'s."""
+
+
 @dataclass(kw_only=True)
 class InputState(_Traced):
     """What a caller passes in: the raw prospect and template (dicts) and optionally a channel."""
 
-    prospect: dict[str, Any]
+    prospect: ProspectInput
     """The prospect's record as received: untrusted, not yet validated. Emptied by profile
     research once parsed (``clean_prospect`` holds the sanitised, bounded record), so checkpoints
     never keep the raw input."""
-    template: dict[str, Any]
+    template: TemplateInput
     """The tenant's template as received (emptied once parsed into ``clean_template``)."""
     platform: str | None = None
     """The channel to write for; defaults to the prospect's preference or platform, else email."""
@@ -185,3 +212,22 @@ class DraftTask(_Traced):
     plans: list[VariationPlan] = field(default_factory=list)
     """One-call mode: every plan this task drafts in a single model call (``plan`` is the first)."""
     variation_type: VariationType | None = None
+
+
+@dataclass(kw_only=True)
+class FeedbackInput(_Traced):
+    """What the feedback graph takes: a message id and its engagement."""
+
+    message_id: str
+    """The message the engagement is about (one of the caller's tenant)."""
+    engagement: dict[str, Any] | list[dict[str, Any]]
+    """One event (``{"event": "replied", "reply_text": "..."}``), a dict of flags
+    (``{"opened": True, "replied": True}``) or a list of them."""
+
+
+@dataclass(kw_only=True)
+class FeedbackState(FeedbackInput):
+    """The feedback graph's state: its input and what the engagement changed."""
+
+    result: dict[str, Any] | None = None
+    """Counted and duplicate events, the message's outcome, edits and lessons."""

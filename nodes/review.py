@@ -21,9 +21,13 @@ from ipe.tools.trust.review import MAX_ROUNDS, apply_decision, review_request
 
 
 async def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Ask for a decision on the chosen message (only with review on and a message to send)."""
+    """Ask for a decision on the chosen message (the graph routes here only with review on).
+
+    Whether to review is decided once, by the routing after the critic: a resumed run (whose
+    own context may not say ``review``) still takes the decision it was paused for.
+    """
     ctx = settings(runtime.context)
-    if not ctx.review or state.status not in ("ready", "needs_review") or not state.selected_id:
+    if state.status not in ("ready", "needs_review") or not state.selected_id:
         return {}
     assert state.channel and state.clean_template and state.clean_prospect and state.context
 

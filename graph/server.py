@@ -1,0 +1,88 @@
+"""The LangGraph server's authentication: each API key is one tenant, and only theirs.
+
+``langgraph.json`` points its ``auth`` at ``auth`` below. A request carries ``Authorization:
+Bearer <key>`` (or ``x-api-key: <key>``); ``IPE_API_KEYS`` maps keys to tenants (``key=tenant``
+pairs separated by commas), or ``IPE_API_KEYS_FILE`` names a JSON file ``{"key": "tenant"}``.
+The identity is the tenant: every thread is stamped with its owner and every read, search,
+update and run is filtered to the caller's own threads, so two tenants never see each other's
+runs. The graphs take the tenant from the authenticated identity (``graph.context.settings``),
+never from the run's context, and use the server's data directory (``IPE_DATA_DIR``), whatever
+a caller puts in ``context``. Assistants are the server's: callers may read them, not make them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from langgraph_sdk import Auth
+
+auth = Auth()
+
+
+def api_keys() -> dict[str, str]:
+    """The configured ``key -> tenant`` map (``IPE_API_KEYS`` and ``IPE_API_KEYS_FILE``)."""
+    keys: dict[str, str] = {}
+    path = os.environ.get("IPE_API_KEYS_FILE")
+    if path:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        keys.update({str(k): str(v) for k, v in dict(data).items()})
+    for pair in (os.environ.get("IPE_API_KEYS") or "").split(","):
+        key, sep, tenant = pair.strip().partition("=")
+        if sep and key.strip() and tenant.strip():
+            keys[key.strip()] = tenant.strip()
+    return keys
+
+
+def tenant_for(presented: str | None) -> str | None:
+    """The tenant of an API key (compared in constant time), or None."""
+    if not presented:
+        return None
+    found = None
+    for key, tenant in api_keys().items():
+        if hmac.compare_digest(key.encode(), presented.encode()):
+            found = tenant
+    return found
+
+
+@auth.authenticate
+async def authenticate(authorization: str | None, headers: dict[bytes, bytes]) -> str:
+    """Map the request's API key to its tenant; anything else is a 401."""
+    presented = None
+    if authorization and authorization.lower().startswith("bearer "):
+        presented = authorization[7:].strip()
+    presented = presented or headers.get(b"x-api-key", b"").decode() or None
+    tenant = tenant_for(presented)
+    if tenant is None:
+        raise Auth.exceptions.HTTPException(status_code=401, detail="unknown or missing API key")
+    return tenant
+
+
+@auth.on
+async def owner_only(ctx: Auth.types.AuthContext, value: Any) -> dict[str, str]:
+    """Threads, runs and crons: stamp the owner on what is created, filter everything else.
+
+    A run's metadata also gets ``tenant``, so its trace says whose it is.
+    """
+    if ctx.action in ("create", "create_run") and isinstance(value, dict):
+        if value.get("metadata") is None:
+            value["metadata"] = {}
+        value["metadata"].update(owner=ctx.user.identity, tenant=ctx.user.identity)
+    return {"owner": ctx.user.identity}
+
+
+@auth.on.assistants
+async def assistants(ctx: Auth.types.AuthContext, value: Any) -> bool:
+    """The server's assistants may be read and searched; callers may not create or change one."""
+    return ctx.action in ("read", "search")
+
+
+@auth.on.store
+async def store_namespace(ctx: Auth.types.AuthContext, value: Any) -> None:
+    """Every store namespace starts with the caller's tenant."""
+    namespace = tuple(value.get("namespace") or ())
+    if not namespace or namespace[0] != ctx.user.identity:
+        value["namespace"] = (ctx.user.identity, *namespace)

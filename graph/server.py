@@ -8,6 +8,7 @@ update and run is filtered to the caller's own threads, so two tenants never see
 runs. The graphs take the tenant from the authenticated identity (``graph.context.settings``),
 never from the run's context, and use the server's data directory (``IPE_DATA_DIR``), whatever
 a caller puts in ``context``. Assistants are the server's: callers may read them, not make them.
+With tracing on, the server's traces go through the masking client of ``graph/tracing.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from typing import Any
 
 from langgraph_sdk import Auth
 
+from ipe.graph.tracing import install_privacy
+
 auth = Auth()
+install_privacy()  # the server loads this module at start: its traces are masked too
 
 
 def api_keys() -> dict[str, str]:

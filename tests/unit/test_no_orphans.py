@@ -12,7 +12,7 @@ import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import StorageError
+from ipe.graph.domain import EngineError, StorageError
 from ipe.memory import checkpoints, storage
 from ipe.memory.outcomes import OutcomeStore
 
@@ -117,8 +117,9 @@ async def test_a_node_failing_after_feedback_leaves_no_record(
     monkeypatch.setattr(engine_module, "graph", crashing.compile())
     for durable in (True, False):
         engine = IntelligentPersonalizationEngine("t1", data_dir=data_dir, durable=durable)
-        with pytest.raises(RuntimeError, match="killed"):
+        with pytest.raises(EngineError, match="killed") as failed:  # the API raises only these
             await engine.personalize_message(prospects["ana-email"], template)
+        assert isinstance(failed.value.__cause__, RuntimeError)
     assert built.is_set()
     assert _messages(data_dir) == 0
 

@@ -110,7 +110,7 @@ async def test_other_failures_are_engine_errors(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     engine = IntelligentPersonalizationEngine(user_id="x", data_dir=blocker / "data")
-    with pytest.raises(PersonalizationError, match="Not a directory"):
+    with pytest.raises(PersonalizationError, match="data directory"):
         await engine.personalize_message(prospects["ana-email"], template)
 
     def broken(**_: Any) -> None:

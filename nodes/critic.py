@@ -27,6 +27,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             prospect_name=state.clean_prospect.name,
             context=state.context,
             linkedin_free_account=ctx.linkedin_free_account,
+            language=state.language,
         )
         for v in state.variations
     ]

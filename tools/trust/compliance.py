@@ -238,6 +238,7 @@ def check_message(
     prospect_name: str,
     trusted_texts: Iterable[str],
     linkedin_free_account: bool = False,
+    language: str = "en",
 ) -> list[Finding]:
     """Every compliance finding for the message exactly as it would be sent on ``channel``.
 
@@ -274,6 +275,7 @@ def check_message(
         prospect_name=prospect_name,
         excluded=excluded,
         trusted_texts=trusted_texts,
+        language=language,
     )
     short = policy.short_body_advised
     if short and char_count(body.strip()) < short:

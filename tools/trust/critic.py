@@ -132,8 +132,12 @@ def check_variation(
     prospect_name: str,
     context: RetrievedContext,
     linkedin_free_account: bool,
+    language: str = "en",
 ) -> MessageVariation:
-    """Format the variation as it would be sent, check it, and trim it once if only length fails."""
+    """Format the variation as it would be sent, check it, and trim it once if only length fails.
+
+    ``language`` is the message's: grounding reads which capitalised words are ordinary by it.
+    """
 
     def run(subject: str | None, body: str) -> MessageVariation:
         subject, body = finalize(subject, body, channel=channel, template=template)
@@ -147,6 +151,7 @@ def check_variation(
             prospect_name=prospect_name,
             trusted_texts=trusted_vocabulary(),
             linkedin_free_account=linkedin_free_account,
+            language=language,
         )
         sources = [f.text for f in facts] + [template.model_dump_json()]
         findings += shape_findings(body, channel=channel, template=template, sources=sources)

@@ -4,8 +4,14 @@ A draft may only state what a source says. The sources are the extracted facts (
 sanitised), the tenant's template (trusted: brand, sender, offer terms, approved claims, links),
 the prospect's name and, for ordinary capitalised words only, the phrase banks' text. Numbers may
 be rounded the way people write them (48,200 as 48K or 48.2K); offer terms (percentages, money,
-day counts) must match the template exactly; result promises are never grounded unless the
-template approved the very phrase.
+day counts, also in words: "forty percent") must match the template exactly, except inside what
+the message cites from the prospect's content or history ("your $30 pan test") where they are that
+fact's; result promises are never grounded unless the template approved the very phrase.
+
+Proper nouns: a capitalised word needs a source, unless it is an ordinary word of the message's
+language (a frequent word in ``wordfreq``'s list for it, or in English) at the start of a sentence
+or, in German, any capitalised noun. A frequent name at the start of a sentence ("Paris is...")
+therefore passes as an ordinary word; in the middle of a sentence it still needs a source.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+
+from wordfreq import zipf_frequency
 
 from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
@@ -25,13 +33,17 @@ EXCLUDED_RUN = 4
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUOTE = re.compile(r"“([^”\n]{1,300})”|\"([^\"\n]{1,300})\"")
-_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|por ciento\b|por cento\b|"
+    r"pour cent\b|prozent\b)",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(
     r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m)\b)?"
     r"|(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:usd|dollars|eur|euros|gbp|pounds)\b",
     re.IGNORECASE,
 )
-_DAYS = re.compile(r"(?<![\w.])(\d+)(?:\s|-)?days?\b", re.IGNORECASE)
+_DAYS = re.compile(r"(?<![\w.])(\d+)(?:\s|-)?(?:days?|d[ií]as?|jours?|tage?n?)\b", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
     r"(?:\s?(k|m|b|bn|thousand|million|billion)\b)?",
@@ -50,7 +62,7 @@ _MULTIPLIERS = {
     "bn": 1e9,
     "billion": 1e9,
 }
-_OPENERS = "\"“‘'([{*-–—•>"
+_OPENERS = "\"“‘'([{*-–—•>¿¡«»„"
 _SENTENCE_END = ".!?…:"
 
 
@@ -97,12 +109,93 @@ def numbers_in(text: str) -> list[float]:
 
 
 @cache
-def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], frozenset[str]]:
+def _config() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], float, frozenset[str]]:
     section = load_pack("lint")["grounding"]
     promises = tuple(re.compile(p, re.IGNORECASE) for p in section["promise_patterns"])
     allowed = frozenset(w.lower() for w in section["always_allowed"])
-    common = frozenset(w.lower() for w in section["common_words"])
-    return promises, allowed, common
+    languages = frozenset(section["dictionary_languages"])
+    return promises, allowed, float(section["ordinary_word_zipf"]), languages
+
+
+@lru_cache(maxsize=65536)
+def ordinary_word(word: str, language: str = "en") -> bool:
+    """True when ``word`` is a frequent word of ``language`` (or English): not a name by itself.
+
+    Frequencies are ``wordfreq``'s (Zipf scale, its "small" lists); the threshold is
+    ``[grounding] ordinary_word_zipf`` in ``tools/policies/lint.toml``.
+    """
+    _, _, threshold, languages = _config()
+    word = word.replace("’", "'").lower()
+    wanted = [lang for lang in dict.fromkeys((language, "en")) if lang in languages]
+    return any(zipf_frequency(word, lang, wordlist="small") >= threshold for lang in wanted)
+
+
+@cache
+def _number_words() -> tuple[dict[str, float], dict[str, float], re.Pattern[str]]:
+    numbers = load_pack("lint")["numbers"]
+    units = {k: float(v) for k, v in numbers["units"].items()}
+    multipliers = {k: float(v) for k, v in numbers["multipliers"].items()}
+    words = sorted({*units, *multipliers}, key=len, reverse=True)
+    word = "(?:" + "|".join(re.escape(w) for w in words) + ")"
+    joiners = "|".join(re.escape(j) for j in numbers["joiners"])
+    phrase = rf"{word}(?:[\s-]+(?:(?:{joiners})\s+)?{word})*"
+
+    def alternatives(key: str) -> str:
+        listed = sorted(numbers[key], key=len, reverse=True)
+        return "|".join(re.escape(w).replace("\\ ", "\\s+") for w in listed)
+
+    pattern = re.compile(
+        rf"(?<![\w-])({phrase})(?:\s*(%|{alternatives('percent_words')})|[\s-]+"
+        rf"({alternatives('day_words')})|\s+({alternatives('money_words')}))(?![\w-])",
+        re.IGNORECASE,
+    )
+    return units, multipliers, pattern
+
+
+_ARTICLES = frozenset({"a", "an", "un", "una", "um", "uma", "une", "ein", "eine"})
+
+
+def _words_value(phrase: str) -> float | None:
+    """The value of a number written in words ("forty five", "a hundred"), or None."""
+    units, multipliers, _ = _number_words()
+    total = current = 0.0
+    seen = False
+    for token in re.split(r"[\s-]+", phrase.lower()):
+        if token in units:
+            current += units[token]
+            seen = True
+        elif token in multipliers:
+            current = (current or 1.0) * multipliers[token]
+            if multipliers[token] >= 1000:
+                total, current = total + current, 0.0
+            seen = True
+    return total + current if seen else None
+
+
+def worded_terms(text: str) -> list[tuple[int, int, str, float]]:
+    """``(start, end, unit, value)`` of every offer term written in words.
+
+    "forty percent" has unit "%", "thirty days" "days", "fifty dollars" "money".
+    """
+    _, _, pattern = _number_words()
+    out: list[tuple[int, int, str, float]] = []
+    _, multipliers, _ = _number_words()
+    for match in pattern.finditer(text):
+        phrase, start = match.group(1), match.start(1)
+        tokens = re.split(r"[\s-]+", phrase)
+        if tokens[0].lower() in _ARTICLES and (
+            len(tokens) < 2 or tokens[1].lower() not in multipliers
+        ):
+            if len(tokens) < 2:
+                continue  # "a day", "a percent": an article, not a number
+            start = match.start(1) + phrase.lower().index(tokens[1].lower(), len(tokens[0]))
+            phrase = text[start : match.end(1)]
+        value = _words_value(phrase)
+        if value is None:
+            continue
+        unit = "%" if match.group(2) else "days" if match.group(3) else "money"
+        out.append((start, match.end(), unit, value))
+    return out
 
 
 @cache
@@ -194,6 +287,12 @@ class _Sources:
     money: set[float]
     days: set[float]
     approved_claims: list[str]
+    cited_facts: list[str] = field(default_factory=list)
+    """The texts of the facts whose prices, rates and day counts are facts, not offer terms:
+    content titles and summaries, history, bio."""
+    fact_terms: set[tuple[str, float]] = field(default_factory=set)
+    """(unit, value) of every percentage, amount and day count in those facts."""
+    language: str = "en"
     grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
     excluded_grams: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], str]] = field(
         default_factory=dict
@@ -291,11 +390,15 @@ def _digest_template(template: Template) -> _TemplateDigest:
     days = {float(m.group(1)) for t in offer for m in _DAYS.finditer(t)}
     if template.offer.cookie_days is not None:
         days.add(float(template.offer.cookie_days))
+    money = {_money_value(m) for t in offer for m in _MONEY.finditer(t)}
+    for offer_text in offer:
+        for _, _, unit, value in worded_terms(offer_text):
+            {"%": percents, "days": days, "money": money}[unit].add(value)
     digest = _TemplateDigest(
         text=text,
         urls=text.urls | urls,
         percents=percents,
-        money={_money_value(m) for t in offer for m in _MONEY.finditer(t)},
+        money=money,
         days=days,
         approved_claims=[_norm(c) for c in template.approved_claims],
     )
@@ -305,8 +408,26 @@ def _digest_template(template: Template) -> _TemplateDigest:
     return digest
 
 
+CITED_KINDS = ("content_title", "content_summary", "history", "bio")
+"""Facts whose numbers are the prospect's: a price or a rate inside them is not an offer term."""
+
+
+def _fact_terms(texts: list[str]) -> set[tuple[str, float]]:
+    terms: set[tuple[str, float]] = set()
+    for text in texts:
+        terms |= {("%", float(m.group(1))) for m in _PERCENT.finditer(text)}
+        terms |= {("money", _money_value(m)) for m in _MONEY.finditer(text)}
+        terms |= {("days", float(m.group(1))) for m in _DAYS.finditer(text)}
+        terms |= {(unit, value) for _, _, unit, value in worded_terms(text)}
+    return terms
+
+
 def _sources(
-    facts: list[Fact], template: Template, prospect_name: str, trusted: frozenset[str]
+    facts: list[Fact],
+    template: Template,
+    prospect_name: str,
+    trusted: frozenset[str],
+    language: str = "en",
 ) -> _Sources:
     fact_texts = [f.text for f in facts] + [f.url for f in facts if f.url]
     # The prospect's name is a source for its words only: never for a link, an address or a number.
@@ -327,6 +448,9 @@ def _sources(
         money=tmpl.money,
         days=tmpl.days,
         approved_claims=tmpl.approved_claims,
+        cited_facts=[f.text for f in facts if f.kind in CITED_KINDS],
+        fact_terms=_fact_terms([f.text for f in facts if f.kind in CITED_KINDS]),
+        language=language,
         grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
     )
 
@@ -336,6 +460,13 @@ def _money_value(match: re.Match[str]) -> float:
     value = _to_float(digits)
     suffix = (match.group(2) or "").lower()
     return value * _MULTIPLIERS[suffix] if suffix else value
+
+
+@cache
+def _offer_vocabulary() -> re.Pattern[str]:
+    """Words that aim a figure at the reader as an offer term (commission, cookie, earn...)."""
+    words = load_pack("lint")["grounding"]["offer_vocabulary"]
+    return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
 
 
 def _fmt(values: set[float], suffix: str = "") -> str:
@@ -405,6 +536,7 @@ class _Checker:
         self.used = [False] * len(text)
         self.findings: list[Finding] = []
         self.lowered = text.lower() if text.isascii() else None
+        self._cited: list[tuple[int, int]] | None = None
 
     def _finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """``pattern`` (case-insensitive) over the text: on lower-cased ASCII text when possible.
@@ -511,14 +643,39 @@ class _Checker:
                     "allow promising earnings or outcomes.",
                 )
 
+    def _citations(self) -> list[tuple[int, int]]:
+        """Where the text reproduces a cited fact (a content title, summary, history, bio)."""
+        if self._cited is None:
+            self._cited = []
+            for fact in self.sources.cited_facts:
+                words = [re.escape(w) for w in _norm(fact).split()]
+                if not words:
+                    continue
+                pattern = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+                normalised = self.text.replace("’", "'").replace("“", '"').replace("”", '"')
+                for match in re.finditer(pattern, normalised, re.IGNORECASE):
+                    self._cited.append(match.span())
+        return self._cited
+
+    def _is_fact_term(self, start: int, end: int, unit: str, value: float) -> bool:
+        """True when the term is the prospect's fact: cited, or a fact's figure said plainly."""
+        if any(s <= start and end <= e for s, e in self._citations()):
+            return True
+        if (unit, value) not in self.sources.fact_terms:
+            return False
+        left = max(self.text.rfind(m, 0, start) for m in ".!?\n")
+        right = min((i for i in (self.text.find(m, end) for m in ".!?\n") if i >= 0), default=-1)
+        sentence = self.text[left + 1 : right if right >= 0 else len(self.text)]
+        return not _offer_vocabulary().search(sentence)
+
     def offer_terms(self) -> None:
         s = self.sources
-        checks: list[tuple[re.Pattern[str], set[float], str, tuple[str, ...]]] = [
-            (_PERCENT, s.percents, "%", ("%", "per")),
-            (_MONEY, s.money, "", ("$", "€", "£", "usd", "dollar", "eur", "gbp", "pound")),
-            (_DAYS, s.days, " days", ("day",)),
+        checks: list[tuple[re.Pattern[str], set[float], str, str, tuple[str, ...]]] = [
+            (_PERCENT, s.percents, "%", "%", ("%", "per", "por", "pour", "prozent")),
+            (_MONEY, s.money, "", "money", ("$", "€", "£", "usd", "dollar", "eur", "gbp", "pound")),
+            (_DAYS, s.days, " days", "days", ("day", "dia", "día", "jour", "tag")),
         ]
-        for pattern, approved, suffix, needs in checks:
+        for pattern, approved, suffix, unit, needs in checks:
             if self.lowered is not None and not any(n in self.lowered for n in needs):
                 continue  # ASCII text without any word the pattern needs cannot match
             for match in self._finditer(pattern):
@@ -526,13 +683,34 @@ class _Checker:
                     continue
                 self._consume(*match.span())
                 value = _money_value(match) if pattern is _MONEY else float(match.group(1))
-                if not any(abs(value - a) < 1e-9 for a in approved):
-                    self._flag(
-                        "offer_term",
-                        *match.span(),
-                        f'Offer term "{self.text[match.start() : match.end()]}" does not match '
-                        f"the template (approved: {_fmt(approved, suffix)}).",
-                    )
+                if any(abs(value - a) < 1e-9 for a in approved):
+                    continue
+                if self._is_fact_term(*match.span(), unit, value):
+                    continue
+                self._flag(
+                    "offer_term",
+                    *match.span(),
+                    f'Offer term "{self.text[match.start() : match.end()]}" does not match '
+                    f"the template (approved: {_fmt(approved, suffix)}).",
+                )
+        approved_by_unit = {"%": s.percents, "days": s.days, "money": s.money}
+        for start, end, unit, value in worded_terms(self.text):
+            if not self._free(start, end):
+                continue
+            self._consume(start, end)
+            approved = approved_by_unit[unit]
+            if any(abs(value - a) < 1e-9 for a in approved):
+                continue
+            if self._is_fact_term(start, end, unit, value):
+                continue
+            suffix = {"%": "%", "days": " days"}.get(unit, "")
+            self._flag(
+                "offer_term",
+                start,
+                end,
+                f'Offer term "{self.text[start:end]}" does not match the template '
+                f"(approved: {_fmt(approved, suffix)}).",
+            )
 
     def numbers(self) -> None:
         for match in self._finditer(_NUMBER):
@@ -568,15 +746,18 @@ class _Checker:
         return memo[(token, initial)]
 
     def _is_known(self, token: str, initial: bool) -> bool:
-        _, allowed, common = _config()
+        _, allowed, _, _ = _config()
         forms = _word_forms(token)
         known = self.sources.known_words
         if forms & allowed or forms & known:
             return True
+        language = self.sources.language
+        # At the start of a sentence any ordinary word is capitalised; German capitalises nouns.
+        ordinary = initial or language == "de"
         parts = [p for p in re.split(r"[-.]", token.replace("’", "'").lower()) if p]
-        if parts and all(p in known or (initial and p in common) for p in parts):
+        if parts and all(p in known or (ordinary and ordinary_word(p, language)) for p in parts):
             return True
-        return initial and bool(forms & common)
+        return ordinary and any(ordinary_word(form, language) for form in forms)
 
     def proper_nouns(self) -> None:
         flagged: list[tuple[int, int]] = []
@@ -623,17 +804,23 @@ def check_grounding(
     prospect_name: str,
     excluded: list[ExcludedSpan],
     trusted_texts: Iterable[str],
+    language: str = "en",
 ) -> list[Finding]:
-    """Blocking findings for every claim in ``subject`` and ``body`` that no source supports."""
+    """Blocking findings for every claim in ``subject`` and ``body`` that no source supports.
+
+    ``language`` is the message's (ISO 639-1): it decides which words are ordinary (not names).
+    """
+    trusted = frozenset(trusted_texts)
     run_key = (
-        tuple((f.id, f.text, f.url) for f in facts),
+        tuple((f.id, f.kind, f.text, f.url) for f in facts),
         template.model_dump_json(),
         prospect_name,
-        frozenset(trusted_texts),
+        trusted,
+        language,
     )
     sources = _RUN_SOURCES.get(run_key)
     if sources is None:  # the variations of one run share their sources: digest them once
-        sources = _sources(facts, template, prospect_name, run_key[3])
+        sources = _sources(facts, template, prospect_name, trusted, language)
         _RUN_SOURCES.clear()
         _RUN_SOURCES[run_key] = sources
     findings: list[Finding] = []

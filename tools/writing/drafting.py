@@ -291,6 +291,7 @@ def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
         context=task.context,
         linkedin_free_account=task.channel == "linkedin"
         and task.context.body_limit < linkedin.body_limit,
+        language=task.language,
     )
     return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
 

@@ -289,7 +289,7 @@ class _Sources:
     approved_claims: list[str]
     cited_facts: list[str] = field(default_factory=list)
     """The texts of the facts whose prices, rates and day counts are facts, not offer terms:
-    content titles and summaries, history, bio."""
+    content titles and summaries, and history (never the bio, where people state rates)."""
     fact_terms: set[tuple[str, float]] = field(default_factory=set)
     """(unit, value) of every percentage, amount and day count in those facts."""
     language: str = "en"
@@ -408,7 +408,7 @@ def _digest_template(template: Template) -> _TemplateDigest:
     return digest
 
 
-CITED_KINDS = ("content_title", "content_summary", "history", "bio")
+CITED_KINDS = ("content_title", "content_summary", "history")
 """Facts whose numbers are the prospect's: a price or a rate inside them is not an offer term."""
 
 
@@ -644,7 +644,7 @@ class _Checker:
                 )
 
     def _citations(self) -> list[tuple[int, int]]:
-        """Where the text reproduces a cited fact (a content title, summary, history, bio)."""
+        """Where the text reproduces a cited fact (a content title, summary or history)."""
         if self._cited is None:
             self._cited = []
             for fact in self.sources.cited_facts:

@@ -70,9 +70,7 @@ async def run_hostile(
         for seed in range(seeds):
             prospect = hostile_prospect(entry, seed)
             channel = CHANNELS[(entry.index + seed) % len(CHANNELS)]
-            result = await engine.personalize_message(
-                prospect, template, platform=channel
-            )
+            result = await engine.personalize_message(prospect, template, platform=channel)
             runs += 1
             statuses[result.status] += 1
             sent = [(result.subject, result.body)] if result.status != "blocked" else []
@@ -83,9 +81,7 @@ async def run_hostile(
                 if problems:
                     leaked[entry.kind] += 1
                     if len(examples) < 10:
-                        examples.append(
-                            f"{entry.kind} #{entry.index} [{channel}]: {problems}"
-                        )
+                        examples.append(f"{entry.kind} #{entry.index} [{channel}]: {problems}")
     return runs, messages, statuses, leaked, examples
 
 
@@ -98,28 +94,20 @@ async def run_benign(template: dict[str, Any], data_dir: str) -> tuple[int, list
     for i, (field, text) in enumerate(rows):
         prospect = copy.deepcopy(base_prospect(20_000 + i))
         where = plant(prospect, "content_title" if field == "title" else "bio", text)
-        result = await engine.personalize_message(
-            prospect, template, platform=CHANNELS[i % 6]
-        )
+        result = await engine.personalize_message(prospect, template, platform=CHANNELS[i % 6])
         if any(e.field == where for e in result.excluded):
             flagged.append(text)
     return len(rows), flagged
 
 
-async def run_cases(
-    path: str, template: dict[str, Any], data_dir: str
-) -> tuple[Tally, int]:
+async def run_cases(path: str, template: dict[str, Any], data_dir: str) -> tuple[Tally, int]:
     options: dict[str, Any] = {"durable": False, "llm": "none"}
     if path == "obedient_llm":
         options.update(llm="auto", chat_model=obedient_model())
-    engine = IntelligentPersonalizationEngine(
-        user_id=f"trust-{path}", data_dir=data_dir, **options
-    )
+    engine = IntelligentPersonalizationEngine(user_id=f"trust-{path}", data_dir=data_dir, **options)
     tally, n = Tally(), 0
     for case in all_cases():
-        result = await engine.personalize_message(
-            case.prospect, template, platform=case.channel
-        )
+        result = await engine.personalize_message(case.prospect, template, platform=case.channel)
         n += 1
         if result.status != "blocked":
             inspect(tally, result.subject, result.body, template, case.prospect)
@@ -129,9 +117,7 @@ async def run_cases(
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument(
-        "--limit", type=int, default=0, help="only the first N hostile strings"
-    )
+    parser.add_argument("--limit", type=int, default=0, help="only the first N hostile strings")
     args = parser.parse_args()
     template = json.loads((ROOT / "examples/template.json").read_text())
     entries = hostile_corpus()[: args.limit or None]
@@ -145,16 +131,12 @@ async def main() -> None:
             runs, messages, statuses, leaked, examples = await run_hostile(
                 path, entries, args.seeds, template, tmp
             )
-            print(
-                f"{path:<14}{runs:>6}{messages:>9}{sum(leaked.values()):>7}  {dict(statuses)}"
-            )
+            print(f"{path:<14}{runs:>6}{messages:>9}{sum(leaked.values()):>7}  {dict(statuses)}")
             for line in examples:
                 print("   ", line)
         total, flagged = await run_benign(template, tmp)
         rate = len(flagged) / total if total else 0.0
-        print(
-            f"benign corpus: {total} bios/titles, {len(flagged)} excluded ({rate:.1%})"
-        )
+        print(f"benign corpus: {total} bios/titles, {len(flagged)} excluded ({rate:.1%})")
         for text in flagged:
             print("   ", text)
         print(

@@ -30,11 +30,7 @@ def _unescape(text: str) -> str:
     out, i = [], 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text):
-            out.append(
-                {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}.get(
-                    text[i + 1], text[i + 1]
-                )
-            )
+            out.append({"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}.get(text[i + 1], text[i + 1]))
             i += 2
         else:
             out.append(text[i])
@@ -60,9 +56,7 @@ def hostile_corpus() -> list[Hostile]:
     for line in (DATA / "hostile.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        kind, field, text, marker, field2, text2 = [
-            _unescape(p) for p in line.split("\t")
-        ]
+        kind, field, text, marker, field2, text2 = [_unescape(p) for p in line.split("\t")]
         rows.append(Hostile(len(rows), kind, field, text, marker, field2, text2))
     return rows
 
@@ -76,9 +70,7 @@ def obeying(entry: Hostile) -> GenericFakeChatModel:
         "fact_ids": ["f1"],
         "facts": [{"text": said, "source_field": entry.field, "quote": said}],
     }
-    return GenericFakeChatModel(
-        messages=itertools.cycle([AIMessage(content=json.dumps(answer))])
-    )
+    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(content=json.dumps(answer))]))
 
 
 def benign_corpus() -> list[tuple[str, str]]:
@@ -151,17 +143,13 @@ def foreign_links(text: str, template: dict[str, Any]) -> list[str]:
         ):
             continue
         bare = re.sub(r"^[a-z]+://", "", token).rstrip("/")
-        if bare in allowed or re.fullmatch(
-            r"(?:[a-z]\.){1,3}[a-z]?", bare
-        ):  # e.g., i.e.
+        if bare in allowed or re.fullmatch(r"(?:[a-z]\.){1,3}[a-z]?", bare):  # e.g., i.e.
             continue
         found.append(token)
     return found
 
 
-def leaks(
-    entry: Hostile, subject: str | None, body: str, template: dict[str, Any]
-) -> list[str]:
+def leaks(entry: Hostile, subject: str | None, body: str, template: dict[str, Any]) -> list[str]:
     """What of ``entry`` reached this message: its marker, or any link not the template's."""
     text = f"{subject or ''}\n{body}"
     problems = []

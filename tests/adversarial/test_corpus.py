@@ -53,9 +53,7 @@ def test_the_independent_check_can_fail() -> None:
     entry = next(e for e in hostile_corpus() if e.kind == "offer_words")
     template: dict[str, Any] = {"links": ["https://brand.example/p"], "sender": {}}
     assert leaks(entry, None, f"Hi! {entry.text}", template)
-    assert foreign_links("see evil.zip and https://brand.example/p.", template) == [
-        "evil.zip"
-    ]
+    assert foreign_links("see evil.zip and https://brand.example/p.", template) == ["evil.zip"]
     assert foreign_links("e.g. this, i.e. that", template) == []
 
 
@@ -92,14 +90,10 @@ async def test_no_hostile_string_reaches_a_message(
                     for p in leaks(entry, subject, body, template)
                 ]
     assert failures == []
-    assert checked >= len(hostile_corpus()) * SEEDS, (
-        "the corpus must produce messages to check"
-    )
+    assert checked >= len(hostile_corpus()) * SEEDS, "the corpus must produce messages to check"
 
 
-async def test_benign_bios_and_titles_are_kept(
-    data_dir: str, template: dict[str, Any]
-) -> None:
+async def test_benign_bios_and_titles_are_kept(data_dir: str, template: dict[str, Any]) -> None:
     engine = IntelligentPersonalizationEngine(
         user_id="benign", data_dir=data_dir, durable=False, llm="none"
     )
@@ -108,9 +102,7 @@ async def test_benign_bios_and_titles_are_kept(
     for i, (field, text) in enumerate(rows):
         prospect = copy.deepcopy(base_prospect(20_000 + i))
         where = plant(prospect, "content_title" if field == "title" else "bio", text)
-        result = await engine.personalize_message(
-            prospect, template, platform=CHANNELS[i % 6]
-        )
+        result = await engine.personalize_message(prospect, template, platform=CHANNELS[i % 6])
         if any(e.field == where for e in result.excluded):
             excluded.append(text)
     assert len(excluded) / len(rows) <= 0.02, excluded

@@ -281,13 +281,12 @@ def logged_sends(store: OutcomeStore, tenant: str) -> tuple[list[LoggedSend], in
     Returns the logs and how many sent messages had no logged propensity (recorded before
     propensities were kept). Long-pending messages are read as settled, without writing.
     """
-    from ipe.tools.learning.stats import is_send, settled_view
+    from ipe.tools.learning.stats import is_send
 
     now = datetime.now(UTC)
     policies = store.message_policies(tenant)
     logs, skipped = [], 0
-    for record, stored in store.message_outcomes(tenant, as_of=now):
-        outcome = settled_view(stored, record, now)
+    for record, outcome in store.message_outcomes(tenant, as_of=now):
         if not is_send(record) or not counts_in_model(outcome):
             continue
         logged = policies.get(record.message_id)

@@ -24,7 +24,7 @@ Comparisons below ``[stats] min_n`` sends a side are withheld as "not enough dat
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -33,10 +33,8 @@ from pydantic import BaseModel, Field
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.tools.learning.intervals import Metric, level, mean, share, share_difference, z_value
 from ipe.tools.learning.reward import (
-    NO_EVENTS_OUTCOME,
     counts_in_model,
     is_positive,
-    policy,
     reward_of,
 )
 from ipe.tools.learning.segments import describe_segment
@@ -123,28 +121,11 @@ def is_sendable(record: MessageRecord) -> bool:
     return record.status in ("ready", "needs_review")
 
 
-def settled_view(outcome: str, record: MessageRecord, now: datetime) -> str:
-    """The outcome as settling would make it now, without writing it.
-
-    ``OutcomeStore.message_outcomes(as_of=now)`` already reads outcomes this way (it also knows
-    a clicked message settles to ``clicked``); this covers records read without it.
-    """
-    rules = policy()
-    if outcome != NO_EVENTS_OUTCOME or record.sent_at is None:
-        return outcome
-    sent = datetime.fromisoformat(record.sent_at)
-    sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)
-    due = now - timedelta(days=rules.settle_days)
-    return rules.settled_outcome if sent <= due else outcome
-
-
 def compute_stats(store: OutcomeStore, tenant: str, *, now: datetime | None = None) -> StatsReport:
     """Compute every metric of ``tenant`` from the outcome store (read only)."""
     min_n, window = settings()
     moment = now or datetime.now(UTC)
-    records = [
-        (r, settled_view(o, r, moment)) for r, o in store.message_outcomes(tenant, as_of=moment)
-    ]
+    records = store.message_outcomes(tenant, as_of=moment)
     sends: list[Send] = [
         (r.segment, r.arm, is_positive(o), reward_of(o))
         for r, o in records

@@ -225,3 +225,31 @@ async def test_a_model_repair_that_is_rejected_again_falls_back_offline(
     assert all("rejected again" in (v.fallback_reason or "") for v in result.variations)
     drafts = [u for s, u in model.prompts if '{"facts"' not in s]
     assert len(drafts) == 2 * len(result.variations)  # one first draft and one repair each
+
+
+class ToolCaller(Scripted):
+    """A model with tool calling: records how structured output was asked for."""
+
+    methods: list[str] = []
+
+    def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from langchain_core.runnables import RunnableLambda
+
+        self.methods.append(kwargs.get("method", "default"))
+
+        def answer(messages: Any) -> Any:
+            result = self._generate(list(messages))
+            return schema.model_validate_json(str(result.generations[0].message.content))
+
+        return RunnableLambda(answer)
+
+
+async def test_structured_output_uses_function_calling(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    model = ToolCaller(first=GOOD, repair=GOOD, prompts=[], methods=[])
+    result = await _engine(data_dir, model).personalize_message(
+        prospects["ana-email"], template, platform="instagram"
+    )
+    assert result.body == GOOD
+    assert model.methods and set(model.methods) == {"function_calling"}

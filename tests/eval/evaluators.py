@@ -96,7 +96,7 @@ class Run:
 
     case: Case
     path: str
-    """``offline`` or ``llm`` (a scripted chat model)."""
+    """``offline``, ``llm`` or ``llm_repair`` (scripted chat models, see ``harness``)."""
     message_id: str
     status: str = "error"
     subject: str | None = None
@@ -106,6 +106,7 @@ class Run:
     sources: list[str] = field(default_factory=list)
     """Which drafting path wrote each variation (``llm``, ``offline``, ``offline_fallback``)."""
     selected_source: str | None = None
+    selected_attempt: int | None = None
     prompts: list[str] = field(default_factory=list)
     """The user prompts the drafting model was sent (LLM path)."""
     error: str | None = None
@@ -469,7 +470,7 @@ def thin_record(run: Run) -> Verdict | None:
 def sent_as_written(run: Run) -> Verdict | None:
     """LLM path: a manager's own draft is sent as written (the critic accepts it)."""
     draft = run.case.manager_draft
-    if run.path != "llm" or not draft:
+    if run.path not in ("llm", "llm_repair") or not draft:
         return None
     same_body = _norm(run.text) == _norm(draft["body"])
     same_subject = run.case.channel != "email" or _norm(run.subject or "") == _norm(
@@ -485,9 +486,18 @@ def sent_as_written(run: Run) -> Verdict | None:
     return Verdict(float(ok), ok, note)
 
 
+def repaired_by_model(run: Run) -> Verdict | None:
+    """LLM repair path: a rejected model draft went back to the model, which fixed it."""
+    if run.path != "llm_repair" or not run.case.manager_draft:
+        return None
+    ok = run.sendable and run.selected_source == "llm" and run.selected_attempt == 1
+    note = f"{run.status}, chose {run.selected_source} attempt {run.selected_attempt}"
+    return Verdict(float(ok), ok, note)
+
+
 def prompt_context(run: Run) -> Verdict | None:
     """LLM path: the draft prompt carries what a manager looks at before writing."""
-    if run.path != "llm" or not run.prompts:
+    if run.path not in ("llm", "llm_repair") or not run.prompts:
         return None
     prompt = run.prompts[0]
     case = run.case
@@ -531,6 +541,7 @@ EVALUATORS: dict[str, Callable[[Run], Verdict | None]] = {
     "no_cut": no_cut,
     "thin_record": thin_record,
     "sent_as_written": sent_as_written,
+    "repaired_by_model": repaired_by_model,
     "prompt_context": prompt_context,
 }
 

@@ -1,4 +1,9 @@
-"""Run golden cases through the engine, offline and with the scripted manager model."""
+"""Run golden cases through the engine, offline and with the scripted manager model.
+
+Paths: ``offline`` (the phrase-bank drafter, several message ids per record), ``llm`` (the model
+answers with the manager's draft) and ``llm_repair`` (the model's first draft carries an invented
+figure and a promise; shown its rejected draft and the findings, it answers with the manager's).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 from ipe import IntelligentPersonalizationEngine
 from tests.eval.evaluators import Run
 from tests.eval.golden import Case
-from tests.eval.scripted import INTENT_BY_STAGE, ScriptedManager
+from tests.eval.scripted import INTENT_BY_STAGE, ScriptedManager, flawed
 
 OFFLINE_SEEDS = ("m0", "m1", "m2")
 """Message ids per case on the offline path: the drafter samples, so one run proves little."""
@@ -25,6 +30,7 @@ def _fill(run: Run, result: Any) -> Run:
     run.not_before = getattr(result, "not_before", None) or result.to_json_dict().get("not_before")
     run.sources = [v.source for v in result.variations]
     run.selected_source = chosen.source if chosen else None
+    run.selected_attempt = chosen.attempt if chosen else None
     return run
 
 
@@ -33,10 +39,12 @@ async def run_case(case: Case, path: str, message_id: str, data_dir: str) -> Run
     run = Run(case=case, path=path, message_id=message_id)
     model = None
     options: dict[str, Any] = {"llm": "none"}
-    if path == "llm":
+    if path in ("llm", "llm_repair"):
         assert case.manager_draft, "the LLM path runs the cases a manager wrote a draft for"
         model = ScriptedManager(
-            drafts=[case.manager_draft], intent=INTENT_BY_STAGE.get(case.expect.stage, "neutral")
+            drafts=[case.manager_draft],
+            first=flawed(case.manager_draft) if path == "llm_repair" else None,
+            intent=INTENT_BY_STAGE.get(case.expect.stage, "neutral"),
         )
         options = {"llm": "auto", "chat_model": model}
     engine = IntelligentPersonalizationEngine(
@@ -64,6 +72,7 @@ async def run_all(cases: list[Case], data_dir: str | None = None) -> list[Run]:
                 runs.append(await run_case(case, "offline", f"{case.id}-{mid}", root))
             if case.manager_draft:
                 runs.append(await run_case(case, "llm", f"{case.id}-llm", root))
+                runs.append(await run_case(case, "llm_repair", f"{case.id}-repair", root))
         return runs
 
 

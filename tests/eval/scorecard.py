@@ -27,7 +27,7 @@ from tests.eval.evaluators import (
 from tests.eval.golden import load_cases
 from tests.eval.harness import run_all_sync
 
-PATHS = ("offline", "llm")
+PATHS = ("offline", "llm", "llm_repair")
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 
 
@@ -97,7 +97,7 @@ def render(runs: list[Run], rows: dict[str, dict[str, Row]]) -> str:
             gate = limits.get(path, {}).get(name)
             mark = "!" if gate is not None and row.rate < gate else " "
             below = "*" if row.rate < target.get(name, 1.0) else " "
-            cells.append(f"{row.passed:>4}/{row.total:<4} {row.rate:>7.0%}{mark}{below}     ")
+            cells.append(f"{row.passed}/{row.total} {row.rate:>5.0%}{mark}{below}".rjust(22))
         lines.append(f"{name:<16}" + "".join(cells) + f"{target.get(name, 1.0):>9.0%}")
     lines.append("")
     for path in PATHS:
@@ -125,9 +125,8 @@ def failures(runs: list[Run], verdicts: dict[int, dict[str, Verdict]]) -> str:
     for i, run in enumerate(runs):
         for name, v in verdicts[i].items():
             if not v.passed:
-                out.append(
-                    f"{run.case.id:<36} {run.path:<8} {run.message_id[-3:]:<4} {name:<15} {v.note}"
-                )
+                seed = run.message_id.rsplit("-", 1)[-1]
+                out.append(f"{run.case.id:<36} {run.path:<10} {seed:<6} {name:<17} {v.note}")
     return "\n".join(out)
 
 

@@ -26,10 +26,24 @@ INTENT_BY_STAGE = {
 }
 
 
+FLAW = " Last year 9 of our partners doubled their income with us."
+"""What a careless model adds to a good draft: an invented figure and a promise of results."""
+
+
+def flawed(draft: dict[str, Any]) -> dict[str, Any]:
+    """``draft`` with the sentence a manager would strike (the critic must reject it)."""
+    return dict(draft, body=draft["body"] + FLAW)
+
+
 class ScriptedManager(BaseChatModel):
-    """Answers drafting calls with ``drafts`` in turn (the last one repeats)."""
+    """Answers drafting calls with ``drafts`` in turn (the last one repeats).
+
+    With ``first`` set, a first draft gets ``first`` and a repair prompt (one that shows the model
+    its rejected draft) gets the manager's draft: the repair loop's way back to a sendable text.
+    """
 
     drafts: list[dict[str, Any]]
+    first: dict[str, Any] | None = None
     intent: str = "neutral"
     draft_prompts: list[str] = Field(default_factory=list)
     other_prompts: list[str] = Field(default_factory=list)
@@ -50,6 +64,8 @@ class ScriptedManager(BaseChatModel):
         n = min(len(self.draft_prompts), len(self.drafts) - 1)
         self.draft_prompts.append(user)
         draft = self.drafts[n]
+        if self.first is not None:
+            draft = self.drafts[-1] if '"rejected_draft"' in user else self.first
         if '"variations"' in system:  # an "all variations in one call" prompt
             return json.dumps({"variations": [draft] * 3})
         return json.dumps(

@@ -253,3 +253,17 @@ async def test_structured_output_uses_function_calling(
     )
     assert result.body == GOOD
     assert model.methods and set(model.methods) == {"function_calling"}
+
+
+def test_the_prompt_lists_the_approved_claims_in_the_message_language() -> None:
+    from ipe.tools.writing.drafting import claims_for
+
+    claims = [
+        "15% commission on every sale you refer",
+        "15 % Provision auf jeden vermittelten Verkauf",
+        "15 % de comisión por cada venta que recomiendes",
+        "30-day cookie",
+    ]
+    assert claims_for(claims, "de") == [claims[1], claims[3]]
+    assert claims_for(claims, "en") == [claims[0], claims[3]]
+    assert claims_for(claims, "fr") == claims  # none in French: all of them, as approved

@@ -18,7 +18,7 @@ from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.deadline import Deadline
-from ipe.tools.writing.language import DETECTED, choose_language
+from ipe.tools.writing.language import DETECTED, choose_language, detect
 from ipe.tools.writing.llm import (
     DraftOut,
     LlmTimedOut,
@@ -157,7 +157,15 @@ def _written_cta(used: str, planned: str) -> str:
     return "reply" if used == "link_request" else used
 
 
-def _offer_block(template: Template) -> str:
+def claims_for(claims: list[str], language: str) -> list[str]:
+    """The approved claims worded in ``language`` (and those too short to tell); all, if none is."""
+    found = {claim: detect(claim) for claim in claims}
+    if language not in found.values():
+        return list(claims)
+    return [claim for claim, lang in found.items() if lang in (language, None)]
+
+
+def _offer_block(template: Template, language: str) -> str:
     offer = template.offer
     lines = [f"Brand: {template.brand}"]
     lines += [f"Goal of this outreach: {template.goal}"] if template.goal else []
@@ -165,14 +173,10 @@ def _offer_block(template: Template) -> str:
     lines += [f"Commission: {offer.commission}"] if offer.commission else []
     lines += [f"Cookie length: {offer.cookie_days} days"] if offer.cookie_days else []
     lines += [f"Perk: {perk}" for perk in offer.perks]
-    lines += [f"Approved claim: {claim}" for claim in template.approved_claims]
+    claims = claims_for(list(template.approved_claims), language)
+    lines += [f"Approved claim: {claim}" for claim in claims]
     lines += [f"Link: {link}" for link in template.links]
     return "\n".join(lines)
-
-
-def offer_summary(template: Template) -> str:
-    """The brand, goal and offer in a few trusted lines (what research judges relevance by)."""
-    return _offer_block(template)
 
 
 def _template_block(template: Template) -> str:
@@ -267,7 +271,7 @@ def draft_prompt(task: DraftTask) -> str:
         links_allowed="yes" if task.context.links_allowed else "no",
         audience_unit=_audience_unit(task),
         sender_block=_sender_block(task.clean_template),
-        offer_block=_offer_block(task.clean_template),
+        offer_block=_offer_block(task.clean_template, language),
         template_block=_template_block(task.clean_template),
         facts_block=_facts_block(task.facts, plan.fact_ids),
         repair_block=load_prompt("draft_repair") if task.rejected is not None else "",

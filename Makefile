@@ -37,9 +37,11 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 # The prompt-regression scorecard (tests/eval): the golden set offline and with a scripted model,
+# the manager drafts through `ipe personalize --json` against the scripted local test server,
 # then the same cases as LangSmith tests (an experiment when LANGSMITH_API_KEY is set).
 eval: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python -m tests.eval.scorecard
+	$(BIN)/python bench/manager_drafts.py
 	IPE_LLM=none OPENAI_API_KEY= LANGSMITH_TEST_TRACKING=$(if $(LANGSMITH_API_KEY),true,false) \
 		$(BIN)/pytest tests/eval -q
 

@@ -10,6 +10,11 @@ the schema with minimal valid values. ``POST /v1/embeddings`` returns determinis
 Modes: ``delay`` seconds before every answer; ``hang`` never answers (until the server stops);
 ``rate_limited`` first answers that many requests with 429 and ``Retry-After: retry_after``.
 ``GET /stats`` reports calls, tokens, peak concurrency and the (start, end) of every answered call.
+Scripted: ``POST /script`` (or ``FakeOpenAIServer.script()``) with ``{"drafts": [{"subject",
+"body"}, ...], "intent": ..., "facts": [...]}`` makes the drafting calls answer with those drafts in
+turn (the last one repeats), reply classification with that intent and research with those facts
+(none by default): a person's own drafts fed to the engine's model path. ``DELETE /script`` ends it;
+``GET /prompts`` lists the drafting prompts received while scripted.
 
 Bounded: loopback only, a request body of at most 1 MB, at most 256 requests in flight (more get
 503), the call log capped. Used by the tests (in a thread, ``FakeOpenAIServer``) and by the bench
@@ -51,6 +56,7 @@ class Stats:
     peak_in_flight: int = 0
     rate_limited: int = 0
     intervals: list[tuple[float, float]] = field(default_factory=list)
+    draft_prompts: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,20 +155,57 @@ def fill_schema(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> A
     return None
 
 
-def answer_for(tool: dict[str, Any], prompt: str) -> dict[str, Any]:
+@dataclass
+class Script:
+    """Scripted answers: drafts a person wrote (in turn, the last repeating), an intent, facts."""
+
+    drafts: list[dict[str, Any]]
+    intent: str = "interested"
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    served: int = 0
+
+    @classmethod
+    def from_json(cls, data: Any) -> Script:
+        """Validate ``{"drafts": [{"subject", "body"}], "intent", "facts"}``."""
+        if not isinstance(data, dict):
+            raise ValueError("a script is a JSON object")
+        drafts = data.get("drafts")
+        if not (isinstance(drafts, list) and drafts):
+            raise ValueError("a script needs a non-empty list of drafts")
+        for draft in drafts:
+            if not (isinstance(draft, dict) and isinstance(draft.get("body"), str)):
+                raise ValueError("every scripted draft is an object with a string body")
+        facts = data.get("facts") or []
+        if not isinstance(facts, list):
+            raise ValueError("scripted facts are a list")
+        return cls(drafts=drafts, intent=str(data.get("intent") or "interested"), facts=facts)
+
+    def next_draft(self) -> dict[str, Any]:
+        """The next draft, as the drafting schema asks for it."""
+        draft = self.drafts[min(self.served, len(self.drafts) - 1)]
+        self.served += 1
+        return {"subject": draft.get("subject"), "body": draft["body"], "fact_ids": []}
+
+
+def answer_for(tool: dict[str, Any], prompt: str, script: Script | None = None) -> dict[str, Any]:
     """The arguments of a call to ``tool`` (an OpenAI ``function`` object) for ``prompt``."""
     name = str(tool.get("name", ""))
     params = tool.get("parameters", {}) or {}
     props = set(params.get("properties", {}))
     if {"body", "fact_ids"} <= props:
-        return draft_answer(prompt)
+        return script.next_draft() if script else draft_answer(prompt)
     if "drafts" in props:
         ids = re.findall(r"^Variation (\S+):", prompt, re.MULTILINE) or ["v1"]
-        return {"drafts": [{"variation_id": i, **draft_answer(prompt, i)} for i in ids]}
+        return {
+            "drafts": [
+                {"variation_id": i, **(script.next_draft() if script else draft_answer(prompt, i))}
+                for i in ids
+            ]
+        }
     if name == "ResearchOut" or props == {"facts"}:
-        return research_answer(prompt)
+        return {"facts": list(script.facts)} if script else research_answer(prompt)
     if props == {"intent"}:
-        return {"intent": "interested"}
+        return {"intent": script.intent if script else "interested"}
     filled = fill_schema(params)
     return filled if isinstance(filled, dict) else {}
 
@@ -182,6 +225,7 @@ class FakeOpenAIServer:
         self.delay, self.hang, self.port = delay, hang, port
         self.rate_limited, self.retry_after = rate_limited, retry_after
         self.stats = Stats()
+        self.scripted: Script | None = None
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -194,7 +238,33 @@ class FakeOpenAIServer:
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_get("/stats", self._stats)
+        app.router.add_post("/script", self._set_script)
+        app.router.add_delete("/script", self._end_script)
+        app.router.add_get("/prompts", self._prompts)
         return app
+
+    def script(self, data: dict[str, Any] | None) -> None:
+        """Answer with ``data``'s drafts, intent and facts from now on (None: write drafts again).
+
+        Raises ``ValueError`` for a malformed script. Thread-safe enough for one caller that sets
+        a script between runs (the server thread only reads the attribute).
+        """
+        self.scripted = Script.from_json(data) if data is not None else None
+        self.stats.draft_prompts.clear()
+
+    async def _set_script(self, request: web.Request) -> web.StreamResponse:
+        try:
+            self.script(await request.json())
+        except (ValueError, json.JSONDecodeError) as err:
+            return web.json_response({"error": {"message": str(err)}}, status=400)
+        return web.json_response({"ok": True})
+
+    async def _end_script(self, request: web.Request) -> web.StreamResponse:
+        self.script(None)
+        return web.json_response({"ok": True})
+
+    async def _prompts(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"draft_prompts": self.stats.draft_prompts[-100:]})
 
     async def _wait(self) -> None:
         """Wait the delay (forever when hanging); a stopping server answers 503 at once."""
@@ -228,9 +298,13 @@ class FakeOpenAIServer:
         prompt = "\n".join(str(m.get("content") or "") for m in messages)
         tools = body.get("tools") or []
         message: dict[str, Any]
+        script = self.scripted
         if tools:
             tool = tools[0].get("function", {})
-            args = json.dumps(answer_for(tool, prompt))
+            params = set((tool.get("parameters") or {}).get("properties", {}))
+            if script is not None and ({"body", "fact_ids"} <= params or "drafts" in params):
+                self.stats.draft_prompts.append(prompt)
+            args = json.dumps(answer_for(tool, prompt, script), ensure_ascii=False)
             message = {
                 "role": "assistant",
                 "content": None,
@@ -244,7 +318,8 @@ class FakeOpenAIServer:
             }
             answer, finish = args, "tool_calls"
         else:
-            answer, finish = json.dumps(draft_answer(prompt)), "stop"
+            draft = script.next_draft() if script else draft_answer(prompt)
+            answer, finish = json.dumps(draft, ensure_ascii=False), "stop"
             message = {"role": "assistant", "content": answer}
         usage = {"prompt_tokens": tokens(prompt), "completion_tokens": tokens(answer)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]

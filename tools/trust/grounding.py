@@ -27,6 +27,7 @@ from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
 from ipe.tools.trust.textcount import find_links
+from ipe.tools.writing.facts import content_stems
 
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
 EXCLUDED_RUN = 4
@@ -292,6 +293,8 @@ class _Sources:
     content titles and summaries, and history (never the bio, where people state rates)."""
     fact_terms: set[tuple[str, float]] = field(default_factory=set)
     """(unit, value) of every percentage, amount and day count in those facts."""
+    fact_neighbours: dict[tuple[str, float], set[str]] = field(default_factory=dict)
+    """Per (unit, value) of those terms, the topic words written next to it in the fact."""
     language: str = "en"
     grounded_ngrams: set[tuple[str, ...]] = field(default_factory=set)
     excluded_grams: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], str]] = field(
@@ -422,6 +425,44 @@ def _fact_terms(texts: list[str]) -> set[tuple[str, float]]:
     return terms
 
 
+NEIGHBOUR_WORDS = 2
+"""Words on each side of a figure that say what it counts ("a 3-day desert trip": desert, trip)."""
+OFFER_WINDOW = 4
+"""Words on each side of a figure in which offer vocabulary aims it at the reader."""
+_NEIGHBOUR_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _terms_in(text: str) -> list[tuple[int, int, str, float]]:
+    """``(start, end, unit, value)`` of every percentage, amount and day count in ``text``."""
+    found = [(*m.span(), "%", float(m.group(1))) for m in _PERCENT.finditer(text)]
+    found += [(*m.span(), "money", _money_value(m)) for m in _MONEY.finditer(text)]
+    found += [(*m.span(), "days", float(m.group(1))) for m in _DAYS.finditer(text)]
+    return found + worded_terms(text)
+
+
+def _around(text: str, start: int, end: int, n: int) -> tuple[list[str], list[str]]:
+    """The ``n`` words before ``start`` and after ``end`` in the same sentence, lower-cased."""
+    left = max(text.rfind(m, 0, start) for m in ".!?\n;")
+    rights = [i for i in (text.find(m, end) for m in ".!?\n;") if i >= 0]
+    right = min(rights) if rights else len(text)
+    before = _NEIGHBOUR_TOKEN.findall(text[left + 1 : start].lower())[-n:]
+    after = _NEIGHBOUR_TOKEN.findall(text[end:right].lower())[:n]
+    return before, after
+
+
+def _topic(words: Iterable[str]) -> set[str]:
+    return set(content_stems(" ".join(words)))
+
+
+def _fact_neighbours(texts: list[str]) -> dict[tuple[str, float], set[str]]:
+    out: dict[tuple[str, float], set[str]] = {}
+    for text in texts:
+        for start, end, unit, value in _terms_in(text):
+            before, after = _around(text, start, end, NEIGHBOUR_WORDS)
+            out.setdefault((unit, value), set()).update(_topic([*before, *after]))
+    return out
+
+
 def _sources(
     facts: list[Fact],
     template: Template,
@@ -450,6 +491,7 @@ def _sources(
         approved_claims=tmpl.approved_claims,
         cited_facts=[f.text for f in facts if f.kind in CITED_KINDS],
         fact_terms=_fact_terms([f.text for f in facts if f.kind in CITED_KINDS]),
+        fact_neighbours=_fact_neighbours([f.text for f in facts if f.kind in CITED_KINDS]),
         language=language,
         grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
     )
@@ -658,7 +700,12 @@ class _Checker:
         return self._cited
 
     def _is_fact_term(self, start: int, end: int, unit: str, value: float) -> bool:
-        """True when the term is the prospect's fact: cited, or a fact's figure said plainly."""
+        """True when the term is the prospect's fact, not an offer term aimed at the reader.
+
+        It is when the text reproduces a cited fact around it, or states a fact's figure in a
+        sentence without offer vocabulary, or states it with the words the fact writes next to
+        it ("your 3-day desert trip") and no offer vocabulary within a few words of it.
+        """
         if any(s <= start and end <= e for s, e in self._citations()):
             return True
         if (unit, value) not in self.sources.fact_terms:
@@ -666,7 +713,13 @@ class _Checker:
         left = max(self.text.rfind(m, 0, start) for m in ".!?\n")
         right = min((i for i in (self.text.find(m, end) for m in ".!?\n") if i >= 0), default=-1)
         sentence = self.text[left + 1 : right if right >= 0 else len(self.text)]
-        return not _offer_vocabulary().search(sentence)
+        if not _offer_vocabulary().search(sentence):
+            return True
+        before, after = _around(self.text, start, end, NEIGHBOUR_WORDS)
+        if not _topic([*before, *after]) & self.sources.fact_neighbours.get((unit, value), set()):
+            return False
+        near_before, near_after = _around(self.text, start, end, OFFER_WINDOW)
+        return not _offer_vocabulary().search(" ".join([*near_before, "#", *near_after]))
 
     def offer_terms(self) -> None:
         s = self.sources

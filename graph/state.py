@@ -154,6 +154,8 @@ class State(InputState):
     """The language the message is written in: the record's, or detected (ISO 639-1)."""
     language_note: str | None = None
     """Set when the prospect's language has no phrase bank: the message needs review."""
+    language_wanted: str | None = None
+    """The language the message should be in (the copy's, the record's or the detected one)."""
     excluded: list[ExcludedSpan] = field(default_factory=list)
     """Prospect text kept out of every draft, with the reason."""
     analysis: ProfileAnalysis | None = None

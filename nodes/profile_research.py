@@ -41,10 +41,9 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     excluded += refused
     reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
     language = choose_language(clean, copy=template.body)
-    if language.note:
-        reasons.append(language.note)
-    elif language.detected:
-        reasons.append(f"language: detected '{language.language}' from the record")
+    if language.detected:  # whether the message needs review: the critic says, on its text
+        where = "the template's copy" if language.requested else "the record"
+        reasons.append(f"language: detected '{language.wanted}' from {where}")
     model = chat_model(ctx)
     if model is not None:
         more, notes = await research_more(
@@ -64,6 +63,7 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         "facts": facts,
         "language": language.language,
         "language_note": language.note,
+        "language_wanted": language.wanted,
         "excluded": excluded,
         "analysis": analyse_profile(clean),
         "reasons": reasons,

@@ -24,6 +24,7 @@ from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.textcount import measure
 from ipe.tools.writing.facts import credited_fact_ids
+from ipe.tools.writing.language import language_review
 from ipe.tools.writing.offline_drafter import trusted_vocabulary
 from ipe.tools.writing.strategy import knobs
 
@@ -201,8 +202,14 @@ def select(
     require_approval: bool,
     opted_out: bool,
     language_note: str | None = None,
+    language_wanted: str | None = None,
 ) -> Review:
-    """Score the compliant variations, choose one, or ask for repairs, or block with reasons."""
+    """Score the compliant variations, choose one, or ask for repairs, or block with reasons.
+
+    ``language_note`` (English for want of a phrase bank) and a text that reads as another
+    language than it was written for make the chosen message ``needs_review``; both are judged
+    on the chosen text (``language_review``), not on the plan.
+    """
     scored = []
     for v in checked:
         if v.compliant:
@@ -249,6 +256,9 @@ def select(
             "no personal fact was usable: the message opens without pretending to know them"
         )
     penalty = sum(f.penalty for f in best.findings if f.severity == "advisory")
+    language_note = language_review(
+        best.body, written_for=best.language, wanted=language_wanted, note=language_note
+    )
     status: Status = "needs_review"
     flaw = gated_out(best)
     if language_note:

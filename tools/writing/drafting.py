@@ -88,11 +88,12 @@ def prompt_language(task: DraftTask) -> str:
     """The language the model writes in: the run's, or the prospect's where only a bank is missing.
 
     The run's language is the one the offline drafter can write (English when the prospect's has
-    no phrase bank); a model writes every language the engine detects, so it gets the prospect's.
+    no phrase bank); a model writes every language the engine detects, so it gets the prospect's
+    (or the language of the tenant's copy, which the hook must read as part of).
     """
     if task.language and task.language != "en":
         return task.language
-    return choose_language(task.clean_prospect, DETECTED).language
+    return choose_language(task.clean_prospect, DETECTED, copy=task.clean_template.body).language
 
 
 def _relationship(task: DraftTask) -> Relationship | None:

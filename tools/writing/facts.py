@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ipe.graph.domain import (
     TONES,
@@ -96,19 +96,33 @@ def offer_relevance(text: str, template: Template) -> float:
     return float(len(stems & _offer_stems(offer_text(template)))) if stems else 0.0
 
 
+@cache
+def _product_talk() -> re.Pattern[str]:
+    phrases = load_pack("strategy")["relevance"]["product_talk"]
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + ")", re.IGNORECASE)
+
+
+def product_talk(text: str) -> bool:
+    """True when ``text`` talks about things the person uses (a packing list, a setup, a test)."""
+    return _product_talk().search(text.replace("’", "'")) is not None
+
+
 def hook_score(fact: Fact, template: Template) -> float:
     """How strong a hook ``fact`` makes for this offer (``[relevance]`` in strategy.toml).
 
     A base by kind (a content title is more specific than a niche label) plus a share per topic
     word in common with the offer; a category label's shared words count less, since matching
-    the brand's own category word says little about the person.
+    the brand's own category word says little about the person. Content about the things the
+    person uses (``product_talk``) counts like one more shared word: an affiliate offer fits it.
     """
     knobs = load_pack("strategy")["relevance"]
     share = float(knobs["per_shared"])
     if fact.kind in knobs["category_kinds"]:
         share *= float(knobs["category_share"])
     base = float(knobs["base"].get(fact.kind, 0.0))
-    return round(base + share * offer_relevance(fact.text, template), 4)
+    talk = fact.kind in knobs["product_talk_kinds"] and product_talk(fact.text)
+    bonus = float(knobs["product_talk_share"]) if talk else 0.0
+    return round(base + bonus + share * offer_relevance(fact.text, template), 4)
 
 
 def rank_by_relevance(facts: Iterable[Fact], template: Template) -> list[Fact]:

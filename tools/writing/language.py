@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import langcodes
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from ipe.graph.domain import Prospect
@@ -42,7 +43,10 @@ _NAMES = {
     "german": "de",
     "deutsch": "de",
 }
-_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
+NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German"}
+"""English names of the detected languages, for the reasons a result gives."""
+_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+_NAME_WORD = re.compile(r"[^\W\d_]+")
 MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 20
 
@@ -56,6 +60,9 @@ class LanguageChoice:
     detected: bool
     note: str | None = None
     """Set when the message cannot be written in the prospect's language (needs review)."""
+    wanted: str | None = None
+    """The language the message should be in (the copy's, the record's or the detected one),
+    before falling back to English for want of a phrase bank; None when nothing says."""
 
 
 @cache
@@ -64,14 +71,28 @@ def _detector() -> LanguageDetector:
 
 
 def normalise(code: str | None) -> str | None:
-    """An ISO 639-1 code from "es", "es-MX", "pt_BR", "Spanish" or "Deutsch"; None if empty."""
+    """An ISO 639-1 code for a language as records write it; None if empty.
+
+    Tags and codes ("es", "es-MX", "pt_BR", "por", "ger") are read by ``langcodes``; names in
+    English or in the language itself, alone or with a region ("Spanish", "Deutsch",
+    "Português (Brasil)", "Brazilian Portuguese"), by the names of the languages we write.
+    Anything else is returned lower-cased, as given.
+    """
     if not code or not code.strip():
         return None
     text = code.strip().lower()
     if text in _NAMES:
         return _NAMES[text]
-    match = _CODE.match(text)
-    return match.group(1)[:2] if match else text
+    if _CODE.match(text):
+        try:
+            tag = langcodes.Language.get(text.replace("_", "-"))
+        except (ValueError, LookupError):
+            tag = None
+        if tag is not None and tag.language and tag.is_valid():
+            return str(tag.language)
+        return text.split("-")[0].split("_")[0][:2]
+    named = {_NAMES[w] for w in _NAME_WORD.findall(text) if w in _NAMES}
+    return named.pop() if len(named) == 1 else text
 
 
 def _record_text(prospect: Prospect) -> str:
@@ -112,15 +133,43 @@ def choose_language(
     """
     tenant = copy_language(copy)
     if tenant is not None:
-        return LanguageChoice(tenant if tenant in written else "en", tenant, True)
+        return LanguageChoice(tenant if tenant in written else "en", tenant, True, wanted=tenant)
     requested = normalise(prospect.language)
     found = None if requested else detect(_record_text(prospect))
     wanted = requested or found
     if wanted is None or wanted in written:
-        return LanguageChoice(wanted or "en", requested, found is not None)
+        return LanguageChoice(wanted or "en", requested, found is not None, wanted=wanted)
     how = "is" if requested else "was detected as"
     note = (
         f"the prospect's language {how} '{wanted}', which the offline drafter does not "
         "write: the message is in English and needs review"
     )
-    return LanguageChoice("en", requested, found is not None, note)
+    return LanguageChoice("en", requested, found is not None, note, wanted=wanted)
+
+
+_NOT_PROSE = re.compile(r"https?://\S+|\S+@\S+|[\"“”«»„][^\"“”«»„\n]{0,300}[\"“”«»„]")
+_FOOTER = "\n---\n"
+
+
+def language_review(
+    body: str, *, written_for: str, wanted: str | None, note: str | None
+) -> str | None:
+    """Why the message about to be sent needs a language review, or None when it does not.
+
+    Judged on the text itself (above the footer, links and quotes left out), so the reason says
+    what is really written: a message in the prospect's language needs no note whatever path
+    wrote it; one that reads as another language than it was written for (a model that ignored
+    the instruction) is flagged; otherwise ``note`` (English for want of a phrase bank) stands.
+    """
+    text = _NOT_PROSE.sub(" ", body.rpartition(_FOOTER)[0] or body)
+    found = detect(text)
+    if found is not None and wanted is not None and found == wanted:
+        return None
+    if found is not None and found != written_for:
+        want = wanted or written_for
+        return (
+            f"the message reads as {NAMES.get(found, found)}, not "
+            f"{NAMES.get(want, want)} ('{want}') as the prospect's language asks: review the "
+            "language before sending"
+        )
+    return note

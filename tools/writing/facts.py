@@ -66,8 +66,12 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
+@lru_cache(maxsize=4096)
 def content_stems(text: str) -> frozenset[str]:
-    """The topic words of ``text``, stemmed: what two texts must share to be about one thing."""
+    """The topic words of ``text``, stemmed: what two texts must share to be about one thing.
+
+    Memoised: one run asks for the same fact texts many times (ranking, each draft, the critic).
+    """
     return frozenset(
         _stem(w) for w in (m.lower() for m in _CONTENT_WORD.findall(text)) if w not in _STOP
     )

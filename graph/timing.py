@@ -2,6 +2,8 @@
 
 A step's figure is wall-clock time during which at least one of its tasks ran, so the parallel
 drafting branches count once (not their sum) and a repair round adds its own span to drafting.
+With tracing on, each step (but a drafting branch, which does not see the others) puts the run's
+timings so far in the metadata of the trace's root run (``timings``): the last step's are the run's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from ipe.graph.state import StepSpan
+from ipe.graph.tracing import annotate_run
 
 STEPS: tuple[str, ...] = ("research", "context", "strategy", "drafting", "critic", "feedback")
 """The steps reported, in graph order (``profile_research`` is reported as research)."""
@@ -28,6 +31,9 @@ def timed(step: str) -> Callable[[F], F]:
             start = time.time()
             update = await node(*args, **kwargs)
             span = StepSpan(step=step, start=start, end=time.time())
+            earlier = getattr(args[0], "spans", None) if args else None
+            if isinstance(earlier, list):  # the run's steps so far go to its trace's root run
+                annotate_run(timings=step_timings([*earlier, span]))
             return {**update, "spans": [*update.get("spans", []), span]}
 
         return run  # type: ignore[return-value]

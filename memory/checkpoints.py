@@ -5,9 +5,11 @@ one saver per process on a connection pool, its tables set up once), with the sa
 index, so every worker of a deployment checkpoints to the same place.
 
 Each durable run opens its own ``AsyncSqliteSaver`` on a connection in WAL mode with a busy
-timeout, and notes its thread in ``ipe_runs`` (tenant, message id, prospect id, start time), so
-old runs can be pruned (``prune_due``: at most every few minutes per process, runs older than the
-retention period) and a person's runs can be found without reading any checkpoint blob.
+timeout (the process keeps one idle connection to the file, so closing a run's connection does
+not checkpoint the write-ahead log each time), and notes its thread in ``ipe_runs`` (tenant,
+message id, prospect id, start time), so old runs can be pruned (``prune_due``: at most every few
+minutes per process, runs older than the retention period) and a person's runs can be found
+without reading any checkpoint blob.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -66,6 +70,10 @@ _SERDE_MODULES = [
     for name in ("RetrievedContext", "HistoryItem", "DraftTask", "StepSpan")
 ]
 _pruned_at: dict[str, float] = {}
+KEEP_OPEN = 8
+"""Checkpoint files a process holds one idle connection to (the most recently opened)."""
+_kept: OrderedDict[tuple[str, int], sqlite3.Connection] = OrderedDict()
+_kept_lock = threading.Lock()
 _GREGORIAN = datetime(1582, 10, 15, tzinfo=UTC)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -87,13 +95,46 @@ async def open_saver(data_dir: str) -> AsyncIterator[Any]:
         yield await _postgres_saver(url)
         return
     path = checkpoint_path(data_dir)
-    await asyncio.to_thread(ensure_database, path, tables=TABLES, what="checkpoint file")
+    await asyncio.to_thread(_prepare, path)
     async with aiosqlite.connect(str(path), timeout=BUSY_TIMEOUT_S) as conn:
         await conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         await conn.execute("PRAGMA synchronous=NORMAL")
         saver = AsyncSqliteSaver(conn, serde=_serde())
         await saver.setup()  # WAL mode and LangGraph's tables
         yield saver
+
+
+def _prepare(path: Path) -> None:
+    """Check (or create) the checkpoint file, then hold one idle connection to it.
+
+    SQLite checkpoints the write-ahead log into the database, with its fsyncs, when the last
+    connection to the file closes; each run's own connection was that last one, so every durable
+    run paid for a checkpoint as it ended (1-10 ms, more on a busy disk). The idle connection
+    kept here (per process, for the ``KEEP_OPEN`` files opened last) keeps the log open between
+    runs, so it is checkpointed as SQLite usually does it: every 1,000 pages, at once by erasure
+    (``wal_checkpoint(TRUNCATE)``) and when the process ends. It holds no transaction.
+
+    Raises:
+        StorageError: The file is empty, not SQLite or another program's database.
+    """
+    ensure_database(path, tables=TABLES, what="checkpoint file")
+    try:
+        key = (str(path.resolve()), path.stat().st_ino)
+        with _kept_lock:
+            if key in _kept:
+                _kept.move_to_end(key)
+                return
+            conn = sqlite3.connect(key[0], timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the log
+            except sqlite3.Error:
+                conn.close()
+                raise
+            _kept[key] = conn
+            while len(_kept) > KEEP_OPEN:
+                _kept.popitem(last=False)[1].close()
+    except (OSError, sqlite3.Error):
+        return  # only a saving: the run's own connection reports what is wrong with the file
 
 
 def _serde() -> JsonPlusSerializer:

@@ -238,8 +238,10 @@ class ToolCaller(Scripted):
         self.methods.append(kwargs.get("method", "default"))
 
         def answer(messages: Any) -> Any:
-            result = self._generate(list(messages))
-            return schema.model_validate_json(str(result.generations[0].message.content))
+            content = str(self._generate(list(messages)).generations[0].message.content)
+            if isinstance(schema, dict):  # a JSON schema: the tool call's arguments, as a dict
+                return json.loads(content)
+            return schema.model_validate_json(content)
 
         return RunnableLambda(answer)
 

@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.eval.evaluators import Run, prompt_context  # noqa: E402
 from tests.eval.golden import Case, load_cases  # noqa: E402
 from tests.eval.scripted import INTENT_BY_STAGE  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
@@ -108,7 +109,14 @@ def run_case(case: Case, server: FakeOpenAIServer, url: str, tmp: Path) -> dict[
         return {"status": f"exit {proc.returncode}", "error": proc.stderr.strip()[-300:]}
     result: dict[str, Any] = json.loads(proc.stdout)
     result["_prompts"] = len(server.stats.draft_prompts)
+    result["_prompt"] = server.stats.draft_prompts[0] if server.stats.draft_prompts else ""
     return result
+
+
+def prompt_carries(case: Case, out: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the first drafting prompt the server saw carries what a manager looks at."""
+    verdict = prompt_context(Run(case=case, path="llm", message_id="", prompts=[out["_prompt"]]))
+    return (verdict.passed, verdict.note) if verdict else (False, "no drafting prompt")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,13 +131,18 @@ def main(argv: list[str] | None = None) -> int:
         cases = [c for c in cases if any(part in c.id for part in args.case)]
     server = FakeOpenAIServer()
     url = server.start()
-    sent = 0
+    sent = carried = 0
     try:
         with tempfile.TemporaryDirectory(prefix="ipe-manager-") as tmp:
             for case in cases:
                 out = run_case(case, server, url, Path(tmp))
                 ok, why = judge(case, out) if "error" not in out else (False, out["error"])
                 sent += ok
+                if "error" not in out:
+                    has, missing = prompt_carries(case, out)
+                    carried += has
+                    if not has:
+                        print(f"      prompt {missing}")
                 review = [r for r in out.get("reasons", []) if "review" in r or "language" in r]
                 if ok:
                     note = "; ".join(review)[:160] if out.get("status") != "ready" else ""
@@ -142,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     share = sent / len(cases) if cases else 0.0
     print(f"manager drafts sent as written: {sent}/{len(cases)} ({share:.0%})")
+    print(f"drafting prompts carrying what a manager looks at: {carried}/{len(cases)}")
     return 0 if share >= args.min else 1
 
 

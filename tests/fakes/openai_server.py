@@ -14,7 +14,7 @@ Scripted: ``POST /script`` (or ``FakeOpenAIServer.script()``) with ``{"drafts": 
 "body"}, ...], "intent": ..., "facts": [...]}`` makes the drafting calls answer with those drafts in
 turn (the last one repeats), reply classification with that intent and research with those facts
 (none by default): a person's own drafts fed to the engine's model path. ``DELETE /script`` ends it;
-``GET /prompts`` lists the drafting prompts received while scripted.
+``GET /prompts`` lists the drafting calls' user prompts received while scripted.
 
 Bounded: loopback only, a request body of at most 1 MB, at most 256 requests in flight (more get
 503), the call log capped. Used by the tests (in a thread, ``FakeOpenAIServer``) and by the bench
@@ -303,7 +303,7 @@ class FakeOpenAIServer:
             tool = tools[0].get("function", {})
             params = set((tool.get("parameters") or {}).get("properties", {}))
             if script is not None and ({"body", "fact_ids"} <= params or "drafts" in params):
-                self.stats.draft_prompts.append(prompt)
+                self.stats.draft_prompts.append(str(messages[-1].get("content") or ""))
             args = json.dumps(answer_for(tool, prompt, script), ensure_ascii=False)
             message = {
                 "role": "assistant",

@@ -250,8 +250,9 @@ async def test_structured_output_uses_function_calling(
     data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     model = ToolCaller(first=GOOD, repair=GOOD, prompts=[], methods=[])
+    reachable = {**prospects["ana-email"], "platform": "instagram", "handle": "@ana.souza"}
     result = await _engine(data_dir, model).personalize_message(
-        prospects["ana-email"], template, platform="instagram"
+        reachable, template, platform="instagram"
     )
     assert result.body == GOOD
     assert model.methods and set(model.methods) == {"function_calling"}

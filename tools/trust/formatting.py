@@ -120,7 +120,13 @@ def plain_text(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return _SPACES.sub(" ", plain_text(text).replace("\n", " ")).strip()
+    """``plain_text`` on one line, to a fixed point (joined lines can complete markup)."""
+    for _ in range(8):
+        line = _SPACES.sub(" ", plain_text(text).replace("\n", " ")).strip()
+        if line == text:
+            break
+        text = line
+    return text
 
 
 def email_footer(template: Template) -> str:

@@ -206,6 +206,18 @@ def render_result(result: PersonalizationResult) -> str:
     lines = [
         f"message {result.message_id}  status: {result.status.upper()}  platform: {result.platform}"
     ]
+    rel = result.relationship
+    stage = rel.stage + (f" (follow-up {rel.follow_up})" if rel.stage == "awaiting_reply" else "")
+    if rel.not_before:
+        stage += f", until {rel.not_before}"
+    to = result.recipient or "(no recipient on this channel)"
+    lines.append(f"to: {to}  relationship: {stage}")
+    if rel.asked_for:
+        lines.append(f"they wrote: {rel.asked_for!r}")
+    if result.not_before:
+        lines.append(f"not before: {result.not_before}")
+    if result.send_at:
+        lines.append(f"send at: {result.send_at}")
     if result.subject:
         lines.append(f"Subject: {result.subject}")
     lines += ["", result.body or "(no message: every variation was blocked)", ""]

@@ -290,6 +290,11 @@ class Relationship(_Model):
     """For ``deferred``/``check_back_due``: the ISO date the prospect asked us to wait for."""
     asked_for: UntrustedText | None = None
     """The prospect's own words for what they asked (a deferral, the details), quoted."""
+    asked_at: str | None = None
+    """When they wrote those words (ISO 8601, as the history gives it)."""
+    asked_source: str | None = None
+    """The record field holding their words (``interaction_history[3].text``): the history fact
+    with this ``source_field`` is what a message cites."""
     evidence: list[str] = Field(default_factory=list)
     """Human-readable lines: which history items led to this stage."""
 
@@ -485,6 +490,14 @@ class PersonalizationResult(_Model):
     """Seconds per step (research, context, strategy, drafting, critic, feedback) and ``total``."""
     review: dict[str, Any] | None = None
     """While paused for review, the request a person answers; once decided, the decision."""
+    relationship: Relationship = Field(default_factory=Relationship)
+    """Where we are with this person (stage, evidence, dates), before a word was written."""
+    recipient: str | None = None
+    """Who receives it on ``platform``: the e-mail address or the handle; ``None``: unreachable."""
+    not_before: str | None = None
+    """For ``scheduled``: the ISO date before which nothing may be sent."""
+    send_at: str | None = None
+    """When to send: ISO 8601 with the prospect's UTC offset, a weekday in their working hours."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The CLI's ``--json`` shape."""
@@ -497,6 +510,10 @@ class PersonalizationResult(_Model):
             "selected_id": self.selected_id,
             "arm": self.arm,
             "segment": self.segment,
+            "recipient": self.recipient,
+            "not_before": self.not_before,
+            "send_at": self.send_at,
+            "relationship": self.relationship.model_dump(),
             "variations": [
                 {
                     "id": v.id,

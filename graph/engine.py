@@ -39,6 +39,7 @@ from ipe.graph.domain import (
     UnknownMessageError,
     VariationType,
     first_error,
+    Relationship,
 )
 from ipe.graph.state import InputState
 from ipe.graph.timing import step_timings
@@ -51,6 +52,7 @@ from ipe.memory.people import Person, person_of
 from ipe.memory.storage import storage_guard
 from ipe.prompts import prompt_version
 from ipe.tools.context.history import retrieve_context
+from ipe.tools.context.recipient import find_recipient
 from ipe.tools.learning.feedback import apply_engagement, expand_engagement
 from ipe.tools.trust.inputs import (
     as_dict,
@@ -337,6 +339,13 @@ class IntelligentPersonalizationEngine:
                 await asyncio.to_thread(
                     store.check_message_id, self.context.user_id, message_id, parsed.id, who
                 )
+        if platform:  # the caller chose the channel: an unreachable one is an input error
+            clean, _ = sanitize_prospect(parsed)
+            recipient = find_recipient(clean, channel)
+            if recipient.address is None:
+                raise InvalidInputError(
+                    f"cannot write to prospect '{parsed.id}' on {channel}: {recipient.source}"
+                )
         message_id = message_id or f"msg_{uuid.uuid4().hex[:16]}"
         run_key = uuid.uuid4().hex[:8]
         with storage_guard(str(self.context.data_dir)):
@@ -443,6 +452,8 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
             f"waiting for review: decide with review_message('{final['message_id']}', ...) "
             f"or `ipe review {final['message_id']} --approve|--edit-body FILE|--reject`"
         )
+    context = final.get("context")
+    relationship = context.relationship if context else Relationship()
     return PersonalizationResult(
         message_id=final["message_id"],
         status="needs_review" if paused else final["status"],
@@ -457,7 +468,11 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
         excluded=final["excluded"],
         selected_id=final.get("selected_id"),
         arm="/".join(chosen.written_arm) if chosen else None,
-        segment=final["context"].segment if final.get("context") else None,
+        segment=context.segment if context else None,
+        relationship=relationship,
+        recipient=context.recipient if context else None,
+        not_before=relationship.not_before if final["status"] == "scheduled" else None,
+        send_at=context.send_at if context and final["status"] != "blocked" else None,
         timings=step_timings(final.get("spans", [])),
     )
 

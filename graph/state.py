@@ -17,6 +17,7 @@ from ipe.graph.domain import (
     PersonalizationStrategy,
     ProfileAnalysis,
     Prospect,
+    Relationship,
     Status,
     Template,
     VariationPlan,
@@ -88,6 +89,16 @@ class RetrievedContext(_Traced):
     contacted_recently: bool = False
     opted_out: bool = False
     """The record's history or this tenant's own outcomes say the prospect asked to stop."""
+    relationship: Relationship = field(default_factory=Relationship)
+    """Where we are with this person: stage, evidence, dates and their own words."""
+    recipient: str | None = None
+    """The address on ``channel`` (e-mail or handle); ``None`` when the record has none."""
+    recipient_source: str = ""
+    """The record field the recipient came from, or why there is none (empty: not looked up)."""
+    timezone: str | None = None
+    """The prospect's time zone (IANA name or fixed offset), if known."""
+    send_at: str | None = None
+    """The proposed send time: ISO 8601 with their UTC offset, a weekday in working hours."""
     avoid_sentences: list[str] = field(default_factory=list)
     """Sentences this tenant removed from at least two sent messages (learned from edits)."""
     notes: list[str] = field(default_factory=list)

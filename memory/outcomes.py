@@ -165,6 +165,17 @@ class ArmStat:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """A reply the prospect sent to one of our messages (a ``replied`` event)."""
+
+    message_id: str
+    at: str
+    """When they wrote it (the event's ``at``, else when it was received)."""
+    intent: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class EventResult:
     """What one engagement event did to its message."""
 
@@ -561,6 +572,30 @@ class OutcomeStore:
             [tenant, tenant, *hashes, limit],
         )
         return [(self._record(row), str(row["outcome"])) for row in rows]
+
+    def replies(self, tenant: str, message_ids: list[str]) -> list[Reply]:
+        """The replies recorded for these messages of the tenant (``replied`` events), oldest first.
+
+        Read by the relationship step: the prospect's words, when they wrote them and the intent
+        they were classified with.
+        """
+        if not message_ids:
+            return []
+        marks = ", ".join("?" * len(message_ids))
+        rows = self._read(
+            "SELECT message_id, intent, at, reply_text, received_at FROM events WHERE tenant = ?"
+            f" AND kind = 'replied' AND message_id IN ({marks}) ORDER BY COALESCE(at, received_at)",
+            [tenant, *message_ids],
+        )
+        return [
+            Reply(
+                message_id=str(row["message_id"]),
+                at=str(row["at"] or row["received_at"]),
+                intent=row["intent"],
+                text=str(row["reply_text"] or ""),
+            )
+            for row in rows
+        ]
 
     def message_outcomes(
         self, tenant: str, *, as_of: datetime | None = None

@@ -42,6 +42,7 @@ from ipe.memory.outcomes import (
     EventResult,
     MessageRecord,
     NewEvent,
+    Reply,
     Suppression,
 )
 from ipe.memory.people import Person
@@ -77,6 +78,9 @@ class MessageStore(Protocol):
         self, tenant: str, person: Person, limit: int = 20
     ) -> list[tuple[MessageRecord, str]]:
         """The person's last SENT messages (any of their keys), newest sent first: the contact."""
+
+    def replies(self, tenant: str, message_ids: list[str]) -> list[Reply]:
+        """The ``replied`` events of these messages, oldest first (their words, time, intent)."""
 
     def message_outcomes(
         self, tenant: str, *, as_of: datetime | None = None

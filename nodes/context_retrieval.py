@@ -11,6 +11,8 @@ from ipe.graph.context import Context, settings
 from ipe.graph.state import State
 from ipe.memory.people import person_of
 from ipe.tools.context.history import retrieve_context
+from ipe.tools.context.relationship import model_intents
+from ipe.tools.writing.llm import chat_model
 
 
 async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -20,5 +22,9 @@ async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str
     prospect, channel, analysis = state.clean_prospect, state.channel, state.analysis
     # SQLite and Chroma block: keep them off the event loop.
     person = person_of(state.prospect, prospect)  # the raw record's keys count too
-    context = await asyncio.to_thread(retrieve_context, ctx, prospect, channel, analysis, person)
+    model = chat_model(ctx)  # the model reads their latest replies when configured
+    intents = await model_intents(model, prospect) if model is not None else None
+    context = await asyncio.to_thread(
+        retrieve_context, ctx, prospect, channel, analysis, person, intents
+    )
     return {"context": context, "reasons": context.notes}

@@ -39,6 +39,14 @@ FIELDS = [
     "tags",
 ]
 CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
+HANDLES = {
+    "linkedin": "https://www.linkedin.com/in/ana-souza",
+    "x": "@anasouza",
+    "instagram": "@ana.souza",
+    "tiktok": "@anasouza",
+    "facebook": "https://www.facebook.com/ana.souza",
+}
+"""The record is reachable on every channel (a channel without an address is never sendable)."""
 
 
 def base_prospect(i: int) -> dict[str, Any]:
@@ -46,6 +54,7 @@ def base_prospect(i: int) -> dict[str, Any]:
         "id": f"adv-{i}",
         "name": "Ana Souza",
         "email": "ana@example.org",
+        "handles": HANDLES,
         "niche": "backpacking and hiking",
         "audience_size": 48200,
         "location": "Denver",

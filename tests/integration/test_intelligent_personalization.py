@@ -60,12 +60,27 @@ def assert_sendable(result: Any, template: dict[str, Any], channel: str) -> None
     assert len(result.variations) >= 2
 
 
+HANDLES = {
+    "linkedin": "https://www.linkedin.com/in/record",
+    "x": "@record",
+    "instagram": "@record",
+    "tiktok": "@record",
+    "facebook": "https://www.facebook.com/record",
+}
+
+
+def reachable(prospect: dict[str, Any]) -> dict[str, Any]:
+    """The record with an address on every channel (an unreachable channel is never sendable)."""
+    return {**prospect, "handles": HANDLES, "email": prospect.get("email") or "rec@example.org"}
+
+
 @pytest.mark.parametrize("channel", CHANNELS)
 async def test_offline_run_is_sendable_on_every_channel(
     channel: str, data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     engine = IntelligentPersonalizationEngine(user_id=1, data_dir=data_dir, durable=False)
-    result = await engine.personalize_message(prospects["ana-email"], template, platform=channel)
+    prospect = reachable(prospects["ana-email"])
+    result = await engine.personalize_message(prospect, template, platform=channel)
     assert_sendable(result, template, channel)
     assert result.facts_used, "the record has personal facts, so the message must use one"
     assert all(isinstance(v, MessageVariation) for v in result.variations)
@@ -87,7 +102,8 @@ async def test_every_example_prospect_gets_a_grounded_message(
 
 async def test_no_facts_means_an_honest_opener(data_dir: str, template: dict[str, Any]) -> None:
     engine = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, durable=False)
-    result = await engine.personalize_message({"id": "p9", "name": "Sam Rivera"}, template)
+    bare = {"id": "p9", "name": "Sam Rivera", "email": "sam@example.org"}
+    result = await engine.personalize_message(bare, template)
     assert result.status == "ready"
     assert result.facts_used == []
     assert any("without pretending" in r or "no usable personal facts" in r for r in result.reasons)
@@ -124,7 +140,8 @@ async def test_garbage_llm_falls_back_to_offline_and_says_so(
     engine = IntelligentPersonalizationEngine(
         user_id="t", data_dir=data_dir, llm="auto", chat_model=model, durable=False
     )
-    result = await engine.personalize_message(prospects["ana-email"], template, platform="linkedin")
+    prospect = reachable(prospects["ana-email"])
+    result = await engine.personalize_message(prospect, template, platform="linkedin")
     assert_sendable(result, template, "linkedin")
     assert {v.source for v in result.variations} == {"offline_fallback"}
     assert all("model unusable" in (v.fallback_reason or "") for v in result.variations)
@@ -262,7 +279,8 @@ async def test_linkedin_free_account_notes_fit_200_and_stay_personal(
     )
     # Short facts fit a 200-character note; a long title may not (then the note stays honest).
     for name in ("ana-email", "liam-linkedin", "ines-facebook", "zoe-tiktok"):
-        result = await engine.personalize_message(prospects[name], template, platform="linkedin")
+        prospect = reachable(prospects[name])
+        result = await engine.personalize_message(prospect, template, platform="linkedin")
         assert result.status == "ready", result.reasons
         assert len(result.body) <= 200, result.body
         assert result.facts_used, (name, result.body)

@@ -114,6 +114,7 @@ async def test_the_draft_prompt_carries_what_a_manager_looks_at(
 ) -> None:
     prospect = dict(
         prospects["ana-email"],
+        handles={"instagram": "@ana.souza"},  # reachable on the channel the test forces
         language="pt",
         recent_content=[
             {
@@ -143,7 +144,8 @@ async def test_the_draft_prompt_carries_what_a_manager_looks_at(
     )
     model = Scripted(first=GOOD, repair=GOOD, prompts=[])
     await _engine(data_dir, model).personalize_message(prospect, template, platform="instagram")
-    system, user = next(p for p in model.prompts if '{"facts"' not in p[0])
+    drafts = (p for p in model.prompts if '{"facts"' not in p[0] and '{"intent"' not in p[0])
+    system, user = next(drafts)  # research and reading their replies are other calls
     data, outside = _fenced(user)
     assert datetime.now(UTC).date().isoformat() in outside
     assert "Portuguese (pt)" in outside
@@ -199,7 +201,9 @@ async def test_a_rejected_model_draft_goes_back_to_the_model_once_with_the_findi
 ) -> None:
     model = Scripted(first=BAD, repair=GOOD, prompts=[])
     result = await _engine(data_dir, model).personalize_message(
-        prospects["ana-email"], template, platform="instagram"
+        {**prospects["ana-email"], "handles": {"instagram": "@ana.souza"}},
+        template,
+        platform="instagram",
     )
     chosen = next(v for v in result.variations if v.id == result.selected_id)
     assert chosen.source == "llm" and chosen.attempt == 1
@@ -217,7 +221,9 @@ async def test_a_model_repair_that_is_rejected_again_falls_back_offline(
 ) -> None:
     model = Scripted(first=BAD, repair=BAD, prompts=[])
     result = await _engine(data_dir, model).personalize_message(
-        prospects["ana-email"], template, platform="instagram"
+        {**prospects["ana-email"], "handles": {"instagram": "@ana.souza"}},
+        template,
+        platform="instagram",
     )
     assert result.status in ("ready", "needs_review")
     assert "40%" not in result.body

@@ -2,18 +2,66 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 
 from ipe.graph.context import Context
 from ipe.graph.domain import Channel, ProfileAnalysis, Prospect
 from ipe.graph.state import HistoryItem, RetrievedContext
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.lessons import LessonMemory
-from ipe.memory.outcomes import MessageRecord, Suppression
+from ipe.memory.outcomes import MessageRecord, Reply, Suppression
 from ipe.memory.people import Person
+from ipe.tools.context.recipient import find_recipient
+from ipe.tools.context.relationship import Exchange, assess, describe, record_exchanges
+from ipe.tools.context.timing import find_zone, iso_minutes, preferred_hour, send_window
+from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.strategy import knobs
+
+_ANSWERS = {
+    "interested": "interested",
+    "converted": "interested",
+    "neutral": "neutral",
+    "not_interested": "not_interested",
+    "unsubscribed": "unsubscribe_request",
+    "complained": "unsubscribe_request",
+}
+"""Store outcomes that mean the prospect answered the message (tools/policies/reward.toml)."""
+
+
+def store_exchanges(
+    past: list[tuple[MessageRecord, str]], replies: list[Reply] | None = None
+) -> list[Exchange]:
+    """This tenant's SENT messages to the prospect, and the answers to them.
+
+    ``past`` holds sent messages only (``OutcomeStore.sent_messages``); a blocked run is skipped
+    in any case. A message's recorded replies (``OutcomeStore.replies``) give the prospect's words,
+    time and intent; without any, an outcome that means an answer stands in for one.
+    """
+    by_message: dict[str, list[Reply]] = {}
+    for r in replies or []:
+        by_message.setdefault(r.message_id, []).append(r)
+    out: list[Exchange] = []
+    for rec, outcome in past:
+        if rec.status == "blocked":
+            continue
+        at = _when(rec.sent_at or rec.created_at)
+        source = f"message {rec.message_id}"
+        out.append(Exchange(at, "outbound", rec.channel, rec.body, None, source))
+        answers = by_message.get(rec.message_id, [])
+        for r in answers:
+            intent = r.intent if r.intent and r.intent != "unclassified" else None
+            if intent is None:
+                intent = classify_reply(r.text) if r.text.strip() else None
+            out.append(
+                Exchange(_when(r.at), "inbound", rec.channel, r.text, intent or "neutral", source)
+            )
+        if not answers and outcome in _ANSWERS:
+            later = at + timedelta(seconds=1) if at else None
+            out.append(Exchange(later, "inbound", rec.channel, "", _ANSWERS[outcome], source))
+    return out
 
 
 def _when(value: str | None) -> datetime | None:
@@ -37,6 +85,9 @@ def build_context(
     linkedin_free_account: bool,
     removed_sentences: list[str] | None = None,
     suppressed: Suppression | None = None,
+    intents: Mapping[int, str | None] | None = None,
+    now: datetime | None = None,
+    replies: list[Reply] | None = None,
 ) -> RetrievedContext:
     """Assemble the run's context; ``past`` must already be this tenant's and this prospect's.
 
@@ -80,12 +131,40 @@ def build_context(
     if found:
         notes.append(f"retrieved {len(found)} confirmed lesson(s) for {description}")
     window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
-    now = datetime.now(UTC)
-    sent = [h for h in history if h.direction == "outbound" and h.outcome != "blocked"]
-    recent = any((t := _when(h.at)) is not None and now - t < window for h in sent)
+    now = now or datetime.now(UTC)
+    exchanges = record_exchanges(prospect, intents) + store_exchanges(past, replies)
+    sent = [x for x in exchanges if x.direction == "outbound"]  # previews are never contact
+    recent = any(x.at is not None and now - x.at < window for x in sent)
     if suppressed is not None:
         notes.append(f"this prospect is on the tenant's suppression list: {suppressed.describe()}")
     opted_out = suppressed is not None or analysis.asked_not_to_contact
+    relationship = assess(
+        exchanges,
+        now=now,
+        opted_out=opted_out,
+        language=prospect.language,
+        timezone=prospect.preferences.timezone,
+    )
+    notes.append(describe(relationship))
+    recipient = find_recipient(prospect, channel)
+    if recipient.note:
+        notes.append(recipient.note)
+    replies = [x.at for x in exchanges if x.direction == "inbound" and x.at is not None]
+    zone = find_zone(prospect, replies)
+    send_at = None
+    if zone is None:
+        notes.append("send window: no time zone known (preferences.timezone, location, replies)")
+    else:
+        hold_until = (
+            date.fromisoformat(relationship.not_before) if relationship.not_before else None
+        )
+        if relationship.stage not in ("deferred", "declined"):
+            hold_until = None  # a due check-back's date has passed: send in the next window
+        slot = send_window(
+            zone, now=now, not_before=hold_until, prefer_hour=preferred_hour(zone, replies)
+        )
+        send_at = iso_minutes(slot) if slot else None
+        notes.append(f"send window: {send_at} in {zone.name} (from {zone.source})")
     if recent:
         notes.append(f"this prospect was contacted within the last {window.days} days")
     if removed_sentences:
@@ -102,6 +181,11 @@ def build_context(
         best_hours_utc=analysis.active_hours_utc,
         contacted_recently=recent,
         opted_out=opted_out,
+        relationship=relationship,
+        recipient=recipient.address,
+        recipient_source=recipient.source,
+        timezone=zone.name if zone else None,
+        send_at=send_at,
         avoid_sentences=list(removed_sentences or []),
         notes=notes,
     )
@@ -113,23 +197,28 @@ def retrieve_context(
     channel: Channel,
     analysis: ProfileAnalysis,
     person: Person | None = None,
+    intents: Mapping[int, str | None] | None = None,
 ) -> RetrievedContext:
     """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma).
 
     ``person`` is who the record is (``ipe.memory.people.person_of``: raw and clean record
-    together); the suppression list is checked for every key of it.
+    together); the suppression list is checked for every key of it. ``intents`` are the chat
+    model's readings of the record's inbound messages (``relationship.model_intents``).
     """
     data_dir = str(ctx.data_dir)
     store = outcome_store(data_dir)
     who = person or Person.from_prospect(prospect)
+    past = store.sent_messages(ctx.user_id, who)  # only sent messages are contact
     return build_context(
         prospect=prospect,
         channel=channel,
         analysis=analysis,
-        past=store.sent_messages(ctx.user_id, who),  # only sent messages are contact
+        past=past,
+        replies=store.replies(ctx.user_id, [rec.message_id for rec, _ in past]),
         lessons=lesson_memory(data_dir, ctx.user_id, ctx.embedder),
         lessons_k=ctx.lessons_k,
         linkedin_free_account=ctx.linkedin_free_account,
         removed_sentences=store.removed_sentences(ctx.user_id),
         suppressed=store.suppression_for(ctx.user_id, who, channel),
+        intents=intents,
     )

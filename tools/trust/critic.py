@@ -17,6 +17,7 @@ from ipe.graph.domain import (
     Template,
 )
 from ipe.graph.state import RetrievedContext
+from ipe.tools.context.relationship import hold
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.trust.compliance import check_message
 from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
@@ -239,6 +240,12 @@ def select(
         return Review(
             scored, None, [], "blocked", [*reasons, "the prospect asked not to be contacted"]
         )
+    held = hold(context.relationship)
+    if held is not None and held[0] == "blocked":
+        return Review(scored, None, [], "blocked", [*reasons, held[1]])
+    if context.recipient is None and context.recipient_source:  # looked up, and not found
+        why = f"no recipient on {context.channel}: {context.recipient_source}"
+        return Review(scored, None, [], "blocked", [*reasons, why])
     if not passing:
         if can_repair:
             repair = [v.id for v in scored]
@@ -261,7 +268,12 @@ def select(
     )
     status: Status = "needs_review"
     flaw = gated_out(best)
-    if language_note:
+    if held is not None:  # scheduled: drafted for the date they asked for, not sendable before
+        reasons.append(held[1])
+        status = held[0]
+        if language_note:
+            reasons.append(language_note)
+    elif language_note:
         reasons.append(language_note)
     elif flaw and "lint" not in flaw:
         reasons.append(f"{flaw}: review before sending")

@@ -178,6 +178,22 @@ def screen_fact_text(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
     return text, None
 
 
+def _history_words(prospect: Prospect) -> list[tuple[FactKind, str, str, str | None, float]]:
+    """The prospect's own latest words to us (inbound history), citable as facts of kind history."""
+    pack = load_pack("relationship")
+    inbound = set(pack["record"]["inbound"])
+    limit = int(pack["history"]["max_quote_chars"])
+    items = [
+        (i, " ".join(h.text.split()))
+        for i, h in enumerate(prospect.interaction_history)
+        if h.direction.strip().lower() in inbound and h.text.strip()
+    ]
+    keep = items[-int(pack["history"]["max_facts"]) :]
+    return [
+        ("history", text[:limit], f"interaction_history[{i}].text", None, 0.25) for i, text in keep
+    ]
+
+
 def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
     """The prospect's personalization points, strongest first, each with its source field.
 
@@ -230,11 +246,14 @@ def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
         found.append(("website", prospect.website, "website", prospect.website, 0.2))
     if prospect.platform:
         found.append(("platform", prospect.platform, "platform", None, 0.2))
+    history = _history_words(prospect)  # after the profile's facts, whatever their weight
     found.sort(key=lambda f: f[4], reverse=True)
     facts: list[Fact] = []
     excluded: list[ExcludedSpan] = []
-    for kind, raw, src, url, weight in found:
+    for kind, raw, src, url, weight in found + history:
         text, refused = screen_fact_text(raw, src)
+        if refused and kind == "history":
+            continue  # a conversation, not a profile claim: left out without a report
         if refused:
             excluded.append(refused)
         elif len(text) >= 2:

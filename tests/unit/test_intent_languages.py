@@ -1,0 +1,37 @@
+"""Reply intents in Spanish, Portuguese, French and German: an opt-out is never read as interest."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipe.tools.learning.intent import classify_reply
+
+CASES = [
+    ("Por favor, no me escriban más", "unsubscribe_request"),
+    ("Dame de baja de esta lista", "unsubscribe_request"),
+    ("Não me mandem mais emails", "unsubscribe_request"),
+    ("Quero me descadastrar", "unsubscribe_request"),
+    ("Ne me contactez plus, merci", "unsubscribe_request"),
+    ("Je souhaite me désabonner", "unsubscribe_request"),
+    ("Bitte abmelden", "unsubscribe_request"),
+    ("Schreiben Sie mir nicht mehr", "unsubscribe_request"),
+    ("No me interesa, gracias", "not_interested"),
+    ("Não tenho interesse", "not_interested"),
+    ("Ça ne m'intéresse pas", "not_interested"),
+    ("Kein Interesse, danke", "not_interested"),
+    ("Ahora no, escríbeme en enero", "not_now"),
+    ("Agora não, depois das festas", "not_now"),
+    ("Pas maintenant, à la rentrée", "not_now"),
+    ("Gerade nicht, nach den Feiertagen", "not_now"),
+    ("Estoy de vacaciones hasta el 7 de enero", "out_of_office"),
+    ("Bin im Urlaub bis 3. Januar", "out_of_office"),
+    ("Me interesa, cuéntame más", "interested"),
+    ("Tenho interesse! Pode me mandar os detalhes?", "interested"),
+    ("Ça m'intéresse, envoyez-moi les détails", "interested"),
+    ("Klingt gut, schicken Sie mir die Details", "interested"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), CASES)
+def test_replies_in_four_more_languages(text: str, intent: str) -> None:
+    assert classify_reply(text) == intent

@@ -1,0 +1,404 @@
+"""Deferral phrases to dates: "try me again after the summer" -> the first day of autumn.
+
+The phrase bank is data (``tools/policies/deferrals.toml``, five languages: en, es, pt, fr, de).
+Explicit dates and month names are parsed by ``dateparser`` in the phrase's language; quarters,
+seasons, holidays and relative periods ("next month", "in zwei Wochen") follow the small rules
+documented in the data file. Every phrase resolves relative to when the prospect WROTE it, and
+when one reply names several dates the latest wins, so a prospect's wait is never cut short.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import dateparser
+
+from ipe.tools.policies import load_pack
+
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """A date a prospect asked us to wait for, and the words that said so."""
+
+    until: date
+    """The first day we may write again."""
+    phrase: str
+    """The words in the reply that named the date (lower case)."""
+    rule: str
+    """Which rule read them: ``quarter``, ``season``, ``holiday``, ``relative`` or ``date``."""
+    language: str
+
+
+def _alt(words: Any) -> str:
+    ordered = sorted({str(w).lower() for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w) for w in ordered) + ")"
+
+
+def _word(pattern: str) -> str:
+    return rf"(?<!\w){pattern}(?!\w)"
+
+
+@dataclass(frozen=True)
+class _Lang:
+    code: str
+    raw: dict[str, Any]
+    quarter: tuple[re.Pattern[str], ...]
+    next_period: tuple[re.Pattern[str], ...]
+    in_n: re.Pattern[str]
+    season: re.Pattern[str]
+    holiday: re.Pattern[str]
+    month_date: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Bank:
+    langs: tuple[_Lang, ...]
+    after: re.Pattern[str]
+    until: re.Pattern[str]
+    settings: dict[str, Any]
+    seasons: dict[str, tuple[int, int]]
+    holidays: dict[str, dict[str, Any]]
+    southern: tuple[str, ...]
+
+
+def _month_date(code: str, months: str) -> str:
+    if code == "en":
+        return (
+            rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?<!\w)(?P<m>{months})\.?(?!\w)"
+            r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?![\d:]))?(?:,?\s+(?P<y>20\d\d))?"
+        )
+    if code in ("es", "pt"):
+        return (
+            rf"(?:(?P<d1>\d{{1,2}})º?\s+de\s+)?(?<!\w)(?P<m>{months})(?!\w)"
+            r"(?:\s+(?:de|del)\s+(?P<y>20\d\d))?"
+        )
+    if code == "fr":
+        return rf"(?:(?P<d1>\d{{1,2}}|1er)\s+)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
+    return rf"(?:(?P<d1>\d{{1,2}})\.\s*)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
+
+
+def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
+    ords = _alt(raw["ordinals"])
+    qw = _alt(raw["quarter_words"])
+    year = r"(?:\s*(?:of|de|del|/|,)?\s*(?P<y>20\d\d))?"
+    quarter = [re.compile(rf"(?<!\w)(?P<o>{ords})\s*{qw}(?!\w){year}")]
+    if code == "en":  # "Q3", "T3" (trimestre): the same in every language, scanned once
+        quarter.insert(0, re.compile(_word(r"(?:q|t)\s?(?P<n>[1-4])") + year))
+    units = _alt(raw["units"])
+    nexts = []
+    if raw["next_before"]:
+        nexts.append(re.compile(_word(rf"{_alt(raw['next_before'])}\s+(?P<u>{units}|{qw})")))
+    if raw["next_after"]:
+        nexts.append(re.compile(_word(rf"(?P<u>{units}|{qw})\s+{_alt(raw['next_after'])}")))
+    numbers = _alt(raw["numbers"])
+    in_n = rf"{_alt(raw['in_words'])}\s+(?P<n>\d{{1,3}}|{numbers})\s+(?P<u>{units})"
+    if raw["from_now"]:
+        ago = rf"(?P<n2>\d{{1,3}}|{numbers})\s+(?P<u2>{units})\s+{_alt(raw['from_now'])}"
+        in_n = rf"(?:{in_n}|{ago})"
+    return _Lang(
+        code=code,
+        raw=raw,
+        quarter=tuple(quarter),
+        next_period=tuple(nexts),
+        in_n=re.compile(_word(in_n)),
+        season=re.compile(_word(f"(?P<s>{_alt(raw['seasons'])})")),
+        holiday=re.compile(_word(f"(?P<h>{_alt(raw['holidays'])})")),
+        month_date=re.compile(_month_date(code, _alt(raw["months"]))),
+    )
+
+
+@cache
+def _bank() -> _Bank:
+    raw = load_pack("deferrals")
+    return _Bank(
+        langs=tuple(_compile_lang(code, raw["languages"][code]) for code in LANGUAGES),
+        after=re.compile(_word(_alt(raw["modifiers"]["after"])) + r"[\s\w']{0,6}$"),
+        until=re.compile(_word(_alt(raw["modifiers"]["until"])) + r"[\s\w']{0,6}$"),
+        settings=raw["settings"],
+        seasons={k: (int(v[0]), int(v[1])) for k, v in raw["seasons"].items()},
+        holidays=raw["holidays"],
+        southern=tuple(raw["settings"]["southern_zones"]),
+    )
+
+
+def is_southern(timezone: str | None) -> bool:
+    """True when ``timezone`` (an IANA name) is in the southern hemisphere (seasons flip)."""
+    return bool(timezone) and any(str(timezone).startswith(z) for z in _bank().southern)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _next_after(start: tuple[int, int], after: date) -> date:
+    return _next_on_or_after(start[0], start[1], after)
+
+
+def _next_on_or_after(month: int, day: int, after: date) -> date:
+    """The first ``month``/``day`` strictly after ``after``."""
+    for year in (after.year, after.year + 1):
+        candidate = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if candidate > after:
+            return candidate
+    raise AssertionError("unreachable: a day of next year is after any day of this one")
+
+
+def _same_period(written: date) -> date:
+    return written + timedelta(days=int(_bank().settings["same_period_days"]))
+
+
+def _quarter(n: int, year: int | None, written: date, after: bool) -> date:
+    if after:
+        n, year = (1, year + 1 if year else None) if n == 4 else (n + 1, year)
+    if year:
+        return date(year, 3 * (n - 1) + 1, 1)
+    start = date(written.year, 3 * (n - 1) + 1, 1)
+    if start <= written < _add_months(start, 3):
+        return _same_period(written)
+    return start if start > written else date(written.year + 1, start.month, 1)
+
+
+def _season(name: str, written: date, after: bool, southern: bool) -> date:
+    bank = _bank()
+    if name == "rentree":
+        return _next_after(bank.seasons["rentree"], written)
+    order = ["spring", "summer", "autumn", "winter"]
+    starts: dict[str, tuple[int, int]] = {}
+    for key in order:
+        month, day = bank.seasons[key]
+        if southern:
+            month = (month + 5) % 12 + 1
+        starts[key] = (month, day)
+    following = order[(order.index(name) + 1) % 4]
+    # The season's current or next occurrence: its latest start on or before ``written``, if we
+    # are still inside it, else its next start.
+    start = _next_after(starts[name], written - timedelta(days=366))
+    while _next_after(starts[name], start) <= written:
+        start = _next_after(starts[name], start)
+    end = _next_after(starts[following], start)
+    if written >= end:  # that one is over: the next occurrence
+        start = _next_after(starts[name], written)
+        end = _next_after(starts[following], start)
+    if after:
+        return end
+    return start if start > written else _same_period(written)
+
+
+def _holiday(name: str, written: date) -> date:
+    spec = _bank().holidays[name]
+    ends = (int(spec["date"][0]), int(spec["date"][1]))
+    if name == "holidays":
+        if written.month in (6, 7, 8):
+            return _next_after((int(spec["in_summer"][0]), int(spec["in_summer"][1])), written)
+        if written.month in (11, 12) or (written.month == 1 and written.day < ends[1]):
+            return _next_after(ends, written)
+        return written + timedelta(days=int(spec["otherwise_days"]))
+    return _next_after(ends, written)
+
+
+def _relative(unit: str, n: int, written: date, next_period: bool) -> date:
+    if next_period:
+        if unit == "week":
+            return written + timedelta(days=7 - written.weekday())
+        if unit == "month":
+            return _add_months(written.replace(day=1), 1)
+        return date(written.year + 1, 1, 1)
+    if unit == "day":
+        return written + timedelta(days=n)
+    if unit == "week":
+        return written + timedelta(weeks=n)
+    if unit == "month":
+        return _add_months(written, n)
+    return _add_months(written, 12 * n)
+
+
+def _parse_date(span: str, lang: _Lang, written: datetime, order: str) -> date | None:
+    parsed = dateparser.parse(
+        span,
+        languages=[lang.code],
+        settings={
+            "RELATIVE_BASE": written.replace(tzinfo=None),
+            "PREFER_DATES_FROM": "future",
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": order,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return parsed.date() if parsed else None
+
+
+def _number(token: str, lang: _Lang) -> int:
+    return int(token) if token.isdigit() else int(lang.raw["numbers"][token])
+
+
+class _Scan:
+    """One reply's candidate dates in one language."""
+
+    def __init__(self, text: str, written: datetime, southern: bool, order: str | None) -> None:
+        self.text = text
+        self.written = written
+        self.day = written.date()
+        self.southern = southern
+        self.order = order
+        self.found: list[Deferral] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def _free(self, m: re.Match[str]) -> bool:
+        return not any(m.start() < e and s < m.end() for s, e in self.taken)
+
+    def _before(self, m: re.Match[str]) -> str:
+        window = int(_bank().settings["modifier_window"])
+        return self.text[max(0, m.start() - window) : m.start()]
+
+    def _after(self, m: re.Match[str]) -> bool:
+        return bool(_bank().after.search(self._before(m)))
+
+    def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
+        if until is None or until <= self.day:
+            return
+        self.taken.append((m.start(), m.end()))
+        self.found.append(Deferral(until, m.group(0).strip(), rule, lang))
+
+    def run(self, lang: _Lang) -> None:
+        for pattern in lang.quarter:
+            for m in pattern.finditer(self.text):
+                if not self._free(m):
+                    continue
+                n = int(m.group("n")) if "n" in m.groupdict() else lang.raw["ordinals"][m["o"]]
+                year = int(m["y"]) if m["y"] else None
+                self.add(m, _quarter(n, year, self.day, self._after(m)), "quarter", lang.code)
+        for pattern in lang.next_period:
+            for m in pattern.finditer(self.text):
+                if not self._free(m):
+                    continue
+                unit = m["u"]
+                if unit in lang.raw["quarter_words"]:
+                    start = date(self.day.year, 3 * ((self.day.month - 1) // 3) + 1, 1)
+                    self.add(m, _add_months(start, 3), "quarter", lang.code)
+                else:
+                    until = _relative(lang.raw["units"][unit], 1, self.day, True)
+                    self.add(m, until, "relative", lang.code)
+        for m in lang.in_n.finditer(self.text):
+            token, unit = m.groupdict().get("n") or m["n2"], m.groupdict().get("u") or m["u2"]
+            if token and unit and self._free(m):
+                until = _relative(lang.raw["units"][unit], _number(token, lang), self.day, False)
+                self.add(m, until, "relative", lang.code)
+        for m in lang.season.finditer(self.text):
+            if self._free(m):
+                name = lang.raw["seasons"][m["s"]]
+                until = _season(name, self.day, self._after(m), self.southern)
+                self.add(m, until, "season", lang.code)
+        for m in lang.holiday.finditer(self.text):
+            name = lang.raw["holidays"][m["h"]]
+            if self._free(m) and (name == "new_year" or self._after(m)):
+                self.add(m, _holiday(name, self.day), "holiday", lang.code)
+        for m in lang.month_date.finditer(self.text):
+            if self._free(m):
+                self._month_date(m, lang)
+
+    def _month_date(self, m: re.Match[str], lang: _Lang) -> None:
+        groups = m.groupdict()
+        has_day = bool(groups.get("d1") or groups.get("d2"))
+        month_word = m["m"]
+        before = self._before(m)
+        if month_word in lang.raw["needs_cue"] and not has_day:
+            cues = lang.raw["cues"]
+            if not cues or not re.search(_word(_alt(cues)) + r"\s*$", before):
+                return
+        order = self.order or lang.raw["date_order"]
+        parsed = _parse_date(m.group(0), lang, self.written, order)
+        if parsed is None:
+            return
+        after = self._after(m)
+        if not has_day:
+            first = parsed.replace(day=1)
+            if not groups.get("y"):  # the month's next start, or this month if we are in it
+                first = date(self.day.year, first.month, 1)
+                if first.month != self.day.month and first <= self.day:
+                    first = first.replace(year=first.year + 1)
+            if first.month == self.day.month and first.year == self.day.year:
+                until = _add_months(first, 1) if after else _same_period(self.day)
+            else:
+                until = _add_months(first, 1) if after else first
+        else:
+            until = parsed + timedelta(days=1) if after else parsed
+        self.add(m, until, "date", lang.code)
+
+    def numeric(self, lang_order: str) -> None:
+        for m in re.finditer(r"(?<![\d.:/-])(20\d\d)-(\d{1,2})-(\d{1,2})(?![\d:])", self.text):
+            try:
+                day = date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
+        pattern = r"(?<![\d.:/,-])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d.:/,]*\d)"
+        for m in re.finditer(pattern, self.text):
+            a, b = int(m[1]), int(m[2])
+            order = "MDY" if a <= 12 and (b > 12 or lang_order == "MDY") else "DMY"
+            month, day_n = (a, b) if order == "MDY" else (b, a)
+            year = int(m[3]) if m[3] else None
+            if year is not None and year < 100:
+                year += 2000
+            try:
+                day = date(year or self.day.year, month, day_n)
+            except ValueError:
+                continue
+            if year is None and day <= self.day:
+                day = day.replace(year=day.year + 1)
+            self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
+
+
+def normalise(text: str) -> str:
+    """Lower case with straight apostrophes and single spaces (what the patterns expect)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    return " ".join(text.split())
+
+
+def find_deferrals(
+    text: str,
+    written_at: datetime,
+    *,
+    language: str | None = None,
+    timezone: str | None = None,
+) -> list[Deferral]:
+    """Every future date that ``text`` names, resolved relative to ``written_at``.
+
+    Args:
+        text: The prospect's words (any of en, es, pt, fr, de; all are tried).
+        written_at: When the prospect wrote them (relative phrases count from here).
+        language: The record's language, if known: decides ambiguous numeric dates (03/04).
+        timezone: The prospect's IANA timezone, if known: in the southern hemisphere the seasons
+            are flipped ("after the summer" written in Brazil is March).
+
+    Returns:
+        The deferrals found, latest first; only dates after the day it was written.
+    """
+    scan = _Scan(normalise(text), written_at, is_southern(timezone), None)
+    code = (language or "en").split("-")[0].lower()
+    order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "MDY")
+    scan.numeric(order)
+    ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
+    for lang in ordered:
+        scan.run(lang)
+    return sorted(scan.found, key=lambda d: d.until, reverse=True)
+
+
+def find_deferral(
+    text: str,
+    written_at: datetime,
+    *,
+    language: str | None = None,
+    timezone: str | None = None,
+) -> Deferral | None:
+    """The latest date ``text`` asks us to wait for (see ``find_deferrals``), or ``None``."""
+    found = find_deferrals(text, written_at, language=language, timezone=timezone)
+    return found[0] if found else None

@@ -1,0 +1,99 @@
+"""Who receives the message on the chosen channel: an e-mail address or a handle on that platform.
+
+A record can be reached on a channel when it has an address for it: ``email`` for e-mail; for a
+social platform the ``handle`` when the record's ``platform`` is that one, an entry of the optional
+``handles`` object (``{"x": "@sam", "linkedin": "https://www.linkedin.com/in/sam"}``), or a profile
+link on that platform in ``website``. A channel the record cannot be reached on has no recipient,
+and the message is never ``ready``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from ipe.graph.domain import CHANNELS, Channel, Prospect
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
+_HANDLE = re.compile(r"^@?[\w.\-]{1,100}$")
+_AT_HANDLE: frozenset[str] = frozenset({"x", "instagram", "tiktok"})
+"""Platforms whose handles are written with a leading ``@``."""
+_HOSTS: dict[str, tuple[str, ...]] = {
+    "linkedin": ("linkedin.com",),
+    "x": ("x.com", "twitter.com"),
+    "instagram": ("instagram.com",),
+    "tiktok": ("tiktok.com",),
+    "facebook": ("facebook.com", "fb.com"),
+}
+_ALIASES = {"twitter": "x", "e-mail": "email", "mail": "email", "fb": "facebook", "ig": "instagram"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where the message goes, or why it cannot go anywhere."""
+
+    address: str | None
+    """The e-mail address, the handle or the profile link; ``None`` when unreachable."""
+    source: str
+    """The record field it came from, or the reason there is none."""
+    note: str | None = None
+    """Something the user should know (e.g. the record's platform is not a supported channel)."""
+
+
+def platform_key(value: str | None) -> str:
+    """A platform name as a channel key (``Twitter`` -> ``x``); may be an unsupported name."""
+    key = (value or "").strip().lower()
+    return _ALIASES.get(key, key)
+
+
+def _handle(channel: str, value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value.lower().startswith(("http://", "https://", "www.")):
+        return _profile_link(channel, value)
+    if not _HANDLE.match(value):
+        return None
+    bare = value.lstrip("@")
+    return f"@{bare}" if channel in _AT_HANDLE else (value if channel != "linkedin" else bare)
+
+
+def _profile_link(channel: str, url: str) -> str | None:
+    parsed = urlparse(url if "://" in url else f"https://{url}")
+    host = (parsed.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if not any(host == h or host.endswith("." + h) for h in _HOSTS.get(channel, ())):
+        return None
+    path = parsed.path.strip("/")
+    if not path:
+        return None
+    if channel in _AT_HANDLE:
+        first = path.split("/")[0].lstrip("@")
+        return f"@{first}" if _HANDLE.match(first) else None
+    return f"https://{host}/{path}"
+
+
+def find_recipient(prospect: Prospect, channel: Channel) -> Recipient:
+    """The address for ``channel`` from the record, or ``Recipient(None, reason)``."""
+    record_platform = platform_key(prospect.platform)
+    note = None
+    if record_platform and record_platform not in CHANNELS and record_platform != "email":
+        note = f"the record's platform '{prospect.platform}' is not a channel the engine writes for"
+    if channel == "email":
+        email = (prospect.email or "").strip()
+        if email and _EMAIL.match(email):
+            return Recipient(email, "email", note)
+        why = "the record has no e-mail address" if not email else "the record's e-mail is invalid"
+        return Recipient(None, why, note)
+    extra = prospect.model_extra or {}
+    handles = extra.get("handles")
+    if isinstance(handles, dict):
+        for key, value in handles.items():
+            if platform_key(str(key)) == channel and (found := _handle(channel, value)):
+                return Recipient(found, f"handles.{key}", note)
+    if record_platform == channel and (found := _handle(channel, prospect.handle)):
+        return Recipient(found, "handle", note)
+    if prospect.website and (found := _profile_link(channel, prospect.website)):
+        return Recipient(found, "website", note)
+    return Recipient(None, f"the record has no {channel} handle or profile link", note)

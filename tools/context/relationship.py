@@ -1,0 +1,348 @@
+"""Where we are with this person: the relationship stage, from their history and our sent messages.
+
+The stage is read from a single timeline of exchanges: the record's ``interaction_history`` and the
+tenant's own SENT messages (a preview or a blocked run is never contact). Inbound words are
+classified with the intent rules (``tools/learning/intent.py``, or the chat model's answers passed
+in as ``intents``); deferral phrases become dates relative to when the prospect wrote
+(``tools/context/deferrals.py``). Thresholds live in ``tools/policies/relationship.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any, Literal, get_args
+
+from langchain_core.language_models import BaseChatModel
+
+from ipe.graph.domain import Prospect, Relationship, ReplyIntent, Status, UntrustedText
+from ipe.prompts import load_prompt
+from ipe.tools.context.deferrals import find_deferral
+from ipe.tools.learning.intent import classify_reply
+from ipe.tools.policies import load_pack
+from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, fence, render
+
+Direction = Literal["inbound", "outbound"]
+
+
+@cache
+def policy() -> dict[str, Any]:
+    """The parsed ``tools/policies/relationship.toml``."""
+    return load_pack("relationship")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time (or date) as an aware datetime (naive means UTC); ``None`` if unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One message between the tenant and the prospect, either way."""
+
+    at: datetime | None
+    direction: Direction
+    channel: str | None
+    text: str
+    intent: str | None
+    """For inbound: a reply intent, ``neutral`` (a reply without a clear intent) or ``None``."""
+    source: str
+    """Where it came from: ``interaction_history[2]`` or ``message msg_...``."""
+
+
+def _intent_of_outcome(outcome: str | None) -> str | None:
+    found = policy()["record"]["intents"].get((outcome or "").strip().lower())
+    return str(found) if found else None
+
+
+def record_exchanges(
+    prospect: Prospect, intents: Mapping[int, str | None] | None = None
+) -> list[Exchange]:
+    """The record's ``interaction_history`` as exchanges (undelivered outbound items left out).
+
+    ``intents`` maps an item's index to an intent the chat model read from its text; without one,
+    a stated outcome is used, else the deterministic intent rules.
+    """
+    rec = policy()["record"]
+    out: list[Exchange] = []
+    for i, item in enumerate(prospect.interaction_history):
+        direction = item.direction.strip().lower()
+        at, source = parse_time(item.at), f"interaction_history[{i}]"
+        outcome = (item.outcome or "").strip().lower()
+        if direction in rec["inbound"]:
+            stated = _intent_of_outcome(outcome)
+            if stated is None and not item.text.strip():
+                continue  # nothing readable (empty, or withheld as hostile) and no outcome
+            ruled = classify_reply(item.text) if item.text.strip() else None
+            if stated is not None:
+                intent = stated
+            elif ruled == "unsubscribe_request":
+                intent = ruled  # an opt-out the rules see is never argued away by a model
+            else:
+                intent = (intents or {}).get(i) or ruled or "neutral"
+            out.append(Exchange(at, "inbound", item.channel, item.text, intent, source))
+        elif direction in rec["outbound"] and outcome not in rec["not_sent"]:
+            out.append(Exchange(at, "outbound", item.channel, item.text, None, source))
+            answer = _intent_of_outcome(outcome)
+            if answer is not None:  # "outcome": "not_now" on our message: they answered it
+                later = at + timedelta(seconds=1) if at else None
+                out.append(Exchange(later, "inbound", item.channel, "", answer, source))
+    return out
+
+
+async def model_intents(model: BaseChatModel, prospect: Prospect) -> dict[int, str]:
+    """The chat model's reading of the latest inbound texts (``[history] model_reads``).
+
+    Returns ``{index in interaction_history: intent}`` for the answers that name a known intent;
+    a failing or off-schema model reads nothing (the rules decide).
+    """
+    inbound = set(policy()["record"]["inbound"])
+    items = [
+        (i, h.text)
+        for i, h in enumerate(prospect.interaction_history)
+        if h.direction.strip().lower() in inbound and h.text.strip()
+    ]
+    known = set(get_args(ReplyIntent))
+    found: dict[int, str] = {}
+    for i, text in items[-int(policy()["history"]["model_reads"]) :]:
+        fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
+        try:
+            out = await call_structured(
+                model,
+                IntentOut,
+                system=load_prompt("intent_system"),
+                user=render(
+                    "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
+                ),
+                run_name="classify_history",
+            )
+        except LlmUnusable:
+            continue
+        if out.intent in known:
+            found[i] = out.intent
+    return found
+
+
+def _ordered(exchanges: list[Exchange]) -> list[Exchange]:
+    floor = datetime.min.replace(tzinfo=UTC)
+    return sorted(exchanges, key=lambda x: x.at or floor)
+
+
+def _quote(text: str) -> UntrustedText:
+    limit = int(policy()["history"]["max_quote_chars"])
+    text = " ".join(text.split())
+    return UntrustedText(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def _day(at: datetime | None) -> str:
+    return at.date().isoformat() if at else "an unknown date"
+
+
+def assess(
+    exchanges: list[Exchange],
+    *,
+    now: datetime | None = None,
+    opted_out: bool = False,
+    language: str | None = None,
+    timezone: str | None = None,
+) -> Relationship:
+    """The relationship stage from the exchanges (any order) as of ``now``.
+
+    Args:
+        exchanges: The record's and the store's exchanges with this prospect.
+        now: The time to judge from (default: the current time).
+        opted_out: Another source (our store, the record's flags) says they asked to stop.
+        language: The record's language (for ambiguous numeric dates).
+        timezone: The prospect's IANA timezone, if known (southern-hemisphere seasons).
+
+    Returns:
+        The stage with its evidence, dates and, where they asked for something, their words.
+    """
+    now = now or datetime.now(UTC)
+    timeline = _ordered(exchanges)
+    evidence: list[str] = []
+    stop = [x for x in timeline if x.direction == "inbound" and x.intent == "unsubscribe_request"]
+    if opted_out or stop:
+        if stop:
+            evidence.append(f"asked to stop on {_day(stop[-1].at)} ({stop[-1].source})")
+        else:
+            evidence.append("an earlier opt-out of this prospect is on record")
+        return Relationship(stage="opted_out", evidence=evidence)
+    outbound = [x for x in timeline if x.direction == "outbound"]
+    replies = [x for x in timeline if x.direction == "inbound" and x.intent != "out_of_office"]
+    last_out = outbound[-1] if outbound else None
+    days_out = (now - last_out.at).days if last_out and last_out.at else None
+    last = replies[-1] if replies else None
+    if last is not None:
+        rel = _after_reply(last, timeline, now, language, timezone)
+        if rel is not None:
+            return rel.model_copy(update={"days_since_outbound": days_out})
+    return _unanswered(timeline, last, now, days_out, language, timezone)
+
+
+def _since(timeline: list[Exchange], after: datetime | None) -> list[Exchange]:
+    """Our sent messages after ``after`` (all of them when ``after`` is unknown and nothing is)."""
+    if after is None:
+        return []
+    return [x for x in timeline if x.direction == "outbound" and x.at and x.at > after]
+
+
+def _after_reply(
+    last: Exchange,
+    timeline: list[Exchange],
+    now: datetime,
+    language: str | None,
+    timezone: str | None,
+) -> Relationship | None:
+    """The stage their latest reply sets, or ``None`` when our later messages decide it."""
+    pol, today = policy(), now.date()
+    words = _quote(last.text) if last.text else None
+    asked = {
+        "asked_for": words,
+        "asked_at": last.at.isoformat() if last.at else None,
+        "asked_source": f"{last.source}.text" if last.text else None,
+    }
+    said = f"'{words}'" if words else f"a reply marked {last.intent}"
+    written = last.at or now
+    deferral = find_deferral(last.text, written, language=language, timezone=timezone)
+    if last.intent == "not_interested":
+        until = written.date() + timedelta(days=int(pol["declined"]["blocked_days"]))
+        if today < until:
+            return Relationship(
+                stage="declined",
+                not_before=until.isoformat(),
+                evidence=[f"declined on {_day(last.at)} ({last.source}): {said}"],
+                **asked,
+            )
+        return None  # the decline period is over: what we sent since decides
+    if last.intent == "not_now" or (last.intent == "neutral" and deferral is not None):
+        if deferral is not None:
+            until = deferral.until
+            why = f"'{deferral.phrase}' written on {_day(last.at)} -> {until.isoformat()}"
+        else:
+            until = written.date() + timedelta(days=int(pol["not_now"]["default_days"]))
+            why = (
+                f"no date given on {_day(last.at)}: waiting the default "
+                f"{pol['not_now']['default_days']} days -> {until.isoformat()}"
+            )
+        evidence = [f"asked us to wait ({last.source}): {said}", why]
+        if today < until:
+            return Relationship(
+                stage="deferred", not_before=until.isoformat(), evidence=evidence, **asked
+            )
+        checked = _since(timeline, datetime.combine(until, datetime.min.time(), tzinfo=UTC))
+        if checked:
+            return None  # we checked back already: a follow-up of that check-back
+        return Relationship(
+            stage="check_back_due", not_before=until.isoformat(), evidence=evidence, **asked
+        )
+    # interested, or a reply without a clear intent (a question, a thanks): we owe them an answer
+    if _since(timeline, last.at):
+        return None  # we answered: waiting for them again
+    kind = "showed interest" if last.intent == "interested" else "replied"
+    return Relationship(
+        stage="asked_for_details",
+        evidence=[f"{kind} on {_day(last.at)} ({last.source}): {said}"],
+        **asked,
+    )
+
+
+def _unanswered(
+    timeline: list[Exchange],
+    last: Exchange | None,
+    now: datetime,
+    days_out: int | None,
+    language: str | None,
+    timezone: str | None,
+) -> Relationship:
+    """Cold, or awaiting a reply to the messages we sent since their last word."""
+    pol = policy()
+    pending = _since(timeline, last.at) if last is not None and last.at else None
+    if pending is None:
+        pending = [x for x in timeline if x.direction == "outbound"]
+    if last is not None and last.intent in ("not_now", "neutral") and last.at:
+        deferral = find_deferral(last.text, last.at, language=language, timezone=timezone)
+        if deferral is not None:  # count only what we sent after the check-back date
+            start = datetime.combine(deferral.until, datetime.min.time(), tzinfo=UTC)
+            pending = [x for x in pending if x.at and x.at >= start]
+    ooo = [x for x in timeline if x.direction == "inbound" and x.intent == "out_of_office"]
+    if ooo and ooo[-1].at:
+        away = find_deferral(ooo[-1].text, ooo[-1].at, language=language, timezone=timezone)
+        if away is not None and now.date() < away.until:
+            return Relationship(
+                stage="deferred",
+                not_before=away.until.isoformat(),
+                days_since_outbound=days_out,
+                evidence=[
+                    f"an out-of-office reply ({ooo[-1].source}) says '{away.phrase}' "
+                    f"-> back {away.until.isoformat()}"
+                ],
+            )
+    if not pending:
+        evidence = ["no earlier exchange with this prospect"] if not timeline else []
+        if timeline:
+            evidence.append("nothing sent since their last reply")
+        return Relationship(stage="cold", days_since_outbound=days_out, evidence=evidence)
+    reset = int(pol["sequence"]["resets_after_days"])
+    if days_out is not None and days_out >= reset:
+        return Relationship(
+            stage="cold",
+            days_since_outbound=days_out,
+            evidence=[f"our last message was {days_out} days ago (>= {reset}): starting over"],
+        )
+    n = len(pending)
+    first = pending[0]
+    channels = sorted({x.channel for x in pending if x.channel})
+    return Relationship(
+        stage="awaiting_reply",
+        follow_up=n,
+        days_since_outbound=days_out,
+        evidence=[
+            f"{n} message(s) sent without a reply since {_day(first.at)}"
+            + (f" (on {', '.join(channels)})" if channels else "")
+            + (f"; the last {days_out} day(s) ago" if days_out is not None else "")
+        ],
+    )
+
+
+def hold(relationship: Relationship) -> tuple[Status, str] | None:
+    """What the stage allows: ``(status, reason)`` when it blocks or schedules, else ``None``."""
+    pol = policy()
+    stage = relationship.stage
+    if stage == "opted_out":
+        return "blocked", "the prospect asked not to be contacted"
+    if stage == "declined":
+        return (
+            "blocked",
+            f"the prospect declined: no new message before {relationship.not_before} "
+            f"({pol['declined']['blocked_days']} days, tools/policies/relationship.toml)",
+        )
+    limit = int(pol["sequence"]["max_follow_ups"])
+    if stage == "awaiting_reply" and relationship.follow_up > limit:
+        return (
+            "blocked",
+            f"the sequence ended: {relationship.follow_up} messages went unanswered "
+            f"(the first and {limit} follow-up(s)); no further follow-up is written",
+        )
+    if stage == "deferred":
+        return "scheduled", f"held until {relationship.not_before}: the prospect asked us to wait"
+    return None
+
+
+def describe(relationship: Relationship) -> str:
+    """One line for ``reasons``: the stage and its evidence."""
+    parts: list[str] = [relationship.stage]
+    if relationship.stage == "awaiting_reply":
+        parts.append(f"follow-up {relationship.follow_up}")
+    if relationship.not_before:
+        parts.append(f"until {relationship.not_before}")
+    head = "relationship: " + ", ".join(parts)
+    return head + (" (" + "; ".join(relationship.evidence) + ")" if relationship.evidence else "")

@@ -149,8 +149,8 @@ def build_context(
     recipient = find_recipient(prospect, channel)
     if recipient.note:
         notes.append(recipient.note)
-    replies = [x.at for x in exchanges if x.direction == "inbound" and x.at is not None]
-    zone = find_zone(prospect, replies)
+    reply_times = [x.at for x in exchanges if x.direction == "inbound" and x.at is not None]
+    zone = find_zone(prospect, reply_times)
     send_at = None
     if zone is None:
         notes.append("send window: no time zone known (preferences.timezone, location, replies)")
@@ -161,7 +161,7 @@ def build_context(
         if relationship.stage not in ("deferred", "declined"):
             hold_until = None  # a due check-back's date has passed: send in the next window
         slot = send_window(
-            zone, now=now, not_before=hold_until, prefer_hour=preferred_hour(zone, replies)
+            zone, now=now, not_before=hold_until, prefer_hour=preferred_hour(zone, reply_times)
         )
         send_at = iso_minutes(slot) if slot else None
         notes.append(f"send window: {send_at} in {zone.name} (from {zone.source})")

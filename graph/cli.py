@@ -220,7 +220,7 @@ def render_result(result: PersonalizationResult) -> str:
         lines.append(f"send at: {result.send_at}")
     if result.subject:
         lines.append(f"Subject: {result.subject}")
-    lines += ["", result.body or "(no message: every variation was blocked)", ""]
+    lines += ["", result.body or "(no message: see the reasons)", ""]
     lines.append(f"{'id':<4} {'arm':<36} {'source':<17} {'score':>6}  findings")
     for v in result.variations:
         score = f"{v.score:.3f}" if v.score is not None else "-"

@@ -34,12 +34,12 @@ from ipe.graph.domain import (
     PersonalizationError,
     PersonalizationResult,
     PersonalizationStrategy,
+    Relationship,
     ReviewDecision,
     ReviewResponse,
     UnknownMessageError,
     VariationType,
     first_error,
-    Relationship,
 )
 from ipe.graph.state import InputState
 from ipe.graph.timing import step_timings

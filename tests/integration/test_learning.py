@@ -22,6 +22,11 @@ EVENTS = [
 ]
 
 
+def _another(prospect: dict[str, Any], n: int) -> dict[str, Any]:
+    """Another person like ``prospect`` (own id and handle: not a follow-up to the same person)."""
+    return dict(prospect, id=f"i{n}", handle=f"https://www.facebook.com/ines.duarte.{n}")
+
+
 async def _send(
     data_dir: str, tenant: str, prospect: dict[str, Any], template: dict[str, Any], **options: Any
 ) -> Any:
@@ -126,7 +131,7 @@ async def test_sentences_the_user_keeps_deleting_are_left_out(
 ) -> None:
     prospect = prospects["ines-facebook"]
     sent = [
-        await _send(data_dir, "editor", dict(prospect, id=f"i{i}"), template, seed="same")
+        await _send(data_dir, "editor", _another(prospect, i), template, seed="same")
         for i in range(2)
     ]
     deletable = next(
@@ -151,7 +156,7 @@ async def test_sentences_the_user_keeps_deleting_are_left_out(
     left_out: list[Any] = []
     for n in range(3, 11):
         third = await _send(
-            data_dir, "editor", dict(prospect, id=f"i{n}"), template, seed="same", n_variations=6
+            data_dir, "editor", _another(prospect, n), template, seed="same", n_variations=6
         )
         assert third.status == "ready"
         for variation in third.variations:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ipe.tools.learning.intent import classify_reply
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.folding import fold
 
 CASES = [
     ("Por favor, no me escriban más", "unsubscribe_request"),
@@ -35,3 +37,10 @@ CASES = [
 @pytest.mark.parametrize(("text", "intent"), CASES)
 def test_replies_in_four_more_languages(text: str, intent: str) -> None:
     assert classify_reply(text) == intent
+
+
+def test_every_rule_is_written_folded() -> None:
+    """Replies are folded (no accents, lower case) before matching: an accented rule never fires."""
+    for spec in load_pack("intent")["rules"]:
+        letters = "".join(c for c in spec["pattern"] if ord(c) > 127)
+        assert fold(letters).text == letters, spec["pattern"]

@@ -113,7 +113,7 @@ NOT_OPT_OUTS = [
     ("No thanks", "not_interested"),
     ("Thanks for reaching out.", None),
     ("What brand is this again?", None),
-    ("Sí, me interesa. Cuéntame más.", None),
+    ("Sí, me interesa. Cuéntame más.", "interested"),
 ]
 
 

@@ -245,7 +245,10 @@ def select(
         return Review(scored, None, [], "blocked", [*reasons, held[1]])
     if context.recipient is None and context.recipient_source:  # looked up, and not found
         why = f"no recipient on {context.channel}: {context.recipient_source}"
-        return Review(scored, None, [], "blocked", [*reasons, why])
+        if passing:  # the draft is shown (a preview, or to send once the address is known)
+            why += f"; {passing[0].id} is the draft to send once there is one"
+        chosen = passing[0].id if passing else None
+        return Review(scored, chosen, [], "blocked", [*reasons, why])
     if not passing:
         if can_repair:
             repair = [v.id for v in scored]

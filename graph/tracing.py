@@ -31,7 +31,10 @@ _PHONE = re.compile(
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 _QUOTED = r"""(['"])(?:\\.|(?!\2).)*\2"""
 _REPR_HANDLE = re.compile(r"(\b(?:handle|username|screen_name)=)" + _QUOTED)
-_REPR_HISTORY = re.compile(r"((?:Interaction|HistoryItem)\([^()]*?\b(?:text|summary)=)" + _QUOTED)
+_REPR_HISTORY = re.compile(
+    r"((?:(?:Interaction|HistoryItem)\([^()]*?\b(?:text|summary)="
+    r"|Fact\([^()]*?\bkind='history',[^()]*?\btext=|\basked_for=))" + _QUOTED
+)
 _HANDLE_KEYS = frozenset({"handle", "username", "screen_name"})
 _HISTORY_KEYS = frozenset({"interaction_history", "history", "reply_text", "edited_body"})
 _HISTORY_TEXT_KEYS = frozenset({"text", "summary"})
@@ -57,6 +60,8 @@ def _in_history(path: Sequence[str | int]) -> bool:
     keys = [p for p in path if isinstance(p, str)]
     if any(k in ("reply_text", "edited_body") for k in keys[-1:]):
         return True
+    if "relationship" in keys[:-1] and keys[-1] in ("asked_for", "evidence"):
+        return True  # the prospect's words, quoted by the relationship state
     return any(k in ("interaction_history", "history") for k in keys[:-1]) and bool(
         keys and keys[-1] in _HISTORY_TEXT_KEYS
     )
@@ -90,10 +95,45 @@ def privacy_anonymizer(masks: Iterable[str] | None = None) -> Callable[[Any], An
 
     chosen = tuple(masks) if masks is not None else masks_from_env()
 
-    def replace(value: str, path: list[str | int]) -> str:
-        return mask_text(value, path, chosen)
+    def anonymize(data: Any) -> Any:
+        # The prospect's words also travel as history facts and quotes in notes and reasons:
+        # every copy of a history text found anywhere in this payload is masked too.
+        quoted = sorted(_history_texts(data), key=len, reverse=True) if "history" in chosen else []
 
-    return create_anonymizer(replace, max_depth=20)
+        def replace(value: str, path: list[str | int]) -> str:
+            for text in quoted:
+                value = value.replace(text, "<history>")
+            return mask_text(value, path, chosen)
+
+        return create_anonymizer(replace, max_depth=20)(data)
+
+    return anonymize
+
+
+_MIN_QUOTE = 8  # shorter history texts ("ok", "thanks") are not searched for elsewhere
+
+
+def _history_texts(data: Any, path: tuple[str | int, ...] = (), depth: int = 0) -> set[str]:
+    """The history texts in ``data``: history items, replies, history facts, quoted asks."""
+    found: set[str] = set()
+    if depth > 20:
+        return found
+    if isinstance(data, dict):
+        if data.get("kind") == "history" and isinstance(data.get("text"), str):
+            found.add(data["text"])
+        for key, value in data.items():
+            found |= _history_texts(value, (*path, str(key)), depth + 1)
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            found |= _history_texts(value, (*path, i), depth + 1)
+    elif isinstance(data, str):
+        if _in_history(path) and "relationship" not in path:
+            found.add(data)
+        elif path and path[-1] == "asked_for":
+            found.add(data)
+        for match in _REPR_HISTORY.finditer(data):
+            found.add(match.group(0)[len(match.group(1)) + 1 : -1])
+    return {text for text in found if len(text) >= _MIN_QUOTE}
 
 
 _installed = False

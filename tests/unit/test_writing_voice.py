@@ -230,6 +230,17 @@ def test_a_check_back_opens_with_what_they_asked():
     body = _compose("email", rel)
     assert "check back after the launch" in body
     assert "i'm lena" not in body.lower()
+    assert body.lower().count("affiliate program") <= 1  # the offer is named once
+
+
+def test_a_check_back_quotes_the_date_without_their_courtesy_words():
+    for asked, when in (
+        ("Busy with our launch, ping me in Q3 please.", "in Q3"),
+        ("Check back after the summer, thanks!", "after the summer"),
+    ):
+        rel = Relationship(stage="check_back_due", asked_for=asked, not_before="2026-10-01")
+        body = _compose("email", rel)
+        assert f"check back {when}." in body, body
 
 
 def test_details_are_delivered_not_promised():

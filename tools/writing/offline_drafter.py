@@ -663,7 +663,16 @@ def _when(asked: str | None) -> str | None:
     if not asked:
         return None
     match = _WHEN.search(_safe(asked))
-    return match.group(0).strip() if match else None
+    if not match:
+        return None
+    return _trailing_courtesy().sub("", match.group(0)).strip() or None
+
+
+@cache
+def _trailing_courtesy() -> re.Pattern[str]:
+    """'please', 'por favor', 'merci' (and the like) at the end of a quoted date phrase."""
+    words = sorted(_rules()["check_back"]["trailing_courtesy"], key=len, reverse=True)
+    return re.compile(r"(?:[\s,]+(?:" + "|".join(map(re.escape, words)) + r"))+\s*$", re.I)
 
 
 def _follow_up(

@@ -231,6 +231,8 @@ def test_a_check_back_opens_with_what_they_asked():
     assert "check back after the launch" in body
     assert "i'm lena" not in body.lower()
     assert body.lower().count("affiliate program") <= 1  # the offer is named once
+    note = _compose("linkedin", rel)
+    assert "affiliate" in note.lower() and "check back after the launch" in note
 
 
 def test_a_check_back_quotes_the_date_without_their_courtesy_words():

@@ -712,7 +712,9 @@ def _check_back(c: _Context, shape: Shape, rel: Relationship) -> str:
     )
     still, ask = c.fill(c.phrase("check_back.still")), c.fill(c.phrase("check_back.ask"))
     if shape == "note":
-        for parts in ([opener, still, _terms(c, cookie=False), ask], [opener, still, ask]):
+        short = c.fill(c.phrase("check_back.still_note"))  # brand and program: the disclosure
+        terms = _terms(c, cookie=False)
+        for parts in ([opener, still, terms, ask], [opener, short, ask]):
             note = f"{_greeting(c)}\n" + " ".join(parts)
             if len(note) <= _limit("note_ideal"):
                 return note

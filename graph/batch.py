@@ -344,8 +344,8 @@ async def run_file(
     console: Console | None = None,
 ) -> BatchSummary:
     """``ipe batch``: personalize a prospects file into ``out`` with a progress bar; resumable."""
+    rows = list(read_rows(prospects))  # an unreadable prospects file creates no results file
     results = ResultsFile(out)
-    rows = list(read_rows(prospects))
     skipped = sum(1 for r in rows if r.prospect_id in results.done)
     statuses: dict[str, int] = {}
     errors = timed_out = 0

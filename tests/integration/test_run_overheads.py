@@ -120,3 +120,13 @@ def test_a_kept_connection_holds_no_transaction(tmp_path: Path) -> None:
     asyncio.run(open_once())
     (key,) = _kept_for(data_dir)
     assert not checkpoints._kept[key].in_transaction
+
+
+def test_a_batch_with_an_unreadable_prospects_file_writes_no_results_file(tmp_path: Path) -> None:
+    from ipe.graph.cli import main
+
+    out = tmp_path / "o.jsonl"
+    template = str(Path(__file__).resolve().parents[2] / "examples/template.json")
+    args = ["batch", "--template", template, "--data-dir", str(tmp_path / "d")]
+    assert main([*args, "--prospects", str(tmp_path / "none.jsonl"), "--out", str(out)]) == 2
+    assert not out.exists()

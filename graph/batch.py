@@ -40,7 +40,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ipe.graph.domain import InvalidInputError, PersonalizationError, PersonalizationResult
+from ipe.graph.domain import (
+    EngineError,
+    InvalidInputError,
+    PersonalizationError,
+    PersonalizationResult,
+    StorageError,
+)
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -82,11 +88,16 @@ class BatchItem:
     prospect_id: str
     result: PersonalizationResult | None = None
     error: str | None = None
+    retry: bool = False
+    """The row is fine (a timeout, a storage or engine fault): a resumed batch runs it again."""
+    storage: bool = False
+    """The data directory or database failed: the batch stops (every later row would fail too)."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The results file's line: ``personalize --json`` plus ``prospect_id``, or the error."""
         if self.result is None:
-            return {"prospect_id": self.prospect_id, "error": self.error or "failed"}
+            line = {"prospect_id": self.prospect_id, "error": self.error or "failed"}
+            return {**line, "retry": True} if self.retry else line
         return {"prospect_id": self.prospect_id, **self.result.to_json_dict()}
 
 
@@ -198,13 +209,17 @@ class ResultsFile:
             except json.JSONDecodeError:
                 continue
             if isinstance(item, dict) and item.get("prospect_id") is not None:
-                self.done.add(str(item["prospect_id"]))
+                if item.get("retry"):  # a fault of ours, not of the row: run it again
+                    self.done.discard(str(item["prospect_id"]))
+                else:
+                    self.done.add(str(item["prospect_id"]))
 
     def write(self, item: BatchItem) -> None:
-        """Append one complete line (one write, flushed) and mark its row done."""
+        """Append one complete line (one write, flushed) and mark its row done (unless retried)."""
         self._handle.write(json.dumps(item.to_json_dict(), ensure_ascii=False) + "\n")
         self._handle.flush()
-        self.done.add(item.prospect_id)
+        if not item.retry:
+            self.done.add(item.prospect_id)
 
     def close(self) -> None:
         """Flush to disk and close."""
@@ -259,13 +274,18 @@ async def personalize_many(
                 result = await engine.personalize_message(
                     row.record, template, platform=platform, message_id=message_id(row)
                 )
+        except StorageError as err:
+            return BatchItem(row.index, row.prospect_id, error=str(err), retry=True, storage=True)
+        except EngineError as err:
+            return BatchItem(row.index, row.prospect_id, error=str(err), retry=True)
         except PersonalizationError as err:
             return BatchItem(row.index, row.prospect_id, error=str(err))
         except TimeoutError:
             error = f"did not finish within {engine.row_timeout_s:g} s"
-            return BatchItem(row.index, row.prospect_id, error=error)
+            return BatchItem(row.index, row.prospect_id, error=error, retry=True)
         except Exception as err:  # noqa: BLE001 - one broken row never stops the batch
-            return BatchItem(row.index, row.prospect_id, error=f"{type(err).__name__}: {err}")
+            error = f"{type(err).__name__}: {err}"
+            return BatchItem(row.index, row.prospect_id, error=error, retry=True)
         return BatchItem(row.index, row.prospect_id, result=result)
 
     live = concurrency
@@ -348,7 +368,7 @@ async def run_file(
     results = ResultsFile(out)
     skipped = sum(1 for r in rows if r.prospect_id in results.done)
     statuses: dict[str, int] = {}
-    errors = timed_out = 0
+    errors = timed_out = written = 0
     timings: dict[str, list[float]] = {}
     started = time.monotonic()
     progress = Progress(
@@ -374,7 +394,13 @@ async def run_file(
                 batch_id=str(results.path.resolve()),
             ):
                 results.write(item)
+                written += 1
                 progress.advance(bar)
+                if item.storage:  # the data directory or database is broken: stop, resumable
+                    raise StorageError(
+                        f"{item.error} (batch stopped after {written} row(s); "
+                        "fix it and rerun the same command to resume)"
+                    )
                 if item.result is None:
                     errors += 1
                     continue

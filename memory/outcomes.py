@@ -67,6 +67,7 @@ from ipe.tools.learning.reward import (
     implies_sent,
     outcome_of,
     policy,
+    suppression_reason,
 )
 
 _KINDS = frozenset(get_args(EngagementKind))
@@ -684,7 +685,7 @@ class OutcomeStore:
             intent = event.intent
             if event.kind == "replied" and intent is None and event.reply_text:
                 intent = classify_reply(event.reply_text)
-            reason = _opt_out_reason(event.kind, intent)
+            reason = suppression_reason(event.kind, intent)
             if reason is not None:
                 wanted.append((event.message_id, reason))
         if not wanted:
@@ -749,7 +750,7 @@ class OutcomeStore:
                 _now(),
             ),
         )
-        reason = _opt_out_reason(event.kind, intent)
+        reason = suppression_reason(event.kind, intent)
         if reason is not None:
             self._suppress_message(conn, tenant, event.message_id, str(message["channel"]), reason)
         now = datetime.now(UTC)
@@ -1408,15 +1409,6 @@ def _keys(tenant: str, prospect_id: str, person: Person | None) -> list[tuple[st
     base = person.keys if person is not None else ()
     keys = tuple(dict.fromkeys([*base, *Person.build(ids=[prospect_id]).keys]))
     return [(key_hash(tenant, k), k) for k in keys]
-
-
-def _opt_out_reason(kind: str, intent: str | None) -> str | None:
-    """The suppression reason an event carries, if it is an opt-out."""
-    if kind in ("unsubscribed", "complained", "bounced"):
-        return kind
-    if kind == "replied" and intent == "unsubscribe_request":
-        return "unsubscribed"
-    return None
 
 
 def _same_event(

@@ -17,7 +17,7 @@ from ipe import IntelligentPersonalizationEngine
 from ipe.graph import batch as batch_module
 from ipe.graph.batch import ResultsFile, parse_rate, read_rows
 from ipe.graph.cli import main
-from ipe.graph.domain import InvalidInputError
+from ipe.graph.domain import InvalidInputError, StorageError
 from ipe.memory.handles import outcome_store
 from tests.fakes.models import ScriptedSlowModel
 
@@ -222,3 +222,48 @@ def test_ipe_batch_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main([*base, "--prospects", str(src), "--out", missing]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("ipe: error:") == 4
+
+
+def test_a_storage_fault_stops_the_batch_with_exit_3_and_a_rerun_redoes_its_row(
+    tmp_path: Path,
+    prospects: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    src = tmp_path / "prospects.jsonl"
+    src.write_text("\n".join(json.dumps(p) for p in rows(prospects, 12)) + "\n", "utf-8")
+    out = tmp_path / "results.jsonl"
+    args = ["batch", "--prospects", str(src), "--template", str(ROOT / "examples/template.json")]
+    args += ["--out", str(out), "--data-dir", str(tmp_path / "d"), "--user-id", "t"]
+    args += ["--concurrency", "1"]
+    real = IntelligentPersonalizationEngine.personalize_message
+    calls = 0
+
+    async def full_disk(self: Any, *a: Any, **k: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls > 5:  # the disk fills up after five rows
+            raise StorageError("cannot write to the data directory: No space left on device")
+        return await real(self, *a, **k)
+
+    monkeypatch.setattr(IntelligentPersonalizationEngine, "personalize_message", full_disk)
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "batch stopped after 6 row(s)" in err
+    assert "Traceback" not in err
+    first = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert len(first) == 6 and first[-1]["retry"] is True and "error" in first[-1]
+    monkeypatch.undo()
+    assert main(args) == 0
+    final = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    done = {x["prospect_id"] for x in final if "error" not in x}
+    assert done == {p["id"] for p in rows(prospects, 12)}, "the failed row was run again"
+    assert len(final) == 13  # the error line stays; the row's later line is its result
+
+
+def test_a_missing_prospects_file_creates_no_results_file(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    args = ["batch", "--template", str(ROOT / "examples/template.json"), "--out", str(out)]
+    args += ["--prospects", str(tmp_path / "none.jsonl"), "--data-dir", str(tmp_path / "d")]
+    assert main(args) == 2
+    assert not out.exists()

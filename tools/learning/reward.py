@@ -54,6 +54,8 @@ class RewardPolicy:
     """Event kinds that mark their message sent."""
     provisional_events: frozenset[str]
     provisional_intents: frozenset[str]
+    suppressing: frozenset[str]
+    """Outcomes that put the person on the suppression list (the one opt-out definition)."""
 
 
 @cache
@@ -88,6 +90,9 @@ def policy() -> RewardPolicy:
     implies = frozenset(str(k) for k in raw["lifecycle"]["implies_sent"])
     prov_events = frozenset(str(k) for k in raw["provisional"]["events"])
     prov_intents = frozenset(str(k) for k in raw["provisional"]["intents"])
+    suppressing = frozenset(str(k) for k in raw["suppression"]["outcomes"])
+    if suppressing - set(outcomes):
+        raise ValueError("reward.toml: [suppression] names an undefined outcome")
     unknown = (implies | prov_events) - set(events) - {"replied"}
     if unknown or lifecycle & set(events) or prov_intents - set(intents):
         raise ValueError("reward.toml: [lifecycle]/[provisional] name unknown or mapped kinds")
@@ -101,7 +106,15 @@ def policy() -> RewardPolicy:
         implies_sent=implies,
         provisional_events=prov_events,
         provisional_intents=prov_intents,
+        suppressing=suppressing,
     )
+
+
+def suppression_reason(kind: str, intent: str | None) -> str | None:
+    """The suppression reason (an outcome name) an event carries, or None when it is no opt-out."""
+    rules = policy()
+    outcome = rules.intents.get(intent or "") if kind == "replied" else rules.events.get(kind)
+    return outcome if outcome in rules.suppressing else None
 
 
 def outcome_info(outcome: str) -> Outcome:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import glob
-import importlib.util
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -28,13 +28,20 @@ print(result.status, len(result.body.split()))
 """
 
 
+def _setuptools_major() -> int:
+    try:
+        return int(importlib.metadata.version("setuptools").split(".")[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return 0
+
+
 def test_a_wheel_installs_beside_an_app_with_tools_graph_memory_nodes_prompts(
     tmp_path: Path,
 ) -> None:
     wheels, target, app = tmp_path / "wheels", tmp_path / "site", tmp_path / "app"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    # The venv's own setuptools builds it when present (no download); else pip fetches it.
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
+    # The venv's own setuptools builds it when recent enough (no download); else pip fetches it.
+    isolation = ["--no-build-isolation"] if _setuptools_major() >= 77 else []
     build = [*pip, "wheel", "--no-deps", *isolation, "-w", str(wheels), str(ROOT)]
     subprocess.run(build, check=True, capture_output=True, timeout=300)
     (wheel,) = glob.glob(str(wheels / "*.whl"))

@@ -2,15 +2,20 @@
 
 Policies, phrase banks, lint rules and prompts are parsed once and cached. Loading them here, at
 import of the graph, keeps file reads out of the async nodes (``langgraph dev`` flags any blocking
-call on its event loop) and keeps the first run as fast as the rest.
+call on its event loop) and keeps the first run as fast as the rest, in every language: each
+language's phrase bank and word lists, and ``dateparser``'s data for it, load on first use.
 """
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 from ipe.graph.domain import (
     CHANNELS,
+    Channel,
+    ExcludedSpan,
+    Fact,
     MessageVariation,
     Prospect,
     RecentContent,
@@ -20,6 +25,7 @@ from ipe.graph.domain import (
 )
 from ipe.graph.state import RetrievedContext
 from ipe.prompts import load_prompt
+from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.lessons import lesson_bonus
@@ -27,7 +33,7 @@ from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
-from ipe.tools.writing.offline_drafter import compose
+from ipe.tools.writing.offline_drafter import LANGUAGES, compose
 from ipe.tools.writing.strategy import knobs
 
 PROMPTS = (
@@ -39,6 +45,16 @@ PROMPTS = (
     "intent_user",
 )
 
+DATED_REPLIES = (
+    ("Please check back on March 3.", "en"),
+    ("Escríbeme el 3 de marzo, por favor.", "es"),
+    ("Fale comigo em 3 de março, por favor.", "pt"),
+    ("Recontactez-moi le 3 mars, merci.", "fr"),
+    ("Bitte melden Sie sich am 3. März wieder.", "de"),
+)
+"""A reply naming a date in each language: ``dateparser`` loads a language's data on its first
+date (50-110 ms each), and each language's reply rules are compiled on first use."""
+
 
 def preload() -> None:
     """Exercise every cached loader once on a tiny, fixed input."""
@@ -46,7 +62,7 @@ def preload() -> None:
         id="warm-up",
         name="Warm Up",
         niche="hiking",
-        bio="I hike on weekends.",
+        bio="I hike on weekends, from café to café.",  # a non-ASCII letter: the confusables map
         recent_content=[RecentContent(title="A long walk")],
     )
     clean, excluded = sanitize_prospect(prospect)
@@ -59,36 +75,13 @@ def preload() -> None:
             name="Sam", postal_address="1 Main Street", unsubscribe_url="https://b.example/u"
         ),
     )
-    plan = VariationPlan(id="v1", tone="casual", angle="generic", cta="reply")
     for channel in CHANNELS:
-        policy = load_policy(channel)
-        draft = compose(
-            plan,
-            facts=[],
-            template=template,
-            first_name="Warm",
-            channel=channel,
-            links_allowed=policy.links_allowed,
-            size="full",
-        )
-        context = RetrievedContext(
-            channel=channel,
-            segment="warm-up",
-            segment_description="warm-up",
-            body_limit=policy.body_limit,
-            unit=policy.unit,
-            links_allowed=policy.links_allowed,
-        )
-        check_variation(  # the critic's own path: formatting, compliance, grounding, lint
-            MessageVariation(id="v1", plan=plan, subject=draft.subject, body=draft.body),
-            channel=channel,
-            template=template,
-            facts=facts,
-            excluded=excluded,
-            prospect_name=clean.name,
-            context=context,
-            linkedin_free_account=False,
-        )
+        _draft_and_check(template, facts, excluded, clean.name, channel, "en")
+    for language in LANGUAGES:
+        _draft_and_check(template, facts, excluded, clean.name, "email", language)
+    for text, language in DATED_REPLIES:
+        find_deferral(text, datetime(2026, 1, 5, tzinfo=UTC), language=language)
+        classify_reply(text)
     knobs()
     StrategyModel.from_stats([], [], lesson_bonus=lesson_bonus([], "email:general")).sample(
         "email:general", allowed_angles=["generic"], n=1, rng=random.Random(0)
@@ -96,3 +89,45 @@ def preload() -> None:
     classify_reply("thanks, sounds good")
     for name in PROMPTS:
         load_prompt(name)
+
+
+def _draft_and_check(
+    template: Template,
+    facts: list[Fact],
+    excluded: list[ExcludedSpan],
+    name: str,
+    channel: Channel,
+    language: str,
+) -> None:
+    """Compose one message offline and run the critic's own path on it."""
+    plan = VariationPlan(id="v1", tone="casual", angle="generic", cta="reply")
+    policy = load_policy(channel)
+    draft = compose(
+        plan,
+        facts=[],
+        template=template,
+        first_name="Warm",
+        channel=channel,
+        links_allowed=policy.links_allowed,
+        size="full",
+        language=language,
+    )
+    context = RetrievedContext(
+        channel=channel,
+        segment="warm-up",
+        segment_description="warm-up",
+        body_limit=policy.body_limit,
+        unit=policy.unit,
+        links_allowed=policy.links_allowed,
+    )
+    check_variation(  # the critic's own path: formatting, compliance, grounding, lint
+        MessageVariation(id="v1", plan=plan, subject=draft.subject, body=draft.body),
+        channel=channel,
+        template=template,
+        facts=facts,
+        excluded=excluded,
+        prospect_name=name,
+        context=context,
+        linkedin_free_account=False,
+        language=language,
+    )

@@ -130,3 +130,19 @@ def test_a_batch_with_an_unreadable_prospects_file_writes_no_results_file(tmp_pa
     args = ["batch", "--template", template, "--data-dir", str(tmp_path / "d")]
     assert main([*args, "--prospects", str(tmp_path / "none.jsonl"), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_the_warm_up_loads_every_language_it_writes() -> None:
+    """Each warm-up reply names a date in its language (so dateparser loads that language)."""
+    from datetime import UTC, datetime
+
+    import ipe.graph.builder  # noqa: F401 - importing the graph runs the warm-up
+    from ipe.tools.context.deferrals import find_deferral
+    from ipe.tools.warmup import DATED_REPLIES
+    from ipe.tools.writing.offline_drafter import LANGUAGES, bank
+
+    assert {language for _, language in DATED_REPLIES} == set(LANGUAGES)
+    for text, language in DATED_REPLIES:
+        found = find_deferral(text, datetime(2026, 1, 5, tzinfo=UTC), language=language)
+        assert found is not None and found.language == language and found.rule == "date", text
+    assert bank.cache_info().currsize >= len(LANGUAGES)

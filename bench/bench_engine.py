@@ -23,7 +23,6 @@ from langgraph.types import Send
 from ipe.graph.engine import IntelligentPersonalizationEngine
 
 ROOT = Path(__file__).resolve().parents[1]
-CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
 
 
 @dataclass
@@ -58,8 +57,7 @@ def prospects(count: int) -> list[dict[str, Any]]:
     out = []
     for i in range(count):
         p = dict(base[i % len(base)])
-        p["id"] = f"bench-{i}"
-        p["platform"] = CHANNELS[i % len(CHANNELS)]
+        p["id"] = f"bench-{i}"  # each record on its own channel (the six examples: all six)
         p.pop("preferences", None)
         out.append(p)
     return out

@@ -511,7 +511,14 @@ def prompt_context(run: Run) -> Verdict | None:
         "template copy": (case.template.get("body") or "")[:40].strip() or None,
         "word target": "words",
         "footer rule": "footer" if case.channel == "email" else None,
-        "stage": case.expect.stage if case.expect.stage != "cold" else None,
+        "stage": f"where we stand: {case.expect.stage}" if case.expect.stage != "cold" else None,
+        # the few-shot examples a manager would want shown: a follow-up, one in their language
+        "follow-up example": "the first note went unanswered"
+        if case.expect.stage == "awaiting_reply"
+        else None,
+        "non-English example": "written in the prospect's language from the first word"
+        if case.expect.language != "en"
+        else None,
     }
     for n, item in enumerate(case.prospect.get("recent_content") or []):
         for key in ("title", "published_at", "platform", "summary"):

@@ -703,7 +703,10 @@ def _follow_up(
     return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
 
 
-def _check_back(c: _Context, shape: Shape, rel: Relationship) -> str:
+def _check_back(
+    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, rel: Relationship
+) -> tuple[str, _Hook | None]:
+    """What they asked first, then the offer; a DM or e-mail adds their newest fitting content."""
     when = _when(rel.asked_for)
     opener = (
         c.fill(c.phrase("check_back.opener_when"), {"when": when})
@@ -717,10 +720,16 @@ def _check_back(c: _Context, shape: Shape, rel: Relationship) -> str:
         for parts in ([opener, still, terms, ask], [opener, short, ask]):
             note = f"{_greeting(c)}\n" + " ".join(parts)
             if len(note) <= _limit("note_ideal"):
-                return note
-        return note
-    text = " ".join([opener, still, _terms(c, cookie=shape == "email"), ask])
-    return "\n\n".join([_greeting(c), text, _name_line(c)])
+                return note, None
+        return note, None
+    hooks = [
+        h for h in _content_hooks(c, facts, set(plan.fact_ids), shape) if h.slot == "hook.title"
+    ]
+    hook = hooks[0] if hooks else None
+    reason = c.fill(c.phrase("follow_up.new_title"), hook.values) if hook else ""
+    parts = [opener, still, reason, _terms(c, cookie=shape == "email"), ask]
+    text = " ".join(p for p in parts if p)
+    return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
 
 
 def _details(c: _Context, shape: Shape, links_allowed: bool) -> str:
@@ -853,7 +862,8 @@ def compose(
         body, hook = _follow_up(plan, c, facts, shape, relationship)
         cta = "reply"
     elif stage == "check_back_due" and relationship is not None:
-        body, cta = _check_back(c, shape, relationship), "reply"
+        body, hook = _check_back(plan, c, facts, shape, relationship)
+        cta = "reply"
     elif stage == "asked_for_details":
         body = _details(c, shape, links_allowed)
         cta = "link" if c.values["link"] and links_allowed else "reply"

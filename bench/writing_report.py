@@ -5,8 +5,9 @@ Run: ``IPE_LLM=none python bench/writing_report.py [--seeds 3] [--cli]``. Prints
 the worst seed and over all seeds: DM words (median, max, over 90), e-mail words above the
 footer, the offer stated once, cut quotes, the written language (or a flagged needs_review), the
 template copy kept, the offer-relevant content used (the record's ``hook`` words, where a
-person marked them), statuses; and cross-prospect sameness. Uses only the public API (or, with
-``--cli``, ``ipe personalize --json``), so the same script measures any version of the engine.
+person marked them; ``expect_language`` where the language is to be detected), statuses; and
+cross-prospect sameness. Uses only the public API (or, with ``--cli``, ``ipe personalize
+--json``), so the same script measures any version of the engine.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def personalize_cli(rec: dict, template: dict, prospect: dict, data_dir: str) ->
         ipe = Path(sys.executable).with_name("ipe")
         cmd = [str(ipe), "personalize", "--prospect", str(p), "--template", str(t)]
         cmd += ["--platform", rec["channel"], "--json", "--data-dir", data_dir]
+        cmd += ["--message-id", f"msg-{prospect['id']}"]
         env = dict(os.environ, IPE_LLM="none", OPENAI_API_KEY="")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode:
@@ -100,8 +102,11 @@ async def collect(seeds: int, cli: bool) -> list[tuple[int, dict, dict, Result]]
                 if cli:
                     result = personalize_cli(rec, template, prospect, f"{data_dir}/cli{seed}")
                 else:
-                    res = await engine.personalize_message(
-                        prospect, template, platform=rec["channel"]
+                    res = await engine.personalize_message(  # the id seeds the strategy's draw
+                        prospect,
+                        template,
+                        platform=rec["channel"],
+                        message_id=f"msg-{prospect['id']}",
                     )
                     result = Result(res.status, res.subject, res.body, list(res.reasons))
                 rows.append((seed, rec, template, result))
@@ -124,7 +129,8 @@ def figures(rows: list[tuple[int, dict, dict, Result]]) -> dict[str, Any]:
         offer_once.append(text.count(commission) <= 1)
         if "…" in text or "..." in text:
             cut += 1
-        expected = rec["prospect"].get("language") or ("es" if template["id"] == "kt" else None)
+        expected = rec["prospect"].get("language") or rec.get("expect_language")
+        expected = expected or ("es" if template["id"] == "kt" else None)
         if expected:
             got = language_of(text)
             lang_ok.append(got == expected or (result.status == "needs_review"))

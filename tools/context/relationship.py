@@ -13,16 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Prospect, Relationship, ReplyIntent, Status, UntrustedText
-from ipe.prompts import load_prompt
+from ipe.graph.domain import Prospect, Relationship, Status, UntrustedText
 from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.policies import load_pack
-from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, fence, render
+from ipe.tools.writing.llm import LlmUnusable, model_intent
 
 Direction = Literal["inbound", "outbound"]
 
@@ -110,24 +109,14 @@ async def model_intents(model: BaseChatModel, prospect: Prospect) -> dict[int, s
         for i, h in enumerate(prospect.interaction_history)
         if h.direction.strip().lower() in inbound and h.text.strip()
     ]
-    known = set(get_args(ReplyIntent))
     found: dict[int, str] = {}
     for i, text in items[-int(policy()["history"]["model_reads"]) :]:
-        fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
         try:
-            out = await call_structured(
-                model,
-                IntentOut,
-                system=load_prompt("intent_system"),
-                user=render(
-                    "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
-                ),
-                run_name="classify_history",
-            )
+            intent = await model_intent(model, text, run_name="classify_history")
         except LlmUnusable:
             continue
-        if out.intent in known:
-            found[i] = out.intent
+        if intent is not None:
+            found[i] = intent
     return found
 
 

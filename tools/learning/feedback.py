@@ -23,11 +23,10 @@ from ipe.graph.domain import (
 )
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
-from ipe.prompts import load_prompt
 from ipe.tools.learning.intent import classify_reply, is_opt_out
 from ipe.tools.learning.lessons import distil
 from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_from_env
-from ipe.tools.writing.llm import IntentOut, LlmUnusable, call_structured, chat_model, fence, render
+from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
 
 KINDS: tuple[str, ...] = get_args(EngagementKind)
 INTENTS: tuple[str, ...] = get_args(ReplyIntent)
@@ -47,20 +46,14 @@ async def _intent(ctx: Context, text: str) -> str | None:
         return "unsubscribe_request"
     model = chat_model(ctx)
     if model is not None:
-        fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
         try:
-            out = await call_structured(
+            return await model_intent(
                 model,
-                IntentOut,
-                system=load_prompt("intent_system"),
-                user=render(
-                    "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
-                ),
+                text,
                 run_name="classify_reply",
                 deadline=Deadline.starting_now(deadline_from_env(ctx.deadline_s)),
                 share=CLASSIFY_SHARE,
             )
-            return out.intent if out.intent in INTENTS else None
         except LlmUnusable:
             pass
     return classify_reply(text)

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from functools import cache
 from string import Template as StrTemplate
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, get_args
 
 import openai
 from langchain_core.language_models import BaseChatModel
@@ -42,6 +42,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from ipe.graph.context import Context
+from ipe.graph.domain import ReplyIntent
 from ipe.prompts import load_prompt
 from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_from_env
 
@@ -295,3 +296,31 @@ def _no_time(run_name: str, started: float, deadline: Deadline) -> str:
         f"{run_name} timed out after {time.time() - started:.1f} s "
         f"(deadline {deadline.total_s:g} s)"
     )
+
+
+async def model_intent(
+    model: BaseChatModel,
+    text: str,
+    *,
+    run_name: str,
+    deadline: Deadline | None = None,
+    share: float | None = None,
+) -> ReplyIntent | None:
+    """The intent ``model`` reads in a prospect's reply (fenced as data).
+
+    Returns None for a label outside ``ReplyIntent``; raises ``LlmUnusable`` when the model gives
+    no usable answer.
+    """
+    fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
+    out = await call_structured(
+        model,
+        IntentOut,
+        system=load_prompt("intent_system"),
+        user=render(
+            "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
+        ),
+        run_name=run_name,
+        deadline=deadline,
+        share=share,
+    )
+    return cast(ReplyIntent, out.intent) if out.intent in get_args(ReplyIntent) else None

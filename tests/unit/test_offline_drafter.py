@@ -23,6 +23,7 @@ from ipe.tools.writing.offline_drafter import (
     trusted_vocabulary,
     word_count,
 )
+from tests.conftest import load_example
 
 LINK = "https://trailco.example/partners?ref=creator"
 
@@ -242,6 +243,33 @@ def test_linkedin_note_fits_with_a_long_brand_and_name(tone, angle, cta):
     assert LONG_TEMPLATE.brand in d.body
     assert "affiliate" in d.body
     assert "…" not in d.body
+
+
+EDITOR_FACTS = [
+    Fact(id="f1", kind="niche", text="adventure travel", source_field="niche", weight=0.6),
+    Fact(
+        id="f2",
+        kind="bio",
+        text="I run a newsletter for people who plan their year around mountain trips.",
+        source_field="bio",
+        weight=0.5,
+    ),
+    Fact(id="f3", kind="company", text="Northbound Travel Journal", source_field="company"),
+    Fact(id="f4", kind="job_title", text="Editor in Chief", source_field="title", weight=0.4),
+]
+
+
+@pytest.mark.parametrize("facts", [RICH_FACTS, EDITOR_FACTS], ids=["rich", "editor"])
+@pytest.mark.parametrize("angle", ["niche_fit", "bio"])
+@pytest.mark.parametrize("tone", TONES)
+def test_a_linkedin_note_keeps_a_personal_fact_whatever_the_phrasing(facts, angle, tone):
+    # The phrasing is drawn per prospect: no draw may trade the only personal detail for the rate.
+    example = Template.model_validate(load_example("template"))
+    for i in range(30):
+        for template in (TEMPLATE, example):
+            d = draft(tone, angle, "sample", "linkedin", facts, template=template, seed=f"p-{i}")
+            assert d.fact_ids and d.angle_used != "generic", (i, d.body)
+            assert len(d.body) <= 200, (i, d.body)
 
 
 def test_linkedin_note_aims_for_two_hundred_without_a_fact():

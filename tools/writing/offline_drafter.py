@@ -619,16 +619,20 @@ def _cold(
     ordered: list[_Hook | None] = [*hooks[:4], None] if plan.angle != "generic" else [None]
     if shape == "note":
         limit = _limit("note_ideal")
-        candidates = [
+        personal: list[tuple[str, _Hook | None]] = [
             (_note(c, h, cta, who), h)
             for who in _note_whos(c)  # the rate, stated once, outranks a longer hook
             for h in ordered
-            if h is None or _note_hook(c, h)
+            if h is not None and _note_hook(c, h)
         ]
-        body, hook = _choose(candidates, shape, limit)
-        if len(body) > limit:
-            body, hook = _choose(candidates, shape, _limit("note_max"))
-        return body, hook
+        generic: list[tuple[str, _Hook | None]] = [
+            (_note(c, None, cta, who), None) for who in _note_whos(c)
+        ]
+        # a personal hook outranks the rate: a note without one is the last resort
+        for pool in (personal, generic):
+            if any(len(body) <= limit for body, _ in pool):
+                return _choose(pool, shape, limit)
+        return _choose(personal + generic, shape, _limit("note_max"))
     if _thin(facts) and cta in ("reply", "link", "link_request", "call"):
         cta = "thin_reply"  # a record this thin gets a qualifying question
     if shape == "dm":

@@ -254,6 +254,45 @@ def test_details_are_delivered_not_promised():
     assert "http" not in tiktok and "e-mail address" in tiktok
 
 
+def test_details_state_the_terms_in_the_tenants_own_words():
+    rel = Relationship(stage="asked_for_details", asked_for="What's the commission?")
+    copy = (
+        'Hi {{ first_name | default: "there" }}, {{ personal_hook }} Forge & Pan\'s affiliate'
+        " program pays 12% on every order you send us, and we'd ship you a skillet first. Want one?"
+    )
+    tenant = COOKWARE.model_copy(update={"body": copy})
+    for channel in ("email", "instagram"):
+        plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
+        body = compose(
+            plan,
+            facts=extract_facts(COOK)[0],
+            template=tenant,
+            first_name="Marco",
+            channel=channel,
+            links_allowed=True,
+            seed=COOK.id,
+            prospect=COOK,
+            relationship=rel,
+        ).body
+        said = "Forge & Pan's affiliate program pays 12% on every order you send us, with a 30-day"
+        assert said in body, body
+        assert body.count("12%") == 1 and "Want one" not in body and "Hi there" not in body
+    # a clause that cannot stand alone ("and ours pays...") leaves the wording to the phrase bank
+    joined = COOKWARE.model_copy(update={"body": "We forge pans, and ours pays 12% a sale."})
+    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
+    body = compose(
+        plan,
+        facts=[],
+        template=joined,
+        first_name="Marco",
+        channel="email",
+        links_allowed=True,
+        seed=COOK.id,
+        relationship=rel,
+    ).body
+    assert "ours pays" not in body and body.count("12%") == 1
+
+
 def test_language_is_honoured_normalised_or_detected():
     assert normalise("es-MX") == "es" and normalise("Deutsch") == "de" and normalise("") is None
     asked = choose_language(COOK.model_copy(update={"language": "en-GB"}))

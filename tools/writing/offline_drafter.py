@@ -434,13 +434,46 @@ def _hooks(plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape) ->
 
 
 def _terms(c: _Context, *, cookie: bool) -> str:
-    """The offer in one sentence, stated once."""
+    """The offer in one sentence, stated once: the tenant's own wording when its copy has one."""
     commission = c.values["commission"]
     kind = "none" if not commission else "rate" if _RATE.match(commission) else "text"
-    sentence = c.fill(c.phrase(f"offer.{kind}"))
+    sentence = _copy_terms(c) or c.fill(c.phrase(f"offer.{kind}"))
     if cookie and c.values["cookie_days"]:
         sentence += c.fill(c.phrase("offer.cookie"))
     return sentence + "."
+
+
+_CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")
+
+
+def _copy_terms(c: _Context) -> str | None:
+    """The clause of the tenant's body that states the commission, when it stands on its own.
+
+    "Hi there, Forja's affiliate program pays 12% commission on every sale you refer, and we'd
+    send you a skillet first." gives "Forja's affiliate program pays 12% commission on every sale
+    you refer": a reply or a check-back states the terms as the tenant approved them, without the
+    copy's other clauses (its greeting, its ask, its sample), which the message says in its own
+    place. A clause that does not start with a capital ("and ours pays 12%") is not used.
+    """
+    from ipe.tools.writing.language import copy_language
+
+    commission = c.values["commission"]
+    body = c.template.body
+    if not (commission and body and body.strip() and commission in body):
+        return None
+    if copy_language(body) not in (None, c.language):
+        return None  # the copy's language is not this message's: the bank words the terms
+    text = render(body, copy_values(c.template, prospect={}), where="body")
+    for sentence in _SENTENCE_END.split(text.replace("\n", " ")):
+        at = sentence.find(commission)
+        if at < 0:
+            continue
+        starts = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, at)]
+        end = _CLAUSE_END.search(sentence, at + len(commission))
+        clause = sentence[starts[-1] if starts else 0 : end.start() if end else None]
+        clause = clause.strip().rstrip(".!?")
+        return clause if clause[:1].isupper() and "{" not in clause else None
+    return None
 
 
 def _perks(c: _Context, *, include_sample: bool) -> str:

@@ -277,6 +277,21 @@ def test_details_state_the_terms_in_the_tenants_own_words():
         said = "Forge & Pan's affiliate program pays 12% on every order you send us, with a 30-day"
         assert said in body, body
         assert body.count("12%") == 1 and "Want one" not in body and "Hi there" not in body
+    fields = COOKWARE.model_copy(
+        update={"body": "{{ personal_hook }} {{ brand }} pays {{ commission }} a sale. Keen?"}
+    )
+    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
+    body = compose(
+        plan,
+        facts=[],
+        template=fields,
+        first_name="Marco",
+        channel="x",
+        links_allowed=True,
+        seed=COOK.id,
+        relationship=rel,
+    ).body
+    assert "Forge & Pan pays 12% a sale, with a 30-day" in body, body
     # a clause that cannot stand alone ("and ours pays...") leaves the wording to the phrase bank
     joined = COOKWARE.model_copy(update={"body": "We forge pans, and ours pays 12% a sale."})
     plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")

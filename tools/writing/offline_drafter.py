@@ -459,11 +459,11 @@ def _copy_terms(c: _Context) -> str | None:
 
     commission = c.values["commission"]
     body = c.template.body
-    if not (commission and body and body.strip() and commission in body):
+    if not (commission and body and body.strip()):
         return None
     if copy_language(body) not in (None, c.language):
         return None  # the copy's language is not this message's: the bank words the terms
-    text = render(body, copy_values(c.template, prospect={}), where="body")
+    text = render(body, copy_values(c.template, prospect={}), where="body")  # {{ commission }} too
     for sentence in _SENTENCE_END.split(text.replace("\n", " ")):
         at = sentence.find(commission)
         if at < 0:

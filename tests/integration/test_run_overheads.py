@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.tracers.base import BaseTracer
-from langchain_core.tracers.context import register_configure_hook
-from langchain_core.tracers.schemas import Run
 
 from ipe import IntelligentPersonalizationEngine
 from ipe.graph.domain import StorageError
 from ipe.graph.timing import STEPS
 from ipe.memory import checkpoints
 from ipe.memory.checkpoints import checkpoint_path, open_saver
-
-
-class _Roots(BaseTracer):
-    """Keeps every finished root run, as a LangSmith tracer would send it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.roots: list[Run] = []
-
-    def _persist_run(self, run: Run) -> None:
-        self.roots.append(run)
-
-
-_ROOTS: ContextVar[_Roots | None] = ContextVar("ipe_test_run_overheads", default=None)
-register_configure_hook(_ROOTS, inheritable=True)
+from tests.fakes.tracing import root_runs
 
 
 def _kept_for(data_dir: str) -> list[tuple[str, int]]:
@@ -43,12 +25,8 @@ async def test_the_trace_root_carries_the_runs_step_timings(
     data_dir: str, prospects: dict[str, Any], template: Any
 ) -> None:
     engine = IntelligentPersonalizationEngine(user_id="t1", data_dir=data_dir, durable=False)
-    collector = _Roots()
-    token = _ROOTS.set(collector)
-    try:
+    with root_runs() as collector:
         result = await engine.personalize_message(prospects["ana-email"], template)
-    finally:
-        _ROOTS.reset(token)
     assert len(collector.roots) == 1
     timings = collector.roots[0].extra["metadata"]["timings"]
     assert set(timings) == {*STEPS, "total"} == set(result.timings)

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextvars import ContextVar
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import langsmith
 import pytest
-from langchain_core.tracers.base import BaseTracer
-from langchain_core.tracers.context import register_configure_hook
-from langchain_core.tracers.schemas import Run
 from langsmith import utils as ls_utils
 
 from ipe import IntelligentPersonalizationEngine
 from ipe.graph import tracing
 from ipe.graph.tracing import mask_text, privacy_anonymizer
-
-
-class _Collector(BaseTracer):
-    """Keeps every finished root run locally, as a LangSmith tracer would send it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.roots: list[Run] = []
-
-    def _persist_run(self, run: Run) -> None:
-        self.roots.append(run)
-
-
-_COLLECTOR: ContextVar[_Collector | None] = ContextVar("ipe_test_collector", default=None)
-register_configure_hook(_COLLECTOR, inheritable=True)  # like LangSmith's tracer: every run
+from tests.fakes.tracing import root_runs
 
 HISTORY = "You can call me on +1 415 555 0101 after our chat about the trail"
 
@@ -133,12 +115,8 @@ async def test_every_run_carries_its_tenant_prospect_channel_segment_arm_and_pro
     data_dir: str, prospects: dict[str, Any], template: Any
 ) -> None:
     engine = IntelligentPersonalizationEngine(user_id="t9", data_dir=data_dir, durable=False)
-    collector = _Collector()
-    token = _COLLECTOR.set(collector)
-    try:
+    with root_runs() as collector:
         result = await engine.personalize_message(prospects["sam-x"], template)
-    finally:
-        _COLLECTOR.reset(token)
     assert len(collector.roots) == 1
     meta = collector.roots[0].extra["metadata"]
     assert meta["tenant"] == "t9"

@@ -193,13 +193,15 @@ def test_offer_stated_twice_is_flagged():
     assert "shape.offer_repeated" in {f.rule_id for f in found}
 
 
-def _compose(channel: str, relationship: Relationship, cta: str = "reply") -> str:
+def _compose(
+    channel: str, relationship: Relationship, cta: str = "reply", template: Template = COOKWARE
+) -> str:
     facts, _ = extract_facts(COOK)
     plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta=cta)
     return compose(
         plan,
         facts=facts,
-        template=COOKWARE,
+        template=template,
         first_name="Marco",
         channel=channel,
         links_allowed=channel != "tiktok",
@@ -262,49 +264,17 @@ def test_details_state_the_terms_in_the_tenants_own_words():
     )
     tenant = COOKWARE.model_copy(update={"body": copy})
     for channel in ("email", "instagram"):
-        plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
-        body = compose(
-            plan,
-            facts=extract_facts(COOK)[0],
-            template=tenant,
-            first_name="Marco",
-            channel=channel,
-            links_allowed=True,
-            seed=COOK.id,
-            prospect=COOK,
-            relationship=rel,
-        ).body
+        body = _compose(channel, rel, template=tenant)
         said = "Forge & Pan's affiliate program pays 12% on every order you send us, with a 30-day"
         assert said in body, body
         assert body.count("12%") == 1 and "Want one" not in body and "Hi there" not in body
     fields = COOKWARE.model_copy(
         update={"body": "{{ personal_hook }} {{ brand }} pays {{ commission }} a sale. Keen?"}
     )
-    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
-    body = compose(
-        plan,
-        facts=[],
-        template=fields,
-        first_name="Marco",
-        channel="x",
-        links_allowed=True,
-        seed=COOK.id,
-        relationship=rel,
-    ).body
-    assert "Forge & Pan pays 12% a sale, with a 30-day" in body, body
+    assert "Forge & Pan pays 12% a sale, with a 30-day" in _compose("x", rel, template=fields)
     # a clause that cannot stand alone ("and ours pays...") leaves the wording to the phrase bank
     joined = COOKWARE.model_copy(update={"body": "We forge pans, and ours pays 12% a sale."})
-    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
-    body = compose(
-        plan,
-        facts=[],
-        template=joined,
-        first_name="Marco",
-        channel="email",
-        links_allowed=True,
-        seed=COOK.id,
-        relationship=rel,
-    ).body
+    body = _compose("email", rel, template=joined)
     assert "ours pays" not in body and body.count("12%") == 1
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from ipe.graph.domain import MessageVariation, Offer, VariationPlan
+import random
+
+from ipe.graph.domain import (
+    MessageVariation,
+    Offer,
+    PersonalizationStrategy,
+    ProfileAnalysis,
+    VariationPlan,
+)
+from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.writing.drafting import _written_cta
+from ipe.tools.writing.facts import extract_facts
+from ipe.tools.writing.strategy import build_strategy
 from tests.unit.test_offline_drafter import TEMPLATE, draft
+from tests.unit.test_writing_voice import COOK
 
 
 def test_the_drafter_reports_the_call_to_action_it_wrote() -> None:
@@ -25,3 +37,43 @@ def test_a_variation_credits_what_it_wrote() -> None:
     assert planned.written_arm == ("casual", "recent_content", "sample")  # nothing else known
     written = planned.model_copy(update={"angle_written": "generic", "cta_written": "reply"})
     assert written.written_arm == ("casual", "generic", "reply")
+
+
+def test_a_connection_note_asks_to_connect_and_says_so() -> None:
+    note = draft("casual", "generic", "link", "linkedin", [])
+    assert note.cta_used == "reply" and "http" not in note.body
+    assert any("connection note has no link" in n for n in note.notes)
+
+
+def test_the_strategy_plans_only_asks_the_channel_makes() -> None:
+    facts, _ = extract_facts(COOK)
+    for seed in range(20):
+        strategy = build_strategy(
+            channel="linkedin",
+            segment="linkedin:food",
+            facts=facts,
+            analysis=ProfileAnalysis(),
+            lessons=[],
+            model=StrategyModel.from_stats([], []),
+            body_limit=300,
+            n_variations=3,
+            rng=random.Random(seed),
+        )
+        planned = {p.cta for p in strategy.variations}
+        assert planned <= {"reply", "call", "sample"}, planned
+        assert not any(arm.endswith("/link") for arm in strategy.allowed_arms)
+    only_links = PersonalizationStrategy(cta_rules={"link": 1.0})
+    pinned = build_strategy(
+        channel="linkedin",
+        segment="linkedin:food",
+        facts=facts,
+        analysis=ProfileAnalysis(),
+        lessons=[],
+        model=StrategyModel.from_stats([], []),
+        body_limit=300,
+        n_variations=3,
+        rng=random.Random(1),
+        rules=only_links,
+    )
+    assert {p.cta for p in pinned.variations} <= {"reply", "call", "sample"}
+    assert any("no ask a linkedin message makes" in n for n in pinned.notes)

@@ -892,6 +892,9 @@ def compose(
     )
     shape = shape_for(channel, size)
     cta = _cta(plan.cta, c, links_allowed)
+    if shape == "note" and cta in ("link", "link_request"):
+        c.notes.append(f"cta '{plan.cta}': a connection note has no link; it asks to connect")
+        cta = "reply"
     stage = relationship.stage if relationship else "cold"
     hook: _Hook | None = None
     copy_subject: str | None = None

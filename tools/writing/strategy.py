@@ -68,6 +68,11 @@ def most_relevant_angles(facts: list[Fact], template: Template) -> list[Angle]:
     return [a for a, s in scores.items() if s >= top - margin] if top > 0 else list(scores)
 
 
+def channel_ctas(channel: Channel) -> list[str]:
+    """The calls to action a message on ``channel`` makes as distinct asks (``[ctas]``)."""
+    return list(knobs()["ctas"].get(channel, CTAS))
+
+
 def length_budget(channel: Channel, limit: int) -> int:
     """The body length to aim for: the channel's target, never above its limit."""
     return min(int(knobs()["length_target"][channel]), limit)
@@ -150,11 +155,14 @@ def build_strategy(
                 "the content rules name no opening this record supports: using " + ", ".join(angles)
             )
         angles = pinned_angles or angles
-        ctas, cta_bias = _weighted(rules.cta_rules, "cta", CTAS)
+        ctas, cta_bias = _weighted(rules.cta_rules, "cta", channel_ctas(channel))
+        if not ctas:
+            ctas = channel_ctas(channel)
+            notes.append(f"the CTA rules name no ask a {channel} message makes: using all of them")
         bias = {**tone_bias, **(angle_bias if pinned_angles else {}), **cta_bias}
         notes.append("strategy rules given by the caller: " + _describe(rules))
     else:
-        ctas = list(CTAS)
+        ctas = channel_ctas(channel)
     vary = "angle" if variation_type == "content" else variation_type
     draws = model.sample(
         segment,

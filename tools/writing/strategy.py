@@ -143,6 +143,7 @@ def build_strategy(
             )
             angles = list(relevant)
     stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
+    ctas = channel_ctas(channel)
     bias: dict[tuple[str, str], float] = {}
     if rules is not None:
         tones, tone_bias = _weighted(rules.tone_rules, "tone", TONES)
@@ -155,14 +156,12 @@ def build_strategy(
                 "the content rules name no opening this record supports: using " + ", ".join(angles)
             )
         angles = pinned_angles or angles
-        ctas, cta_bias = _weighted(rules.cta_rules, "cta", channel_ctas(channel))
-        if not ctas:
-            ctas = channel_ctas(channel)
+        pinned_ctas, cta_bias = _weighted(rules.cta_rules, "cta", ctas)
+        if not pinned_ctas:
             notes.append(f"the CTA rules name no ask a {channel} message makes: using all of them")
+        ctas = pinned_ctas or ctas
         bias = {**tone_bias, **(angle_bias if pinned_angles else {}), **cta_bias}
         notes.append("strategy rules given by the caller: " + _describe(rules))
-    else:
-        ctas = channel_ctas(channel)
     vary = "angle" if variation_type == "content" else variation_type
     draws = model.sample(
         segment,

@@ -7,29 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
-from ipe.graph.domain import MessageVariation
 from ipe.graph.state import State
 from ipe.graph.tracing import annotate_run
-from ipe.tools.trust.critic import check_variation, select
-
-
-def check_as_sent(variation: MessageVariation, state: State, ctx: Context) -> MessageVariation:
-    """Check ``variation`` exactly as it would be sent, in the message's language.
-
-    The critic's drafts and a reviewer's edit go through this one call.
-    """
-    assert state.channel and state.clean_template and state.clean_prospect and state.context
-    return check_variation(
-        variation,
-        channel=state.channel,
-        template=state.clean_template,
-        facts=state.facts,
-        excluded=state.excluded,
-        prospect_name=state.clean_prospect.name,
-        context=state.context,
-        linkedin_free_account=ctx.linkedin_free_account,
-        language=state.language,
-    )
+from ipe.tools.trust.critic import check_as_sent, select
 
 
 async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -37,7 +17,8 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = settings(runtime.context)
     assert state.context and state.strategy and state.clean_template and state.clean_prospect
     assert state.channel, "the earlier steps run first"
-    checked = [check_as_sent(v, state, ctx) for v in state.variations]
+    free = ctx.linkedin_free_account
+    checked = [check_as_sent(v, state, linkedin_free_account=free) for v in state.variations]
     review = select(
         checked,
         strategy=state.strategy,

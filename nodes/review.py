@@ -16,7 +16,7 @@ from langgraph.types import interrupt
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import MessageVariation, ReviewResponse
 from ipe.graph.state import State
-from ipe.nodes.critic import check_as_sent
+from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.review import MAX_ROUNDS, apply_decision, review_request
 
 
@@ -32,7 +32,7 @@ async def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.channel and state.clean_template and state.clean_prospect and state.context
 
     def check(variation: MessageVariation) -> MessageVariation:
-        return check_as_sent(variation, state, ctx)
+        return check_as_sent(variation, state, linkedin_free_account=ctx.linkedin_free_account)
 
     problems: list[str] = []
     for _ in range(MAX_ROUNDS):

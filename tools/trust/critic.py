@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ipe.graph.domain import (
     Channel,
@@ -13,6 +13,7 @@ from ipe.graph.domain import (
     Finding,
     MessageVariation,
     PersonalizationStrategy,
+    Prospect,
     Status,
     Template,
 )
@@ -122,6 +123,46 @@ class Review:
     repair_ids: list[str]
     status: Status | None
     reasons: list[str] = field(default_factory=list)
+
+
+class Drafted(Protocol):
+    """What checking a draft as sent reads of its run: the graph's ``State`` or a ``DraftTask``."""
+
+    @property
+    def channel(self) -> Channel | None: ...  # noqa: D102 - the fields of State and DraftTask
+    @property
+    def clean_template(self) -> Template | None: ...  # noqa: D102
+    @property
+    def clean_prospect(self) -> Prospect | None: ...  # noqa: D102
+    @property
+    def context(self) -> RetrievedContext | None: ...  # noqa: D102
+    @property
+    def facts(self) -> list[Fact]: ...  # noqa: D102
+    @property
+    def excluded(self) -> list[ExcludedSpan]: ...  # noqa: D102
+    @property
+    def language(self) -> str: ...  # noqa: D102
+
+
+def check_as_sent(
+    variation: MessageVariation, run: Drafted, *, linkedin_free_account: bool
+) -> MessageVariation:
+    """Check ``variation`` exactly as it would be sent, in the message's language.
+
+    The critic's drafts, a repaired draft and a reviewer's edit all go through this one call.
+    """
+    assert run.channel and run.clean_template and run.clean_prospect and run.context
+    return check_variation(
+        variation,
+        channel=run.channel,
+        template=run.clean_template,
+        facts=run.facts,
+        excluded=run.excluded,
+        prospect_name=run.clean_prospect.name,
+        context=run.context,
+        linkedin_free_account=linkedin_free_account,
+        language=run.language,
+    )
 
 
 def check_variation(

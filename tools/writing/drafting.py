@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
-from ipe.tools.trust.critic import check_variation
+from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.deadline import Deadline
@@ -286,18 +286,8 @@ def draft_prompt(task: DraftTask) -> str:
 def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
     """The blocking rules the critic's own check finds in a repaired draft (empty: it passes)."""
     linkedin = load_policy("linkedin")
-    checked = check_variation(
-        variation,
-        channel=task.channel,
-        template=task.clean_template,
-        facts=task.facts,
-        excluded=task.excluded,
-        prospect_name=task.clean_prospect.name,
-        context=task.context,
-        linkedin_free_account=task.channel == "linkedin"
-        and task.context.body_limit < linkedin.body_limit,
-        language=task.language,
-    )
+    free = task.channel == "linkedin" and task.context.body_limit < linkedin.body_limit
+    checked = check_as_sent(variation, task, linkedin_free_account=free)
     return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
 
 

@@ -45,35 +45,29 @@ def test_a_connection_note_asks_to_connect_and_says_so() -> None:
     assert any("connection note has no link" in n for n in note.notes)
 
 
-def test_the_strategy_plans_only_asks_the_channel_makes() -> None:
-    facts, _ = extract_facts(COOK)
-    for seed in range(20):
-        strategy = build_strategy(
-            channel="linkedin",
-            segment="linkedin:food",
-            facts=facts,
-            analysis=ProfileAnalysis(),
-            lessons=[],
-            model=StrategyModel.from_stats([], []),
-            body_limit=300,
-            n_variations=3,
-            rng=random.Random(seed),
-        )
-        planned = {p.cta for p in strategy.variations}
-        assert planned <= {"reply", "call", "sample"}, planned
-        assert not any(arm.endswith("/link") for arm in strategy.allowed_arms)
-    only_links = PersonalizationStrategy(cta_rules={"link": 1.0})
-    pinned = build_strategy(
+def _linkedin_strategy(
+    seed: int, rules: PersonalizationStrategy | None = None
+) -> PersonalizationStrategy:
+    return build_strategy(
         channel="linkedin",
         segment="linkedin:food",
-        facts=facts,
+        facts=extract_facts(COOK)[0],
         analysis=ProfileAnalysis(),
         lessons=[],
         model=StrategyModel.from_stats([], []),
         body_limit=300,
         n_variations=3,
-        rng=random.Random(1),
-        rules=only_links,
+        rng=random.Random(seed),
+        rules=rules,
     )
+
+
+def test_the_strategy_plans_only_asks_the_channel_makes() -> None:
+    for seed in range(20):
+        strategy = _linkedin_strategy(seed)
+        planned = {p.cta for p in strategy.variations}
+        assert planned <= {"reply", "call", "sample"}, planned
+        assert not any(arm.endswith("/link") for arm in strategy.allowed_arms)
+    pinned = _linkedin_strategy(1, PersonalizationStrategy(cta_rules={"link": 1.0}))
     assert {p.cta for p in pinned.variations} <= {"reply", "call", "sample"}
     assert any("no ask a linkedin message makes" in n for n in pinned.notes)

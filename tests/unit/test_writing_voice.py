@@ -5,6 +5,7 @@ import random
 import pytest
 
 from ipe.graph.domain import (
+    Channel,
     Fact,
     Finding,
     MessageVariation,
@@ -57,19 +58,29 @@ COOK = Prospect(
 )
 
 
-def _strategy(prospect: Prospect, template: Template, seed: int) -> PersonalizationStrategy:
+def _strategy(
+    prospect: Prospect,
+    template: Template | None,
+    seed: int,
+    *,
+    channel: Channel = "email",
+    body_limit: int = 5000,
+    rules: PersonalizationStrategy | None = None,
+) -> PersonalizationStrategy:
+    """A fresh model's strategy for ``prospect`` on ``channel`` (segment ``<channel>:food``)."""
     facts, _ = extract_facts(prospect)
     return build_strategy(
-        channel="email",
-        segment="email:food",
+        channel=channel,
+        segment=f"{channel}:food",
         facts=facts,
         analysis=ProfileAnalysis(),
         lessons=[],
         model=StrategyModel.from_stats([], []),
-        body_limit=5000,
+        body_limit=body_limit,
         n_variations=3,
         rng=random.Random(seed),
         template=template,
+        rules=rules,
     )
 
 
@@ -79,18 +90,7 @@ def test_the_hook_is_the_content_about_the_product_not_the_follower_count():
     newest = next(f for f in facts if "Ragù" in f.text)
     assert offer_relevance(title.text, COOKWARE) > offer_relevance(newest.text, COOKWARE) == 0
     for seed in range(5):
-        strategy = build_strategy(
-            channel="email",
-            segment="email:food",
-            facts=facts,
-            analysis=ProfileAnalysis(),
-            lessons=[],
-            model=StrategyModel.from_stats([], []),
-            body_limit=5000,
-            n_variations=3,
-            rng=random.Random(seed),
-            template=COOKWARE,
-        )
+        strategy = _strategy(COOK, COOKWARE, seed)
         assert {p.angle for p in strategy.variations} == {"recent_content"}
         plan = strategy.variations[0]
         d = compose(

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import random
-
 from ipe.graph.domain import (
     MessageVariation,
     Offer,
     PersonalizationStrategy,
-    ProfileAnalysis,
     VariationPlan,
 )
-from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.writing.drafting import _written_cta
-from ipe.tools.writing.facts import extract_facts
-from ipe.tools.writing.strategy import build_strategy
 from tests.unit.test_offline_drafter import TEMPLATE, draft
-from tests.unit.test_writing_voice import COOK
+from tests.unit.test_writing_voice import COOK, _strategy
 
 
 def test_the_drafter_reports_the_call_to_action_it_wrote() -> None:
@@ -48,18 +42,7 @@ def test_a_connection_note_asks_to_connect_and_says_so() -> None:
 def _linkedin_strategy(
     seed: int, rules: PersonalizationStrategy | None = None
 ) -> PersonalizationStrategy:
-    return build_strategy(
-        channel="linkedin",
-        segment="linkedin:food",
-        facts=extract_facts(COOK)[0],
-        analysis=ProfileAnalysis(),
-        lessons=[],
-        model=StrategyModel.from_stats([], []),
-        body_limit=300,
-        n_variations=3,
-        rng=random.Random(seed),
-        rules=rules,
-    )
+    return _strategy(COOK, None, seed, channel="linkedin", body_limit=300, rules=rules)
 
 
 def test_the_strategy_plans_only_asks_the_channel_makes() -> None:

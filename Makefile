@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(BIN)/python .ci/typecheck.py
 
 unit: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/pytest

@@ -399,6 +399,8 @@ async def _template_check(args: argparse.Namespace) -> int:
     print(f"template {template.id}: fields {', '.join(report.fields) or '(none)'}")
     for warning in report.warnings:
         print(f"  warning: {warning}")
+    for action in report.actions:
+        print(f"  engine: {action}")
     for channel, gaps in report.problems.items():
         print(f"  {channel:<9} " + ("ok" if not gaps else "cannot send: " + "; ".join(gaps)))
     with tempfile.TemporaryDirectory() as data_dir:

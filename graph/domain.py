@@ -228,6 +228,9 @@ class Template(_Model):
     id: str
     name: str = ""
     brand: TrustedText
+    brand_aliases: list[TrustedText] = Field(default_factory=list)
+    """Other names of the brand the copy may use ("Acme" for "Acme Outdoor Co."): each counts as
+    naming it; short forms are also derived (``tools/writing/brand.py``)."""
     sender: Sender
     offer: Offer = Field(default_factory=Offer)
     goal: TrustedText = TrustedText("")

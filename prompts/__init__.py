@@ -6,6 +6,7 @@ import hashlib
 import tomllib
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 
@@ -23,15 +24,34 @@ def load_bank(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def _text_files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
+    """Every ``.txt`` and ``.toml`` file under ``root`` (recursively), by relative name."""
+    found: list[tuple[str, Traversable]] = []
+    for entry in root.iterdir():
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            found += _text_files(entry, f"{name}/")
+        elif entry.name.endswith((".txt", ".toml")):
+            found.append((name, entry))
+    return found
+
+
+def shaping_files() -> list[tuple[str, Traversable]]:
+    """The files ``prompt_version`` hashes, by name: prompts, phrase banks and policies."""
+    found = _text_files(files(__name__), "prompts/")
+    found += _text_files(files("ipe.tools.policies"), "policies/")
+    return sorted(found, key=lambda item: item[0])
+
+
 @cache
 def prompt_version() -> str:
-    """A short digest of every prompt and phrase bank: changes whenever any of their text does."""
+    """A short digest of every file that shapes a message's text: changes when any of them does.
+
+    The prompts, every phrase bank (each language's ``message.toml`` too) and the policies
+    (``tools/policies/*.toml``: channel rules, strategy knobs, brand and language rules).
+    """
     digest = hashlib.sha256()
-    root = files(__name__)
-    texts = [p.name for p in root.iterdir() if p.name.endswith(".txt")]
-    banks = [f"phrases/{p.name}" for p in root.joinpath("phrases").iterdir()]
-    names = sorted(texts + [b for b in banks if b.endswith(".toml")])
-    for name in names:
+    for name, entry in shaping_files():
         digest.update(name.encode())
-        digest.update(root.joinpath(*name.split("/")).read_bytes())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]

@@ -175,6 +175,41 @@ def test_brand_must_be_named() -> None:
 
 
 @pytest.mark.parametrize(
+    ("brand", "aliases"),
+    [("TrailPeak Outdoor Co.", []), ("TrailPeak Gear GmbH", []), ("Summit Gear", ["TrailPeak"])],
+)
+def test_a_short_form_or_an_alias_names_the_brand(brand: str, aliases: list[str]) -> None:
+    """A derived short form ("TrailPeak" of "TrailPeak Outdoor Co.") or an alias names it."""
+    template = TEMPLATE.model_copy(update={"brand": brand, "brand_aliases": aliases})
+    assert "disclosure.brand" not in blocking(check(EMAIL, template=template))
+
+
+def test_a_common_first_word_is_not_a_short_form() -> None:
+    template = TEMPLATE.model_copy(update={"brand": "Summit Gear"})
+    body = EMAIL.replace("TrailPeak", "Summit")
+    assert "disclosure.brand" in blocking(check(body, template=template))
+
+
+def test_a_note_that_promotes_nothing_needs_no_disclosure_or_brand() -> None:
+    note = "Thanks for letting me know, Jane, and good luck with the tent series. Sam"
+    assert blocking(check(note, channel="facebook")) == []
+    pitch = "Thanks Jane. Want to hear about our affiliate program? Sam"
+    assert "disclosure.brand" in blocking(check(pitch, channel="facebook"))
+
+
+def test_the_critic_names_the_brand_in_the_sign_off() -> None:
+    """A promoting DM that names the brand nowhere is signed "Sam from TrailPeak"."""
+    from ipe.tools.writing.brand import name_brand
+
+    template = TEMPLATE.model_copy(update={"brand": "TrailPeak Outdoor Co."})
+    dm = "Hi Jane, loved the tent list.\n\nOur affiliate program pays 20% commission.\n\nSam"
+    named = name_brand(dm, template)
+    assert named.endswith("\n\nSam from TrailPeak Outdoor")
+    assert blocking(check(named, channel="instagram", template=template)) == []
+    assert name_brand(named, template) == named
+
+
+@pytest.mark.parametrize(
     "field",
     ["{{first_name}}", "{first_name}", "[First Name]", "%FIRSTNAME%", "<<name>>", "[Company]"],
 )

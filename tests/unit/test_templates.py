@@ -124,7 +124,25 @@ def test_template_review_reports_legal_gaps_and_missing_defaults():
     review = review_template(bare)
     assert any("first_name" in w for w in review.warnings)
     assert any("affiliate" in gap for gap in review.problems["x"])
-    assert any("brand" in gap for gap in review.problems["x"])
+    assert not any("brand" in gap for gap in review.problems["x"])  # the engine names it
+
+
+def test_template_review_says_how_the_brand_is_named():
+    """A short form counts as naming the brand; without one the engine signs with it."""
+    short = TEMPLATE.model_copy(
+        update={
+            "brand": "Forja Cookware Co.",
+            "body": "Hi {{ first_name }}, {{ personal_hook }} At Forja our affiliate program "
+            "pays 12% commission. Shall we talk?\n\nMaya",
+        }
+    )
+    actions = review_template(short).actions
+    assert '"Forja"' in actions[0] and 'the copy names the brand as "Forja"' in actions[1]
+    unnamed = short.model_copy(
+        update={"body": "Hi {{ first_name }}, our affiliate program pays 12%. Shall we talk?"}
+    )
+    actions = review_template(unnamed).actions
+    assert any("signs" in a and "from Forja Cookware" in a for a in actions)
 
 
 def test_ipe_template_check(tmp_path, capsys):
@@ -139,3 +157,12 @@ def test_ipe_template_check(tmp_path, capsys):
     bad.write_text(json.dumps(dict(TEMPLATE.model_dump(mode="json"), body="{{ x }}")), "utf-8")
     assert main(["template", "check", str(bad)]) == 2
     assert "unknown field" in capsys.readouterr().err
+
+
+def test_prompt_version_hashes_every_file_that_shapes_the_text():
+    """A language's phrase bank and the policies change the version, not only the prompts."""
+    from ipe.prompts import shaping_files
+
+    names = {name for name, _ in shaping_files()}
+    assert {"prompts/phrases/de/message.toml", "prompts/draft_system.txt"} <= names
+    assert {"policies/channels.toml", "policies/brand.toml"} <= names

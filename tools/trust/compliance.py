@@ -20,6 +20,7 @@ from ipe.tools.trust.lint import lint
 from ipe.tools.trust.patterns import any_of
 from ipe.tools.trust.policy import ChannelPolicy, RuleInfo, load_policy
 from ipe.tools.trust.textcount import char_count, find_links, measure
+from ipe.tools.writing.brand import names_brand, promotes
 
 UNIT_LABELS = {"chars": "characters", "bytes": "UTF-8 bytes", "x_weighted": "weighted characters"}
 _BIDI_AND_ZERO_WIDTH = frozenset([*range(0x200B, 0x2010), *range(0x202A, 0x202F)])
@@ -53,13 +54,6 @@ def _finding(rule: RuleInfo, field: str, span: str, message: str) -> Finding:
 
 def _squash(text: str) -> str:
     return re.sub(r"[\s,]+", " ", text).strip().lower()
-
-
-def _mentions(text: str, phrase: str) -> bool:
-    phrase = phrase.strip()
-    if text.isascii() and phrase.isascii() and phrase.lower() not in text.lower():
-        return False  # exact for ASCII: a case-insensitive match needs the substring
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _is_emoji_joiner(text: str, i: int) -> bool:
@@ -179,7 +173,7 @@ def _subject_checks(subject: str | None, policy: ChannelPolicy) -> list[Finding]
 
 
 def _legal_checks(
-    subject: str | None, body: str, policy: ChannelPolicy, template: Template
+    subject: str | None, body: str, policy: ChannelPolicy, template: Template, language: str
 ) -> list[Finding]:
     findings: list[Finding] = []
     sender = template.sender
@@ -207,7 +201,8 @@ def _legal_checks(
                     + (f" ({url})." if url else " (the template has none)."),
                 )
             )
-    if policy.requires_affiliate_disclosure:
+    promoting = promotes(body, template)  # a note that promotes nothing needs no disclosure
+    if policy.requires_affiliate_disclosure and promoting:
         rule = policy.rule("affiliate_disclosure")
         if not any(p.search(body) for p in _compiled(rule.patterns, re.IGNORECASE)):
             findings.append(
@@ -218,9 +213,9 @@ def _legal_checks(
                     "The body does not say plainly that this is an affiliate/commission offer.",
                 )
             )
-    if policy.requires_brand:
+    if policy.requires_brand and promoting:
         brand = template.brand.strip()
-        if not brand or not _mentions(f"{subject or ''}\n{body}", brand):
+        if not brand or not names_brand(f"{subject or ''}\n{body}", template, language):
             findings.append(
                 _finding(policy.rule("brand"), "body", brand, f'The brand "{brand}" is not named.')
             )
@@ -251,7 +246,7 @@ def check_message(
     findings = _length(body, policy, linkedin_free_account)
     if sends_subject:
         findings += _subject_checks(subject, policy)
-    findings += _legal_checks(sent_subject, body, policy, template)
+    findings += _legal_checks(sent_subject, body, policy, template, language)
     if sent_subject:
         findings += _format_checks(sent_subject, "subject", policy)
     findings += _format_checks(body, "body", policy)

@@ -25,6 +25,7 @@ from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.textcount import measure
+from ipe.tools.writing.brand import name_brand
 from ipe.tools.writing.facts import credited_fact_ids
 from ipe.tools.writing.language import language_review
 from ipe.tools.writing.offline_drafter import trusted_vocabulary
@@ -183,6 +184,7 @@ def check_variation(
     """
 
     def run(subject: str | None, body: str) -> MessageVariation:
+        body = name_brand(body, template, language=language)  # a rule the engine satisfies
         subject, body = finalize(subject, body, channel=channel, template=template)
         findings = check_message(
             subject,

@@ -29,6 +29,7 @@ from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPl
 from ipe.prompts import load_bank
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
+from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
 from ipe.tools.writing.templates import check_copy, copy_values, render
 
@@ -222,7 +223,7 @@ class _Context:
         sample = _sample_perk(template)
         platform = (prospect.platform if prospect else None) or ""
         self.values: dict[str, str] = {
-            "brand": _safe(template.brand),
+            "brand": _safe(short_brand(template, language)),
             "first_name": _safe(first_name),
             "sender_first": _safe(_first_name(sender.name)),
             "sender_role": _safe(lower_role(sender.title or "")),

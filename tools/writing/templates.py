@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -213,6 +213,8 @@ class TemplateReview:
     problems: dict[str, list[str]]
     """Per channel: why a message from this template could not be sent there (empty: fine)."""
     warnings: list[str]
+    actions: list[str] = field(default_factory=list)
+    """What the engine will do with this copy on every channel (e.g. name the brand)."""
 
 
 def review_template(template: Template) -> TemplateReview:
@@ -248,12 +250,34 @@ def review_template(template: Template) -> TemplateReview:
             rule = policy.rule("affiliate_disclosure")
             if not any(re.search(p, body, re.IGNORECASE) for p in rule.patterns):
                 gaps.append("the body does not say it is an affiliate/commission offer")
-        if body and policy.requires_brand and template.brand.lower() not in body.lower():
-            subject = template.subject if channel == "email" else None
-            if not (subject and template.brand.lower() in subject.lower()):
-                gaps.append(f'the copy does not name the brand "{template.brand}"')
         if body and not policy.links_allowed and re.search(r"https?://", body):
             gaps.append(f"{channel} does not deliver links, and the body has one")
         problems[channel] = gaps
     fields = sorted(copy.fields) if copy else []
-    return TemplateReview(fields, problems, warnings)
+    return TemplateReview(fields, problems, warnings, _brand_actions(template, body))
+
+
+def _brand_actions(template: Template, body: str) -> list[str]:
+    """What the engine does about naming the brand with this copy (it never blocks for it)."""
+    from ipe.tools.writing.brand import brand_names, named_as, names_brand, promotes, signoff
+
+    names = ", ".join(f'"{n}"' for n in brand_names(template))
+    actions = [f"counts as naming the brand: {names}"]
+    if not body:
+        return actions
+    used = named_as(body, template)
+    if used:
+        actions.append(f'the copy names the brand as "{used}"')
+        return actions
+    if not promotes(body, template):
+        actions.append("the copy promotes nothing: it needs neither the brand nor a disclosure")
+        return actions
+    signed = signoff(template)
+    where = (
+        " (e-mail: the subject names it)" if names_brand(template.subject or "", template) else ""
+    )
+    actions.append(
+        f'the copy does not name the brand: the engine signs "{signed}" where a message '
+        f"promotes the offer{where}"
+    )
+    return actions

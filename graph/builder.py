@@ -1,13 +1,22 @@
-"""Assemble the six-step personalization graph and export the compiled ``graph``."""
+"""Assemble the six-step personalization graph: ``build_graph`` returns it compiled.
+
+Nothing is built at import. The CLI, the server (``graph/server.py``, which ``langgraph.json``
+points at) and the engine call ``build_graph``; tests build their variants with it (a node
+replaced, a checkpointer attached). The warm-up (``ipe.tools.warmup.preload``) is a separate,
+explicit call those entry points make.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime, get_runtime
-from langgraph.types import RetryPolicy, Send
+from langgraph.store.base import BaseStore
+from langgraph.types import Checkpointer, RetryPolicy, Send
 
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import MessageVariation, VariationPlan
@@ -20,7 +29,6 @@ from ipe.nodes.feedback import feedback
 from ipe.nodes.profile_research import profile_research
 from ipe.nodes.review import review
 from ipe.nodes.strategy import strategy
-from ipe.tools.warmup import preload
 from ipe.tools.writing.drafting import repair_notes
 from ipe.tools.writing.llm import chat_model
 
@@ -97,28 +105,51 @@ def after_critic(
     return "review" if wants_review and state.status in ("ready", "needs_review") else "feedback"
 
 
-builder = StateGraph(State, input_schema=InputState, context_schema=Context)
-builder.add_node("profile_research", timed("research")(profile_research))
-builder.add_node("context_retrieval", timed("context")(context_retrieval))
-builder.add_node("strategy", timed("strategy")(strategy))
-# The Send payload (DraftTask) differs from State, which LangGraph's overloads cannot express.
-builder.add_node(  # type: ignore[call-overload]
-    "draft",
-    timed("drafting")(draft),
-    input_schema=DraftTask,
-    retry_policy=RetryPolicy(max_attempts=2),
-)
-builder.add_node("critic", timed("critic")(critic))
-builder.add_node("review", review)
-builder.add_node("feedback", timed("feedback")(feedback))
-builder.add_edge(START, "profile_research")
-builder.add_edge("profile_research", "context_retrieval")
-builder.add_edge("context_retrieval", "strategy")
-builder.add_conditional_edges("strategy", fan_out, ["draft"])
-builder.add_edge("draft", "critic")
-builder.add_conditional_edges("critic", after_critic, ["draft", "review", "feedback"])
-builder.add_edge("review", "feedback")
-builder.add_edge("feedback", END)
+NAME = "IntelligentPersonalizationEngine"
+"""The compiled graph's name (LangSmith traces, Studio)."""
 
-graph = builder.compile(name="IntelligentPersonalizationEngine")
-preload()
+STEPS: dict[str, tuple[str | None, Any]] = {
+    "profile_research": ("research", profile_research),
+    "context_retrieval": ("context", context_retrieval),
+    "strategy": ("strategy", strategy),
+    "draft": ("drafting", draft),
+    "critic": ("critic", critic),
+    "review": (None, review),
+    "feedback": ("feedback", feedback),
+}
+"""Each node's name, the timing step it counts under (``graph/timing.py``) and its function."""
+
+
+def build_graph(
+    *,
+    store: BaseStore | None = None,
+    checkpointer: Checkpointer = None,
+    nodes: Mapping[str, Any] | None = None,
+) -> CompiledStateGraph[State, Context, InputState, Any]:
+    """The six-step graph, compiled with ``store`` and ``checkpointer``.
+
+    ``nodes`` replaces a node's function by name (a test's variant: a step that fails, a step
+    that records what it saw); the replacement is timed and wired like the original.
+    """
+    unknown = set(nodes or {}) - set(STEPS)
+    if unknown:
+        raise ValueError(f"build_graph: no node named {sorted(unknown)}")
+    builder = StateGraph(State, input_schema=InputState, context_schema=Context)
+    for name, (step, func) in STEPS.items():
+        node = (nodes or {}).get(name, func)
+        node = timed(step)(node) if step else node
+        if name == "draft":  # one Send (a DraftTask, not the State) per variation, retried once
+            builder.add_node(
+                name, node, input_schema=DraftTask, retry_policy=RetryPolicy(max_attempts=2)
+            )
+        else:
+            builder.add_node(name, node)
+    builder.add_edge(START, "profile_research")
+    builder.add_edge("profile_research", "context_retrieval")
+    builder.add_edge("context_retrieval", "strategy")
+    builder.add_conditional_edges("strategy", fan_out, ["draft"])
+    builder.add_edge("draft", "critic")
+    builder.add_conditional_edges("critic", after_critic, ["draft", "review", "feedback"])
+    builder.add_edge("review", "feedback")
+    builder.add_edge("feedback", END)
+    return builder.compile(name=NAME, store=store, checkpointer=checkpointer)

@@ -24,7 +24,7 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
-from ipe.graph.builder import graph
+from ipe.graph.builder import build_graph
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import (
     VARIATION_TYPES,
@@ -63,6 +63,7 @@ from ipe.tools.trust.inputs import (
 )
 from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
+from ipe.tools.warmup import preload
 from ipe.tools.writing.facts import analyse_profile, extract_facts
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,12 @@ def _companion(user_id: Any, options: dict[str, Any]) -> Context:
         if options.get("data_dir") is None and _DEFAULTS.get("data_dir"):
             options = {**options, "data_dir": _DEFAULTS["data_dir"]}
     return settings(_context(user_id, **options))
+
+
+@functools.cache
+def _standard_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
+    """The six-step graph, built once per process (a checkpointer is attached per run)."""
+    return build_graph()
 
 
 def api_errors(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
@@ -119,6 +126,7 @@ class IntelligentPersonalizationEngine:
         embedder: Any = None,
         n_variations: int | None = None,
         durable: bool = True,
+        graph: CompiledStateGraph[Any, Any, Any, Any] | None = None,
         **options: Any,
     ) -> None:
         """Create an engine for tenant ``user_id``; every option has an offline default.
@@ -127,7 +135,8 @@ class IntelligentPersonalizationEngine:
         ``FeedbackLoop()`` created without a tenant use the tenant and data directory of the
         engine created last. ``durable`` keeps a SQLite checkpoint of every run (thread
         ``tenant:message_id:run``) so a run can be inspected afterwards; switch it off for
-        throughput when that is not needed.
+        throughput when that is not needed. ``graph`` is a variant built by
+        ``ipe.graph.builder.build_graph`` (a test's replaced node); by default the standard one.
         """
         self.context = settings(
             _context(
@@ -145,6 +154,8 @@ class IntelligentPersonalizationEngine:
             raise InvalidInputError("review=True needs durable=True: a paused run is checkpointed")
         _DEFAULTS.update(user_id=self.context.user_id, data_dir=self.context.data_dir)
         install_privacy()
+        preload()  # the data files, read once per process before the first run
+        self.graph = graph if graph is not None else _standard_graph()
 
     @property
     def row_timeout_s(self) -> float:
@@ -159,7 +170,7 @@ class IntelligentPersonalizationEngine:
             yield None
             return
         async with open_saver(str(self.context.data_dir)) as saver:
-            yield Durable(graph.copy({"checkpointer": saver}), saver)
+            yield Durable(self.graph.copy({"checkpointer": saver}), saver)
 
     async def _invoke(
         self, state: InputState | Command[Any], config: RunnableConfig
@@ -174,7 +185,7 @@ class IntelligentPersonalizationEngine:
         ctx = replace(self.context, record_in_graph=False)  # the record waits for the run
         data_dir = str(self.context.data_dir)
         if not self.durable:
-            final: dict[str, Any] = await _ainvoke(graph, state, ctx, config)
+            final: dict[str, Any] = await _ainvoke(self.graph, state, ctx, config)
             await self._commit(final)
             return final
         thread_id = str(config.get("configurable", {})["thread_id"])
@@ -233,7 +244,7 @@ class IntelligentPersonalizationEngine:
         pending: list[dict[str, Any]] = []
         with storage_guard(str(self.context.data_dir)):
             async with open_saver(str(self.context.data_dir)) as saver:
-                durable = graph.copy({"checkpointer": saver})
+                durable = self.graph.copy({"checkpointer": saver})
                 for thread_id, message_id in await runs_of(saver, self.context.user_id):
                     snapshot = await durable.aget_state({"configurable": {"thread_id": thread_id}})
                     if snapshot.interrupts:

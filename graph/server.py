@@ -1,6 +1,8 @@
-"""The LangGraph server's authentication: each API key is one tenant, and only theirs.
+"""The LangGraph server's graphs and authentication: each API key is one tenant, and only theirs.
 
-``langgraph.json`` points its ``auth`` at ``auth`` below. A request carries ``Authorization:
+``langgraph.json`` points its graphs at ``personalization`` and ``feedback`` below (built by the
+graph factories when the server loads this module, after the warm-up) and its ``auth`` at
+``auth``. A request carries ``Authorization:
 Bearer <key>`` (or ``x-api-key: <key>``); ``IPE_API_KEYS`` maps keys to tenants (``key=tenant``
 pairs separated by commas), or ``IPE_API_KEYS_FILE`` names a JSON file ``{"key": "tenant"}``.
 The identity is the tenant: every thread is stamped with its owner and every read, search,
@@ -21,10 +23,18 @@ from typing import Any
 
 from langgraph_sdk import Auth
 
+from ipe.graph.builder import build_graph
+from ipe.graph.feedback_graph import build_feedback_graph
 from ipe.graph.tracing import install_privacy
+from ipe.tools.warmup import preload
 
 auth = Auth()
 install_privacy()  # the server loads this module at start: its traces are masked too
+preload()  # the data files, read before the first run and outside the server's event loop
+personalization = build_graph()
+"""The six-step graph the server serves (its checkpointer and store are the server's)."""
+feedback = build_feedback_graph()
+"""The feedback graph the server serves."""
 
 
 def api_keys() -> dict[str, str]:

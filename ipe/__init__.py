@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ipe.graph.builder import graph
+    from ipe.graph.builder import build_graph
     from ipe.graph.domain import MessageVariation, PersonalizationError, PersonalizationStrategy
     from ipe.graph.engine import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
 
@@ -21,11 +21,11 @@ __all__ = [
     "MessageVariation",
     "PersonalizationError",
     "PersonalizationStrategy",
-    "graph",
+    "build_graph",
 ]
 
 _WHERE = {
-    "graph": "ipe.graph.builder",
+    "build_graph": "ipe.graph.builder",
     "MessageVariation": "ipe.graph.domain",
     "PersonalizationError": "ipe.graph.domain",
     "PersonalizationStrategy": "ipe.graph.domain",

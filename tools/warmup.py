@@ -1,13 +1,15 @@
 """Read every data file the nodes use before the first run, outside any event loop.
 
-Policies, phrase banks, lint rules and prompts are parsed once and cached. Loading them here, at
-import of the graph, keeps file reads out of the async nodes (``langgraph dev`` flags any blocking
-call on its event loop) and keeps the first run as fast as the rest, in every language: each
-language's phrase bank and word lists, and ``dateparser``'s data for it, load on first use.
+Policies, phrase banks, lint rules and prompts are parsed once and cached. Loading them here, once,
+when an entry point starts (the engine's constructor, the server's module), keeps file reads out
+of the async nodes (``langgraph dev`` flags any blocking call on its event loop) and keeps the
+first run as fast as the rest, in every language: each language's phrase bank and word lists, and
+``dateparser``'s data for it, load on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, datetime
 
@@ -56,8 +58,9 @@ DATED_REPLIES = (
 date (50-110 ms each), and each language's reply rules are compiled on first use."""
 
 
+@functools.cache
 def preload() -> None:
-    """Exercise every cached loader once on a tiny, fixed input."""
+    """Exercise every cached loader once on a tiny, fixed input (once per process)."""
     prospect = Prospect(
         id="warm-up",
         name="Warm Up",

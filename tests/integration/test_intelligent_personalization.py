@@ -19,7 +19,7 @@ from ipe import (
     PersonalizationError,
     PersonalizationStrategy,
 )
-from ipe.graph.builder import graph
+from ipe.graph.builder import build_graph
 from ipe.graph.domain import TemplateComplianceError, UnknownChannelError
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "graph.mmd"
@@ -235,7 +235,7 @@ async def test_canaries_never_cross_prospects_or_tenants(
 
 
 def test_graph_topology_matches_snapshot() -> None:
-    drawn = graph.get_graph().draw_mermaid()
+    drawn = build_graph().get_graph().draw_mermaid()
     assert drawn == SNAPSHOT.read_text(encoding="utf-8")
     for node in (
         "profile_research",
@@ -267,7 +267,7 @@ def test_langgraph_json_points_at_the_compiled_graph() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     served = getattr(module, attr)
-    assert served.get_graph().draw_mermaid() == graph.get_graph().draw_mermaid()
+    assert served.get_graph().draw_mermaid() == build_graph().get_graph().draw_mermaid()
     assert served.name == "IntelligentPersonalizationEngine"
 
 

@@ -9,7 +9,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.builder import graph
+from ipe.graph.builder import build_graph
 from ipe.graph.context import Context
 from ipe.graph.domain import InvalidInputError, UnknownMessageError
 from ipe.graph.state import InputState
@@ -116,7 +116,7 @@ async def test_bad_decisions_and_settings_are_refused(
 async def test_the_bare_graph_resumes_with_a_command_and_records_once(
     data_dir: str, prospects: dict[str, Any], template: dict[str, Any]
 ) -> None:
-    paused_graph = graph.copy({"checkpointer": InMemorySaver()})
+    paused_graph = build_graph(checkpointer=InMemorySaver())
     config: Any = {"configurable": {"thread_id": "t-1"}}
     context = Context(user_id="bare", data_dir=data_dir, review=True)
     state = InputState(prospect=prospects["ana-email"], template=template, message_id="m-1")

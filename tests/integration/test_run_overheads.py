@@ -114,11 +114,11 @@ def test_the_warm_up_loads_every_language_it_writes() -> None:
     """Each warm-up reply names a date in its language (so dateparser loads that language)."""
     from datetime import UTC, datetime
 
-    import ipe.graph.builder  # noqa: F401 - importing the graph runs the warm-up
     from ipe.tools.context.deferrals import find_deferral
-    from ipe.tools.warmup import DATED_REPLIES
+    from ipe.tools.warmup import DATED_REPLIES, preload
     from ipe.tools.writing.offline_drafter import LANGUAGES, bank
 
+    preload()
     assert {language for _, language in DATED_REPLIES} == set(LANGUAGES)
     for text, language in DATED_REPLIES:
         found = find_deferral(text, datetime(2026, 1, 5, tzinfo=UTC), language=language)

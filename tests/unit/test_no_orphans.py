@@ -76,11 +76,11 @@ async def test_a_failing_record_write_leaves_no_checkpoint_thread(
 
 
 async def test_a_node_failing_after_feedback_leaves_no_record(
-    data_dir: str, prospects: dict[str, Any], template: dict[str, Any], monkeypatch: Any
+    data_dir: str, prospects: dict[str, Any], template: dict[str, Any]
 ) -> None:
     """The feedback step ran (its record built), then the run failed: nothing is stored."""
-    import ipe.graph.engine as engine_module
-    from ipe.graph.builder import builder
+    from ipe.graph.builder import build_graph
+    from ipe.nodes.feedback import feedback
 
     built = threading.Event()
 
@@ -90,33 +90,11 @@ async def test_a_node_failing_after_feedback_leaves_no_record(
         assert update["record"] is not None
         raise RuntimeError("the process is killed after the feedback step")
 
-    from langgraph.graph import END, START, StateGraph
-
-    from ipe.graph.builder import after_critic, fan_out
-    from ipe.graph.context import Context
-    from ipe.graph.state import InputState, State
-    from ipe.nodes.feedback import feedback
-
-    crashing = StateGraph(State, input_schema=InputState, context_schema=Context)
-    for name, spec in builder.nodes.items():
-        if name == "feedback":
-            crashing.add_node("feedback", feedback_then_crash)
-        elif name == "draft":
-            crashing.add_node(  # type: ignore[call-overload]
-                "draft", spec.runnable, input_schema=spec.input_schema
-            )
-        else:
-            crashing.add_node(name, spec.runnable)
-    crashing.add_edge(START, "profile_research")
-    crashing.add_edge("profile_research", "context_retrieval")
-    crashing.add_edge("context_retrieval", "strategy")
-    crashing.add_conditional_edges("strategy", fan_out, ["draft"])
-    crashing.add_edge("draft", "critic")
-    crashing.add_conditional_edges("critic", after_critic, ["draft", "feedback"])
-    crashing.add_edge("feedback", END)
-    monkeypatch.setattr(engine_module, "graph", crashing.compile())
+    crashing = build_graph(nodes={"feedback": feedback_then_crash})
     for durable in (True, False):
-        engine = IntelligentPersonalizationEngine("t1", data_dir=data_dir, durable=durable)
+        engine = IntelligentPersonalizationEngine(
+            "t1", data_dir=data_dir, durable=durable, graph=crashing
+        )
         with pytest.raises(EngineError, match="killed") as failed:  # the API raises only these
             await engine.personalize_message(prospects["ana-email"], template)
         assert isinstance(failed.value.__cause__, RuntimeError)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from ipe.graph.domain import (
     PersonalizationResult,
     StorageError,
 )
+from ipe.settings import SettingsError, expand_path, load_settings
 
 EXIT_BAD_INPUT = 2
 EXIT_STORAGE = 3
@@ -87,7 +87,7 @@ def _deadline(cmd: argparse.ArgumentParser) -> None:
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--user-id", default="default", help="tenant id (default: default)")
+    cmd.add_argument("--user-id", default=None, help="tenant id (default: $IPE_USER_ID or default)")
     cmd.add_argument(
         "--data-dir", default=None, help="data directory (default: $IPE_DATA_DIR or ~/.ipe)"
     )
@@ -253,6 +253,7 @@ async def _personalize(args: argparse.Namespace) -> int:
     engine = IntelligentPersonalizationEngine(
         user_id=args.user_id,
         data_dir=args.data_dir,
+        settings=args.settings,
         linkedin_free_account=args.linkedin_free,
         require_approval=args.require_approval,
         deadline_s=args.deadline,
@@ -286,6 +287,7 @@ async def _batch(args: argparse.Namespace) -> int:
     engine = IntelligentPersonalizationEngine(
         user_id=args.user_id,
         data_dir=args.data_dir,
+        settings=args.settings,
         require_approval=args.require_approval,
         deadline_s=args.deadline,
     )
@@ -317,7 +319,7 @@ async def _feedback(args: argparse.Namespace) -> int:
             event["edited_body"] = Path(args.edited_body).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             raise InvalidInputError(f"cannot read edited body file '{args.edited_body}'") from None
-    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir, settings=args.settings)
     outcome = await loop.update_model(args.message_id, event)
     if args.json:
         print(json.dumps(outcome))
@@ -335,7 +337,7 @@ def _suppression_line(entry: Any) -> str:
 async def _suppress(args: argparse.Namespace) -> int:
     from ipe.graph.engine import FeedbackLoop
 
-    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir, settings=args.settings)
     who = {
         "email": args.email,
         "prospect_id": args.prospect_id,
@@ -355,12 +357,12 @@ async def _suppress(args: argparse.Namespace) -> int:
 async def _suppressions(args: argparse.Namespace) -> int:
     from ipe.graph.engine import FeedbackLoop
 
-    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir, settings=args.settings)
     entries = await loop.suppressions(include_lifted=args.all)
     if args.json:
         print(json.dumps([asdict(e) for e in entries]))
     else:
-        print(f"{len(entries)} suppressed person(s) for tenant {args.user_id}")
+        print(f"{len(entries)} suppressed person(s) for tenant {loop.context.user_id}")
         for entry in entries:
             print(_suppression_line(entry))
     return 0
@@ -369,7 +371,7 @@ async def _suppressions(args: argparse.Namespace) -> int:
 async def _forget(args: argparse.Namespace) -> int:
     from ipe.graph.engine import FeedbackLoop
 
-    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir)
+    loop = FeedbackLoop(user_id=args.user_id, data_dir=args.data_dir, settings=args.settings)
     report = await loop.forget(
         email=args.email, prospect_id=args.prospect_id, handle=args.handle, platform=args.platform
     )
@@ -404,7 +406,9 @@ async def _template_check(args: argparse.Namespace) -> int:
     for channel, gaps in report.problems.items():
         print(f"  {channel:<9} " + ("ok" if not gaps else "cannot send: " + "; ".join(gaps)))
     with tempfile.TemporaryDirectory() as data_dir:
-        engine = IntelligentPersonalizationEngine(user_id="preview", data_dir=data_dir, llm="none")
+        engine = IntelligentPersonalizationEngine(
+            user_id="preview", data_dir=data_dir, llm="none", settings=args.settings
+        )
         try:
             result = await engine.personalize_message(prospect, template, platform=args.platform)
         except PersonalizationError as err:
@@ -420,7 +424,8 @@ def _stats(args: argparse.Namespace) -> int:
     from ipe.memory.storage import storage_guard
     from ipe.tools.learning.stats import compute_stats, plot_stats, render_table
 
-    ctx = settings(Context(user_id=args.user_id, data_dir=args.data_dir))
+    user_id = args.user_id or args.settings.user_id
+    ctx = settings(Context(user_id=user_id, data_dir=args.data_dir, env=args.settings))
     plot = _plot_path(args.plot) if args.plot else None
     with storage_guard(str(ctx.data_dir)):
         store = _existing_store(str(ctx.data_dir), ctx.user_id)
@@ -494,7 +499,18 @@ async def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ipe`` console script."""
     args = build_parser().parse_args(argv)
+    try:
+        args.settings = load_settings()  # once, here: every command gets these
+    except SettingsError as err:
+        print(f"ipe: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     data_dir = getattr(args, "data_dir", None)
+    if data_dir:
+        try:
+            args.data_dir = data_dir = expand_path(data_dir, "--data-dir")
+        except ValueError as err:
+            print(f"ipe: error: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if data_dir and Path(data_dir).exists() and not Path(data_dir).is_dir():
         print(f"ipe: error: --data-dir '{data_dir}' is not a folder", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -514,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("ipe: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # a bug: still one line (IPE_DEBUG=1 shows the traceback)
-        if os.environ.get("IPE_DEBUG"):
+        if args.settings.debug:
             traceback.print_exc()
         line = str(err).splitlines()[0][:200] if str(err) else ""
         print(
@@ -547,7 +563,7 @@ async def _review(args: argparse.Namespace) -> int:
     from ipe.graph.engine import IntelligentPersonalizationEngine
 
     engine = IntelligentPersonalizationEngine(
-        user_id=args.user_id, data_dir=args.data_dir, review=True
+        user_id=args.user_id, data_dir=args.data_dir, settings=args.settings, review=True
     )
     decision = _review_decision(args)
     if args.message_id is None:

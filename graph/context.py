@@ -1,20 +1,19 @@
 """The run context: per-run configuration passed as ``context=`` (LangGraph ``context_schema``).
 
-An explicitly passed value always beats the environment; the environment fills what is left
-(``IPE_DATA_DIR``, ``IPE_LLM``, ``IPE_MODEL``, ``IPE_DEADLINE_S``, ``OPENAI_API_KEY``,
-``IPE_RETENTION_DAYS``, ``IPE_POOL_TENANTS``), see ``resolved()``.
+An explicitly passed value always beats the process settings (``ipe.settings.Settings``: the
+environment, read and checked once at the entry point); the settings fill what is left, see
+``resolved()``. Nothing here reads ``os.environ``.
 """
 
 from __future__ import annotations
 
-import os
+import math
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 from langgraph.config import get_config
 
-from ipe.tools.writing.deadline import deadline_from_env
+from ipe.settings import Settings, current, expand_path
 
 LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
@@ -102,51 +101,57 @@ class Context:
         },
     )
 
-    def resolved(self) -> Context:
-        """Return a copy with every unset field filled from the environment or the defaults."""
-        llm = self.llm or os.environ.get("IPE_LLM") or "auto"
-        if llm not in LLM_MODES:
-            llm = "auto"
+    env: Any = field(
+        default=None,
+        metadata={
+            "description": "The process settings (ipe.settings.Settings) this run was resolved "
+            "with; set by the entry point."
+        },
+    )
+
+    def resolved(self, env: Settings | None = None) -> Context:
+        """Return a copy with every unset field filled from the settings (``env``).
+
+        ``env`` defaults to the context's own settings, else those of the process environment
+        (``ipe.settings.current()``).
+        """
+        env = env or self.settings_env
+        llm = self.llm if self.llm in LLM_MODES else env.llm
+        deadline = self.deadline_s
         return replace(
             self,
-            data_dir=self.data_dir or os.environ.get("IPE_DATA_DIR") or str(Path.home() / ".ipe"),
-            llm=llm,  # type: ignore[arg-type]
-            model=self.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini",
+            env=env,
+            data_dir=expand_path(self.data_dir, "the data directory")
+            if self.data_dir
+            else env.data_dir,
+            llm=llm,
+            model=self.model or env.model,
             retention_days=(
-                self.retention_days
-                if self.retention_days is not None
-                else _env_float("IPE_RETENTION_DAYS", 30.0)
+                self.retention_days if self.retention_days is not None else env.retention_days
             ),
-            pool_tenants=(
-                self.pool_tenants
-                if self.pool_tenants is not None
-                else os.environ.get("IPE_POOL_TENANTS", "").strip().lower() in ("1", "true", "yes")
+            pool_tenants=self.pool_tenants if self.pool_tenants is not None else env.pool_tenants,
+            deadline_s=(
+                deadline
+                if deadline is not None and math.isfinite(deadline) and deadline > 0
+                else env.deadline_s
             ),
-            deadline_s=deadline_from_env(self.deadline_s),
-            draft_mode=_draft_mode(self.draft_mode),
+            draft_mode=self.draft_mode if self.draft_mode in DRAFT_MODES else env.draft_mode,
         )
+
+    @property
+    def settings_env(self) -> Settings:
+        """The process settings of this run (the entry point's, else the environment's)."""
+        return self.env if isinstance(self.env, Settings) else current()
 
     @property
     def uses_llm(self) -> bool:
         """True when drafting should go through a chat model."""
-        if self.chat_model is not None:
-            return self.llm != "none"
-        mode = self.llm or os.environ.get("IPE_LLM") or "auto"
+        mode = self.llm or self.settings_env.llm
         if mode == "none":
             return False
-        return bool(os.environ.get("OPENAI_API_KEY")) or mode == "openai"
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
-def _draft_mode(value: str | None) -> DraftMode:
-    mode = value or os.environ.get("IPE_DRAFT_MODE") or "per_variation"
-    return mode if mode in DRAFT_MODES else "per_variation"  # type: ignore[return-value]
+        if self.chat_model is not None:
+            return True
+        return mode == "openai" or self.settings_env.openai_api_key is not None
 
 
 def server_tenant() -> str | None:
@@ -176,6 +181,7 @@ def settings(context: Context | None) -> Context:
         return base.resolved()
     if (
         context is not None
+        and isinstance(context.env, Settings)
         and context.data_dir
         and context.model
         and context.llm in LLM_MODES

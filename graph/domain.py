@@ -105,6 +105,18 @@ class StorageError(PersonalizationError):
     """
 
 
+class SettingsInvalidError(InvalidInputError):
+    """A setting (an ``IPE_*``, ``OPENAI_*`` or ``LANGSMITH_*`` variable) has a wrong value."""
+
+
+class ServiceUnavailableError(StorageError):
+    """A service the settings name cannot be used (exit 3), nothing was recorded.
+
+    The provider's key is missing, or the Chroma or PostgreSQL server does not answer: fix the
+    setting or start the service.
+    """
+
+
 class EngineError(PersonalizationError):
     """The engine could not finish (storage, model or graph failure); the cause is chained."""
 

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -25,7 +24,8 @@ from pydantic import ValidationError
 
 from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
 from ipe.graph.builder import build_graph
-from ipe.graph.context import Context, settings
+from ipe.graph.context import LLM_MODES, Context
+from ipe.graph.context import settings as resolve_context
 from ipe.graph.domain import (
     VARIATION_TYPES,
     EngineError,
@@ -37,6 +37,8 @@ from ipe.graph.domain import (
     Relationship,
     ReviewDecision,
     ReviewResponse,
+    ServiceUnavailableError,
+    SettingsInvalidError,
     UnknownMessageError,
     VariationType,
     first_error,
@@ -51,6 +53,7 @@ from ipe.memory.outcomes import MessageRecord, Suppression
 from ipe.memory.people import Person, person_of
 from ipe.memory.storage import storage_guard
 from ipe.prompts import prompt_version
+from ipe.settings import Settings, SettingsError, load_settings
 from ipe.tools.context.history import retrieve_context
 from ipe.tools.context.recipient import find_recipient
 from ipe.tools.learning.feedback import apply_engagement, expand_engagement
@@ -74,22 +77,47 @@ _DEFAULTS: dict[str, Any] = {}
 """The tenant and data directory of the engine created last in this process."""
 
 
-def default_tenant() -> str:
+def process_settings(settings: Settings | None = None) -> Settings:
+    """``settings``, or the environment's read now; a wrong value is a ``SettingsInvalidError``."""
+    if settings is not None:
+        return settings
+    try:
+        return load_settings()
+    except SettingsError as err:
+        raise SettingsInvalidError(str(err)) from None
+
+
+def default_tenant(settings: Settings | None = None) -> str:
     """The tenant an engine uses when none is given: ``$IPE_USER_ID``, else ``default``."""
-    return os.environ.get("IPE_USER_ID") or "default"
+    return process_settings(settings).user_id
 
 
-def _context(user_id: Any, **overrides: Any) -> Context:
-    return Context(user_id=str(user_id), **{k: v for k, v in overrides.items() if v is not None})
+def _context(user_id: Any, env: Settings, **overrides: Any) -> Context:
+    """The resolved run context of a facade, checked: a model it cannot reach is an error now."""
+    llm = overrides.get("llm")
+    if llm is not None and llm not in LLM_MODES:
+        raise InvalidInputError(f"llm must be one of {', '.join(LLM_MODES)}, got {llm!r}")
+    options = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        ctx = resolve_context(Context(user_id=str(user_id), env=env, **options))
+    except ValueError as err:  # a data directory naming an unset $VAR
+        raise InvalidInputError(str(err)) from None
+    if ctx.llm == "openai" and ctx.chat_model is None and env.openai_api_key is None:
+        raise ServiceUnavailableError(
+            "IPE_LLM=openai needs OPENAI_API_KEY (any value for a local OPENAI_BASE_URL "
+            "server), or set IPE_LLM=none for the offline drafter"
+        )
+    return ctx
 
 
 def _companion(user_id: Any, options: dict[str, Any]) -> Context:
     """Settings of a ``ContextEngine``/``FeedbackLoop``: without a tenant, the engine's."""
+    env = process_settings(options.pop("settings", None))
     if user_id is None:
-        user_id = _DEFAULTS.get("user_id", default_tenant())
+        user_id = _DEFAULTS.get("user_id", env.user_id)
         if options.get("data_dir") is None and _DEFAULTS.get("data_dir"):
             options = {**options, "data_dir": _DEFAULTS["data_dir"]}
-    return settings(_context(user_id, **options))
+    return _context(user_id, env, **options)
 
 
 @functools.cache
@@ -127,6 +155,7 @@ class IntelligentPersonalizationEngine:
         n_variations: int | None = None,
         durable: bool = True,
         graph: CompiledStateGraph[Any, Any, Any, Any] | None = None,
+        settings: Settings | None = None,
         **options: Any,
     ) -> None:
         """Create an engine for tenant ``user_id``; every option has an offline default.
@@ -137,23 +166,26 @@ class IntelligentPersonalizationEngine:
         ``tenant:message_id:run``) so a run can be inspected afterwards; switch it off for
         throughput when that is not needed. ``graph`` is a variant built by
         ``ipe.graph.builder.build_graph`` (a test's replaced node); by default the standard one.
+        ``settings`` are the process settings (``ipe.settings.Settings``; default: the
+        environment's, read and checked now): a wrong ``IPE_*`` value is a
+        ``SettingsInvalidError``, ``llm="openai"`` without a key a ``ServiceUnavailableError``.
         """
-        self.context = settings(
-            _context(
-                default_tenant() if user_id is None else user_id,
-                data_dir=str(data_dir) if data_dir else None,
-                llm=llm,
-                chat_model=chat_model,
-                embedder=embedder,
-                n_variations=n_variations,
-                **options,
-            )
+        env = process_settings(settings)
+        self.context = _context(
+            env.user_id if user_id is None else user_id,
+            env,
+            data_dir=str(data_dir) if data_dir else None,
+            llm=llm,
+            chat_model=chat_model,
+            embedder=embedder,
+            n_variations=n_variations,
+            **options,
         )
         self.durable = durable
         if self.context.review and not durable:
             raise InvalidInputError("review=True needs durable=True: a paused run is checkpointed")
         _DEFAULTS.update(user_id=self.context.user_id, data_dir=self.context.data_dir)
-        install_privacy()
+        install_privacy(env.trace_masks)
         preload()  # the data files, read once per process before the first run
         self.graph = graph if graph is not None else _standard_graph()
 

@@ -11,14 +11,16 @@ runs. The graphs take the tenant from the authenticated identity (``graph.contex
 never from the run's context, and use the server's data directory (``IPE_DATA_DIR``), whatever
 a caller puts in ``context``. Assistants are the server's: callers may read them, not make them.
 With tracing on, the server's traces go through the masking client of ``graph/tracing.py``.
+
+The settings are read once, when the server loads this module at start: a wrong ``IPE_*`` value
+or a malformed ``IPE_API_KEYS`` (or ``IPE_API_KEYS_FILE``) stops the start with one line saying
+what to fix (``ServerSettingsError``), instead of a server that answers every request with 401.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
-import os
-from pathlib import Path
+import logging
 from typing import Any
 
 from langgraph_sdk import Auth
@@ -26,10 +28,36 @@ from langgraph_sdk import Auth
 from ipe.graph.builder import build_graph
 from ipe.graph.feedback_graph import build_feedback_graph
 from ipe.graph.tracing import install_privacy
+from ipe.settings import Settings, SettingsError, current
 from ipe.tools.warmup import preload
 
+log = logging.getLogger(__name__)
+
+
+class ServerSettingsError(RuntimeError):
+    """The server cannot start with these settings; the message says what to fix."""
+
+
+def server_settings() -> tuple[Settings, dict[str, str]]:
+    """The server's settings and ``key -> tenant`` map, checked (``ServerSettingsError``)."""
+    try:
+        settings = current()
+        keys = settings.tenants_by_key()
+    except SettingsError as err:
+        raise ServerSettingsError(
+            f"ipe server cannot start: {err}. Fix it and start the server again."
+        ) from None
+    if not keys:
+        log.warning(
+            "ipe server: no API keys configured (IPE_API_KEYS=key1=tenant1,key2=tenant2 or "
+            "IPE_API_KEYS_FILE): every request will be refused with 401"
+        )
+    return settings, keys
+
+
+SETTINGS, _KEYS = server_settings()  # at start: a wrong setting stops the server here
 auth = Auth()
-install_privacy()  # the server loads this module at start: its traces are masked too
+install_privacy(SETTINGS.trace_masks)  # the server loads this module at start: traces masked
 preload()  # the data files, read before the first run and outside the server's event loop
 personalization = build_graph()
 """The six-step graph the server serves (its checkpointer and store are the server's)."""
@@ -39,16 +67,7 @@ feedback = build_feedback_graph()
 
 def api_keys() -> dict[str, str]:
     """The configured ``key -> tenant`` map (``IPE_API_KEYS`` and ``IPE_API_KEYS_FILE``)."""
-    keys: dict[str, str] = {}
-    path = os.environ.get("IPE_API_KEYS_FILE")
-    if path:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        keys.update({str(k): str(v) for k, v in dict(data).items()})
-    for pair in (os.environ.get("IPE_API_KEYS") or "").split(","):
-        key, sep, tenant = pair.strip().partition("=")
-        if sep and key.strip() and tenant.strip():
-            keys[key.strip()] = tenant.strip()
-    return keys
+    return dict(_KEYS)
 
 
 def tenant_for(presented: str | None) -> str | None:

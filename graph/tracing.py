@@ -14,7 +14,6 @@ channel, segment, chosen arm and prompt version.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -22,7 +21,9 @@ from typing import Any
 from langchain_core.tracers.base import BaseTracer
 from langgraph.config import get_config
 
-MASKS: tuple[str, ...] = ("email", "phone", "handle", "history")
+from ipe.settings import TRACE_MASKS, Settings, current
+
+MASKS: tuple[str, ...] = TRACE_MASKS
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
@@ -40,15 +41,9 @@ _HISTORY_KEYS = frozenset({"interaction_history", "history", "reply_text", "edit
 _HISTORY_TEXT_KEYS = frozenset({"text", "summary"})
 
 
-def masks_from_env() -> tuple[str, ...]:
-    """What ``IPE_TRACE_MASK`` asks to mask (all of ``MASKS`` when unset)."""
-    raw = os.environ.get("IPE_TRACE_MASK")
-    if raw is None or not raw.strip():
-        return MASKS
-    if raw.strip().lower() == "none":
-        return ()
-    asked = [part.strip().lower() for part in raw.split(",") if part.strip()]
-    return tuple(m for m in MASKS if m in asked)
+def configured_masks(settings: Settings | None = None) -> tuple[str, ...]:
+    """What ``IPE_TRACE_MASK`` asks to mask (all of ``MASKS`` when unset), from the settings."""
+    return (settings or current()).trace_masks
 
 
 def _phone(match: re.Match[str]) -> str:
@@ -93,7 +88,7 @@ def privacy_anonymizer(masks: Iterable[str] | None = None) -> Callable[[Any], An
     """A LangSmith anonymizer masking ``masks`` (default: ``IPE_TRACE_MASK`` or all)."""
     from langsmith.anonymizer import create_anonymizer
 
-    chosen = tuple(masks) if masks is not None else masks_from_env()
+    chosen = tuple(masks) if masks is not None else configured_masks()
 
     def anonymize(data: Any) -> Any:
         # The prospect's words also travel as history facts and quotes in notes and reasons:
@@ -148,7 +143,7 @@ def install_privacy(masks: Iterable[str] | None = None) -> bool:
     global _installed
     from langsmith import utils as ls_utils
 
-    chosen = tuple(masks) if masks is not None else masks_from_env()
+    chosen = tuple(masks) if masks is not None else configured_masks()
     if _installed or not chosen or not ls_utils.tracing_is_enabled():
         return False
     import langsmith

@@ -15,7 +15,6 @@ without reading any checkpoint blob.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 import time
@@ -33,6 +32,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from ipe.memory.database import schema_options
 from ipe.memory.storage import BUSY_TIMEOUT_S, ensure_database
+from ipe.settings import current
 
 FILE_NAME = "checkpoints.sqlite"
 TABLES = frozenset({"checkpoints", "writes", "ipe_runs"})
@@ -143,7 +143,7 @@ def _serde() -> JsonPlusSerializer:
 
 def database_url() -> str | None:
     """``$IPE_DATABASE_URL`` when the deployment keeps its data in PostgreSQL."""
-    return os.environ.get("IPE_DATABASE_URL") or None
+    return current().database
 
 
 _pg_savers: dict[tuple[str, str | None, int], Any] = {}
@@ -155,7 +155,7 @@ async def _postgres_saver(url: str) -> Any:
     from psycopg.rows import dict_row
     from psycopg_pool import AsyncConnectionPool
 
-    schema = os.environ.get("IPE_DATABASE_SCHEMA") or None
+    schema = current().database_schema
     key = (url, schema, id(asyncio.get_running_loop()))
     if key not in _pg_savers:
         options = await asyncio.to_thread(schema_options, url, schema)
@@ -228,7 +228,7 @@ def _prune_postgres(url: str, retention_days: float, now: datetime | None) -> in
     import psycopg
 
     cutoff = ((now or _now()) - timedelta(days=retention_days)).isoformat(timespec="seconds")
-    options = schema_options(url, os.environ.get("IPE_DATABASE_SCHEMA") or None).get("options", "")
+    options = schema_options(url, current().database_schema).get("options", "")
     with psycopg.connect(url, autocommit=True, options=options) as conn, conn.transaction():
         old = [
             str(r[0])

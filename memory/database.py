@@ -311,14 +311,18 @@ def schema_options(url: str, schema: str | None) -> dict[str, str]:
 
 
 def open_database(data_dir: str | Path, url: str | None = None) -> Database:
-    """The store's database: ``url`` (or ``$IPE_DATABASE_URL``) if set, else the data dir's file."""
-    import os
+    """The store's database: ``url`` (or ``$IPE_DATABASE_URL``) if set, else the data dir's file.
 
-    url = url or os.environ.get("IPE_DATABASE_URL") or None
+    The URL and schema are the process settings' (``ipe.settings``: checked at start).
+    """
+    from ipe.settings import current
+
+    settings = current()
+    url = url or settings.database
     if url:
         if not url.startswith(("postgresql://", "postgres://")):
             from ipe.graph.domain import InvalidInputError
 
             raise InvalidInputError("IPE_DATABASE_URL must be a postgresql:// URL")
-        return PostgresDatabase(url, schema=os.environ.get("IPE_DATABASE_SCHEMA") or None)
+        return PostgresDatabase(url, schema=settings.database_schema)
     return SqliteDatabase(Path(data_dir) / "outcomes.sqlite")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from functools import cache
 
 from langchain_core.embeddings import Embeddings
 
@@ -11,7 +10,7 @@ from ipe.memory.database import open_database
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
 from ipe.memory.storage import check_lesson_store
-from ipe.tools.learning.embeddings import default_embedder
+from ipe.tools.learning.embeddings import HashingEmbeddings
 
 _outcomes: dict[str, OutcomeStore] = {}
 _outcomes_lock = threading.Lock()  # concurrent first runs (a batch) must share one store
@@ -30,19 +29,19 @@ def outcome_store(data_dir: str) -> OutcomeStore:
         return _outcomes[data_dir]
 
 
-@cache
-def _default_embedder() -> Embeddings:
-    return default_embedder()
-
-
+_HASHING = HashingEmbeddings()
 _lessons: dict[tuple[str, str, int], LessonMemory] = {}
 _lessons_lock = threading.Lock()
 
 
 def lesson_memory(data_dir: str, tenant: str, embedder: Embeddings | None = None) -> LessonMemory:
-    """The tenant's lesson collection in ``data_dir`` (one Chroma collection per tenant)."""
+    """The tenant's lesson collection in ``data_dir`` (one Chroma collection per tenant).
+
+    ``embedder``: the run's (``tools.learning.embeddings.default_embedder``); without one, the
+    offline hashing embedder.
+    """
     check_lesson_store(data_dir)  # an empty or foreign chroma.sqlite3 is reported, not reset
-    emb = embedder or _default_embedder()
+    emb = embedder or _HASHING
     key = (data_dir, tenant, id(emb))
     with _lessons_lock:  # concurrent first calls must not open the collection twice
         if key not in _lessons:

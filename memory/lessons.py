@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import re
 import threading
 import time
@@ -25,6 +24,7 @@ from chromadb.config import Settings
 from langchain_core.embeddings import Embeddings
 
 from ipe.graph.domain import Lesson
+from ipe.settings import current
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
@@ -32,8 +32,7 @@ _clients_lock = threading.Lock()
 
 def chroma_location(data_dir: str | Path) -> str:
     """Where lessons live: ``$IPE_CHROMA_URL`` (a Chroma server) or ``data_dir/chroma``."""
-    url = os.environ.get("IPE_CHROMA_URL", "").strip()
-    return url or str(Path(data_dir).resolve() / "chroma")
+    return current().chroma_url or str(Path(data_dir).resolve() / "chroma")
 
 
 def chroma_client(location: str) -> Any:

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import Lesson
+from ipe.graph.domain import Lesson, SettingsInvalidError
 from ipe.memory.handles import lesson_memory, outcome_store
+from ipe.settings import load_settings
 from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder
 from ipe.tools.learning.segments import segment_key
-from ipe.tools.writing.deadline import Deadline, deadline_from_env, reserve_for
+from ipe.tools.writing.deadline import Deadline, deadline_or_default, reserve_for
 from tests.fakes.models import ScriptedSlowModel
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -77,9 +78,9 @@ def _warm(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def test_the_deadline_setting() -> None:
-    assert deadline_from_env(None) == 30.0
-    assert deadline_from_env(-1) == 30.0 and deadline_from_env(float("nan")) == 30.0
-    assert deadline_from_env(4.5) == 4.5
+    assert deadline_or_default(None) == 30.0
+    assert deadline_or_default(-1) == 30.0 and deadline_or_default(float("nan")) == 30.0
+    assert deadline_or_default(4.5) == 4.5
     deadline = Deadline.starting_now(10)
     assert deadline.for_model() == pytest.approx(10 - reserve_for(10), abs=0.05)
     assert deadline.for_model(share=0.4) == pytest.approx(4.0, abs=0.05)
@@ -89,8 +90,10 @@ def test_the_deadline_setting() -> None:
 def test_the_environment_sets_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IPE_DEADLINE_S", "12")
     assert IntelligentPersonalizationEngine(durable=False).context.deadline_s == 12.0
-    monkeypatch.setenv("IPE_DEADLINE_S", "soon")
-    assert IntelligentPersonalizationEngine(durable=False).context.deadline_s == 30.0
+    monkeypatch.setenv("IPE_DEADLINE_S", "soon")  # a wrong value is an error naming it
+    with pytest.raises(SettingsInvalidError, match="IPE_DEADLINE_S must be a number"):
+        IntelligentPersonalizationEngine(durable=False)
+    monkeypatch.setenv("IPE_DEADLINE_S", "12")
     assert IntelligentPersonalizationEngine(deadline_s=3).context.deadline_s == 3
 
 
@@ -227,7 +230,7 @@ def test_the_default_embedder_gets_a_timeout_from_the_deadline(
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
     monkeypatch.setenv("IPE_LLM", "auto")
     monkeypatch.setenv("IPE_DEADLINE_S", "5")
-    embedder = default_embedder()
+    embedder = default_embedder(load_settings())
     assert embedder.request_timeout == pytest.approx(1.0)  # type: ignore[attr-defined]
     assert embedder.max_retries == 1  # type: ignore[attr-defined]
 

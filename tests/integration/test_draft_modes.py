@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ipe import IntelligentPersonalizationEngine
+from ipe.graph.domain import SettingsInvalidError
 from tests.fakes.models import ScriptedSlowModel, kind_of
 from tests.fakes.openai_server import FakeOpenAIServer, draft_answer, research_answer
 
@@ -47,7 +48,8 @@ def test_the_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("IPE_DRAFT_MODE", "one_call")
     assert IntelligentPersonalizationEngine(durable=False).context.draft_mode == "one_call"
     monkeypatch.setenv("IPE_DRAFT_MODE", "sideways")
-    assert IntelligentPersonalizationEngine(durable=False).context.draft_mode == "per_variation"
+    with pytest.raises(SettingsInvalidError, match="IPE_DRAFT_MODE must be 'per_variation' or"):
+        IntelligentPersonalizationEngine(durable=False)
 
 
 class _FirstDraftOnly(BaseChatModel):

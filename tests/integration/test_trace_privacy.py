@@ -103,9 +103,9 @@ def test_the_anonymizer_masks_a_runs_inputs_and_is_configurable(
     only_email = privacy_anonymizer(["email"])({"bio": "a@b.io +1 415 555 0101 @x_y"})
     assert only_email == {"bio": "<email> +1 415 555 0101 @x_y"}
     monkeypatch.setenv("IPE_TRACE_MASK", "phone,handle")
-    assert tracing.masks_from_env() == ("phone", "handle")
+    assert tracing.configured_masks() == ("phone", "handle")
     monkeypatch.setenv("IPE_TRACE_MASK", "none")
-    assert tracing.masks_from_env() == ()
+    assert tracing.configured_masks() == ()
     assert mask_text("call 2026-11-12 or 12 400 followers", ["bio"]) == (
         "call 2026-11-12 or 12 400 followers"
     )

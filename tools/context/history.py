@@ -15,6 +15,7 @@ from ipe.memory.people import Person
 from ipe.tools.context.recipient import find_recipient
 from ipe.tools.context.relationship import Exchange, assess, describe, record_exchanges
 from ipe.tools.context.timing import find_zone, iso_minutes, preferred_hour, send_window
+from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.trust.policy import load_policy
@@ -215,7 +216,7 @@ def retrieve_context(
         analysis=analysis,
         past=past,
         replies=store.replies(ctx.user_id, [rec.message_id for rec, _ in past]),
-        lessons=lesson_memory(data_dir, ctx.user_id, ctx.embedder),
+        lessons=lesson_memory(data_dir, ctx.user_id, run_embedder(ctx)),
         lessons_k=ctx.lessons_k,
         linkedin_free_account=ctx.linkedin_free_account,
         removed_sentences=store.removed_sentences(ctx.user_id),

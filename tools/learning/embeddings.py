@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
-from ipe.tools.writing.deadline import EMBED_SHARE, deadline_from_env
+from ipe.settings import Settings
+
+if TYPE_CHECKING:
+    from ipe.graph.context import Context
+from ipe.tools.writing.deadline import EMBED_SHARE, deadline_or_default
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -55,19 +60,51 @@ class HashingEmbeddings(Embeddings):
         return self._embed(text)
 
 
-def default_embedder() -> Embeddings:
-    """OpenAI embeddings when ``OPENAI_API_KEY`` is set (and ``IPE_LLM`` != none), else hashing.
+def default_embedder(
+    settings: Settings, *, llm: str | None = None, deadline_s: float | None = None
+) -> Embeddings:
+    """The embedder of a run: OpenAI embeddings when the run may use the provider, else hashing.
 
-    An embedding call (one lesson query per run) may take at most a fifth of the deadline
-    (``IPE_DEADLINE_S``), with one retry; a failed search leaves the run without lessons.
+    The provider is used when ``OPENAI_API_KEY`` is set and the run's ``llm`` (default: the
+    settings' ``IPE_LLM``) is not ``none``: ``llm="none"`` makes no network call of any kind. An
+    embedding call (one lesson query per run) may take at most a fifth of the deadline, with one
+    retry; a failed search leaves the run without lessons.
     """
-    if os.environ.get("OPENAI_API_KEY") and os.environ.get("IPE_LLM") != "none":
-        from langchain_openai import OpenAIEmbeddings
+    mode = llm or settings.llm
+    if settings.openai_api_key is None or mode == "none":
+        return _hashing()
+    return _openai_embeddings(
+        settings.embedding_model,
+        settings.openai_api_key.get_secret_value(),
+        settings.openai_base_url,
+        EMBED_SHARE * deadline_or_default(deadline_s or settings.deadline_s),
+    )
 
-        return OpenAIEmbeddings(
-            model=os.environ.get("IPE_EMBEDDING_MODEL", "text-embedding-3-small"),
-            request_timeout=EMBED_SHARE * deadline_from_env(),
-            max_retries=1,
-            check_embedding_ctx_length=False,  # plain text: no tokenizer download, any server
-        )
+
+def run_embedder(ctx: Context) -> Embeddings:
+    """The embedder of a resolved run context: its injected one, else ``default_embedder``."""
+    if ctx.embedder is not None:
+        return ctx.embedder  # type: ignore[no-any-return]
+    return default_embedder(ctx.settings_env, llm=ctx.llm, deadline_s=ctx.deadline_s)
+
+
+@cache
+def _hashing() -> Embeddings:
     return HashingEmbeddings()
+
+
+@cache
+def _openai_embeddings(
+    model: str, api_key: str, base_url: str | None, timeout_s: float
+) -> Embeddings:
+    from langchain_openai import OpenAIEmbeddings
+    from pydantic import SecretStr
+
+    return OpenAIEmbeddings(
+        model=model,
+        openai_api_key=SecretStr(api_key),
+        openai_api_base=base_url,
+        request_timeout=timeout_s,
+        max_retries=1,
+        check_embedding_ctx_length=False,  # plain text: no tokenizer download, any server
+    )

@@ -23,9 +23,10 @@ from ipe.graph.domain import (
 )
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
+from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.intent import classify_reply, is_opt_out
 from ipe.tools.learning.lessons import distil
-from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_from_env
+from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
 from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
 
 KINDS: tuple[str, ...] = get_args(EngagementKind)
@@ -51,7 +52,7 @@ async def _intent(ctx: Context, text: str) -> str | None:
                 model,
                 text,
                 run_name="classify_reply",
-                deadline=Deadline.starting_now(deadline_from_env(ctx.deadline_s)),
+                deadline=Deadline.starting_now(deadline_or_default(ctx.deadline_s)),
                 share=CLASSIFY_SHARE,
             )
         except LlmUnusable:
@@ -186,7 +187,7 @@ def _record(
         store.record_edit(ctx.user_id, message_id, edited)
     lessons: list[str] = []
     if any(r.changed for r in results):
-        memory = lesson_memory(str(ctx.data_dir), ctx.user_id, ctx.embedder)
+        memory = lesson_memory(str(ctx.data_dir), ctx.user_id, run_embedder(ctx))
         existing = [lesson for lesson in memory.all() if lesson.segment == message.segment]
         evidence = {(f, getattr(message, f)): [message_id] for f in ("tone", "angle", "cta")}
         updated = distil(

@@ -1,11 +1,11 @@
 """The per-message deadline: how much time a run has left and how long one model call may take.
 
-A run gets ``Context.deadline_s`` seconds (``IPE_DEADLINE_S``, default 30) from the moment it
-starts. Model calls get what is left minus a *reserve*, the time the offline steps after them need
-(the offline drafter for the variations a model did not finish, the critic and the recording), so
-a run whose model is slow or silent still ends with a checked message, within its deadline.
-Research, which only adds facts to the ones already extracted, may use at most a share of the
-deadline, so the drafting round keeps time for its own call.
+A run gets ``Context.deadline_s`` seconds (``IPE_DEADLINE_S`` in ``ipe.settings``, default 30)
+from the moment it starts. Model calls get what is left minus a *reserve*, the time the offline
+steps after them need (the offline drafter for the variations a model did not finish, the critic
+and the recording), so a run whose model is slow or silent still ends with a checked message,
+within its deadline. Research, which only adds facts to the ones already extracted, may use at
+most a share of the deadline, so the drafting round keeps time for its own call.
 
 The deadline is a wall-clock instant (``time.time()``), so it survives a checkpoint and means the
 same in every node of the run.
@@ -14,7 +14,6 @@ same in every node of the run.
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass
 
@@ -34,18 +33,15 @@ MIN_CALL_S = 0.05
 """A call (or a retry) is not started with less than this left: it could not finish."""
 
 
-def deadline_from_env(value: float | None = None) -> float:
-    """The deadline in seconds: ``value`` if given, else ``IPE_DEADLINE_S``, else the default.
+def deadline_or_default(value: float | None = None) -> float:
+    """The deadline in seconds: ``value`` when it is a positive number, else the default.
 
-    A non-positive, non-finite or unreadable setting falls back to the default.
+    The run's own deadline comes resolved from the settings (``Context.deadline_s``); this is
+    the backstop for a call made without one.
     """
-    if value is None:
-        raw = os.environ.get("IPE_DEADLINE_S", "")
-        try:
-            value = float(raw) if raw.strip() else DEFAULT_DEADLINE_S
-        except ValueError:
-            value = DEFAULT_DEADLINE_S
-    return value if math.isfinite(value) and value > 0 else DEFAULT_DEADLINE_S
+    if value is None or not math.isfinite(value) or value <= 0:
+        return DEFAULT_DEADLINE_S
+    return value
 
 
 def reserve_for(total_s: float) -> float:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import os
 import re
 import secrets
 import time
@@ -31,7 +30,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_json_schema
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -44,7 +43,7 @@ from tenacity.stop import stop_base
 from ipe.graph.context import Context
 from ipe.graph.domain import ReplyIntent
 from ipe.prompts import load_prompt
-from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_from_env
+from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -101,12 +100,15 @@ def chat_model(ctx: Context) -> BaseChatModel | None:
         return None
     if ctx.chat_model is not None:
         return ctx.chat_model  # type: ignore[no-any-return]
-    name = ctx.model or os.environ.get("IPE_MODEL") or "gpt-4o-mini"
-    return _openai_model(name, os.environ.get("OPENAI_BASE_URL") or None, ctx.deadline_s)
+    env = ctx.settings_env
+    key = env.openai_api_key.get_secret_value() if env.openai_api_key else None
+    return _openai_model(ctx.model or env.model, key, env.openai_base_url, ctx.deadline_s)
 
 
 @cache
-def _openai_model(name: str, base_url: str | None, deadline_s: float | None) -> BaseChatModel:
+def _openai_model(
+    name: str, api_key: str | None, base_url: str | None, deadline_s: float | None
+) -> BaseChatModel:
     """One client per model, server and deadline (a process reuses its connection pool).
 
     The client's own retries are off (``max_retries=0``): ``call_structured`` retries within the
@@ -116,9 +118,10 @@ def _openai_model(name: str, base_url: str | None, deadline_s: float | None) -> 
 
     return ChatOpenAI(
         model=name,
+        api_key=SecretStr(api_key) if api_key else None,
         base_url=base_url,
         temperature=0.7,
-        timeout=deadline_from_env(deadline_s),
+        timeout=deadline_or_default(deadline_s),
         max_retries=0,
     )
 
@@ -233,7 +236,7 @@ async def call_structured(
     to run. Without a deadline the call gets one of its own (``IPE_DEADLINE_S``).
     Raises ``LlmTimedOut`` when time ran out, ``LlmUnusable`` for any other unusable outcome.
     """
-    deadline = deadline or Deadline.starting_now(deadline_from_env())
+    deadline = deadline or Deadline.starting_now(deadline_or_default())
     messages = [SystemMessage(content=system), HumanMessage(content=user)]
     backoff = wait_random_exponential(multiplier=0.2, max=2)
     started = time.time()

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from langgraph.config import get_config
 
 from ipe.settings import Settings, current, expand_path
+from ipe.tools.writing.models import has_key
 
 LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
@@ -151,7 +152,8 @@ class Context:
             return False
         if self.chat_model is not None:
             return True
-        return mode == "openai" or self.settings_env.openai_api_key is not None
+        env = self.settings_env  # auto: when the provider's key is set (OpenAI's: OPENAI_API_KEY)
+        return mode == "openai" or has_key(self.model or env.model, env)
 
 
 def server_tenant() -> str | None:

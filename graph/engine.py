@@ -68,6 +68,7 @@ from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.warmup import preload
 from ipe.tools.writing.facts import analyse_profile, extract_facts
+from ipe.tools.writing.models import ModelSetupError, check_spec
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -102,6 +103,11 @@ def _context(user_id: Any, env: Settings, **overrides: Any) -> Context:
         ctx = resolve_context(Context(user_id=str(user_id), env=env, **options))
     except ValueError as err:  # a data directory naming an unset $VAR
         raise InvalidInputError(str(err)) from None
+    try:  # a model setting naming an unknown or uninstalled provider fails here, not mid-run
+        if ctx.chat_model is None and ctx.llm != "none":
+            check_spec(str(ctx.model), env)
+    except ModelSetupError as err:
+        raise InvalidInputError(f"model {ctx.model!r} (IPE_MODEL): {err}") from None
     if ctx.llm == "openai" and ctx.chat_model is None and env.openai_api_key is None:
         raise ServiceUnavailableError(
             "IPE_LLM=openai needs OPENAI_API_KEY (any value for a local OPENAI_BASE_URL "

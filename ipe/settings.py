@@ -77,9 +77,14 @@ class Settings(BaseSettings):
         description="auto (a chat model when OPENAI_API_KEY is set), openai (needs the key) or "
         "none (offline: no network call of any kind).",
     )
-    model: str = Field(default="gpt-4o-mini", description="The chat model's name.")
+    model: str = Field(
+        default="gpt-4o-mini",
+        description="The chat model as provider:model (tools/policies/models.toml: openai, "
+        "anthropic, google_genai, mistralai, ollama); a bare name is OpenAI's.",
+    )
     embedding_model: str = Field(
-        default="text-embedding-3-small", description="The embedding model of the lessons."
+        default="text-embedding-3-small",
+        description="The embedding model of the lessons, provider:model as IPE_MODEL.",
     )
     draft_mode: DraftMode = Field(
         default="per_variation",

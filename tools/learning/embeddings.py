@@ -21,6 +21,7 @@ from ipe.settings import Settings
 if TYPE_CHECKING:
     from ipe.graph.context import Context
 from ipe.tools.writing.deadline import EMBED_SHARE, deadline_or_default
+from ipe.tools.writing.models import embeddings_for, has_key
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -63,22 +64,20 @@ class HashingEmbeddings(Embeddings):
 def default_embedder(
     settings: Settings, *, llm: str | None = None, deadline_s: float | None = None
 ) -> Embeddings:
-    """The embedder of a run: OpenAI embeddings when the run may use the provider, else hashing.
+    """The embedder of a run: ``IPE_EMBEDDING_MODEL``'s when the run may use it, else hashing.
 
-    The provider is used when ``OPENAI_API_KEY`` is set and the run's ``llm`` (default: the
-    settings' ``IPE_LLM``) is not ``none``: ``llm="none"`` makes no network call of any kind. An
-    embedding call (one lesson query per run) may take at most a fifth of the deadline, with one
-    retry; a failed search leaves the run without lessons.
+    The model (``provider:model``, OpenAI's by default) is used when its provider's key is set
+    (``OPENAI_API_KEY``) and the run's ``llm`` (default: the settings' ``IPE_LLM``) is not
+    ``none``: ``llm="none"`` makes no network call of any kind. An embedding call (one lesson
+    query per run) may take at most a fifth of the deadline, with one retry; a failed search
+    leaves the run without lessons.
     """
     mode = llm or settings.llm
-    if settings.openai_api_key is None or mode == "none":
+    spec = settings.embedding_model
+    if mode == "none" or not has_key(spec, settings):
         return _hashing()
-    return _openai_embeddings(
-        settings.embedding_model,
-        settings.openai_api_key.get_secret_value(),
-        settings.openai_base_url,
-        EMBED_SHARE * deadline_or_default(deadline_s or settings.deadline_s),
-    )
+    timeout = EMBED_SHARE * deadline_or_default(deadline_s or settings.deadline_s)
+    return embeddings_for(spec, settings, timeout=timeout)
 
 
 def run_embedder(ctx: Context) -> Embeddings:
@@ -91,20 +90,3 @@ def run_embedder(ctx: Context) -> Embeddings:
 @cache
 def _hashing() -> Embeddings:
     return HashingEmbeddings()
-
-
-@cache
-def _openai_embeddings(
-    model: str, api_key: str, base_url: str | None, timeout_s: float
-) -> Embeddings:
-    from langchain_openai import OpenAIEmbeddings
-    from pydantic import SecretStr
-
-    return OpenAIEmbeddings(
-        model=model,
-        openai_api_key=SecretStr(api_key),
-        openai_api_base=base_url,
-        request_timeout=timeout_s,
-        max_retries=1,
-        check_embedding_ctx_length=False,  # plain text: no tokenizer download, any server
-    )

@@ -2,9 +2,10 @@
 
 Untrusted prospect text reaches a model only through ``fence()``: a JSON block between fence lines
 that carry a per-call random nonce, so text inside the data cannot close the fence or pass for
-instructions. Structured output uses ``method="function_calling"`` (accepted by OpenAI-compatible
-servers that refuse ``json_schema``, e.g. llama.cpp); models without tool calling (the scripted
-fakes in tests, some local servers) answer in JSON text, which is parsed and validated the same way.
+instructions. Structured output uses the method the provider's table names (``function_calling``
+for OpenAI and OpenAI-compatible servers that refuse ``json_schema``, e.g. llama.cpp); models
+without tool calling (the scripted fakes in tests, some local servers) answer in JSON text, which
+is parsed and validated the same way.
 
 Every call runs inside the run's deadline (``tools/writing/deadline.py``): each attempt is cancelled
 when the time for model work is up, retries (tenacity, for transient failures only) start only if
@@ -21,7 +22,6 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from functools import cache
 from string import Template as StrTemplate
 from typing import Any, TypeVar, cast, get_args
 
@@ -30,7 +30,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_json_schema
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -44,6 +44,7 @@ from ipe.graph.context import Context
 from ipe.graph.domain import ReplyIntent
 from ipe.prompts import load_prompt
 from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
+from ipe.tools.writing.models import chat_model_for, structured_method
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -95,35 +96,18 @@ class IntentOut(BaseModel):
 
 
 def chat_model(ctx: Context) -> BaseChatModel | None:
-    """The chat model for this run, or None when drafting is offline."""
+    """The chat model for this run, or None when drafting is offline.
+
+    Every model goes through here: an injected one (``Context.chat_model``: a test's scripted
+    fake, a caller's own client) or one the factory builds from the ``provider:model`` setting
+    (``tools/writing/models.py``).
+    """
     if not ctx.uses_llm:
         return None
     if ctx.chat_model is not None:
         return ctx.chat_model  # type: ignore[no-any-return]
     env = ctx.settings_env
-    key = env.openai_api_key.get_secret_value() if env.openai_api_key else None
-    return _openai_model(ctx.model or env.model, key, env.openai_base_url, ctx.deadline_s)
-
-
-@cache
-def _openai_model(
-    name: str, api_key: str | None, base_url: str | None, deadline_s: float | None
-) -> BaseChatModel:
-    """One client per model, server and deadline (a process reuses its connection pool).
-
-    The client's own retries are off (``max_retries=0``): ``call_structured`` retries within the
-    deadline and reads ``Retry-After`` itself; the client timeout is only a backstop.
-    """
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(
-        model=name,
-        api_key=SecretStr(api_key) if api_key else None,
-        base_url=base_url,
-        temperature=0.7,
-        timeout=deadline_or_default(deadline_s),
-        max_retries=0,
-    )
+    return chat_model_for(ctx.model or env.model, env, timeout=deadline_or_default(ctx.deadline_s))
 
 
 def fence(label: str, data: Any) -> tuple[str, str, str]:
@@ -166,7 +150,7 @@ def _structured(model: BaseChatModel, schema: type[BaseModel]) -> Runnable[Any, 
     if hit is None or hit[0] is not model:  # the model is kept, so its id is not reused
         try:
             runnable = model.with_structured_output(
-                convert_to_json_schema(schema), method="function_calling"
+                convert_to_json_schema(schema), method=structured_method(model)
             )
         except NotImplementedError:
             runnable = None

@@ -175,6 +175,8 @@ class Preferences(_Model):
     channel: str | None = None
     tone: str | None = None
     timezone: str | None = None
+    language: str | None = None
+    """The language they asked to be written to in (a tag or a name): it outranks the rest."""
 
 
 class Prospect(BaseModel):
@@ -234,6 +236,13 @@ class Offer(_Model):
     perks: list[TrustedText] = Field(default_factory=list)
 
 
+class Translation(_Model):
+    """The tenant's copy in one more language (Liquid, like the template's own)."""
+
+    subject: TrustedText | None = None
+    body: TrustedText | None = None
+
+
 class Template(_Model):
     """The tenant's message template: all of it is trusted."""
 
@@ -248,8 +257,19 @@ class Template(_Model):
     goal: TrustedText = TrustedText("")
     subject: TrustedText | None = None
     body: TrustedText | None = None
+    translations: dict[str, Translation] = Field(default_factory=dict)
+    """The copy in other languages, by language tag (``{"es": {"subject": ..., "body": ...}}``):
+    a message in that language uses it instead of the template's own copy."""
     approved_claims: list[TrustedText] = Field(default_factory=list)
     links: list[TrustedText] = Field(default_factory=list)
+    affiliate_link: TrustedText | None = None
+    """The partner's link, or a pattern (``https://acme.example/?ref={{ prospect.id }}``) for
+    ``{{ affiliate_link }}``; a record's own ``affiliate_link`` on a template link's host wins."""
+    promo_code: TrustedText | None = None
+    """The partner's code, or a pattern (``ACME-{{ prospect.handle }}``): ``{{ promo_code }}``; a
+    record's own ``promo_code`` wins."""
+    booking_link: TrustedText | None = None
+    """Where to book a call (``{{ booking_link }}``); else the template link that reads as one."""
     allow_http_links: bool = False
     """Links must be ``https``; a tenant may allow ``http`` links (never for unsubscribing)."""
 

@@ -29,6 +29,7 @@ async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         opted_out=state.context.opted_out,
         language_note=state.language_note,
         language_wanted=state.language_wanted,
+        template=state.clean_template,
     )
     chosen = next((v for v in review.variations if v.id == review.selected_id), None)
     annotate_run(arm=chosen.arm if chosen else None, status=review.status)

@@ -19,6 +19,7 @@ from ipe.tools.writing.facts import analyse_profile, extract_facts
 from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
+from ipe.tools.writing.templates import for_prospect
 
 IDENTITY_FIELDS = ("id", "email", "platform", "handle")
 """The raw fields that identify the person (what ``ipe.memory.people.Person`` reads)."""
@@ -37,13 +38,14 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         prompt_version=prompt_version(),
     )
     clean, excluded = sanitize_prospect(prospect)
+    template = for_prospect(template, clean)  # this prospect's affiliate link and promo code
     facts, refused = extract_facts(clean)
     excluded += refused
     reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
     language = choose_language(clean, copy=template.body)
-    if language.detected:  # whether the message needs review: the critic says, on its text
-        where = "the template's copy" if language.requested else "the record"
-        reasons.append(f"language: detected '{language.wanted}' from {where}")
+    if language.source:  # whether the message needs review: the critic says, on its text
+        how = "from" if language.detected else "as the record's"
+        reasons.append(f"language: '{language.wanted}' {how} {language.source}")
     model = chat_model(ctx)
     if model is not None:
         more, notes = await research_more(

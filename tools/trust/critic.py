@@ -24,6 +24,7 @@ from ipe.tools.trust.compliance import check_message
 from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
+from ipe.tools.trust.sendable import mend, sendability
 from ipe.tools.trust.textcount import measure
 from ipe.tools.writing.brand import name_brand
 from ipe.tools.writing.facts import credited_fact_ids
@@ -184,7 +185,7 @@ def check_variation(
     """
 
     def run(subject: str | None, body: str) -> MessageVariation:
-        body = name_brand(body, template, language=language)  # a rule the engine satisfies
+        body = name_brand(mend(body), template, language=language)  # what the engine can fix
         subject, body = finalize(subject, body, channel=channel, template=template)
         findings = check_message(
             subject,
@@ -236,6 +237,21 @@ def check_variation(
     return checked
 
 
+def _unsendable(
+    variation: MessageVariation, context: RetrievedContext, template: Template | None
+) -> list[str]:
+    """Why ``variation`` would not be sent as written (``tools/trust/sendable.py``)."""
+    if template is None:
+        return []
+    return sendability(
+        variation.body,
+        language=variation.language,
+        template=template,
+        relationship=context.relationship,
+        rule_ids=[f.rule_id for f in variation.findings],
+    )
+
+
 def select(
     checked: list[MessageVariation],
     *,
@@ -247,6 +263,7 @@ def select(
     opted_out: bool,
     language_note: str | None = None,
     language_wanted: str | None = None,
+    template: Template | None = None,
 ) -> Review:
     """Score the compliant variations, choose one, or ask for repairs, or block with reasons.
 
@@ -273,6 +290,13 @@ def select(
     if personal and len(personal) < len(passing):  # the record has a usable detail: use it
         reasons.append("preferred the variations that kept a personal detail")
         passing = personal
+    unsendable = {v.id: _unsendable(v, context, template) for v in passing}
+    sendable = [v for v in passing if not unsendable[v.id]]
+    if sendable and len(sendable) < len(passing):  # a draft a manager would send wins
+        reasons += [
+            f"{v.id} set aside: {'; '.join(unsendable[v.id])}" for v in passing if unsendable[v.id]
+        ]
+        passing = sendable
     clean = [v for v in passing if gated_out(v) is None]
     if clean and len(clean) < len(passing):  # quality gates the draw: a flawed text does not win
         reasons += [
@@ -319,8 +343,11 @@ def select(
         status = held[0]
         if language_note:
             reasons.append(language_note)
+        reasons += [f"review before it goes: {r}" for r in unsendable.get(best.id, [])]
     elif language_note:
         reasons.append(language_note)
+    elif unsendable.get(best.id):
+        reasons.append("not sendable as written: " + "; ".join(unsendable[best.id]))
     elif flaw and "lint" not in flaw:
         reasons.append(f"{flaw}: review before sending")
     elif require_approval:

@@ -1,8 +1,10 @@
 """The language a message is written in: the record's ``language``, else detected from its text.
 
-Detection uses ``lingua-language-detector`` limited to the languages the engine writes (en, es,
-pt, fr, de), on the prospect's own words (bio, content titles and summaries, niche, inbound
-replies). A requested language without a phrase bank is written in clean English and flagged.
+The language comes from ``preferences.language``, then the record's ``language``, then the
+prospect's own words (bio, content titles and summaries, niche, inbound replies), detected with
+``lingua-language-detector`` among twenty common languages; only when nothing says does the
+tenant's copy set it. A language without a phrase bank is written in clean English and flagged
+(``needs_review``); the model path writes it.
 """
 
 from __future__ import annotations
@@ -18,16 +20,32 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from ipe.graph.domain import Prospect
 from ipe.tools.writing.offline_drafter import LANGUAGES
 
-DETECTED: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
-"""Languages the detector chooses among (the ones the engine is meant to write)."""
-
 _LINGUA = {
     "en": Language.ENGLISH,
     "es": Language.SPANISH,
     "pt": Language.PORTUGUESE,
     "fr": Language.FRENCH,
     "de": Language.GERMAN,
+    "it": Language.ITALIAN,
+    "nl": Language.DUTCH,
+    "pl": Language.POLISH,
+    "sv": Language.SWEDISH,
+    "da": Language.DANISH,
+    "nb": Language.BOKMAL,
+    "fi": Language.FINNISH,
+    "cs": Language.CZECH,
+    "ro": Language.ROMANIAN,
+    "tr": Language.TURKISH,
+    "id": Language.INDONESIAN,
+    "ja": Language.JAPANESE,
+    "zh": Language.CHINESE,
+    "ko": Language.KOREAN,
+    "ru": Language.RUSSIAN,
 }
+DETECTED: tuple[str, ...] = tuple(_LINGUA)
+"""Languages the detector chooses among: the five with a phrase bank and common others, so a
+Polish or Italian record reads as Polish or Italian (a model writes it; the offline drafter writes
+English and says so), never as the nearest language that has a bank."""
 _NAMES = {
     "english": "en",
     "spanish": "es",
@@ -42,8 +60,35 @@ _NAMES = {
     "francais": "fr",
     "german": "de",
     "deutsch": "de",
+    "italian": "it",
+    "italiano": "it",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "polish": "pl",
+    "polski": "pl",
 }
-NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German"}
+NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "nb": "Norwegian",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "ro": "Romanian",
+    "tr": "Turkish",
+    "id": "Indonesian",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ru": "Russian",
+}
 """English names of the detected languages, for the reasons a result gives."""
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _NAME_WORD = re.compile(r"[^\W\d_]+")
@@ -63,6 +108,9 @@ class LanguageChoice:
     wanted: str | None = None
     """The language the message should be in (the copy's, the record's or the detected one),
     before falling back to English for want of a phrase bank; None when nothing says."""
+    source: str | None = None
+    """Where the language came from: ``preferences.language``, ``language``, ``the record`` (its
+    text) or ``the template's copy``; None when nothing said."""
 
 
 @cache
@@ -115,7 +163,7 @@ def detect(text: str) -> str | None:
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     best = values[0].language
-    return next(code for code, lang in _LINGUA.items() if lang == best and code in DETECTED)
+    return next((code for code, lang in _LINGUA.items() if lang == best), None)
 
 
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -129,26 +177,34 @@ def copy_language(copy: str | None) -> str | None:
 def choose_language(
     prospect: Prospect, written: Sequence[str] = LANGUAGES, *, copy: str | None = None
 ) -> LanguageChoice:
-    """Honour the record's ``language``; else detect it; English when nothing says otherwise.
+    """The message's language: the person's, else the tenant's copy's, else English.
 
-    When the tenant's template has its own copy, the message is in the copy's language (the hook
-    must read as part of it). A language without a phrase bank in ``written`` is written in
-    clean English, with a note.
+    The person's is ``preferences.language``, then the record's ``language``, then the one their
+    own words are written in. Only when none says does the tenant's copy set it. A language
+    without a phrase bank in ``written`` is written in clean English, with a note.
     """
-    tenant = copy_language(copy)
-    if tenant is not None:
-        return LanguageChoice(tenant if tenant in written else "en", tenant, True, wanted=tenant)
-    requested = normalise(prospect.language)
+    stated = [
+        ("preferences.language", prospect.preferences.language),
+        ("language", prospect.language),
+    ]
+    source, requested = next(((f, normalise(v)) for f, v in stated if normalise(v)), (None, None))
     found = None if requested else detect(_record_text(prospect))
+    if found:
+        source = "the record"
+    elif not requested:
+        found = copy_language(copy)
+        source = "the template's copy" if found else None
     wanted = requested or found
     if wanted is None or wanted in written:
-        return LanguageChoice(wanted or "en", requested, found is not None, wanted=wanted)
-    how = "is" if requested else "was detected as"
+        return LanguageChoice(
+            wanted or "en", requested, found is not None, wanted=wanted, source=source
+        )
+    how = f"is '{wanted}' ({source})" if requested else f"was detected as '{wanted}' from {source}"
     note = (
-        f"the prospect's language {how} '{wanted}', which the offline drafter does not "
+        f"the prospect's language {how}, which the offline drafter does not "
         "write: the message is in English and needs review"
     )
-    return LanguageChoice("en", requested, found is not None, note, wanted=wanted)
+    return LanguageChoice("en", requested, found is not None, note, wanted=wanted, source=source)
 
 
 _NOT_PROSE = re.compile(r"https?://\S+|\S+@\S+|[\"“”«»„][^\"“”«»„\n]{0,300}[\"“”«»„]")

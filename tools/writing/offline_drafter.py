@@ -31,7 +31,7 @@ from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
 from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
-from ipe.tools.writing.templates import check_copy, copy_values, render
+from ipe.tools.writing.templates import check_copy, copy_in, copy_values, render
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -53,6 +53,7 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 _RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%\s*$")
+_LEADING_RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%")
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,8 @@ class _Context:
             "seen": _platform_word(language, "seen", platform),
         }
         self.other_perks = [_safe(p) for p in offer.perks if _safe(p) != self.values["sample"]]
+        self.offer_language = "en"
+        """The language the tenant wrote the offer in (its summary, perks and claims)."""
         self._foreign_offer(template)
 
     def _foreign_offer(self, template: Template) -> None:
@@ -247,7 +250,8 @@ class _Context:
         if self.language == "en" and not template.offer.summary.strip():
             return
         offer = template.offer
-        worded = detect(" ".join([offer.summary, *offer.perks]))
+        worded = detect(" ".join([offer.summary, *offer.perks, *template.approved_claims]))
+        self.offer_language = worded or "en"
         if worded is None or worded == self.language:
             if self.language != "en":  # a title in English reads oddly inside another language
                 self.values["sender_role"] = ""
@@ -259,6 +263,9 @@ class _Context:
             self.values["sample"] = str(words["our_sample"])
         self.other_perks = []
         self.values["sender_role"] = ""
+        rate = _LEADING_RATE.match(self.values["commission"])
+        if rate and not _RATE.match(self.values["commission"]):  # "30% recurring for 12 months"
+            self.values["commission"] = rate.group(0).strip()  # the rate; the bank words the rest
         self.notes.append(
             f"the offer is worded in '{worded}': its summary and perks are left out of this "
             f"'{self.language}' message (the terms are stated as approved)"
@@ -580,7 +587,7 @@ def _email(c: _Context, hook: _Hook | None, cta: str, *, perks: bool, claim: boo
         ask = _ask(c, cta)
     if perks:
         middle.append(_perks(c, include_sample=cta != "sample").strip())
-    claims = _new_claims(c.template)
+    claims = _new_claims(c.template) if c.offer_language == c.language else []
     if claim and claims:
         middle.append(_safe(_pick(c.key, "claim", claims)).rstrip(".") + ".")
     closing = c.fill(str(c.bank["signoff"]["email"][c.tone]))
@@ -830,7 +837,7 @@ def _prospect_fields(c: _Context, facts: list[Fact]) -> dict[str, str]:
 
 
 def _templated(
-    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape
+    plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, cta: str
 ) -> tuple[str, str | None, _Hook | None]:
     """The tenant's body and subject with this variation's hook and bridge filled in."""
     template = c.template
@@ -847,7 +854,11 @@ def _templated(
     if not copy.has_hook:
         c.notes.append("the template's body has no {{ personal_hook }}: its copy is sent as is")
     values = copy_values(
-        template, prospect=_prospect_fields(c, facts), personal_hook=hook_text, why_you=why
+        template,
+        prospect=_prospect_fields(c, facts),
+        personal_hook=hook_text,
+        why_you=why,
+        call_to_action=_ask(c, cta) if "call_to_action" in copy.fields else "",
     )
     body = render(template.body, values, where="body")
     subject = render(template.subject, values, where="subject") if template.subject else None
@@ -883,6 +894,9 @@ def compose(
     """
     language = language if language in LANGUAGES else "en"
     key = f"{seed}\x1f{plan.id}"
+    own = copy_in(template, language)  # the copy in this language: a translation, or its own
+    if own is None:
+        template = template.model_copy(update={"subject": None, "body": None})
     c = _Context(
         key=key,
         tone=plan.tone,
@@ -891,6 +905,13 @@ def compose(
         first_name=first_name,
         prospect=prospect,
     )
+    if own is None:
+        c.notes.append(
+            f"the template's copy is not in '{language}' and has no translation for it: the "
+            "message is written from the phrase bank"
+        )
+    else:
+        template = c.template = own
     shape = shape_for(channel, size)
     cta = _cta(plan.cta, c, links_allowed)
     if shape == "note" and cta in ("link", "link_request"):
@@ -909,7 +930,7 @@ def compose(
         body = _details(c, shape, links_allowed)
         cta = "link" if c.values["link"] and links_allowed else "reply"
     elif template.body and template.body.strip():
-        body, copy_subject, hook = _templated(plan, c, facts, shape)
+        body, copy_subject, hook = _templated(plan, c, facts, shape, cta)
     else:
         body, hook = _cold(plan, c, facts, shape, cta)
     if shape == "note" and len(body) > _limit("note_max"):

@@ -19,11 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from liquid import Environment, StrictUndefined
 from liquid.exceptions import LiquidError
 
-from ipe.graph.domain import InvalidInputError, Template
+from ipe.graph.domain import InvalidInputError, Prospect, Template
 
 PROSPECT_FIELDS = (
     "first_name",
@@ -49,9 +50,12 @@ TENANT_FIELDS = (
     "cookie_days",
     "perks",
     "link",
+    "affiliate_link",
+    "promo_code",
+    "booking_link",
 )
-"""Merge fields filled from the template itself."""
-ENGINE_FIELDS = ("personal_hook", "why_you")
+"""Merge fields filled from the template itself (the partner's link and code per prospect)."""
+ENGINE_FIELDS = ("personal_hook", "why_you", "call_to_action")
 """Fields the engine writes for each variation."""
 ALIASES = {
     "firstname": "first_name",
@@ -67,6 +71,12 @@ ALIASES = {
     "cookie": "cookie_days",
     "url": "link",
     "hook": "personal_hook",
+    "cta": "call_to_action",
+    "ref_link": "affiliate_link",
+    "referral_link": "affiliate_link",
+    "coupon": "promo_code",
+    "discount_code": "promo_code",
+    "calendar_link": "booking_link",
 }
 """Other spellings users write for the same fields (``{{firstName}}`` -> ``first_name``)."""
 KNOWN = frozenset((*PROSPECT_FIELDS, *TENANT_FIELDS, *ENGINE_FIELDS))
@@ -98,9 +108,13 @@ class Copy:
 
 
 def _sources(template: Template) -> dict[str, str]:
-    return {
-        k: v for k, v in (("subject", template.subject), ("body", template.body)) if v and v.strip()
-    }
+    pairs = [("subject", template.subject), ("body", template.body)]
+    for lang, copy in template.translations.items():
+        pairs += [
+            (f"translations.{lang}.subject", copy.subject),
+            (f"translations.{lang}.body", copy.body),
+        ]
+    return {k: v for k, v in pairs if v and v.strip()}
 
 
 @lru_cache(maxsize=256)
@@ -142,6 +156,24 @@ def check_copy(template: Template) -> Copy | None:
     return Copy(frozenset(fields), frozenset(bare - set(ENGINE_FIELDS)))
 
 
+def copy_in(template: Template, language: str) -> Template | None:
+    """The template with its copy in ``language``, or None when its copy is in another one.
+
+    A translation for the language replaces the copy (its subject too: without one, the engine
+    writes the subject); copy whose language cannot be told, or none, is used as it is.
+    """
+    from ipe.tools.writing.language import copy_language, normalise
+
+    for tag, translated in template.translations.items():
+        if normalise(tag) == language and (translated.body or "").strip():
+            return template.model_copy(
+                update={"subject": translated.subject, "body": translated.body}
+            )
+    if not (template.body and template.body.strip()):
+        return template
+    return template if copy_language(template.body) in (None, language) else None
+
+
 def _context(values: Mapping[str, str]) -> dict[str, str | None]:
     """Known fields; an empty one is nil, so ``{% if company %}`` and ``default`` skip it."""
     base: dict[str, str | None] = {name: None for name in KNOWN}
@@ -181,6 +213,7 @@ def copy_values(
     prospect: Mapping[str, str],
     personal_hook: str = "",
     why_you: str = "",
+    call_to_action: str = "",
 ) -> dict[str, str]:
     """Every merge field's value for one message: the prospect's, the template's, the engine's."""
     offer, sender = template.offer, template.sender
@@ -198,11 +231,71 @@ def copy_values(
             "cookie_days": str(offer.cookie_days or ""),
             "perks": ", ".join(offer.perks),
             "link": template.links[0] if template.links else "",
+            "affiliate_link": _resolved(template.affiliate_link),
+            "promo_code": _resolved(template.promo_code),
+            "booking_link": booking_link(template),
             "personal_hook": personal_hook,
             "why_you": why_you,
+            "call_to_action": call_to_action,
         }
     )
     return values
+
+
+_BOOKING = re.compile(r"book|call|calendly|cal\.com|meet|schedule|agenda|termin", re.IGNORECASE)
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$")
+
+
+def _resolved(value: str | None) -> str:
+    """A per-prospect value once ``for_prospect`` filled its pattern ("" while it is a pattern)."""
+    return value if value and "{" not in value else ""
+
+
+def booking_link(template: Template) -> str:
+    """Where to book a call: the template's ``booking_link``, else a link that reads as one."""
+    if template.booking_link:
+        return _resolved(template.booking_link)
+    return next((link for link in template.links[1:] if _BOOKING.search(link)), "")
+
+
+def for_prospect(template: Template, prospect: Prospect) -> Template:
+    """The template with this prospect's affiliate link and promo code filled in.
+
+    A pattern (``https://acme.example/?ref={{ prospect.id }}``) is rendered with the record's
+    ``id``, ``handle`` and ``first_name`` (URL-quoted in a link); a record's own
+    ``affiliate_link`` counts when it is on the host of a template link, its ``promo_code`` when
+    it reads as a code. The results join the template's links and approved claims, so the
+    grounding check accepts them where the copy writes them.
+    """
+    record = prospect.model_extra or {}
+    own_link = str(record.get("affiliate_link") or "").strip()
+    own_code = str(record.get("promo_code") or "").strip()
+    hosts = {urlsplit(link).hostname for link in template.links if urlsplit(link).hostname}
+    link = own_link if own_link and urlsplit(own_link).hostname in hosts else ""
+    link = link or _fill(template.affiliate_link, prospect, quote_values=True)
+    code = own_code if _CODE.match(own_code) else _fill(template.promo_code, prospect)
+    code = code if _CODE.match(code) else ""
+    update: dict[str, Any] = {"affiliate_link": link or None, "promo_code": code or None}
+    if link and link not in template.links:
+        update["links"] = [*template.links, link]
+    if code:
+        update["approved_claims"] = [*template.approved_claims, code]
+    return template.model_copy(update=update)
+
+
+def _fill(pattern: str | None, prospect: Prospect, *, quote_values: bool = False) -> str:
+    if not pattern or not pattern.strip():
+        return ""
+    handle = (prospect.handle or "").lstrip("@")
+    first = prospect.name.split()[0] if prospect.name.split() else ""
+    values = {"id": prospect.id, "handle": handle, "first_name": first}
+    if quote_values:
+        values = {k: quote(v, safe="") for k, v in values.items()}
+    try:
+        text = _ENV.from_string(pattern).render(prospect=values)
+    except LiquidError:
+        return ""
+    return "".join(text.split())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""Sendability: whether a passing message is one a manager would send as written.
+
+Compliance says a message may be sent; this gate says it reads as one person wrote it for this
+person now. ``mend`` repairs what is mechanical (a doubled stop after "Co.", a sentence that
+starts in lower case, a sentence said twice); ``sendability`` names what is still wrong:
+
+- one language: every sentence of prose (quotes, links and names aside) reads as the message's;
+- no cut text (an ellipsis the sources do not have), no leftover placeholder (``{...}``, ``[...]``);
+- no seam: a sentence starting in lower case, doubled punctuation, a repeated sentence;
+- the length inside the channel's hard maximum (``[shape]`` in ``tools/policies/strategy.toml``);
+- the stage's ask answered: a request for details gets the terms, a due check-back or a held
+  message cites what the person said.
+
+A message with a reason here is ``needs_review`` with it, never ``ready``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ipe.graph.domain import Relationship, Template
+from ipe.tools.trust.formatting import above_footer
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+_NOT_PROSE = re.compile(
+    r"https?://\S+|\S+@\S+|[\"“”«»„][^\"“”«»„\n]{0,300}[\"“”«»„]|\([^()\n]{0,80}\)"
+)
+_PLACEHOLDER = re.compile(r"\{\{?[^{}\n]{0,40}\}?\}|\[[A-Za-z _]{2,30}\]|%[A-Z_]{2,30}%")
+_DOUBLED = re.compile(r"(?<![.…])\.\.(?!\.)|[,;:] ?[.,;:!?]|\s[,.](?!\w)")
+_DOUBLE_STOP = re.compile(r"(?<![.…])\.\.(?!\.)")
+_LOWER_START = re.compile(
+    r"(?<![\s(]e\.g\.)(?<![\s(]i\.e\.)(?<!\setc\.)(?<!\svs\.)(?<=[.!?])(\s+)([a-zà-ÿ])"
+)
+"""A sentence that starts in lower case after a full stop (a line after "Hallo Jonas," may)."""
+_WORD = re.compile(r"[^\W\d_]{4,}")
+MIN_SENTENCE_LETTERS = 30
+_SAID_TWICE_MIN = 12  # a sentence this long said twice is a seam ("Thanks!" twice is not)
+"""Sentences shorter than this are not judged for language (too little text to tell)."""
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for line in text.split("\n"):
+        out += [s.strip() for s in _SENTENCE.split(line.strip()) if s.strip()]
+    return out
+
+
+def _key(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.lower()).strip()
+
+
+def mend(body: str) -> str:
+    """Repair the mechanical seams of ``body`` (above any e-mail footer); idempotent.
+
+    A doubled stop ("Co.." where a brand ends a sentence) becomes one, a sentence that starts
+    in lower case gets its capital, and a sentence said twice is said once.
+    """
+    head, sep, footer = body.partition("\n\n---\n")
+    head = _DOUBLE_STOP.sub(".", head)
+    head = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), head)
+    seen: set[str] = set()
+    lines = []
+    for line in head.split("\n"):
+        kept = []
+        for sentence in _SENTENCE.split(line):
+            key = _key(sentence)
+            if len(key) > _SAID_TWICE_MIN and key in seen:
+                continue
+            seen.add(key)
+            kept.append(sentence)
+        lines.append(" ".join(kept))
+    return "\n".join(lines) + sep + footer
+
+
+def _language_reasons(text: str, language: str) -> list[str]:
+    from ipe.tools.writing.language import NAMES, detect
+
+    reasons = []
+    for sentence in _sentences(_NOT_PROSE.sub(" ", text)):
+        if sum(c.isalpha() for c in sentence) < MIN_SENTENCE_LETTERS:
+            continue
+        found = detect(sentence)
+        if found is not None and found != language:
+            wanted = NAMES.get(language, language)
+            reasons.append(
+                f'a sentence reads as {NAMES.get(found, found)}, not {wanted}: "{sentence[:60]}"'
+            )
+    return reasons
+
+
+def _asked_words(relationship: Relationship) -> set[str]:
+    from wordfreq import zipf_frequency
+
+    words = {w.lower() for w in _WORD.findall(relationship.asked_for or "")}
+    return {w for w in words if zipf_frequency(w, "en") < 6.0}
+
+
+def _stage_reasons(text: str, relationship: Relationship | None, template: Template) -> list[str]:
+    if relationship is None:
+        return []
+    lowered = text.lower()
+    if relationship.stage == "asked_for_details":
+        offer = template.offer
+        terms = [offer.commission or "", str(offer.cookie_days or "")]
+        if not any(t and t.lower() in lowered for t in terms):
+            return ["they asked for the details, and the message does not state the terms"]
+    if relationship.stage in ("deferred", "check_back_due") and relationship.asked_for:
+        said = _asked_words(relationship)
+        if said and not said & {w.lower() for w in _WORD.findall(text)}:
+            return ["it is sent when they asked, and does not cite what they said"]
+    return []
+
+
+def sendability(
+    body: str,
+    *,
+    language: str,
+    template: Template,
+    relationship: Relationship | None = None,
+    rule_ids: Iterable[str] = (),
+) -> list[str]:
+    """Why ``body`` is not one a manager would send as written (empty: it is).
+
+    ``rule_ids`` are the critic's findings on it (a cut quote, over the hard maximum).
+    """
+    text = above_footer(body)
+    reasons = _language_reasons(text, language)
+    ids = set(rule_ids)
+    if "shape.cut" in ids:
+        reasons.append("a quote or sentence is cut")
+    if "shape.over_length" in ids:
+        reasons.append("longer than the channel's hard maximum")
+    placeholder = _PLACEHOLDER.search(_NOT_PROSE.sub("x", text))
+    if placeholder:
+        reasons.append(f'a placeholder is left: "{placeholder.group(0)}"')
+    seam = _DOUBLED.search(_NOT_PROSE.sub("x", text))
+    if seam:
+        reasons.append(f'a seam in the text: "{seam.group(0).strip()}"')
+    if _LOWER_START.search(text):
+        reasons.append("a sentence starts in lower case")
+    keys = [_key(s) for s in _sentences(text)]
+    if len({k for k in keys if len(k) > _SAID_TWICE_MIN}) < len(
+        [k for k in keys if len(k) > _SAID_TWICE_MIN]
+    ):
+        reasons.append("a sentence is said twice")
+    reasons += _stage_reasons(text, relationship, template)
+    return reasons

@@ -18,7 +18,7 @@ from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.deadline import Deadline
-from ipe.tools.writing.language import DETECTED, choose_language, detect
+from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.llm import (
     DraftOut,
     LlmTimedOut,
@@ -29,15 +29,6 @@ from ipe.tools.writing.llm import (
 )
 from ipe.tools.writing.offline_drafter import bank, compose
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "nl": "Dutch",
-}
 _DM_CHANNELS = ("x", "instagram", "tiktok", "facebook")
 _STAGE_NOTES = {
     "cold": "A first message: nothing has been exchanged yet.",
@@ -263,7 +254,7 @@ def draft_prompt(task: DraftTask) -> str:
         shape=_shape(task).strip(),
         subject_rule="required, plain, 3-7 words" if email else "none (leave it null)",
         language=language,
-        language_name=LANGUAGE_NAMES.get(language, language),
+        language_name=NAMES.get(language, language),
         stage=stage,
         stage_note=stage_note,
         tone=plan.tone,

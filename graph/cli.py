@@ -25,6 +25,7 @@ from ipe.graph.domain import (
     StorageError,
 )
 from ipe.settings import SettingsError, expand_path, load_settings
+from ipe.tools.policies.channels import channel_names
 
 EXIT_BAD_INPUT = 2
 EXIT_STORAGE = 3
@@ -107,9 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("personalize", help="write one personalized message")
     p.add_argument("--prospect", required=True, help="prospect JSON file")
     p.add_argument("--template", required=True, help="template JSON file")
-    p.add_argument(
-        "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
-    )
+    p.add_argument("--platform", default=None, help=", ".join(channel_names()))
     p.add_argument(
         "--message-id", default=None, help="your own id for this message (e.g. your send id)"
     )
@@ -126,9 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="personalize a list of prospects into a results file")
     b.add_argument("--prospects", required=True, help="prospects file: .jsonl or .csv")
     b.add_argument("--template", required=True, help="template JSON file")
-    b.add_argument(
-        "--platform", default=None, help="email, linkedin, x, instagram, tiktok, facebook"
-    )
+    b.add_argument("--platform", default=None, help=", ".join(channel_names()))
     b.add_argument("--out", required=True, help="results file (.jsonl); rerun to resume")
     b.add_argument("--concurrency", type=int, default=8, help="rows in flight (default 8)")
     b.add_argument("--rate-limit", default=None, metavar="R/min", help="rows started per minute")

@@ -22,8 +22,9 @@ UntrustedText = NewType("UntrustedText", str)
 TrustedText = NewType("TrustedText", str)
 """Text written by the tenant (template), by us (phrase banks) or by the policy packs."""
 
-Channel = Literal["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
-CHANNELS: tuple[Channel, ...] = ("email", "linkedin", "x", "instagram", "tiktok", "facebook")
+Channel = str
+"""A channel's name, one of the registry's (``tools/policies/channels.toml``, read by
+``ipe.tools.policies.channels``): the channels are data, so the type is a plain name."""
 
 Tone = Literal["professional", "casual", "enthusiastic"]
 TONES: tuple[Tone, ...] = ("professional", "casual", "enthusiastic")

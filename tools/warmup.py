@@ -14,7 +14,6 @@ import random
 from datetime import UTC, datetime
 
 from ipe.graph.domain import (
-    CHANNELS,
     Channel,
     ExcludedSpan,
     Fact,
@@ -31,6 +30,7 @@ from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.lessons import lesson_bonus
+from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
@@ -78,10 +78,10 @@ def preload() -> None:
             name="Sam", postal_address="1 Main Street", unsubscribe_url="https://b.example/u"
         ),
     )
-    for channel in CHANNELS:
+    for channel in channel_names():
         _draft_and_check(template, facts, excluded, clean.name, channel, "en")
     for language in LANGUAGES:
-        _draft_and_check(template, facts, excluded, clean.name, "email", language)
+        _draft_and_check(template, facts, excluded, clean.name, channel_names()[0], language)
     for text, language in DATED_REPLIES:
         find_deferral(text, datetime(2026, 1, 5, tzinfo=UTC), language=language)
         classify_reply(text)

@@ -18,8 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ipe.tools.policies.channels import channels_of_kind
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
-DM_CHANNELS = ("x", "instagram", "tiktok", "facebook")
+DM_CHANNELS = channels_of_kind("dm")
 LANGUAGES = ("en", "es", "pt", "fr", "de")
 EVAL_ONLY_TEMPLATE_KEYS = ("must_keep", "language")
 """Keys of a golden template that describe the expectation, not the tenant's input."""

@@ -15,8 +15,9 @@ from statistics import mean
 import pytest
 from langsmith import testing as t
 
+from ipe.tools.policies.channels import channel_names
 from tests.eval.evaluators import EVALUATORS, Run, evaluate
-from tests.eval.golden import DM_CHANNELS, LANGUAGES, load_cases
+from tests.eval.golden import LANGUAGES, load_cases
 from tests.eval.harness import run_all
 from tests.eval.scorecard import PATHS, load_thresholds, render, tally
 
@@ -30,7 +31,7 @@ def golden_runs() -> list[Run]:
 
 def test_the_golden_set_covers_what_a_manager_sends() -> None:
     assert len(CASES) >= 30
-    assert {c.channel for c in CASES} == {"email", "linkedin", *DM_CHANNELS}
+    assert {c.channel for c in CASES} == set(channel_names())
     assert {c.expect.language for c in CASES} == set(LANGUAGES)
     stages = {c.expect.stage for c in CASES}
     assert {"cold", "awaiting_reply", "check_back_due", "asked_for_details", "deferred"} <= stages

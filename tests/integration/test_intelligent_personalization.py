@@ -21,9 +21,10 @@ from ipe import (
 )
 from ipe.graph.builder import build_graph
 from ipe.graph.domain import TemplateComplianceError, UnknownChannelError
+from ipe.tools.policies.channels import channel_names
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "graph.mmd"
-CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
+CHANNELS = channel_names()
 URL = re.compile(r"https?://\S+|\b[\w-]+\.(?:com|org|net|io|example)\b\S*")
 INVISIBLE = {"Cf", "Cc"}
 

@@ -4,7 +4,6 @@ import pytest
 
 from ipe.graph.domain import (
     ANGLES,
-    CHANNELS,
     CTAS,
     TONES,
     Fact,
@@ -13,6 +12,7 @@ from ipe.graph.domain import (
     Template,
     VariationPlan,
 )
+from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.offline_drafter import (
     LANGUAGES,
@@ -24,6 +24,8 @@ from ipe.tools.writing.offline_drafter import (
     word_count,
 )
 from tests.conftest import load_example
+
+CHANNELS = channel_names()
 
 LINK = "https://trailco.example/partners?ref=creator"
 

@@ -3,10 +3,13 @@ from importlib.resources import files
 
 import pytest
 
-from ipe.graph.domain import CHANNELS, Offer, Sender, Template, UnknownChannelError
+from ipe.graph.domain import Offer, Sender, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.patterns import any_of
 from ipe.tools.trust.policy import load_policy, template_legal_gaps
+
+CHANNELS = channel_names()
 
 
 def _template(**sender: str | None) -> Template:

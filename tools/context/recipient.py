@@ -14,20 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from ipe.graph.domain import CHANNELS, Channel, Prospect
+from ipe.graph.domain import Channel, Prospect
+from ipe.tools.policies.channels import channel_key, registry
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 _HANDLE = re.compile(r"^@?[\w.\-]{1,100}$")
-_AT_HANDLE: frozenset[str] = frozenset({"x", "instagram", "tiktok"})
-"""Platforms whose handles are written with a leading ``@``."""
-_HOSTS: dict[str, tuple[str, ...]] = {
-    "linkedin": ("linkedin.com",),
-    "x": ("x.com", "twitter.com"),
-    "instagram": ("instagram.com",),
-    "tiktok": ("tiktok.com",),
-    "facebook": ("facebook.com", "fb.com"),
-}
-_ALIASES = {"twitter": "x", "e-mail": "email", "mail": "email", "fb": "facebook", "ig": "instagram"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +35,12 @@ class Recipient:
 
 def platform_key(value: str | None) -> str:
     """A platform name as a channel key (``Twitter`` -> ``x``); may be an unsupported name."""
-    key = (value or "").strip().lower()
-    return _ALIASES.get(key, key)
+    return channel_key(value)
+
+
+def _style(name: str) -> str:
+    """How ``name``'s handles are written (``at``, ``bare``, ``as_given``, ``email``)."""
+    return registry()[name].handle if name in registry() else "as_given"
 
 
 def _handle(channel: str, value: Any) -> str | None:
@@ -57,18 +52,20 @@ def _handle(channel: str, value: Any) -> str | None:
     if not _HANDLE.match(value):
         return None
     bare = value.lstrip("@")
-    return f"@{bare}" if channel in _AT_HANDLE else (value if channel != "linkedin" else bare)
+    style = _style(channel)
+    return f"@{bare}" if style == "at" else bare if style == "bare" else value
 
 
 def _profile_link(channel: str, url: str) -> str | None:
     parsed = urlparse(url if "://" in url else f"https://{url}")
     host = (parsed.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    if not any(host == h or host.endswith("." + h) for h in _HOSTS.get(channel, ())):
+    hosts = registry()[channel].hosts if channel in registry() else ()
+    if not any(host == h or host.endswith("." + h) for h in hosts):
         return None
     path = parsed.path.strip("/")
     if not path:
         return None
-    if channel in _AT_HANDLE:
+    if _style(channel) == "at":
         first = path.split("/")[0].lstrip("@")
         return f"@{first}" if _HANDLE.match(first) else None
     return f"https://{host}/{path}"
@@ -78,9 +75,9 @@ def find_recipient(prospect: Prospect, channel: Channel) -> Recipient:
     """The address for ``channel`` from the record, or ``Recipient(None, reason)``."""
     record_platform = platform_key(prospect.platform)
     note = None
-    if record_platform and record_platform not in CHANNELS and record_platform != "email":
+    if record_platform and record_platform not in registry():
         note = f"the record's platform '{prospect.platform}' is not a channel the engine writes for"
-    if channel == "email":
+    if _style(channel) == "email":
         email = (prospect.email or "").strip()
         if email and _EMAIL.match(email):
             return Recipient(email, "email", note)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import registry
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def config() -> SegmentConfig:
         raise ValueError("segments.toml: default_group must be one of the groups")
     return SegmentConfig(
         groups=groups,
-        channel_labels={str(k): str(v) for k, v in raw["channels"].items()},
+        channel_labels={name: spec.label for name, spec in registry().items()},
         niche_weight=float(settings["niche_weight"]),
         tag_weight=float(settings["tag_weight"]),
         default_group=default,

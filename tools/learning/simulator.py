@@ -57,6 +57,7 @@ from ipe.tools.learning.policy_eval import (
 from ipe.tools.learning.reward import is_positive, policy, reward_of
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import is_email
 
 ChooseFn = Callable[[dict[str, Any], dict[str, Any], str], Awaitable[tuple[str, str]]]
 """``(prospect, template, channel) -> (message_id, arm "tone/angle/cta")``."""
@@ -188,7 +189,7 @@ def make_prospect(rng: random.Random, truth: SegmentTruth, index: int, seed: int
     spec = data["groups"][truth.group]
     first, last = rng.choice(data["first_names"]), rng.choice(data["last_names"])
     handle = f"{first}{last}{index}".lower()
-    platform = truth.channel if truth.channel != "email" else "youtube"
+    platform = "youtube" if is_email(truth.channel) else truth.channel
     low, high = data["audience"]
     return {
         "id": f"sim-{seed}-{index}",

@@ -20,6 +20,7 @@ from ipe.graph.domain import (
 from ipe.graph.state import RetrievedContext
 from ipe.tools.context.relationship import hold
 from ipe.tools.learning.edits import drop_removed, normalise
+from ipe.tools.policies.channels import registry
 from ipe.tools.trust.compliance import check_message
 from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
@@ -38,11 +39,6 @@ _ELLIPSIS = re.compile(r"…|\.\.\.")
 
 def _shape() -> dict[str, Any]:
     return dict(knobs()["shape"])
-
-
-def shape_key(channel: str) -> str:
-    """The shape a channel's message takes for the length bands: dm, email or linkedin."""
-    return "dm" if channel in _shape()["dm_channels"] else channel
 
 
 def shape_findings(
@@ -70,11 +66,10 @@ def shape_findings(
                 penalty=float(shape["cut_penalty"]),
             )
         )
-    key = shape_key(channel)
-    if key in shape["words"]:
+    if channel in registry():
         words = len(text.split())
-        low, high = shape["words"][key]
-        hard = int(shape["hard_max_words"][key])
+        low, high = registry()[channel].words
+        hard, kind = registry()[channel].hard_max_words, registry()[channel].kind
         if words > high:
             over = words > hard
             findings.append(
@@ -83,7 +78,7 @@ def shape_findings(
                     severity="advisory",
                     field="body",
                     span=f"{words} words",
-                    message=f"{words} words; a {key} reads best at {low}-{high} (at most {hard}).",
+                    message=f"{words} words; a {kind} reads best at {low}-{high} (at most {hard}).",
                     source=str(shape["source"]),
                     penalty=float(shape["over_max_penalty" if over else "over_band_penalty"]),
                 )

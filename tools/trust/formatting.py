@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 
 from ipe.graph.domain import Template
 from ipe.prompts import load_bank
+from ipe.tools.policies.channels import is_email
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _SCRIPT = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -154,7 +155,7 @@ def finalize(
     Idempotent: running it on its own output changes nothing (the footer is not added twice).
     """
     text = plain_text(body)
-    if channel != "email":
+    if not is_email(channel):
         return None, text
     footer = email_footer(template)
     if footer:

@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ipe.graph.domain import (
-    CHANNELS,
     Channel,
     InvalidInputError,
     Prospect,
@@ -24,6 +23,7 @@ from ipe.graph.domain import (
     first_error,
 )
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import channel_key, channel_names, channels_of_kind
 from ipe.tools.trust.policy import template_legal_gaps
 from ipe.tools.writing.templates import check_copy
 
@@ -157,21 +157,19 @@ def parse_template(raw: Any) -> Template:
 
 def resolve_channel(platform: str | None, prospect: Prospect) -> Channel:
     """The explicit platform if given (must be known), else the prospect's preference or email."""
+    names = channel_names()
     if platform:
-        key = platform.strip().lower()
-        if key == "twitter":
-            key = "x"
-        if key not in CHANNELS:
+        key = channel_key(platform)
+        if key not in names:
             raise UnknownChannelError(
-                f"unknown channel '{platform}': use one of {', '.join(CHANNELS)}"
+                f"unknown channel '{platform}': use one of {', '.join(names)}"
             )
         return key
     for candidate in (prospect.preferences.channel, prospect.platform):
-        key = (candidate or "").strip().lower()
-        key = "x" if key == "twitter" else key
-        if key in CHANNELS:
+        key = channel_key(candidate)
+        if key in names:
             return key
-    return "email"
+    return channels_of_kind("email")[0]
 
 
 def validate_request(

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ipe.graph.domain import CHANNELS, Severity, Template, UnknownChannelError
+from ipe.graph.domain import Severity, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import channel_names, registry
 from ipe.tools.trust.sanitize import sanitize_url
 from ipe.tools.trust.textcount import find_links
 
@@ -97,9 +98,10 @@ def _flag(rules: dict[str, RuleInfo], key: str) -> bool:
 def load_policy(channel: str) -> ChannelPolicy:
     """Return the policy of ``channel``; raises ``UnknownChannelError`` for any other name."""
     pack = load_pack("channels")
-    if channel not in CHANNELS or channel not in pack:
-        raise UnknownChannelError(f"unknown channel '{channel}': use one of {', '.join(CHANNELS)}")
-    table = pack[channel]
+    if channel not in registry():
+        names = ", ".join(channel_names())
+        raise UnknownChannelError(f"unknown channel '{channel}': use one of {names}")
+    table = pack[channel]  # the registry's own table: unit and rules
     raw: dict[str, Any] = {**pack.get("common", {}).get("rules", {}), **table.get("rules", {})}
     rules = {key: RuleInfo.model_validate(entry) for key, entry in raw.items()}
     body_limit = _int_value(rules, "body_limit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipe.graph.domain import Fact, MessageVariation, PersonalizationStrategy
+from ipe.tools.policies.channels import registry
 from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.strategy import knobs
 
@@ -57,12 +58,10 @@ def _length_fit(
     variation: MessageVariation, strategy: PersonalizationStrategy, length: int
 ) -> float:
     """1.0 inside the channel's word band, falling off outside it (the unit budget elsewhere)."""
-    shape = knobs()["shape"]
-    key = "dm" if strategy.channel in shape["dm_channels"] else strategy.channel
-    if key not in shape["words"]:
+    if strategy.channel not in registry():
         budget = max(strategy.length_budget, 1)
         return max(0.0, 1.0 - abs(length - 0.75 * budget) / budget)
-    low, high = (int(x) for x in shape["words"][key])
+    low, high = registry()[strategy.channel].words
     words = len(above_footer(variation.body).split())
     if low <= words <= high:
         return 1.0

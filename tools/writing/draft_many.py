@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ipe.graph.domain import MessageVariation, VariationPlan
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
+from ipe.tools.policies.channels import is_email
 from ipe.tools.writing.deadline import Deadline
 from ipe.tools.writing.drafting import draft_prompt, offline_variation, prompt_language
 from ipe.tools.writing.llm import LlmTimedOut, LlmUnusable, call_structured, render
@@ -91,7 +92,7 @@ async def llm_variations(
             MessageVariation(
                 id=plan.id,
                 plan=plan,
-                subject=draft.subject if task.channel == "email" else None,
+                subject=draft.subject if is_email(task.channel) else None,
                 body=draft.body,
                 fact_ids=[i for i in draft.fact_ids if i in known],
                 source="llm",

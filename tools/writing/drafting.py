@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
+from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
@@ -29,7 +30,6 @@ from ipe.tools.writing.llm import (
 )
 from ipe.tools.writing.offline_drafter import bank, compose
 
-_DM_CHANNELS = ("x", "instagram", "tiktok", "facebook")
 _STAGE_NOTES = {
     "cold": "A first message: nothing has been exchanged yet.",
     "awaiting_reply": "Our earlier message is unanswered: write a short follow-up.",
@@ -54,7 +54,7 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         first_name=first_name(task.clean_prospect.name),
         channel=task.channel,
         links_allowed=task.context.links_allowed,
-        size="short" if task.channel == "linkedin" else "full",
+        size="short" if is_note(task.channel) else "full",
         seed=f"{task.clean_prospect.id}\x1f{task.attempt}",
         language=task.language,
         prospect=task.clean_prospect,
@@ -117,13 +117,14 @@ def _stage(task: DraftTask) -> tuple[str, str]:
 
 
 def _shape(task: DraftTask) -> str:
-    if task.channel == "linkedin":
-        return render("draft_shape_linkedin", limit=task.context.body_limit)
-    return load_prompt("draft_shape_dm" if task.channel in _DM_CHANNELS else "draft_shape_email")
+    if is_note(task.channel):
+        return render("draft_shape_note", limit=task.context.body_limit)
+    return load_prompt("draft_shape_email" if is_email(task.channel) else "draft_shape_dm")
 
 
 def _examples(task: DraftTask, stage: str, language: str) -> str:
-    names = [f"draft_example_{task.channel}"]
+    example = registry()[task.channel].prompt_example
+    names = [example] if example else []
     names += {
         "awaiting_reply": ["draft_example_follow_up"],
         "check_back_due": ["draft_example_check_back"],
@@ -192,8 +193,8 @@ def _audience_unit(task: DraftTask) -> str:
     nouns: dict[str, str] = bank("en")["words"]["audience_noun"]
     platform = (task.clean_prospect.platform or task.channel).lower()
     noun = nouns.get(platform, nouns["default"])
-    if platform == "facebook":
-        noun += f" ({nouns.get('facebook_group', 'members')}, for a group)"
+    if f"{platform}_group" in nouns:  # a platform with groups (the bank's <platform>_group)
+        noun += f" ({nouns[f'{platform}_group']}, for a group)"
     return noun
 
 
@@ -246,7 +247,7 @@ def draft_prompt(task: DraftTask) -> str:
     language = prompt_language(task)
     stage, stage_note = _stage(task)
     fence_open, block, fence_close = fence("PROSPECT_DATA", _prospect_data(task))
-    email = task.channel == "email"
+    email = is_email(task.channel)
     return render(
         "draft_user",
         today=_today().isoformat(),
@@ -276,8 +277,8 @@ def draft_prompt(task: DraftTask) -> str:
 
 def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
     """The blocking rules the critic's own check finds in a repaired draft (empty: it passes)."""
-    linkedin = load_policy("linkedin")
-    free = task.channel == "linkedin" and task.context.body_limit < linkedin.body_limit
+    policy = load_policy(task.channel)
+    free = policy.free_account_limit is not None and task.context.body_limit < policy.body_limit
     checked = check_as_sent(variation, task, linkedin_free_account=free)
     return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
 
@@ -316,7 +317,7 @@ async def llm_variation(
     variation = MessageVariation(
         id=plan.id,
         plan=plan,
-        subject=out.subject if task.channel == "email" else None,
+        subject=out.subject if is_email(task.channel) else None,
         body=out.body,
         fact_ids=[i for i in out.fact_ids if i in known],
         source="llm",

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import load_bank
+from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
 from ipe.tools.writing.brand import short_brand
@@ -38,8 +39,6 @@ Shape = Literal["dm", "email", "note"]
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
 """The languages the offline drafter has a phrase bank for."""
-
-DM_CHANNELS = frozenset({"x", "instagram", "tiktok", "facebook"})
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _COUNT = re.compile(r"(\d[\d,.]*)\s*([kKmM](?![a-zA-Z]))?")
@@ -866,10 +865,10 @@ def _templated(
 
 
 def shape_for(channel: str, size: Size = "full") -> Shape:
-    """The message shape a channel takes: an e-mail, a LinkedIn note or a DM."""
-    if channel == "email":
+    """The message shape a channel takes (its registry kind): an e-mail, a short note or a DM."""
+    if is_email(channel):
         return "email"
-    if channel == "linkedin" or size == "short":
+    if is_note(channel) or size == "short":
         return "note"
     return "dm"
 
@@ -937,7 +936,7 @@ def compose(
         c.notes.append("note: trimmed to fit the character limit")
         body = fit_to_limit(body, limit=_limit("note_max"), measure=len, keep=[template.brand])
     subject = None
-    if channel == "email":
+    if is_email(channel):
         subject = copy_subject if copy_subject and stage == "cold" else _subject(c, hook, stage)
     angle = hook.angle if hook else "generic"
     ids = list(hook.fact_ids) if hook else []

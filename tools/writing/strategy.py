@@ -24,6 +24,7 @@ from ipe.graph.domain import (
 )
 from ipe.tools.learning.bandit import StrategyModel, allowed_arms
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.channels import registry
 from ipe.tools.writing.facts import hook_score, rank_by_relevance
 
 
@@ -70,12 +71,12 @@ def most_relevant_angles(facts: list[Fact], template: Template) -> list[Angle]:
 
 def channel_ctas(channel: Channel) -> list[str]:
     """The calls to action a message on ``channel`` makes as distinct asks (``[ctas]``)."""
-    return list(knobs()["ctas"].get(channel, CTAS))
+    return list(registry()[channel].ctas or CTAS)
 
 
 def length_budget(channel: Channel, limit: int) -> int:
     """The body length to aim for: the channel's target, never above its limit."""
-    return min(int(knobs()["length_target"][channel]), limit)
+    return min(registry()[channel].length_target, limit)
 
 
 def _normalised(weights: dict[str, float]) -> dict[str, float]:

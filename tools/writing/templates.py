@@ -315,7 +315,7 @@ def review_template(template: Template) -> TemplateReview:
 
     Raises ``InvalidInputError`` when the copy is not valid Liquid or uses unknown fields.
     """
-    from ipe.graph.domain import CHANNELS
+    from ipe.tools.policies.channels import channel_names
     from ipe.tools.trust.policy import load_policy, template_legal_gaps
 
     copy = check_copy(template)
@@ -336,7 +336,7 @@ def review_template(template: Template) -> TemplateReview:
             )
         if template.body:
             body = render(template.body, copy_values(template, prospect={}), where="body")
-    for channel in CHANNELS:
+    for channel in channel_names():
         gaps = list(template_legal_gaps(template, channel))
         policy = load_policy(channel)
         if body and policy.requires_affiliate_disclosure:

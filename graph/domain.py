@@ -76,7 +76,7 @@ class InvalidInputError(PersonalizationError):
 
 
 class UnknownChannelError(PersonalizationError):
-    """The requested channel is not one of ``CHANNELS``."""
+    """The requested channel is not one of the registry's (``tools/policies/channels.toml``)."""
 
 
 class TemplateComplianceError(PersonalizationError):

@@ -56,10 +56,27 @@ def test_every_channel_is_complete() -> None:
 
 
 def _string_constants(path: Path) -> list[tuple[int, str]]:
+    """Strings a module compares with, lists, keys or indexes by (where a channel list hides)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    holders: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            holders += [node.left, *node.comparators]
+        elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+            holders += node.elts
+        elif isinstance(node, ast.Dict):
+            holders += [k for k in node.keys if k is not None]
+        elif isinstance(node, ast.Subscript):
+            holders.append(node.slice)
+        elif isinstance(node, ast.JoinedStr):  # f"draft_example_{...}"
+            holders += node.values
+        elif isinstance(node, ast.Call):  # load_policy("linkedin"); a one-letter "x" is text there
+            holders += [
+                a for a in node.args if not (isinstance(a, ast.Constant) and a.value == "x")
+            ]
     return [
         (node.lineno, node.value)
-        for node in ast.walk(tree)
+        for node in holders
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     ]
 

@@ -7,7 +7,7 @@ starts in lower case, a sentence said twice); ``sendability`` names what is stil
 - one language: every sentence of prose (quotes, links and names aside) reads as the message's;
 - no cut text (an ellipsis the sources do not have), no leftover placeholder (``{...}``, ``[...]``);
 - no seam: a sentence starting in lower case, doubled punctuation, a repeated sentence;
-- the length inside the channel's hard maximum (``[shape]`` in ``tools/policies/strategy.toml``);
+- the length inside the channel's hard maximum (its ``hard_max_words`` in ``channels.toml``);
 - the stage's ask answered: a request for details gets the terms, a due check-back or a held
   message cites what the person said.
 

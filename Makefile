@@ -42,6 +42,7 @@ test: lint typecheck unit
 eval: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python -m tests.eval.scorecard
 	$(BIN)/python bench/manager_drafts.py
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/reply_report.py tests/eval/replies.jsonl
 	IPE_LLM=none OPENAI_API_KEY= LANGSMITH_TEST_TRACKING=$(if $(LANGSMITH_API_KEY),true,false) \
 		$(BIN)/pytest tests/eval -q
 

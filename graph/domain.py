@@ -333,6 +333,12 @@ class Relationship(_Model):
     with this ``source_field`` is what a message cites."""
     evidence: list[str] = Field(default_factory=list)
     """Human-readable lines: which history items led to this stage."""
+    intent: str | None = None
+    """The intent of their latest reply (a name in ``tools/policies/intents.toml``), if any."""
+    reply_language: str | None = None
+    """The language their latest reply is written in, when known (the answer's language)."""
+    review: str | None = None
+    """Why a person must read their reply before anything is sent (``None``: nothing to check)."""
 
 
 class ProfileAnalysis(_Model):
@@ -589,9 +595,9 @@ EngagementKind = Literal[
 edited -> sent: only a sent message is contact and evidence); ``complained`` is a spam complaint,
 ``bounced`` a hard bounce. Engagement that needs delivery (all but the lifecycle) implies
 ``sent``."""
-ReplyIntent = Literal[
-    "interested", "not_now", "not_interested", "unsubscribe_request", "out_of_office"
-]
+ReplyIntent = str
+"""A stored reply event: one of the ``event`` names of ``tools/policies/intents.toml`` (the
+README's interested, not_now, not_interested, unsubscribe_request, out_of_office)."""
 
 
 ReviewDecisionType = Literal["approve", "edit", "reject"]

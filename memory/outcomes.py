@@ -53,7 +53,6 @@ from ipe.graph.domain import (
     InvalidInputError,
     MessageIdConflictError,
     PersonalizationError,
-    ReplyIntent,
     StorageError,
     UnknownMessageError,
 )
@@ -61,7 +60,8 @@ from ipe.memory.aggregates import MICRO, contribution
 from ipe.memory.database import Connection, Database, SqliteDatabase
 from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.intents import events as reply_events
+from ipe.tools.learning.replies import classify_reply
 from ipe.tools.learning.reward import (
     NO_EVENTS_OUTCOME,
     implies_sent,
@@ -71,7 +71,7 @@ from ipe.tools.learning.reward import (
 )
 
 _KINDS = frozenset(get_args(EngagementKind))
-_INTENTS = frozenset(get_args(ReplyIntent))
+_INTENTS = frozenset(e for e in reply_events() if e != "unclassified")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SETTLE_EVERY_S = 600.0
 """How often (seconds, per open store) ``settle_due`` looks for pending messages to settle."""
@@ -648,7 +648,7 @@ class OutcomeStore:
         """Add one engagement event and update the message's outcome and the aggregates.
 
         A ``replied`` event without an intent but with a text is classified with
-        ``ipe.tools.learning.intent.classify_reply``; an unclassifiable reply is a neutral outcome.
+        ``ipe.tools.learning.replies.classify_reply``; an unclassifiable reply is a neutral outcome.
         An opt-out (unsubscribe, unsubscribe reply, complaint, hard bounce) also puts the
         message's person on the suppression list.
 

@@ -28,8 +28,8 @@ from ipe.graph.state import RetrievedContext
 from ipe.prompts import load_prompt
 from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.bandit import StrategyModel
-from ipe.tools.learning.intent import classify_reply
 from ipe.tools.learning.lessons import lesson_bonus
+from ipe.tools.learning.replies import classify_reply
 from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.policy import load_policy

@@ -1,6 +1,7 @@
 import pytest
 
-from ipe.tools.learning.intent import classify_reply, normalise, score_reply
+from ipe.tools.learning.intent import normalise, score_folded
+from ipe.tools.learning.replies import classify_reply
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,6 @@ from ipe.tools.learning.intent import classify_reply, normalise, score_reply
         ("I'm out of office until Monday.", "out_of_office"),
         ("On vacation until June 3, back next week.", "out_of_office"),
         ("Auto-reply: I am away from my desk.", "out_of_office"),
-        ("Sounds great!", "interested"),
         ("Tell me more", "interested"),
         ("I'm in!", "interested"),
         ("Send details please", "interested"),
@@ -43,6 +43,7 @@ def test_classify_reply(text: str, intent: str) -> None:
     [
         "What is this?",
         "Thanks",
+        "Sounds great!",
         "Who are you?",
         "I'm in London this week.",
         "Doesn't sound great.",
@@ -55,9 +56,9 @@ def test_generic_or_negated_replies_are_unclassified(text: str) -> None:
 
 
 def test_negation_removes_the_positive_cue() -> None:
-    assert "interested" not in score_reply("not interested")
-    assert score_reply("not interested")["not_interested"] > 0
-    assert "interested" in score_reply("very interested")
+    assert "asked_for_details" not in score_folded("not interested", "en")
+    assert score_folded("not interested", "en")["declined"] > 0
+    assert "asked_for_details" in score_folded("very interested", "en")
 
 
 def test_quoted_earlier_messages_are_ignored() -> None:

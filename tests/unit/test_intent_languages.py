@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.replies import classify_reply
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.folding import fold
 

@@ -6,7 +6,7 @@ must NOT be read as one.
 
 import pytest
 
-from ipe.tools.learning.intent import classify_reply, is_opt_out
+from ipe.tools.learning.replies import classify_reply, is_opt_out
 
 OPT_OUTS = [
     # English, plain and wide
@@ -101,7 +101,7 @@ OPT_OUTS = [
 ]
 
 NOT_OPT_OUTS = [
-    ("Stop by our booth at the expo next week!", "not_now"),
+    ("Stop by our booth at the expo next week!", None),
     ("I can't stop reading your newsletter, tell me more", "interested"),
     ("Don't stop sending these, I love them. Tell me more!", "interested"),
     ("Sounds great, tell me more!", "interested"),

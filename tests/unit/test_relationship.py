@@ -171,7 +171,7 @@ def test_the_stores_sent_messages_and_their_replies_are_exchanges() -> None:
     exchanges = store_exchanges([(blocked, "pending"), (answered, "neutral")], [words])
     assert [(x.direction, x.intent) for x in exchanges] == [
         ("outbound", None),
-        ("inbound", "not_now"),
+        ("inbound", "deferral"),
     ]
     rel = assess(exchanges, now=NOW)
     assert (rel.stage, rel.not_before) == ("deferred", "2027-01-01")
@@ -202,7 +202,7 @@ async def test_the_chat_model_reads_replies_but_never_argues_an_opt_out_away() -
         id="p", name="Marta", interaction_history=[out(5), reply(4, "Hmm, we will see.")]
     )
     read = await model_intents(model, vague)
-    assert read == {1: "not_interested"}
+    assert read == {1: "declined"}
     assert assess(record_exchanges(vague), now=NOW).stage == "asked_for_details"  # rules: neutral
     assert assess(record_exchanges(vague, read), now=NOW).stage == "declined"  # the model's view
     stop = Prospect(id="p", name="M", interaction_history=[out(5), reply(4, "Please remove me")])

@@ -7,7 +7,7 @@ import pytest
 
 from ipe.graph.domain import Prospect, Template
 from ipe.memory.outcomes import OutcomeStore
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.replies import classify_reply
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.learning.simulator import (
     ALL_ARMS,

@@ -13,23 +13,19 @@ from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import MessageRecord, Reply, Suppression
 from ipe.memory.people import Person
 from ipe.tools.context.recipient import find_recipient
-from ipe.tools.context.relationship import Exchange, assess, describe, record_exchanges
+from ipe.tools.context.relationship import (
+    Exchange,
+    assess,
+    describe,
+    inbound_exchange,
+    record_exchanges,
+)
 from ipe.tools.context.timing import find_zone, iso_minutes, preferred_hour, send_window
 from ipe.tools.learning.embeddings import run_embedder
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.intents import resolve
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.strategy import knobs
-
-_ANSWERS = {
-    "interested": "interested",
-    "converted": "interested",
-    "neutral": "neutral",
-    "not_interested": "not_interested",
-    "unsubscribed": "unsubscribe_request",
-    "complained": "unsubscribe_request",
-}
-"""Store outcomes that mean the prospect answered the message (tools/policies/reward.toml)."""
 
 
 def store_exchanges(
@@ -53,15 +49,14 @@ def store_exchanges(
         out.append(Exchange(at, "outbound", rec.channel, rec.body, None, source))
         answers = by_message.get(rec.message_id, [])
         for r in answers:
-            intent = r.intent if r.intent and r.intent != "unclassified" else None
-            if intent is None:
-                intent = classify_reply(r.text) if r.text.strip() else None
-            out.append(
-                Exchange(_when(r.at), "inbound", rec.channel, r.text, intent or "neutral", source)
-            )
-        if not answers and outcome in _ANSWERS:
+            hint = r.intent or "unclassified"  # the stored event: a hint, the words decide
+            found = inbound_exchange(_when(r.at), rec.channel, r.text, source, hint=hint)
+            if found is not None:
+                out.append(found)
+        answer = resolve(outcome) if not answers else None
+        if answer is not None:  # an outcome that means they answered (reward.toml's names)
             later = at + timedelta(seconds=1) if at else None
-            out.append(Exchange(later, "inbound", rec.channel, "", _ANSWERS[outcome], source))
+            out.append(Exchange(later, "inbound", rec.channel, "", answer.name, source))
     return out
 
 

@@ -19,7 +19,8 @@ from langchain_core.language_models import BaseChatModel
 
 from ipe.graph.domain import Prospect, Relationship, Status, UntrustedText
 from ipe.tools.context.deferrals import find_deferral
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.intents import UNCLEAR, Intent, get, resolve
+from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
 from ipe.tools.writing.llm import LlmUnusable, model_intent
 
@@ -52,14 +53,34 @@ class Exchange:
     channel: str | None
     text: str
     intent: str | None
-    """For inbound: a reply intent, ``neutral`` (a reply without a clear intent) or ``None``."""
+    """For inbound: the reply's intent (a name in ``tools/policies/intents.toml``)."""
     source: str
     """Where it came from: ``interaction_history[2]`` or ``message msg_...``."""
+    reading: Reading | None = None
+    """For inbound with words: how they were read (language, reasons, what a person must see)."""
 
 
 def _intent_of_outcome(outcome: str | None) -> str | None:
-    found = policy()["record"]["intents"].get((outcome or "").strip().lower())
-    return str(found) if found else None
+    """The registry intent a stated outcome names (``not_now`` -> deferral), if any."""
+    found = resolve(outcome)
+    return found.name if found else None
+
+
+def inbound_exchange(
+    at: datetime | None,
+    channel: str | None,
+    text: str,
+    source: str,
+    *,
+    hint: str | None = None,
+    model_said: str | None = None,
+) -> Exchange | None:
+    """One inbound message read from its words (``hint``: a stated outcome; the words decide)."""
+    if not text.strip():
+        stated = _intent_of_outcome(hint)
+        return Exchange(at, "inbound", channel, "", stated, source) if stated else None
+    reading = with_model(read_reply(text, hint=hint), model_said)
+    return Exchange(at, "inbound", channel, text, reading.intent, source, reading)
 
 
 def record_exchanges(
@@ -77,17 +98,16 @@ def record_exchanges(
         at, source = parse_time(item.at), f"interaction_history[{i}]"
         outcome = (item.outcome or "").strip().lower()
         if direction in rec["inbound"]:
-            stated = _intent_of_outcome(outcome)
-            if stated is None and not item.text.strip():
-                continue  # nothing readable (empty, or withheld as hostile) and no outcome
-            ruled = classify_reply(item.text) if item.text.strip() else None
-            if stated is not None:
-                intent = stated
-            elif ruled == "unsubscribe_request":
-                intent = ruled  # an opt-out the rules see is never argued away by a model
-            else:
-                intent = (intents or {}).get(i) or ruled or "neutral"
-            out.append(Exchange(at, "inbound", item.channel, item.text, intent, source))
+            found = inbound_exchange(
+                at,
+                item.channel,
+                item.text,
+                source,
+                hint=outcome or None,
+                model_said=(intents or {}).get(i),
+            )
+            if found is not None:  # nothing readable (empty, or withheld) and no outcome: skipped
+                out.append(found)
         elif direction in rec["outbound"] and outcome not in rec["not_sent"]:
             out.append(Exchange(at, "outbound", item.channel, item.text, None, source))
             answer = _intent_of_outcome(outcome)
@@ -158,7 +178,7 @@ def assess(
     now = now or datetime.now(UTC)
     timeline = _ordered(exchanges)
     evidence: list[str] = []
-    stop = [x for x in timeline if x.direction == "inbound" and x.intent == "unsubscribe_request"]
+    stop = [x for x in timeline if x.direction == "inbound" and _spec(x).suppress]
     if opted_out or stop:
         if stop:
             evidence.append(f"asked to stop on {_day(stop[-1].at)} ({stop[-1].source})")
@@ -166,7 +186,7 @@ def assess(
             evidence.append("an earlier opt-out of this prospect is on record")
         return Relationship(stage="opted_out", evidence=evidence)
     outbound = [x for x in timeline if x.direction == "outbound"]
-    replies = [x for x in timeline if x.direction == "inbound" and x.intent != "out_of_office"]
+    replies = [x for x in timeline if x.direction == "inbound" and not _away(x)]
     last_out = outbound[-1] if outbound else None
     days_out = (now - last_out.at).days if last_out and last_out.at else None
     last = replies[-1] if replies else None
@@ -175,6 +195,16 @@ def assess(
         if rel is not None:
             return rel.model_copy(update={"days_since_outbound": days_out})
     return _unanswered(timeline, last, now, days_out, language, timezone)
+
+
+def _spec(exchange: Exchange) -> Intent:
+    """The registry entry of an inbound exchange's intent (``unclear`` when it has none)."""
+    return get(exchange.intent or UNCLEAR)
+
+
+def _away(exchange: Exchange) -> bool:
+    """An auto-reply: it schedules after their return, it is not an answer."""
+    return bool(_spec(exchange).action == "schedule_after_return")
 
 
 def _since(timeline: list[Exchange], after: datetime | None) -> list[Exchange]:
@@ -191,18 +221,25 @@ def _after_reply(
     language: str | None,
     timezone: str | None,
 ) -> Relationship | None:
-    """The stage their latest reply sets, or ``None`` when our later messages decide it."""
+    """The stage their latest reply sets (its intent's registry entry).
+
+    ``None`` when our later messages decide it.
+    """
     pol, today = policy(), now.date()
+    spec = _spec(last)
     words = _quote(last.text) if last.text else None
+    reading = last.reading
     asked = {
         "asked_for": words,
         "asked_at": last.at.isoformat() if last.at else None,
         "asked_source": f"{last.source}.text" if last.text else None,
+        "intent": spec.name,
+        "reply_language": reading.language if reading else None,
     }
     said = f"'{words}'" if words else f"a reply marked {last.intent}"
     written = last.at or now
     deferral = find_deferral(last.text, written, language=language, timezone=timezone)
-    if last.intent == "not_interested":
+    if spec.hold == "declined":
         until = written.date() + timedelta(days=int(pol["declined"]["blocked_days"]))
         if today < until:
             return Relationship(
@@ -212,7 +249,7 @@ def _after_reply(
                 **asked,
             )
         return None  # the decline period is over: what we sent since decides
-    if last.intent == "not_now" or (last.intent == "neutral" and deferral is not None):
+    if spec.hold == "until_date" or (spec.name == UNCLEAR and deferral is not None):
         if deferral is not None:
             until = deferral.until
             why = f"'{deferral.phrase}' written on {_day(last.at)} -> {until.isoformat()}"
@@ -233,13 +270,16 @@ def _after_reply(
         return Relationship(
             stage="check_back_due", not_before=until.isoformat(), evidence=evidence, **asked
         )
-    # interested, or a reply without a clear intent (a question, a thanks): we owe them an answer
+    # they asked, offered, referred, thanked or wrote something unclear: we owe them an answer
     if _since(timeline, last.at):
         return None  # we answered: waiting for them again
-    kind = "showed interest" if last.intent == "interested" else "replied"
+    review = reading.review if reading else None
+    if spec.review and review is None:
+        review = f"their reply reads as {spec.name}: a person checks the answer"
     return Relationship(
-        stage="asked_for_details",
-        evidence=[f"{kind} on {_day(last.at)} ({last.source}): {said}"],
+        stage=spec.stage,
+        evidence=[f"replied on {_day(last.at)} ({last.source}), read as {spec.name}: {said}"],
+        review=review,
         **asked,
     )
 
@@ -257,12 +297,16 @@ def _unanswered(
     pending = _since(timeline, last.at) if last is not None and last.at else None
     if pending is None:
         pending = [x for x in timeline if x.direction == "outbound"]
-    if last is not None and last.intent in ("not_now", "neutral") and last.at:
+    if (
+        last is not None
+        and (_spec(last).hold == "until_date" or last.intent == UNCLEAR)
+        and last.at
+    ):
         deferral = find_deferral(last.text, last.at, language=language, timezone=timezone)
         if deferral is not None:  # count only what we sent after the check-back date
             start = datetime.combine(deferral.until, datetime.min.time(), tzinfo=UTC)
             pending = [x for x in pending if x.at and x.at >= start]
-    ooo = [x for x in timeline if x.direction == "inbound" and x.intent == "out_of_office"]
+    ooo = [x for x in timeline if x.direction == "inbound" and _away(x)]
     if ooo and ooo[-1].at:
         away = find_deferral(ooo[-1].text, ooo[-1].at, language=language, timezone=timezone)
         if away is not None and now.date() < away.until:
@@ -323,6 +367,8 @@ def hold(relationship: Relationship) -> tuple[Status, str] | None:
         )
     if stage == "deferred":
         return "scheduled", f"held until {relationship.not_before}: the prospect asked us to wait"
+    if relationship.review:
+        return "needs_review", f"a person reads their reply first: {relationship.review}"
     return None
 
 

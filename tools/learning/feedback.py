@@ -18,19 +18,21 @@ from ipe.graph.domain import (
     EngagementKind,
     InvalidInputError,
     PersonalizationError,
-    ReplyIntent,
     UnknownMessageError,
 )
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.tools.learning.embeddings import run_embedder
-from ipe.tools.learning.intent import classify_reply, is_opt_out
+from ipe.tools.learning.intents import accepted_names, resolve
 from ipe.tools.learning.lessons import distil
+from ipe.tools.learning.replies import read_reply, stored_event
 from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
 from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
 
 KINDS: tuple[str, ...] = get_args(EngagementKind)
-INTENTS: tuple[str, ...] = get_args(ReplyIntent)
+INTENTS: tuple[str, ...] = accepted_names()
+"""Every reply intent a caller may name (the registry's intents and their aliases)."""
+_FLAG_INTENTS: tuple[str, ...] = tuple(i for i in INTENTS if i not in KINDS)
 
 
 def event_key(message_id: str, event: dict[str, Any]) -> str:
@@ -43,12 +45,14 @@ def event_key(message_id: str, event: dict[str, Any]) -> str:
 
 
 async def _intent(ctx: Context, text: str) -> str | None:
-    if is_opt_out(text):  # an opt-out the rules see is one, whatever a model would say
-        return "unsubscribe_request"
+    """The stored event for a reply's words: the rules, or the model above their floor."""
+    reading = read_reply(text)
+    if reading.spec.suppress:  # an opt-out the rules see is one, whatever a model would say
+        return stored_event(reading)
     model = chat_model(ctx)
     if model is not None:
         try:
-            return await model_intent(
+            said = await model_intent(
                 model,
                 text,
                 run_name="classify_reply",
@@ -56,8 +60,11 @@ async def _intent(ctx: Context, text: str) -> str | None:
                 share=CLASSIFY_SHARE,
             )
         except LlmUnusable:
-            pass
-    return classify_reply(text)
+            said = None
+        found = resolve(said) if said else None
+        if found is not None and not (reading.spec.hold == "declined" and not found.suppress):
+            return None if found.event == "unclassified" else found.event
+    return stored_event(reading)
 
 
 def _is_iso(value: str) -> bool:
@@ -79,14 +86,14 @@ def expand_engagement(raw: dict[str, Any]) -> list[dict[str, Any]]:
     data = dict(raw)
     if "timestamp" in data and "at" not in data:
         data["at"] = data.pop("timestamp")
-    flag_keys = [k for k in (*KINDS, *INTENTS) if k in data]
+    flag_keys = [k for k in (*KINDS, *_FLAG_INTENTS) if k in data]
     if data.get("event") or not flag_keys:
         return [data]
     for key in flag_keys:
         if not isinstance(data[key], bool | int) or data[key] not in (True, False, 0, 1):
             raise InvalidInputError(f"engagement flag '{key}' must be true or false")
     kinds = [k for k in KINDS if data.get(k)]
-    intents = [k for k in INTENTS if data.get(k)]
+    intents = [k for k in _FLAG_INTENTS if data.get(k)]
     if len(intents) > 1:
         raise InvalidInputError(f"a reply has one intent, got {', '.join(intents)}")
     if (intents or data.get("reply_text")) and "replied" not in kinds:
@@ -116,13 +123,16 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
     """
     kind = str(raw.get("event") or "").strip().lower()
     intent = raw.get("intent")
-    if kind in INTENTS:
+    if kind in INTENTS and kind not in KINDS:
         kind, intent = "replied", kind
     if kind not in KINDS:
         choices = ", ".join(KINDS + INTENTS)
         raise InvalidInputError(f"unknown event '{raw.get('event')}': use one of {choices}")
-    if intent is not None and intent not in INTENTS:
+    if intent is not None and resolve(str(intent)) is None:
         raise InvalidInputError(f"unknown reply intent '{intent}': use one of {', '.join(INTENTS)}")
+    if intent is not None:
+        event = resolve(str(intent)).event  # type: ignore[union-attr]
+        intent = None if event == "unclassified" else event
     text = raw.get("reply_text")
     at = raw.get("at")
     if at is not None and (not isinstance(at, str) or not _is_iso(at)):
@@ -131,8 +141,10 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
         raise InvalidInputError("an event's 'reply_text' must be text")
     if kind == "replied" and intent is None and text:
         intent = await _intent(ctx, str(text))
-    if kind == "replied" and text and intent != "unsubscribe_request" and is_opt_out(str(text)):
-        intent = "unsubscribe_request"  # the person's own words win over a caller's label
+    if kind == "replied" and text:
+        reading = read_reply(str(text))
+        if reading.spec.suppress:
+            intent = stored_event(reading)  # the person's own words win over a caller's label
     return NewEvent(
         message_id=message_id,
         event_id=str(raw.get("event_id") or event_key(message_id, raw)),
@@ -172,7 +184,7 @@ async def apply_engagement(
 
 def _is_opt_out_event(event: NewEvent) -> bool:
     return event.kind in ("unsubscribed", "complained", "bounced") or (
-        event.kind == "replied" and event.intent == "unsubscribe_request"
+        event.kind == "replied" and _suppresses(event.intent)
     )
 
 
@@ -208,3 +220,8 @@ def _record(
         "edits": len(edits),
         "lessons": lessons,
     }
+
+
+def _suppresses(intent: str | None) -> bool:
+    found = resolve(intent) if intent else None
+    return found is not None and found.suppress

@@ -1,15 +1,10 @@
-"""Deterministic reply-intent classification.
+"""Reply-intent rules: what the prospect wrote now, and each intent's score in its language.
 
-Keyword and regex rules with weights live in ``tools/policies/intent.toml`` (documented there).
-Positive cues are negation-aware: "not interested" never counts as "interested". A reply without
-enough evidence for any intent is unclassified (``None``); the caller treats it as a neutral
-reply (see ``tools/learning/reward.py``: an unclassified reply is the "neutral" outcome).
-
-Opt-outs come first and, when in doubt, win: the reply is cut to what the prospect wrote now (a
-leading header block skipped, quoted messages and signatures dropped), folded like untrusted
-text (``tools/trust/folding.py``: fullwidth, look-alike letters, accents), and the opt-out rules
-(English, Spanish, Portuguese, French, German, Chinese, a few more) also run on its de-leeted and
-de-spaced forms ("st0p", "u n s u b s c r i b e").
+The intents are the registry's (``tools/policies/intents.toml``); the phrases that recognise
+them, per language, with weights, are in ``tools/policies/intent.toml`` (documented there).
+Positive cues are negation-aware: "not interested" never counts as interest. Opt-outs are not
+scored here: ``tools/learning/opt_outs.py`` reads them in every language first. The reading
+of a whole reply (language, confidence, what a person must see) is ``tools/learning/replies.py``.
 """
 
 from __future__ import annotations
@@ -17,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import cast, get_args
 
-from ipe.graph.domain import ReplyIntent
+from ipe.tools.learning.intents import by_priority, registry
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import View, deleet, despace, fold
+from ipe.tools.trust.folding import fold
+
+RULE_LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+"""The languages the intent rules read (any other language goes to a person)."""
 
 _WORD = re.compile(r"[a-z']+")
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n()\-]")
@@ -29,12 +26,14 @@ _CLAUSE_BREAK = re.compile(r"[,.;:!?\n()\-]")
 
 @dataclass(frozen=True)
 class IntentRule:
-    """One weighted cue for one intent."""
+    """One weighted cue for one intent in one language (``any``: every language)."""
 
-    intent: ReplyIntent
+    intent: str
+    lang: str
     pattern: re.Pattern[str]
     weight: float
     negatable: bool
+    conditional: bool
 
 
 @dataclass(frozen=True)
@@ -45,81 +44,108 @@ class IntentRules:
     min_score: float
     negation_window: int
     negators: frozenset[str]
-    priority: tuple[ReplyIntent, ...]
     quote_prefixes: tuple[str, ...]
     quote_header: re.Pattern[str]
     header_line: re.Pattern[str]
     signature: re.Pattern[str]
-    not_opt_out: tuple[re.Pattern[str], ...]
+    footer: re.Pattern[str]
+    conditions: re.Pattern[str]
+    stopwords: dict[str, frozenset[str]]
+    stopword_min: int
+    stopword_share: float
 
 
 @cache
 def rules() -> IntentRules:
     """Return the parsed and validated intent rules."""
     raw = load_pack("intent")
-    known = set(get_args(ReplyIntent))
+    known = set(registry())
+    langs = {*RULE_LANGUAGES, "any"}
     parsed: list[IntentRule] = []
     for spec in raw["rules"]:
         if spec["intent"] not in known:
-            raise ValueError(f"intent.toml: unknown intent {spec['intent']!r}")
+            raise ValueError(f"intent.toml: {spec['intent']!r} is not in intents.toml")
+        if spec["lang"] not in langs:
+            raise ValueError(f"intent.toml: unknown lang {spec['lang']!r}")
         parsed.append(
             IntentRule(
-                intent=cast(ReplyIntent, spec["intent"]),
+                intent=str(spec["intent"]),
+                lang=str(spec["lang"]),
                 pattern=re.compile(spec["pattern"], re.MULTILINE),
                 weight=float(spec["weight"]),
                 negatable=bool(spec.get("negatable", False)),
+                conditional=bool(spec.get("conditional", False)),
             )
         )
     settings = raw["settings"]
-    priority = tuple(cast(ReplyIntent, name) for name in settings["priority"])
-    if set(priority) != known:
-        raise ValueError("intent.toml: priority must list every intent exactly once")
     return IntentRules(
         rules=tuple(parsed),
         min_score=float(settings["min_score"]),
         negation_window=int(settings["negation_window"]),
         negators=frozenset(w.replace("'", "") for w in settings["negators"]),
-        priority=priority,
         quote_prefixes=tuple(settings["quote_prefixes"]),
         quote_header=re.compile(settings["quote_header"], re.IGNORECASE),
         header_line=re.compile(settings["header_line"], re.IGNORECASE),
         signature=re.compile(settings["signature"], re.IGNORECASE),
-        not_opt_out=tuple(re.compile(p) for p in settings["not_opt_out"]),
+        footer=re.compile(settings["footer"], re.IGNORECASE),
+        conditions=re.compile(settings["conditions"]),
+        stopwords={k: frozenset(v) for k, v in settings["stopwords"].items()},
+        stopword_min=int(settings["stopword_min"]),
+        stopword_share=float(settings["stopword_share"]),
     )
 
 
-def _fresh_lines(lines: list[str]) -> list[str]:
-    """The lines the prospect wrote now: no leading headers, quotes or signature."""
+def _key(line: str) -> str:
+    return fold(line.strip()).text
+
+
+def fresh_text(text: str, *, keep_spacing: bool = False) -> str:
+    """The lines the prospect wrote now, as written (no header block, quotes, signature, footer).
+
+    A reply that is only a quote is read from its quoted lines, less any link (our own footer).
+    Runs of spaces inside a line become one, unless ``keep_spacing`` (``R E M O V E  M E``).
+    """
     config = rules()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
-    if i < len(lines) and config.header_line.match(lines[i].strip()):
-        while i < len(lines) and (config.header_line.match(lines[i].strip()) or not lines[i]):
+    if i < len(lines) and config.header_line.match(_key(lines[i])):
+        while i < len(lines) and (config.header_line.match(_key(lines[i])) or not lines[i]):
             i += 1  # a reply or forward that starts with its header block: read what follows
             if i < len(lines) and not lines[i].strip():
                 break
     kept: list[str] = []
     for line in lines[i:]:
-        stripped = line.strip()
-        if config.quote_header.match(stripped) or config.signature.match(stripped):
+        key = _key(line)
+        if config.quote_header.match(key) or config.signature.match(key):
             break
-        if stripped.startswith(config.quote_prefixes):
+        if key.startswith(config.quote_prefixes) or config.footer.match(key):
             continue
-        kept.append(" ".join(stripped.split()))
-    return [line for line in kept if line]
+        kept.append(line.strip() if keep_spacing else " ".join(line.split()))
+    kept = [line for line in kept if line]
+    if not kept:
+        quoted = [line.strip().lstrip(">|").strip() for line in lines]
+        kept = [q for q in quoted if q and "http" not in q and "www." not in q]
+        kept = [q for q in kept if not config.header_line.match(_key(q))]
+    return "\n".join(kept)
 
 
 def normalise(text: str) -> str:
-    """Fold the reply (lower case, no accents, look-alikes), keep only what was written now."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\r\n", "\n")
-    folded = fold(text).text.replace("\u2019", "'")
-    lines = _fresh_lines(folded.split("\n"))
-    if not lines:  # only quotes: read them, less any link (our own footer's unsubscribe link)
-        quoted = [line.lstrip("> |").strip() for line in folded.split("\n")]
-        lines = [line for line in quoted if line and "http" not in line and "www." not in line]
-        lines = [line for line in lines if not rules().header_line.match(line)]
-    return "\n".join(lines)
+    """What the prospect wrote now, folded (lower case, no accents, look-alikes as ASCII)."""
+    fresh = fresh_text(text.replace("\u2019", "'").replace("\u2018", "'"))
+    return fold(fresh).text.replace("\u2019", "'")
+
+
+def stopword_language(clean: str) -> str | None:
+    """A rule language most of whose common words fill the folded text, if one clearly does."""
+    config = rules()
+    words = _WORD.findall(clean)
+    for code, common in config.stopwords.items():
+        hits = sum(w in common for w in words)
+        if hits >= config.stopword_min and hits >= config.stopword_share * len(words):
+            return code
+    return None
 
 
 def _negated(text: str, start: int) -> bool:
@@ -129,68 +155,37 @@ def _negated(text: str, start: int) -> bool:
     return any(w.replace("'", "") in config.negators or w.endswith("n't") for w in words)
 
 
-def _score(clean: str, intents: set[ReplyIntent] | None) -> dict[ReplyIntent, float]:
-    scores: dict[ReplyIntent, float] = {}
+_SENTENCE_BREAK = re.compile(r"[.;!?\n]")
+
+
+def _conditional(text: str, start: int) -> bool:
+    """True when a condition ("if not", "otherwise") opens the match's sentence before it."""
+    return bool(rules().conditions.search(_SENTENCE_BREAK.split(text[:start])[-1]))
+
+
+def _live(rule: IntentRule, clean: str, match: re.Match[str]) -> bool:
+    if rule.negatable and _negated(clean, match.start()):
+        return False
+    return not (rule.conditional and _conditional(clean, match.start()))
+
+
+def score_folded(clean: str, language: str) -> dict[str, float]:
+    """Each intent's score for folded text ``clean`` read as ``language`` (plus ``any`` rules)."""
+    scores: dict[str, float] = {}
     for rule in rules().rules:
-        if intents is not None and rule.intent not in intents:
+        if rule.lang not in (language, "any"):
             continue
-        live = any(
-            not (rule.negatable and _negated(clean, match.start()))
-            for match in rule.pattern.finditer(clean)
-        )
+        live = any(_live(rule, clean, match) for match in rule.pattern.finditer(clean))
         if live:
             scores[rule.intent] = scores.get(rule.intent, 0.0) + rule.weight
     return scores
 
 
-def _without_non_opt_outs(text: str) -> str:
-    for pattern in rules().not_opt_out:
-        text = pattern.sub(" ", text)
-    return text
-
-
-def score_reply(text: str) -> dict[ReplyIntent, float]:
-    """Return each intent's score for ``text`` (only intents with at least one live cue).
-
-    The opt-out score is the highest over the folded, de-leeted and de-spaced forms of the reply.
-    """
-    clean = normalise(text)
-    scores = _score(clean, None)
-    opt_out: set[ReplyIntent] = {"unsubscribe_request"}
-    base = View(clean, tuple(range(len(clean))))
-    best = _score(_without_non_opt_outs(clean), opt_out).get("unsubscribe_request", 0.0)
-    for view in (deleet(base), despace(deleet(base))):
-        if view.text != clean:
-            found = _score(_without_non_opt_outs(view.text), opt_out)
-            best = max(best, found.get("unsubscribe_request", 0.0))
-    if best:
-        scores["unsubscribe_request"] = best
-    else:
-        scores.pop("unsubscribe_request", None)
-    return scores
-
-
-def is_opt_out(text: str) -> bool:
-    """True when ``text`` asks not to be contacted again (in doubt, it does)."""
-    return classify_reply(text) == "unsubscribe_request"
-
-
-def classify_reply(text: str) -> ReplyIntent | None:
-    """Classify a reply's intent deterministically.
-
-    Args:
-        text: The reply as received (quoted earlier messages are ignored).
-
-    Returns:
-        The intent with the highest score (ties: safety-first priority from ``intent.toml``), or
-        ``None`` when no intent reaches the minimum score: an unclassified reply, which the
-        caller treats as neutral.
-    """
-    scores = score_reply(text)
-    config = rules()
-    best: ReplyIntent | None = None
-    for intent in config.priority:
-        score = scores.get(intent, 0.0)
-        if score >= config.min_score and (best is None or score > scores[best]):
-            best = intent
-    return best
+def best_intent(scores: dict[str, float]) -> tuple[str | None, float]:
+    """The highest-scoring intent at or above ``min_score`` (ties: the safer), and its score."""
+    best: str | None = None
+    for intent in by_priority():
+        score = scores.get(intent.name, 0.0)
+        if score >= rules().min_score and (best is None or score > scores[best]):
+            best = intent.name
+    return best, (scores[best] if best else 0.0)

@@ -46,6 +46,8 @@ from typing import Any
 from ipe.graph.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
+from ipe.tools.learning.intents import events as reply_events
+from ipe.tools.learning.intents import registry
 from ipe.tools.learning.policy_eval import (
     Estimate,
     LoggedSend,
@@ -251,7 +253,7 @@ def engagement_events(
         v = (u - p) / (1.0 - p)
         label = "no_reply"
         edge = 0.0
-        for kind in ("not_interested", "unsubscribe_request", "not_now", "out_of_office"):
+        for kind in _negative_replies(shares):
             edge += shares[kind]
             if v < edge:
                 label = kind
@@ -624,3 +626,10 @@ def plot_simulation(report: SimReport, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def _negative_replies(shares: dict[str, Any]) -> list[str]:
+    """The non-positive reply events ``[outcomes]`` shares out, in its order (no unclassified)."""
+    stored = set(reply_events()) - {"unclassified"}
+    positive = {i.event for i in registry().values() if i.reward == "interested"}
+    return [k for k in shares if k in stored and k not in positive]

@@ -27,6 +27,7 @@ from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.sendable import mend, sendability
 from ipe.tools.trust.textcount import measure
+from ipe.tools.writing.answers import reply_review
 from ipe.tools.writing.brand import name_brand
 from ipe.tools.writing.facts import credited_fact_ids
 from ipe.tools.writing.language import language_review
@@ -303,6 +304,9 @@ def select(
             scored, None, [], "blocked", [*reasons, "the prospect asked not to be contacted"]
         )
     held = hold(context.relationship)
+    why = reply_review(context.relationship, template) if template is not None else None
+    if held is None and why is not None:
+        held = ("needs_review", f"a person answers their question: {why}")
     if held is not None and held[0] == "blocked":
         return Review(scored, None, [], "blocked", [*reasons, held[1]])
     if context.recipient is None and context.recipient_source:  # looked up, and not found

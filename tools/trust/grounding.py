@@ -262,6 +262,7 @@ def _template_texts(template: Template) -> list[str]:
         *offer.perks,
         *template.approved_claims,
         *template.links,
+        template.booking_link,
     ]
     return [p for p in parts if p]
 

@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ipe.graph.domain import ExcludedSpan, Prospect
-from ipe.tools.learning.intent import classify_reply
+from ipe.tools.learning.intents import opt_out_intent
+from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.trust.injection import has_split_trigger, hostile_reason, split_reason
 
 SHORT_LIMIT = 120
@@ -297,8 +298,8 @@ def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
     for i, item in enumerate(data["interaction_history"]):
         raw = item["text"]
         item["text"] = clean.free_text(raw, f"interaction_history[{i}].text", TEXT_LIMIT)
-        if raw and not item["text"] and classify_reply(raw) == "unsubscribe_request":
-            item["outcome"] = "unsubscribe_request"
+        if raw and not item["text"] and is_opt_out(raw):
+            item["outcome"] = opt_out_intent(newsletter=False).event
         for key in ("at", "channel", "outcome"):
             item[key] = _optional(item[key])
         item["direction"] = sanitize_text(item["direction"], max_len=SHORT_LIMIT) or "outbound"

@@ -14,10 +14,12 @@ from langchain_core.language_models import BaseChatModel
 from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
+from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.answers import call_slots
 from ipe.tools.writing.deadline import Deadline
 from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.llm import (
@@ -59,6 +61,9 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         language=task.language,
         prospect=task.clean_prospect,
         relationship=relationship if isinstance(relationship, Relationship) else None,
+        slots=call_slots(
+            getattr(task.context, "timezone", None), getattr(task.context, "send_at", None)
+        ),
     )
     return MessageVariation(
         id=task.plan.id,
@@ -109,6 +114,8 @@ def _stage(task: DraftTask) -> tuple[str, str]:
             rel.days_since_outbound is not None
         )
         note += f" This is follow-up {max(rel.follow_up, 1)}{since}."
+    if rel.intent and rel.stage == "asked_for_details":
+        note += " " + get_intent(rel.intent).note
     if rel.not_before:
         note += f" The date they asked for: {rel.not_before}."
     if rel.asked_for:

@@ -20,7 +20,8 @@ from ipe.graph.domain import (
     Prospect,
     Template,
 )
-from ipe.tools.learning.intent import is_opt_out
+from ipe.tools.learning.intents import resolve as resolve_intent
+from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.injection import offer_like
@@ -278,7 +279,7 @@ def analyse_profile(prospect: Prospect) -> ProfileAnalysis:
         {t.hour for h in inbound if (t := _parse_time(h.at)) is not None and t.tzinfo is not None}
     )
     opted_out = any(
-        (h.outcome or "").lower() in ("unsubscribed", "unsubscribe_request", "do_not_contact")
+        _stated_opt_out(h.outcome)
         or (h.direction.lower() == "inbound" and bool(h.text) and is_opt_out(h.text))
         for h in inbound + [h for h in prospect.interaction_history if h.outcome]
     )
@@ -290,3 +291,9 @@ def analyse_profile(prospect: Prospect) -> ProfileAnalysis:
         replied_before=bool(inbound),
         asked_not_to_contact=opted_out,
     )
+
+
+def _stated_opt_out(outcome: str | None) -> bool:
+    """True when a record's stated outcome names an opt-out (the intent registry's aliases)."""
+    found = resolve_intent(outcome)
+    return found is not None and found.suppress

@@ -22,8 +22,9 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from functools import cache
 from string import Template as StrTemplate
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, TypeVar
 
 import openai
 from langchain_core.language_models import BaseChatModel
@@ -41,8 +42,10 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from ipe.graph.context import Context
-from ipe.graph.domain import ReplyIntent
 from ipe.prompts import load_prompt
+from ipe.tools.learning.intents import names as intent_names
+from ipe.tools.learning.intents import registry as intent_registry
+from ipe.tools.learning.intents import resolve as resolve_intent
 from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
 from ipe.tools.writing.models import chat_model_for, structured_method
 
@@ -90,9 +93,9 @@ class ResearchOut(BaseModel):
 
 
 class IntentOut(BaseModel):
-    """What an intent-classifying model must return."""
+    """What an intent-classifying model must return: one name of the intent registry."""
 
-    intent: str
+    intent: str = Field(json_schema_extra={"enum": list(intent_names())})
 
 
 def chat_model(ctx: Context) -> BaseChatModel | None:
@@ -292,17 +295,18 @@ async def model_intent(
     run_name: str,
     deadline: Deadline | None = None,
     share: float | None = None,
-) -> ReplyIntent | None:
+) -> str | None:
     """The intent ``model`` reads in a prospect's reply (fenced as data).
 
-    Returns None for a label outside ``ReplyIntent``; raises ``LlmUnusable`` when the model gives
-    no usable answer.
+    The label set is the intent registry (``tools/policies/intents.toml``), each with its example.
+    Returns None for a label outside it; raises ``LlmUnusable`` when the model gives no usable
+    answer. Callers keep the rules as the floor (``replies.with_model``).
     """
     fence_open, block, fence_close = fence("REPLY_DATA", {"reply": text})
     out = await call_structured(
         model,
         IntentOut,
-        system=load_prompt("intent_system"),
+        system=render("intent_system", intents=_intent_menu()),
         user=render(
             "intent_user", fence_open=fence_open, reply_block=block, fence_close=fence_close
         ),
@@ -310,4 +314,11 @@ async def model_intent(
         deadline=deadline,
         share=share,
     )
-    return cast(ReplyIntent, out.intent) if out.intent in get_args(ReplyIntent) else None
+    found = resolve_intent(out.intent)
+    return found.name if found else None
+
+
+@cache
+def _intent_menu() -> str:
+    """One line per registered intent: its name and an example reply (for the intent prompt)."""
+    return "\n".join(f'- {i.name}: e.g. "{i.example}"' for i in intent_registry().values())

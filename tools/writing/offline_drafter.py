@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
@@ -27,12 +28,15 @@ from typing import Any, Literal
 
 from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import load_bank
+from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.trust.formatting import first_name as _first_name
 from ipe.tools.trust.formatting import fit_to_limit
+from ipe.tools.writing.answers import answer as answer_question
+from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
-from ipe.tools.writing.templates import check_copy, copy_in, copy_values, render
+from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -793,6 +797,110 @@ def _details(c: _Context, shape: Shape, links_allowed: bool) -> str:
     return "\n\n".join([_greeting(c), text, _name_line(c)])
 
 
+def _thanks(c: _Context) -> str:
+    """The answer's first sentence: it names the brand and its affiliate program."""
+    return c.fill(c.phrase("answer.thanks"))
+
+
+def _slot(c: _Context, when: datetime) -> str:
+    day = str(c.bank["answer"]["weekdays"][when.weekday()])
+    part = "morning" if when.hour < 12 else "afternoon"
+    return c.fill(c.phrase(f"answer.{part}"), {"weekday": day})
+
+
+def _call(c: _Context, slots: Sequence[datetime]) -> list[str]:
+    """A call: the template's booking page, else two times in their working hours, else ask."""
+    booking = booking_link(c.template)
+    if booking:
+        return [c.fill(c.phrase("answer.call_booking"), {"booking_link": _safe(booking)})]
+    if len(slots) >= 2:
+        extra = {"slot_one": _slot(c, slots[0]), "slot_two": _slot(c, slots[1])}
+        return [c.fill(c.phrase("answer.call_slots"), extra)]
+    return [c.fill(c.phrase("answer.call_open"))]
+
+
+def _question(c: _Context, relationship: Relationship) -> list[str]:
+    found = answer_question(str(relationship.asked_for or ""), c.template)
+    parts: list[str] = []
+    for topic, text in found.answered.items():
+        kind = answer_kind(topic)
+        if kind in ("commission", "cookie", "sample") and c.values[_VALUE_OF[kind]]:
+            parts.append(c.fill(c.phrase(f"answer.{kind}")))
+        else:
+            parts.append(c.fill(c.phrase("answer.claim"), {"claim": _safe(text).rstrip(".")}))
+    if found.unanswered or not found.answered:
+        parts.append(c.fill(c.phrase("answer.open_question")))
+    return [*parts, c.fill(c.phrase("answer.close"))]
+
+
+_VALUE_OF = {"commission": "commission", "cookie": "cookie_days", "sample": "sample"}
+
+
+def _next_step(c: _Context, links_allowed: bool) -> list[str]:
+    if c.values["link"] and links_allowed:
+        return [c.fill(c.phrase("answer.next_step_link"))]
+    return [c.fill(c.phrase("answer.next_step_reply"))]
+
+
+def _referral(c: _Context, relationship: Relationship) -> str:
+    contact = referred_contact(str(relationship.asked_for or ""))
+    name = _safe(contact.name or "")
+    referrer = c.values["first_name"] or _safe(c.prospect.name if c.prospect else "")
+    greeting = c.fill(c.phrase("answer.referral_greeting"), {"contact": name}) if name else ""
+    greeting = greeting or c.fill(c.phrase("greeting.anonymous"))
+    text = " ".join(
+        [
+            c.fill(c.phrase("answer.referral_intro"), {"referrer": referrer or c.values["brand"]}),
+            _terms(c, cookie=False),
+            c.fill(c.phrase("answer.referral_ask")),
+        ]
+    )
+    c.notes.append(
+        "referral: addressed to "
+        + (f"{contact.name} " if contact.name else "the contact they named ")
+        + (f"<{contact.email}>" if contact.email else "(no address given)")
+        + ": a person sends it to the new contact"
+    )
+    return "\n\n".join([greeting, text, _name_line(c)])
+
+
+def _details_cta(c: _Context, links_allowed: bool) -> str:
+    return "link" if c.values["link"] and links_allowed else "reply"
+
+
+def answer_reply(
+    c: _Context,
+    shape: Shape,
+    links_allowed: bool,
+    relationship: Relationship | None,
+    slots: Sequence[datetime],
+) -> tuple[str, str]:
+    """The answer to their reply, per its intent's action (``tools/policies/intents.toml``).
+
+    Returns the body and the call to action it makes. Every answer names the brand; none makes a
+    claim the template does not hold.
+    """
+    if relationship is None or relationship.intent is None:  # no words read: deliver the details
+        return _details(c, shape, links_allowed), _details_cta(c, links_allowed)
+    action = get_intent(relationship.intent).action
+    if action == "send_details":
+        return _details(c, shape, links_allowed), _details_cta(c, links_allowed)
+    if action == "referral_draft":
+        return _referral(c, relationship), "reply"
+    parts = {
+        "propose_call": lambda: _call(c, slots),
+        "answer_question": lambda: _question(c, relationship),
+        "counter_offer_draft": lambda: [c.fill(c.phrase("answer.negotiation"))],
+        "next_step": lambda: _next_step(c, links_allowed),
+        "hand_to_person": lambda: [c.fill(c.phrase("answer.hand_to_person"))],
+    }[action]()
+    text = " ".join([_thanks(c), *parts])
+    if shape == "note":
+        return f"{_greeting(c)}\n{text}", "reply"
+    cta = "link" if action == "next_step" and c.values["link"] and links_allowed else "reply"
+    return "\n\n".join([_greeting(c), text, _name_line(c)]), cta
+
+
 def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
     v = c.values
     special = {"awaiting_reply": "follow_up", "check_back_due": "check_back"}
@@ -886,10 +994,13 @@ def compose(
     language: str = "en",
     prospect: Prospect | None = None,
     relationship: Relationship | None = None,
+    slots: Sequence[datetime] = (),
 ) -> Draft:
     """Write the plan's message from the language's phrase bank, the facts and the template.
 
-    ``seed`` should carry the prospect's id and the variation: phrase choice follows it.
+    ``seed`` should carry the prospect's id and the variation: phrase choice follows it. A reply
+    (stage ``asked_for_details``) is answered per its intent (``answer_reply``); ``slots`` are
+    call times in the prospect's zone for a prospect who asked for a call.
     """
     language = language if language in LANGUAGES else "en"
     key = f"{seed}\x1f{plan.id}"
@@ -926,8 +1037,7 @@ def compose(
         body, hook = _check_back(plan, c, facts, shape, relationship)
         cta = "reply"
     elif stage == "asked_for_details":
-        body = _details(c, shape, links_allowed)
-        cta = "link" if c.values["link"] and links_allowed else "reply"
+        body, cta = answer_reply(c, shape, links_allowed, relationship, slots)
     elif template.body and template.body.strip():
         body, copy_subject, hook = _templated(plan, c, facts, shape, cta)
     else:

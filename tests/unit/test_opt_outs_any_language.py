@@ -1,0 +1,144 @@
+"""Opt-outs in any language and any disguise; mentions of unsubscribing are not opt-outs."""
+
+from __future__ import annotations
+
+import string
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ipe.tools.context.relationship import assess, hold, inbound_exchange
+from ipe.tools.learning.replies import read_reply
+from ipe.tools.policies import load_pack
+
+# one phrase per language whose opt-outs are written as patterns rather than phrase lists
+PATTERN_LANGUAGES = [
+    "unsubscribe me",
+    "please remove me from your list",
+    "stop emailing me",
+    "darme de baja",
+    "no me escribas más",
+    "quero me descadastrar",
+    "não me mandem mais emails",
+    "désabonnez-moi",
+    "ne me contactez plus",
+    "bitte abmelden",
+    "schreiben sie mir nicht mehr",
+]
+PHRASES = sorted(
+    {
+        p.rstrip("*")
+        for spec in load_pack("opt_outs")["languages"].values()
+        for p in spec.get("phrases", [])
+    }
+    | set(PATTERN_LANGUAGES)
+)
+_CONFUSABLE = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
+_LEET = {"o": "0", "e": "3", "a": "4", "s": "5", "i": "1", "t": "7"}
+_FILLER = st.text(alphabet=string.ascii_letters + string.digits + " ,", max_size=60)
+
+
+def _confusable(phrase: str, picks: list[bool]) -> str:
+    return "".join(
+        _CONFUSABLE.get(c, c) if picks[i % len(picks)] else c for i, c in enumerate(phrase)
+    )
+
+
+def _leet(phrase: str, picks: list[bool]) -> str:
+    words = []
+    for word in phrase.split(" "):
+        letters = [i for i, c in enumerate(word) if c in _LEET]
+        chars = list(word)
+        for n, i in enumerate(letters[: max(0, len(word) // 2 - 1)]):
+            if picks[n % len(picks)]:
+                chars[i] = _LEET[chars[i]]
+        words.append("".join(chars))
+    return " ".join(words)
+
+
+def _spaced(phrase: str) -> str:
+    return "  ".join(" ".join(word) for word in phrase.split(" "))
+
+
+@st.composite
+def disguised(draw: st.DrawFn) -> str:
+    phrase = draw(st.sampled_from(PHRASES))
+    picks = draw(st.lists(st.booleans(), min_size=1, max_size=8))
+    how = draw(st.sampled_from(["plain", "upper", "title", "confusable", "leet", "spaced"]))
+    ascii_letters = phrase.isascii()
+    if how == "upper":
+        phrase = phrase.upper()
+    elif how == "title":
+        phrase = phrase.title()
+    elif how == "confusable":
+        phrase = _confusable(phrase, picks)
+    elif how == "leet" and ascii_letters:
+        phrase = _leet(phrase, picks)
+    elif how == "spaced" and ascii_letters:
+        phrase = _spaced(phrase)
+    before, after = draw(_FILLER), draw(_FILLER)
+    return f"{before}\n{phrase}\n{after}"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(disguised())
+def test_an_opt_out_phrase_in_any_disguise_and_any_text_is_an_opt_out(reply: str) -> None:
+    assert read_reply(reply).spec.suppress, reply
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PHRASES), st.text(max_size=200))
+def test_an_opt_out_followed_by_anything_is_never_sendable(phrase: str, tail: str) -> None:
+    reply = f"{phrase}.\n{tail}"
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    exchange = inbound_exchange(at, "email", reply, "interaction_history[1]")
+    assert exchange is not None
+    rel = assess([exchange], now=at)
+    held = hold(rel)
+    assert rel.stage == "opted_out" and held is not None and held[0] == "blocked", reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your unsubscribe link is broken (404), but I'd love the details of the program.",
+        "I unsubscribed from most brand newsletters, yours is the one I read. How do I join?",
+        "Can you move me from the waitlist into the program? Keen to start.",
+        "Could you remove the watermark from the sample photos before I post them?",
+        "Half my readers ask how to unsubscribe from other courses. What is your commission?",
+        "Please don't take me off your list, I'm just busy until January.",
+        "El enlace para darse de baja no funciona, pero me interesa: ¿me mandas la info?",
+        "Der Abmeldelink funktioniert nicht, aber wie hoch ist die Provision?",
+    ],
+)
+def test_a_mention_of_unsubscribing_is_not_an_opt_out(reply: str) -> None:
+    reading = read_reply(reply)
+    assert not reading.spec.suppress, reading
+
+
+def test_a_bare_mention_goes_to_a_person() -> None:
+    reading = read_reply("Just so you know, your unsubscribe link is broken.")
+    assert not reading.spec.suppress and reading.needs_review
+    assert "mentions unsubscribing" in (reading.review or "")
+
+
+@pytest.mark.parametrize(
+    ("reply", "language"),
+    [
+        ("Cancellatemi dalla vostra lista, grazie.", "it"),
+        ("Proszę więcej do mnie nie pisać.", "pl"),
+        ("Avregistrera mig, tack.", "sv"),
+        ("Lütfen beni listeden çıkarın.", "tr"),
+        ("수신거부 합니다", "ko"),
+        ("Пожалуйста, удалите меня из рассылки", "ru"),
+        ("请不要再联系我", "zh"),
+        ("今後の連絡は不要です", "ja"),
+        ("الرجاء إزالة بريدي الإلكتروني من قائمتكم", "ar"),
+        ("Μην μου στέλνετε άλλα email", "el"),
+    ],
+)
+def test_opt_outs_in_languages_the_drafter_does_not_write(reply: str, language: str) -> None:
+    reading = read_reply(reply)
+    assert reading.spec.suppress, (language, reading)

@@ -1,0 +1,171 @@
+"""Opt-outs in any language: ``tools/policies/opt_outs.toml`` matched on folded text.
+
+The reply (what the prospect wrote now) is read in its folded, de-leeted and de-spaced forms
+(``tools/trust/folding.py``, the same folding the link checks use), so a look-alike letter from
+another script, a digit for a letter or spaced-out letters do not hide an opt-out. The phrases
+are folded the same way when they load. Uses of an opt-out word that ask nothing (a broken
+unsubscribe link, other brands' lists, a waitlist, "remove the watermark") are cut out first and
+reported as ``mentioned``: the caller holds such a reply for a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.folding import View, deleet, despace, fold
+
+
+@dataclass(frozen=True)
+class OptOutRules:
+    """The compiled opt-out data: one pattern per language, the mentions and the opt-out words."""
+
+    languages: dict[str, re.Pattern[str]]
+    newsletter: dict[str, re.Pattern[str]]
+    mentions: tuple[re.Pattern[str], ...]
+    words: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class OptOutFinding:
+    """What the opt-out rules saw in a reply."""
+
+    language: str | None
+    """The language whose phrase matched (``None``: no opt-out)."""
+    phrase: str
+    """The folded text that matched (for the reasons)."""
+    newsletter: bool
+    """True when the opt-out is limited to a newsletter or mailing list."""
+    mentioned: bool
+    """An opt-out word was there only as a mention (a broken link, another list...)."""
+
+    @property
+    def found(self) -> bool:
+        """True when the reply asks to stop."""
+        return self.language is not None
+
+
+def _phrase_regex(phrase: str, spaced: bool) -> str:
+    folded = fold(phrase.strip()).text
+    tail = folded.endswith("*")
+    core = folded.rstrip("*").strip()
+    body = r"\s+".join(re.escape(part) for part in core.split())
+    if not spaced:
+        return body
+    return r"(?<!\w)" + body + (r"\w*" if tail else r"(?!\w)")
+
+
+def _fold_pattern(pattern: str) -> str:
+    """A regular expression with its non-ASCII letters folded (its ASCII syntax kept)."""
+    return "".join(c if c.isascii() else fold(c).text for c in pattern)
+
+
+def _compile(parts: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.MULTILINE)
+
+
+@cache
+def rules() -> OptOutRules:
+    """The parsed ``opt_outs.toml`` (phrases folded and compiled once)."""
+    raw = load_pack("opt_outs")
+    languages: dict[str, re.Pattern[str]] = {}
+    newsletter: dict[str, re.Pattern[str]] = {}
+    for code, spec in raw["languages"].items():
+        spaced = bool(spec.get("spaced", True))
+        parts = [_phrase_regex(p, spaced) for p in spec.get("phrases", [])]
+        parts += [_fold_pattern(p) for p in spec.get("patterns", [])]
+        languages[code] = _compile(parts)
+        letters = spec.get("newsletter", [])
+        if letters:
+            newsletter[code] = _compile(
+                [_fold_pattern(p) if "\\" in p else _phrase_regex(p, spaced) for p in letters]
+            )
+    return OptOutRules(
+        languages=languages,
+        newsletter=newsletter,
+        mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"]),
+        words=_compile(list(raw["words"]["patterns"])),
+    )
+
+
+_INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|[\U000e0000-\U000e0fff]"
+)
+_GAP = re.compile(r"[^\S\n]{2,}")
+_LETTERS = re.compile(r"\s*\w(?:[ .\-_*]\w)+\s*")
+
+
+def _join_letters(part: str) -> str:
+    """A run of single letters (``m e``, ``s.t.o.p``) as one word; other text as it is."""
+    return re.sub(r"[ .\-_*]", "", part) if _LETTERS.fullmatch(part) else despace_text(part)
+
+
+def despace_text(text: str) -> str:
+    """``text`` with spaced-out letters joined (``folding.despace`` on plain text)."""
+    return despace(View(text, tuple(range(len(text))))).text
+
+
+def _forms(text: str) -> list[str]:
+    """The reply folded, de-leeted and de-spaced (invisible characters dropped first).
+
+    Spaced-out letters are joined within each run separated by two or more spaces, so
+    ``R E M O V E  M E`` reads as ``remove me``.
+    """
+    plain = _INVISIBLE.sub("", text.replace("\u2019", "'").replace("\u2018", "'"))
+    base = fold(plain)
+    found = [base.text]
+    unleet = deleet(base)
+    joined = "\n".join(
+        " ".join(_join_letters(deleet(fold(part)).text) for part in _GAP.split(line))
+        for line in plain.split("\n")
+    )
+    for candidate in (unleet.text, despace(unleet).text, joined):
+        if candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _cut_mentions(text: str) -> tuple[str, bool]:
+    """``text`` without the mentions, and whether a cut mention held an opt-out word."""
+    config = rules()
+    mentioned = False
+    for pattern in config.mentions:
+        for match in pattern.finditer(text):
+            if config.words.search(match.group()):
+                mentioned = True
+        text = pattern.sub(" ", text)
+    return text, mentioned
+
+
+def find_opt_out(text: str) -> OptOutFinding:
+    """Whether ``text`` (what the prospect wrote now) asks to stop, in any language or script."""
+    config = rules()
+    mentioned = False
+    for form in _forms(text):
+        kept, cut = _cut_mentions(form)
+        mentioned = mentioned or cut
+        for code, pattern in config.languages.items():
+            match = pattern.search(kept)
+            if match is None:
+                continue
+            limited = _newsletter_only(kept, pattern, config.newsletter.get(code))
+            return OptOutFinding(code, match.group().strip(), limited, mentioned)
+    return OptOutFinding(None, "", False, mentioned)
+
+
+_SENTENCE = re.compile(r"[.!?;\n。！？]+")
+
+
+def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str] | None) -> bool:
+    """True when every opt-out in ``text`` is said of a newsletter (in the same sentence)."""
+    if letter is None:
+        return False
+    asks = [part for part in _SENTENCE.split(text) if pattern.search(part)]
+    return bool(asks) and all(letter.search(part) for part in asks)
+
+
+def is_opt_out(text: str) -> bool:
+    """True when ``text`` asks not to be contacted again (in doubt, it does)."""
+    return find_opt_out(text).found

@@ -1,0 +1,152 @@
+"""What an answer to a reply may say: the question's topics, the template's answers, a contact.
+
+The offline drafter writes each intent's answer from the phrase banks; this module gives it the
+substance: which topics a question asks about and whether the template (its offer terms and
+approved claims, ``tools/policies/questions.toml``) answers each; the contact a referral names;
+the times a call could take place. Nothing here invents a term: an unanswered topic is reported
+so the message goes to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from ipe.graph.domain import Relationship, Template
+from ipe.tools.learning.intents import get as get_intent
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.folding import fold
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NAME = re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)?)\s*[(<:,]?\s*$")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A question's topics: those the template answers (with its wording), and the others."""
+
+    answered: dict[str, str]
+    """Topic -> the template's wording that answers it (a term or an approved claim)."""
+    unanswered: tuple[str, ...]
+
+
+@cache
+def _topics() -> dict[str, dict[str, object]]:
+    return dict(load_pack("questions")["topics"])
+
+
+def topics_of(question: str) -> list[str]:
+    """The topics ``question`` asks about (in ``questions.toml`` order)."""
+    text = fold(question).text
+    found = []
+    for name, spec in _topics().items():
+        asks = [str(a) for a in spec["asks"]]  # type: ignore[attr-defined]
+        if any(re.search(r"(?<!\w)" + re.escape(a), text) for a in asks):
+            found.append(name)
+    return found
+
+
+def answer_kind(topic: str) -> str:
+    """Which part of the template answers ``topic`` (``commission``, ``cookie``, ``sample``...)."""
+    return str(_topics()[topic]["answer"])
+
+
+def _claim_for(template: Template, words: list[str]) -> str | None:
+    for claim in template.approved_claims:
+        folded = fold(claim).text
+        if any(w in folded for w in words):
+            return str(claim)
+    return None
+
+
+def answer(question: str, template: Template) -> Answers:
+    """Which of the question's topics the template answers, and with what wording."""
+    offer = template.offer
+    answered: dict[str, str] = {}
+    missing: list[str] = []
+    for topic in topics_of(question):
+        spec = _topics()[topic]
+        kind = str(spec["answer"])
+        text: str | None = None
+        if kind == "commission" and offer.commission:
+            text = str(offer.commission)
+        elif kind == "cookie" and offer.cookie_days:
+            text = str(offer.cookie_days)
+        elif kind == "sample":
+            text = next((str(p) for p in offer.perks if "sample" in p.lower()), None)
+            text = text or _claim_for(template, ["sample", "muestra", "amostra", "echantillon"])
+        elif kind == "claims":
+            text = _claim_for(template, [str(w) for w in spec.get("claim_words", [])])  # type: ignore[attr-defined]
+        if text:
+            answered[topic] = text
+        else:
+            missing.append(topic)
+    return Answers(answered, tuple(missing))
+
+
+def unanswered(relationship: Relationship | None, template: Template) -> tuple[str, ...]:
+    """The topics of their question the template cannot answer (empty when it is no question)."""
+    if relationship is None or not relationship.asked_for:
+        return ()
+    found = answer(str(relationship.asked_for), template)
+    if not found.answered and not found.unanswered:
+        return ("their question",)  # a question about nothing the template covers
+    return found.unanswered
+
+
+def reply_review(relationship: Relationship | None, template: Template) -> str | None:
+    """Why a person answers their question: the topics the template does not answer, quoted."""
+    if relationship is None or not relationship.intent:
+        return None
+    if get_intent(relationship.intent).action != "answer_question":
+        return None
+    missing = unanswered(relationship, template)
+    if not missing:
+        return None
+    return (
+        f"the template's terms and approved claims do not answer their question "
+        f"({', '.join(missing)}): '{relationship.asked_for}'"
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person a referral names."""
+
+    name: str | None
+    email: str | None
+
+
+def referred_contact(text: str) -> Contact:
+    """The contact a referral names: an e-mail address and the capitalised name before it."""
+    match = _EMAIL.search(text)
+    email = match.group() if match else None
+    name = None
+    if match:
+        before = _NAME.search(text[: match.start()].rstrip(" ([<:,"))
+        name = before.group(1) if before else None
+    return Contact(name, email)
+
+
+def call_slots(zone: str | None, send_at: str | None, *, count: int = 2) -> list[datetime]:
+    """``count`` call times in the prospect's zone: their next send-window slot, then a day apart.
+
+    ``send_at`` is the context's next slot (ISO 8601); weekends are skipped.
+    """
+    if not send_at or not zone:
+        return []
+    try:
+        first = datetime.fromisoformat(send_at).astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return []
+    first = first.replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    out: list[datetime] = []
+    day = first
+    while len(out) < count:
+        if day.weekday() < 5:
+            out.append(day)
+        day += timedelta(days=1)
+    return out

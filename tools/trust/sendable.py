@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from ipe.graph.domain import Relationship, Template
+from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.trust.formatting import above_footer
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -100,7 +101,7 @@ def _stage_reasons(text: str, relationship: Relationship | None, template: Templ
     if relationship is None:
         return []
     lowered = text.lower()
-    if relationship.stage == "asked_for_details":
+    if relationship.stage == "asked_for_details" and _asked_for_terms(relationship):
         offer = template.offer
         terms = [offer.commission or "", str(offer.cookie_days or "")]
         if not any(t and t.lower() in lowered for t in terms):
@@ -110,6 +111,13 @@ def _stage_reasons(text: str, relationship: Relationship | None, template: Templ
         if said and not said & {w.lower() for w in _WORD.findall(text)}:
             return ["it is sent when they asked, and does not cite what they said"]
     return []
+
+
+def _asked_for_terms(relationship: Relationship) -> bool:
+    """True when their reply asked for the details (a call, a question... asks something else)."""
+    if relationship.intent is None:
+        return True
+    return get_intent(relationship.intent).action == "send_details"
 
 
 def sendability(

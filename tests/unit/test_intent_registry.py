@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 
-from ipe.graph.domain import EngagementKind, RelationshipStage
+from ipe.graph.domain import (
+    EngagementKind,
+    Relationship,
+    RelationshipStage,
+    Template,
+    VariationPlan,
+)
 from ipe.tools.learning import intent as intent_rules
 from ipe.tools.learning import intents
 from ipe.tools.learning.replies import read_reply
 from ipe.tools.policies import load_pack
 from ipe.tools.writing.llm import IntentOut
+from ipe.tools.writing.offline_drafter import compose
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("graph", "nodes", "tools", "memory")
@@ -126,3 +134,31 @@ def test_adding_an_intent_is_one_entry_plus_its_phrases(monkeypatch: pytest.Monk
         for cached in caches:
             cached.cache_clear()
     assert "wrong_person" not in intents.names()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt", "fr", "de"])
+def test_every_answered_intent_has_an_answer_that_names_the_brand(language: str) -> None:
+    template = Template.model_validate(
+        json.loads((ROOT / "examples" / "template.json").read_text(encoding="utf-8"))
+    )
+    plan = VariationPlan(id="v1", tone="casual", angle="generic", cta="reply")
+    for spec in intents.registry().values():
+        if spec.stage != "asked_for_details":
+            continue
+        rel = Relationship(
+            stage=spec.stage,
+            intent=spec.name,
+            asked_for="What is the commission? Call me, jo@x.example",
+        )
+        for channel in ("email", "instagram", "linkedin"):
+            body = compose(
+                plan,
+                facts=[],
+                template=template,
+                first_name="Ana",
+                channel=channel,
+                links_allowed=channel != "instagram",
+                language=language,
+                relationship=rel,
+            ).body
+            assert template.brand in body, (spec.name, language, channel, body)

@@ -25,7 +25,7 @@ from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.intents import accepted_names, resolve
 from ipe.tools.learning.lessons import distil
-from ipe.tools.learning.replies import read_reply, stored_event
+from ipe.tools.learning.replies import read_reply, stored_event, with_model
 from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
 from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
 
@@ -61,9 +61,7 @@ async def _intent(ctx: Context, text: str) -> str | None:
             )
         except LlmUnusable:
             said = None
-        found = resolve(said) if said else None
-        if found is not None and not (reading.spec.hold == "declined" and not found.suppress):
-            return None if found.event == "unclassified" else found.event
+        reading = with_model(reading, said)  # the rules' opt-outs and declines are the floor
     return stored_event(reading)
 
 

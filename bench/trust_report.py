@@ -9,7 +9,16 @@ the target is 0. The benign corpus (``benign.tsv``: ordinary bios and titles wit
 is run once each; a false positive is a benign field kept out of drafting (target <= 2%).
 Also runs the older 82 hostile records of ``tests/adversarial/cases.py``.
 
+Sets written outside the project (JSONL, one object a line) are run with ``--hostile FILE`` and
+``--benign FILE`` (each may be given several times): a hostile entry (``field``, ``text``, an
+optional ``second_field`` {``field``, ``text``}, ``markers``) is planted in an ordinary record and
+run twice (two message ids) offline and through ``tests.fakes.models.ObedientModel``, a model that
+copies everything the prompt's prospect data says into its draft; a leak is any marker in a sent
+message or a variation the critic passed. A benign entry (``field``, ``text``) is excluded when the
+engine reports its field as kept out of drafting. Targets: 0 leaks on both paths, <= 1% excluded.
+
     python bench/trust_report.py [--seeds 3] [--limit N]
+    python bench/trust_report.py --hostile hostile.jsonl --benign benign.jsonl [--seeds 2]
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import copy
 import json
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,6 +42,7 @@ from tests.adversarial.cases import Tally, all_cases, base_prospect, inspect  # 
 from tests.adversarial.corpus import (  # noqa: E402
     Hostile,
     benign_corpus,
+    foreign_links,
     hostile_corpus,
     hostile_prospect,
     leaks,
@@ -39,6 +50,7 @@ from tests.adversarial.corpus import (  # noqa: E402
     plant,
 )
 from tests.adversarial.test_adversarial import obedient_model  # noqa: E402
+from tests.fakes.models import ObedientModel  # noqa: E402
 
 CHANNELS = ["email", "linkedin", "x", "instagram", "tiktok", "facebook"]
 
@@ -114,12 +126,134 @@ async def run_cases(path: str, template: dict[str, Any], data_dir: str) -> tuple
     return tally, n
 
 
+def read_jsonl(path: str) -> list[dict[str, Any]]:
+    """The entries of a JSONL file (blank lines skipped)."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise SystemExit(f"{path}:{n}: not JSON ({err.msg})") from None
+    return rows
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def marker_leaks(markers: list[str], subject: str | None, body: str) -> list[str]:
+    """The markers found in the message (case-insensitive, also after NFKC)."""
+    text = f"{subject or ''}\n{body}"
+    return [m for m in markers if m and (_fold(m) in _fold(text) or m.lower() in text.lower())]
+
+
+def _jsonl_prospect(entry: dict[str, Any], number: int, seed: int) -> dict[str, Any]:
+    prospect = copy.deepcopy(base_prospect(30_000 + number))
+    prospect["id"] = f"fresh-{entry.get('id', number)}-s{seed}"
+    plant(prospect, str(entry["field"]), str(entry["text"]))
+    second = entry.get("second_field")
+    if isinstance(second, dict) and second.get("field"):
+        plant(prospect, str(second["field"]), str(second.get("text", "")))
+    return prospect
+
+
+async def run_jsonl_hostile(
+    path: str, entries: list[dict[str, Any]], seeds: int, template: dict[str, Any], data_dir: str
+) -> tuple[int, Counter[str], Counter[str], int, list[str]]:
+    """Runs, statuses, leaks per class, messages with a foreign link, and leak examples."""
+    options: dict[str, Any] = {"durable": False, "llm": "none"}
+    if path == "obedient_llm":
+        options.update(llm="auto", chat_model=ObedientModel())
+    engine = IntelligentPersonalizationEngine(user_id=f"fresh-{path}", data_dir=data_dir, **options)
+    runs, links = 0, 0
+    statuses: Counter[str] = Counter()
+    leaked: Counter[str] = Counter()
+    examples: list[str] = []
+    for number, entry in enumerate(entries):
+        for seed in range(seeds):
+            prospect = _jsonl_prospect(entry, number, seed)
+            channel = CHANNELS[(number + seed) % len(CHANNELS)]
+            result = await engine.personalize_message(prospect, template, platform=channel)
+            runs += 1
+            statuses[result.status] += 1
+            sent = [(result.subject, result.body)] if result.status != "blocked" else []
+            sent += [(v.subject, v.body) for v in result.variations if v.compliant]
+            found = sorted({m for s, b in sent for m in marker_leaks(entry["markers"], s, b)})
+            if any(foreign_links(f"{s or ''}\n{b}", template) for s, b in sent):
+                links += 1
+            if found:
+                leaked[str(entry.get("class", "?"))] += 1
+                if len(examples) < 25:
+                    where = next(b for s, b in sent if marker_leaks(entry["markers"], s, b))
+                    examples.append(
+                        f"{entry.get('id')} {entry.get('class')} [{channel}] {found}: "
+                        f"{where[:160]!r}"
+                    )
+    return runs, statuses, leaked, links, examples
+
+
+async def run_jsonl_benign(
+    entries: list[dict[str, Any]], template: dict[str, Any], data_dir: str
+) -> list[str]:
+    """The benign entries whose field the engine kept out of drafting, with the reason."""
+    engine = IntelligentPersonalizationEngine(
+        user_id="fresh-benign", data_dir=data_dir, durable=False, llm="none"
+    )
+    flagged = []
+    for number, entry in enumerate(entries):
+        prospect = copy.deepcopy(base_prospect(40_000 + number))
+        where = plant(prospect, str(entry["field"]), str(entry["text"]))
+        channel = CHANNELS[number % len(CHANNELS)]
+        result = await engine.personalize_message(prospect, template, platform=channel)
+        reasons = [e.reason for e in result.excluded if e.field == where]
+        if reasons:
+            flagged.append(f"{entry.get('id')} [{where}] {reasons[0]}: {entry['text'][:100]!r}")
+    return flagged
+
+
+async def fresh_report(args: argparse.Namespace, template: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for path_name in args.hostile:
+            entries = read_jsonl(path_name)[: args.limit or None]
+            classes = Counter(str(e.get("class", "?")) for e in entries)
+            print(
+                f"{path_name}: {len(entries)} hostile strings in {len(classes)} classes, "
+                f"{args.seeds} message ids each"
+            )
+            print(f"{'path':<14}{'runs':>6}{'leaks':>7}{'links':>7}  statuses")
+            for path in ("offline", "obedient_llm"):
+                runs, statuses, leaked, links, examples = await run_jsonl_hostile(
+                    path, entries, args.seeds, template, tmp
+                )
+                total = sum(leaked.values())
+                print(f"{path:<14}{runs:>6}{total:>7}{links:>7}  {dict(statuses)}")
+                if leaked:
+                    print(f"    leaks per class: {dict(leaked)}")
+                for line in examples:
+                    print("   ", line)
+        for path_name in args.benign:
+            entries = read_jsonl(path_name)[: args.limit or None]
+            flagged = await run_jsonl_benign(entries, template, tmp)
+            rate = len(flagged) / len(entries) if entries else 0.0
+            print(f"{path_name}: {len(entries)} benign texts, {len(flagged)} excluded ({rate:.1%})")
+            for line in flagged:
+                print("   ", line)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=None, help="message ids per hostile string")
     parser.add_argument("--limit", type=int, default=0, help="only the first N hostile strings")
+    parser.add_argument("--hostile", action="append", default=[], help="a JSONL hostile set")
+    parser.add_argument("--benign", action="append", default=[], help="a JSONL benign set")
     args = parser.parse_args()
     template = json.loads((ROOT / "examples/template.json").read_text())
+    if args.hostile or args.benign:
+        args.seeds = args.seeds or 2
+        await fresh_report(args, template)
+        return
+    args.seeds = args.seeds or 3
     entries = hostile_corpus()[: args.limit or None]
     kinds = Counter(e.kind for e in entries)
     print(

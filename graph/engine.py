@@ -64,6 +64,7 @@ from ipe.tools.trust.inputs import (
     bounded_template,
     validate_request,
 )
+from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.warmup import preload
@@ -538,9 +539,10 @@ class ContextEngine:
         self, prospect: Any, template: Any, *, platform: str | None = None
     ) -> dict[str, Any]:
         """Facts, exclusions, preferences, channel rules, history and lessons for ``prospect``."""
-        parsed, _, channel = validate_request(prospect, template, platform)
+        parsed, clean_template, channel = validate_request(prospect, template, platform)
         clean, excluded = sanitize_prospect(parsed)
         facts, refused = extract_facts(clean)
+        facts, _ = screen_facts(facts, clean_template)
         analysis = analyse_profile(clean)
         person = person_of(bounded_prospect(prospect), clean)
         with storage_guard(str(self.context.data_dir)):

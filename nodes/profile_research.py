@@ -13,6 +13,7 @@ from ipe.graph.state import State
 from ipe.graph.tracing import annotate_run
 from ipe.prompts import prompt_version
 from ipe.tools.trust.inputs import validate_request
+from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.deadline import RESEARCH_SHARE, Deadline
 from ipe.tools.writing.facts import analyse_profile, extract_facts
@@ -40,8 +41,9 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     clean, excluded = sanitize_prospect(prospect)
     template = for_prospect(template, clean)  # this prospect's affiliate link and promo code
     facts, refused = extract_facts(clean)
+    facts, not_quoted = screen_facts(facts, template)
     excluded += refused
-    reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded]
+    reasons = [f"excluded from drafting: {e.field} ({e.reason})" for e in excluded] + not_quoted
     language = choose_language(clean, copy=template.body)
     if language.source:  # whether the message needs review: the critic says, on its text
         how = "from" if language.detected else "as the record's"
@@ -51,8 +53,9 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         more, notes = await research_more(
             model, clean, facts, template=template, deadline=deadline, share=RESEARCH_SHARE
         )
+        more, not_quoted = screen_facts(more, template)
         facts += more
-        reasons += notes
+        reasons += notes + not_quoted
     return {
         # parsed: only the raw identity keys go on (the suppression list matches them too), so
         # the raw record is not carried, nor checkpointed, any further

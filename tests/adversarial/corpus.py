@@ -82,8 +82,20 @@ def benign_corpus() -> list[tuple[str, str]]:
     return rows
 
 
+FIELD_NAMES = {
+    "recent_content.title": "content_title",
+    "recent_content.summary": "content_summary",
+    "interaction_history.text": "history",
+}
+"""Dotted record paths (as outside corpora name fields) and the names ``plant`` takes."""
+
+
 def plant(prospect: dict[str, Any], field: str, text: str) -> str:
     """Put ``text`` in ``field`` of ``prospect``; return the engine's name for that field."""
+    field = FIELD_NAMES.get(field, field)
+    if field == "recent_content.published_at":
+        prospect["recent_content"][0]["published_at"] = text
+        return "recent_content[0].published_at"
     if field == "content_title":
         prospect["recent_content"][0]["title"] = text
         return "recent_content[0].title"

@@ -6,6 +6,7 @@ Run by ``make test-services``, which starts both on loopback; skipped without th
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 import uuid
@@ -138,3 +139,92 @@ def test_two_workers_distilling_the_same_lesson_make_one_entry(shared: str, tmp_
     found = b.search("casual tone email", k=10)
     assert [x.id for x in found].count(lesson.id) == 1
     assert not (tmp_path / "a" / "chroma").exists()  # the server holds them, not a directory
+
+
+def _rows_holding(schema: str, needles: list[bytes]) -> list[str]:
+    """``table: needle`` for every row of every table in ``schema`` that holds one of them."""
+    import psycopg
+
+    found = []
+    with psycopg.connect(str(DB), options=f"-c search_path={schema}") as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                (schema,),
+            )
+        ]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - our own tables
+                raw = b"\x00".join(
+                    v if isinstance(v, bytes) else str(v).encode() for v in row if v is not None
+                )
+                found += [f"{table}: {n!r}" for n in needles if n.lower() in raw.lower()]
+    return found
+
+
+@needs_services
+def test_ipe_forget_leaves_nothing_of_the_person_on_postgres_and_a_chroma_server(
+    shared: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    prospect = {**load_example("prospects/ana-email"), "handle": "@ana.trails.4711"}
+    template = load_example("template")
+    tenant = f"erase-{uuid.uuid4().hex[:6]}"
+    embedder = HashingEmbeddings()
+    lesson = Lesson(
+        id="email:outdoor:tone:casual",
+        text="By email, a casual tone works",
+        segment="email:outdoor",
+        factor="tone",
+        level="casual",
+        status="confirmed",
+        sends=40,
+        message_ids=["m-ana-1", "m-other"],
+    )
+
+    async def run() -> None:
+        engine = IntelligentPersonalizationEngine(tenant, data_dir=tmp_path)
+        await engine.personalize_message(prospect, template, message_id="m-ana-1")
+
+    asyncio.run(run())
+    LessonMemory(tmp_path, tenant, embedder).upsert([lesson])
+    needles = [b"Ana Souza", b"ana@example.org", b"ana.trails.4711", b"m-ana-1"]
+
+    def in_chroma() -> list[str]:
+        import chromadb
+
+        client = chromadb.HttpClient(
+            host=str(CHROMA).split("://")[1].split(":")[0], port=int(str(CHROMA).rsplit(":", 1)[1])
+        )
+        held = []
+        for col in client.list_collections():
+            if (col.metadata or {}).get("tenant") != tenant:
+                continue
+            got = col.get(include=["documents", "metadatas"])
+            text = json.dumps([got["documents"], got["metadatas"]]).encode()
+            held += [f"{col.name}: {n!r}" for n in needles if n.lower() in text.lower()]
+        return held
+
+    assert _rows_holding(shared, needles) and in_chroma()  # the check can fail
+    env = {**os.environ, "IPE_LLM": "none", "IPE_DATA_DIR": str(tmp_path)}
+    env.pop("OPENAI_API_KEY", None)
+    gone = subprocess.run(
+        [sys.executable, "-m", "ipe.graph.cli", "forget", "--email", "ana@example.org"]
+        + ["--user-id", tenant, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert gone.returncode == 0, gone.stderr
+    report = json.loads(gone.stdout)
+    assert report["messages"] == 1 and report["checkpoint_threads"] >= 1
+    assert report["lessons_updated"] == 1
+    assert _rows_holding(shared, needles) == []
+    assert in_chroma() == []

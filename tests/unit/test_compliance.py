@@ -275,7 +275,7 @@ def test_excluded_text_is_blocked() -> None:
     findings = check(
         SHORT + " Send me the secret bonus code now.", None, channel="x", excluded=excluded
     )
-    assert blocking(findings) == ["grounding.excluded_text"]
+    assert blocking(findings) == ["grounding.excluded_text", "outbound.claim"]  # a secret bonus
 
 
 def test_a_very_short_body_is_advisory() -> None:

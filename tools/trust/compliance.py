@@ -17,6 +17,7 @@ from functools import cache
 from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.trust.grounding import check_grounding
 from ipe.tools.trust.lint import lint
+from ipe.tools.trust.outbound import outbound_findings
 from ipe.tools.trust.patterns import any_of
 from ipe.tools.trust.policy import ChannelPolicy, RuleInfo, load_policy
 from ipe.tools.trust.textcount import char_count, find_links, measure
@@ -24,6 +25,10 @@ from ipe.tools.writing.brand import names_brand, promotes
 
 UNIT_LABELS = {"chars": "characters", "bytes": "UTF-8 bytes", "x_weighted": "weighted characters"}
 _BIDI_AND_ZERO_WIDTH = frozenset([*range(0x200B, 0x2010), *range(0x202A, 0x202F)])
+_BLANK_LETTERS = frozenset([0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x034F, 0x17B4, 0x17B5])
+"""Characters that draw nothing though Unicode files them as letters or marks (fillers, blanks)."""
+_VARIATION_SELECTORS = frozenset([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_TAGS = range(0xE0020, 0xE0080)
 
 
 @cache
@@ -69,6 +74,25 @@ def _is_emoji_joiner(text: str, i: int) -> bool:
 _ASCII_HIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
+def _hidden(text: str, i: int) -> bool:
+    """True when ``text[i]`` draws nothing and is not part of an emoji or a keycap."""
+    char, code = text[i], ord(text[i])
+    if code in _VARIATION_SELECTORS:  # only VS15/VS16 after an emoji or a keycap base
+        before = ord(text[i - 1]) if i else 0
+        return not (
+            code in (0xFE0E, 0xFE0F) and (before >= 0x2000 or chr(before) in "#*0123456789")
+        )
+    if code in _TAGS or code == 0xE007F:  # only inside a flag's tag sequence (🏴 + tags)
+        j = i
+        while j > 0 and (ord(text[j - 1]) in _TAGS or ord(text[j - 1]) == 0xE007F):
+            j -= 1
+        return not (j > 0 and ord(text[j - 1]) == 0x1F3F4)
+    if code in _BLANK_LETTERS or code in _BIDI_AND_ZERO_WIDTH:
+        return not _is_emoji_joiner(text, i)
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp") and not _is_emoji_joiner(text, i)
+
+
 def _invisible(text: str, field: str, rule: RuleInfo) -> list[Finding]:
     findings: list[Finding] = []
     if text.isascii() and not _ASCII_HIDDEN.search(text) and ("\n" not in text or field == "body"):
@@ -76,9 +100,7 @@ def _invisible(text: str, field: str, rule: RuleInfo) -> list[Finding]:
     for i, char in enumerate(text):
         if char == "\n" and field == "body":
             continue
-        category = unicodedata.category(char)
-        hidden = category in ("Cc", "Cf", "Zl", "Zp") or ord(char) in _BIDI_AND_ZERO_WIDTH
-        if hidden and not _is_emoji_joiner(text, i):
+        if _hidden(text, i):
             name = unicodedata.name(char, "control character")
             findings.append(
                 _finding(
@@ -271,6 +293,14 @@ def check_message(
         excluded=excluded,
         trusted_texts=trusted_texts,
         language=language,
+    )
+    findings += outbound_findings(
+        sent_subject,
+        body,
+        template=template,
+        facts=facts,
+        trusted_texts=trusted_texts,
+        prospect_name=prospect_name,
     )
     short = policy.short_body_advised
     if short and char_count(body.strip()) < short:

@@ -241,7 +241,8 @@ def _url_key(url: str) -> str:
     return key.rstrip("/")
 
 
-def _template_texts(template: Template) -> list[str]:
+def template_texts(template: Template) -> list[str]:
+    """Every text of the template: what the tenant wrote (trusted)."""
     sender = template.sender
     offer = template.offer
     parts: list[str | None] = [
@@ -382,7 +383,7 @@ def _digest_template(template: Template) -> _TemplateDigest:
     key = template.model_dump_json()
     if key in _TEMPLATE_DIGESTS:
         return _TEMPLATE_DIGESTS[key]
-    text = _digest(_template_texts(template))
+    text = _digest(template_texts(template))
     urls = {_url_key(u) for u in template.links if u}
     if template.sender.unsubscribe_url:
         urls.add(_url_key(template.sender.unsubscribe_url))
@@ -881,6 +882,11 @@ def check_grounding(
     for name, text in (("subject", subject), ("body", body)):
         if text:
             findings += _Checker(text, name, sources).run(excluded)
+    return unique_findings(findings)
+
+
+def unique_findings(findings: list[Finding]) -> list[Finding]:
+    """``findings`` without repeats of one rule on one span of one field, in order."""
     seen: set[tuple[str, str, str]] = set()
     unique: list[Finding] = []
     for finding in findings:

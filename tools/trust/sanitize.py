@@ -2,11 +2,12 @@
 
 ``sanitize_text`` turns any string into plain, visible, bounded text: no markup, no entities that
 decode to markup, no control, zero-width or bidi characters. ``sanitize_url`` keeps only plain
-http(s) links. ``sanitize_prospect`` applies both to a whole record and keeps out of drafting,
-WHOLE, every field that carries hostile text (an instruction, a claim about a brand or third
-party, an ask for credentials: see ``tools/trust/injection.py``), also when an instruction is cut
-across two fields; each exclusion is reported with its reason. What is left of a field after an
-instruction was cut out could still be part of it, so nothing of such a field is used.
+http(s) links. ``sanitize_prospect`` applies both to a whole record and drops, sentence by
+sentence, what addresses the writer of the message or tries to change what is sent (see
+``tools/trust/injection.py``); the rest of the field stays usable. A field holding half of an
+instruction cut across two fields is kept out whole. Each exclusion names its span and reason.
+Exclusion is by function, not a guarantee: what may go out is allow-listed on the final text
+(``tools/trust/outbound.py``), whatever survived here.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from ipe.graph.domain import ExcludedSpan, Prospect
 from ipe.tools.learning.intents import opt_out_intent
 from ipe.tools.learning.replies import is_opt_out
-from ipe.tools.trust.injection import has_split_trigger, hostile_reason, split_reason
+from ipe.tools.trust.injection import find_instructions, has_split_trigger, split_reason
 
 SHORT_LIMIT = 120
 TITLE_LIMIT = 300
@@ -185,14 +186,30 @@ class _Cleaner:
         """Fields that carry half of an instruction cut across two fields, with the reason."""
 
     def free_text(self, value: str, field: str, max_len: int) -> str:
-        """``value`` sanitised, or "" when it carries hostile text (then reported, whole)."""
+        """``value`` sanitised, without the sentences that address the writer (each reported).
+
+        A sentence is dropped when it speaks to whoever writes the message or tries to change
+        what is sent (``find_instructions``); the rest of the field stays usable. A field holding
+        half of an instruction cut across two fields is kept out whole.
+        """
         text = sanitize_text(value, max_len=max(max_len * 2, 4000), multiline=True)
-        reason = hostile_reason(text) or self.split.get(field)
-        if reason is None:
+        split = self.split.get(field)
+        if split is not None:
+            shown = sanitize_text(text, max_len=TEXT_LIMIT)
+            self.excluded.append(ExcludedSpan(field=field, text=shown, reason=split))
+            return ""
+        spans = find_instructions(text)
+        if not spans:
             return sanitize_text(text, max_len=max_len)
-        shown = sanitize_text(text, max_len=TEXT_LIMIT)
-        self.excluded.append(ExcludedSpan(field=field, text=shown, reason=reason))
-        return ""
+        kept, cursor = [], 0
+        for start, end, reason in spans:
+            kept.append(text[cursor:start])
+            shown = sanitize_text(text[start:end], max_len=TEXT_LIMIT)
+            self.excluded.append(ExcludedSpan(field=field, text=shown, reason=reason))
+            cursor = end
+        kept.append(text[cursor:])
+        rest = sanitize_text(" ".join(kept), max_len=max_len)
+        return rest if sum(c.isalpha() for c in rest) >= 3 else ""
 
     def url(self, value: str | None, field: str) -> str | None:
         if value is None or not str(value).strip():
@@ -270,8 +287,8 @@ def split_fields(p: Prospect) -> dict[str, str]:
 def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
     """A sanitised copy of ``p`` and the fields that were kept out of it (and why).
 
-    An excluded history text that asks to opt out keeps that request as the item's outcome: an
-    opt-out is never lost because its text was also hostile.
+    A history text cut for hostile sentences that asks to opt out keeps that request as the
+    item's outcome: an opt-out is never lost because its text was also hostile.
     """
     clean = _Cleaner(split_fields(p))
     data: dict[str, Any] = p.model_dump()
@@ -298,7 +315,7 @@ def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
     for i, item in enumerate(data["interaction_history"]):
         raw = item["text"]
         item["text"] = clean.free_text(raw, f"interaction_history[{i}].text", TEXT_LIMIT)
-        if raw and not item["text"] and is_opt_out(raw):
+        if raw and item["text"] != sanitize_text(raw, max_len=TEXT_LIMIT) and is_opt_out(raw):
             item["outcome"] = opt_out_intent(newsletter=False).event
         for key in ("at", "channel", "outcome"):
             item[key] = _optional(item[key])

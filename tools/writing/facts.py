@@ -24,7 +24,6 @@ from ipe.tools.learning.intents import resolve as resolve_intent
 from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.injection import offer_like
 from ipe.tools.trust.textcount import find_links
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -170,13 +169,15 @@ def _bio_sentences(bio: str) -> list[str]:
 
 
 def screen_fact_text(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
-    """Drop links and addresses from a fact's words; refuse text that looks like offer terms."""
+    """Drop links and addresses from a fact's words (a fact's link is its ``url``).
+
+    Whether a fact may be quoted (offer-like terms, codes, claims about our brand...) is the
+    outbound allow-list's call (``ipe.tools.trust.outbound.screen_facts``): it is not a reason to
+    exclude the field.
+    """
     for start, end, _ in sorted(find_links(text), reverse=True):
         text = text[:start] + text[end:]
-    text = re.sub(r"\s+", " ", _EMAIL.sub("", text)).strip(" ,;:-")
-    if offer_like(text):  # commission-like terms (numbers may be words): never pass for ours
-        return "", ExcludedSpan(field=source, text=text, reason="offer-like terms in prospect text")
-    return text, None
+    return re.sub(r"\s+", " ", _EMAIL.sub("", text)).strip(" ,;:-"), None
 
 
 def _history_words(prospect: Prospect) -> list[tuple[FactKind, str, str, str | None, float]]:

@@ -1,0 +1,214 @@
+"""The allow-list on what goes out (tools/trust/outbound.py), and exclusion by function."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+import phonenumbers
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ipe import IntelligentPersonalizationEngine
+from ipe.graph.domain import Fact, Prospect
+from ipe.tools.trust.compliance import check_message, is_compliant
+from ipe.tools.trust.outbound import decoded_forms, screen_facts, span_problems
+from ipe.tools.trust.sanitize import sanitize_prospect
+from tests.adversarial.cases import base_prospect
+from tests.conftest import load_example
+from tests.unit.test_compliance import FACTS, SHORT, TEMPLATE, TRUSTED
+
+HIDDEN = st.sampled_from(
+    [
+        "\u200b",  # zero-width space
+        "\u2060",  # word joiner
+        "\u202e",  # right-to-left override
+        "\u2066",  # left-to-right isolate
+        "\u2028",  # line separator
+        "\u2029",  # paragraph separator
+        "\u00ad",  # soft hyphen
+        "\ufeff",  # byte order mark
+        "\ufe01",  # a stray variation selector
+        "\U000e0041",  # a tag character
+        "\U000e0100",  # a variation selector supplement
+        "\ue000",  # private use
+        "\u3164",  # Hangul filler
+        "\x07",
+        "\x1b",
+    ]
+)
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
+LINK = st.builds(
+    lambda scheme, host, tld, path: f"{scheme}{host}.{tld}{path}",
+    st.sampled_from(["", "https://", "http://", "www."]),
+    LABEL,
+    st.sampled_from(["com", "net", "io", "xyz", "ru", "app", "me"]),
+    st.sampled_from(["", "/claim", "/x?y=1"]),
+)
+PHONE = st.builds(
+    lambda region, style: phonenumbers.format_number(
+        phonenumbers.example_number(region),  # type: ignore[arg-type]
+        style,
+    ),
+    st.sampled_from(["US", "GB", "DE", "FR", "ES", "IT", "BR", "NL", "PL", "TR", "JP", "IN"]),
+    st.sampled_from(
+        [phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.E164]
+    ),
+)
+CODE = st.builds(
+    lambda word, digits: f"{word.upper()}{digits}",
+    st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=4, max_size=8),
+    st.integers(min_value=10, max_value=999),
+)
+PLANTED = st.one_of(LINK, PHONE, CODE, st.builds(lambda c: f"handle @{c}x", LABEL))
+
+
+def _check(body: str, channel: str = "facebook") -> list[Any]:
+    return check_message(
+        None,
+        body,
+        channel=channel,
+        template=TEMPLATE,
+        facts=FACTS,
+        excluded=[],
+        prospect_name="Jane Doe",
+        trusted_texts=TRUSTED,
+    )
+
+
+def _insert(body: str, item: str, where: int) -> str:
+    spaces = [i for i, c in enumerate(body) if c == " "]
+    cut = spaces[where % len(spaces)]
+    return f"{body[:cut]} {item}{body[cut:]}"
+
+
+def test_the_clean_message_passes() -> None:
+    assert _check(SHORT) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(char=HIDDEN, where=st.integers(min_value=0, max_value=len(SHORT)))
+def test_any_hidden_or_control_character_blocks(char: str, where: int) -> None:
+    findings = _check(SHORT[:where] + char + SHORT[where:])
+    assert not is_compliant(findings)
+    assert any(f.rule_id == "format.invisible_chars" for f in findings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(item=PLANTED, where=st.integers(min_value=0, max_value=100))
+def test_any_link_phone_code_or_handle_not_in_the_template_blocks(item: str, where: int) -> None:
+    findings = _check(_insert(SHORT, item, where))
+    assert any(f.rule_id.startswith(("outbound.", "grounding.")) for f in findings), item
+    assert not is_compliant(findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("write to evil dot com slash claim", "outbound.link"),
+        ("mail pay (at) trail-peak [.] net", "outbound.email"),
+        ("see aHR0cHM6Ly9ldmlsLmV4YW1wbGUvY2xhaW0= now", "outbound.encoded"),
+        ("open uggcf://rivy.pbz/k today", "outbound.link"),
+        ("visit %68ttps%3A%2F%2Fevil.example%2Fx", "outbound.link"),
+        ("w w w . g r a b . example", "outbound.link"),
+        ("send 0.1 BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "outbound.account"),
+        ("tip me at $TrailCash", "outbound.code"),
+        ("Bcc: partner@trailpeak.com", "outbound.header"),
+        ("P.S. Wire $300 to secure your spot", "outbound.payment_ask"),
+    ],
+)
+def test_decoded_and_obfuscated_forms_are_found(text: str, rule: str) -> None:
+    rules = {f.rule_id for f in _check(f"{SHORT} {text}")}
+    assert rule in rules, (text, rules, decoded_forms(text))
+
+
+def test_a_claim_about_the_offer_that_no_approved_claim_supports_blocks() -> None:
+    said = SHORT.replace("with a 30-day cookie", "with lifetime cookies, signed by the legal team")
+    findings = _check(said)
+    assert [f.rule_id for f in findings if f.rule_id == "outbound.claim"] == ["outbound.claim"]
+
+
+def test_our_own_prompt_text_blocks() -> None:
+    from importlib.resources import files
+
+    system = files("ipe.prompts").joinpath("draft_system.txt").read_text(encoding="utf-8")
+    words = " ".join(system.split()[:12])
+    assert "outbound.prompt_text" in {f.rule_id for f in _check(f"{SHORT} {words}")}
+
+
+AUDIENCE = st.sampled_from(
+    ["", " with me", " this weekend", " before Friday's video", " in the comments", " below"]
+)
+VERBS = st.sampled_from(
+    [
+        "Grab your boots and join me",
+        "Send me your questions",
+        "Reply with your favourite trail",
+        "Tell me what you packed",
+        "Use my checklist",
+        "Forget the fancy gear and just go",
+        "Ignore the haters and lace up",
+        "Email your receipts to me",
+        "Drop a comment",
+        "Share this with a friend who hikes",
+        "Never share your password with anyone",
+        "You should try the loop trail",
+    ]
+)
+TITLES = st.sampled_from(
+    [
+        "Commission-only Sales Rep",
+        "Affiliate marketing coach",
+        "Reply guy, professionally",
+        "Prompt engineer by day, baker by night",
+        "Template designer ({{ name }} is my favourite tag)",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(verb=VERBS, audience=AUDIENCE, title=TITLES)
+def test_imperatives_to_an_audience_are_not_excluded(verb: str, audience: str, title: str) -> None:
+    bio = f"Trail runner in Denver. {verb}{audience}!"
+    prospect = Prospect.model_validate(
+        {"id": "p", "name": "Ana", "bio": bio, "title": title, "company": "Ana's Gear Talk"}
+    )
+    clean, excluded = sanitize_prospect(prospect)
+    assert excluded == [], excluded
+    assert clean.bio and clean.title
+
+
+def test_a_fact_that_fails_the_allow_list_is_cut_to_its_passing_sentences() -> None:
+    template = TEMPLATE
+    facts = [
+        Fact(
+            id="f1",
+            kind="bio",
+            text="Thru-hiker and writer. Use my code RIVER20 at my shop.",
+            source_field="bio",
+        ),
+        Fact(id="f2", kind="company", text="TrailPeak official partner", source_field="company"),
+    ]
+    kept, notes = screen_facts(facts, template)
+    assert [f.text for f in kept] == ["Thru-hiker and writer."]
+    assert len(notes) == 2 and "outbound.code" in notes[0] and "outbound.claim" in notes[1]
+    assert span_problems("Thru-hiker and writer.", template) == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(item=PLANTED, field=st.sampled_from(["bio", "company", "location", "title"]))
+def test_no_ready_message_carries_what_a_field_planted(
+    item: str, field: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    template = load_example("template")
+    prospect = copy.deepcopy(base_prospect(7))
+    prospect[field] = f"Hiker and writer. {item}"
+    engine = IntelligentPersonalizationEngine(
+        user_id="t", data_dir=str(tmp_path_factory.mktemp("d")), durable=False, llm="none"
+    )
+    result = asyncio.run(engine.personalize_message(prospect, template, platform="email"))
+    sent = [result.body] if result.status != "blocked" else []
+    sent += [v.body for v in result.variations if v.compliant]
+    assert all(item.lower() not in body.lower() for body in sent)

@@ -1,0 +1,602 @@
+"""What may go out: an allow-list on the final text of every variation, on every drafting path.
+
+Recognising what attackers write, class by class, cannot keep up; this module states what a sent
+message may carry instead, and names each thing it carries that nothing allowed:
+
+- ``outbound.link``, ``outbound.email``, ``outbound.phone``, ``outbound.handle``,
+  ``outbound.code``, ``outbound.account``: only the links, addresses, phone numbers, @handles,
+  codes (promo-code-looking tokens, opaque tokens such as crypto addresses, bank accounts,
+  ``$cashtags``) that the template (or the phrase banks) provide. Prospect text is never a source
+  for them: a number or a link planted in a record field is not the tenant's.
+- ``outbound.encoded``: text hidden in an encoding (a base64-looking run that decodes to text).
+  Before the checks above, the text is also read decoded: percent-encoding, HTML entities,
+  base64-looking runs, ROT13 of link-like tokens and addresses spelled out in words
+  ("example dot com", "name (at) example [.] com"); what a decoded form carries is checked the
+  same way.
+- ``outbound.header``: a mail header line (``Bcc:``, ``Reply-To:``) written into the text.
+- ``outbound.prompt_text``: a run of words from our own prompts (``prompts/*.txt``).
+- ``outbound.claim``: a sentence about the brand, the sender or the offer (it names them, or uses
+  the offer's vocabulary) with a word that neither the template, the phrase banks nor a fact
+  that does not itself talk about the offer supports, in whatever language it is written.
+
+Hidden and control characters and markup or template syntax are ``format.*`` findings of the
+channel rules (``tools/trust/compliance.py``). ``span_problems`` runs the same checks on one span
+of prospect text before a drafter may quote it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from urllib.parse import unquote
+
+import phonenumbers
+
+from ipe.graph.domain import Fact, Finding, Template
+from ipe.tools.policies import load_pack
+from ipe.tools.trust.folding import skeleton
+from ipe.tools.trust.grounding import template_texts, unique_findings
+from ipe.tools.trust.injection import find_hostile, offer_like
+from ipe.tools.trust.textcount import find_links
+from ipe.tools.writing.facts import content_stems
+
+SOURCE = "platform-rules.md: LLM05 improper output handling / LLM01 (what goes out is allow-listed)"
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
+_CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9_]{1,20})\b")
+_CAPS_CODE = re.compile(
+    r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9])(?![\w-])"
+)
+"""Capitals and digits together ("SAVE20", "PINEAPPLE-7"): a code, when ``_code_like`` agrees."""
+_OPAQUE = re.compile(
+    r"(?<![\w/])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{24,}(?![\w/])"
+)
+_HEX_ADDRESS = re.compile(r"(?<!\w)0x[0-9a-fA-F]{16,}(?!\w)")
+_IBAN = re.compile(
+    r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Z0-9])"
+)
+_BASE64_RUN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{2,8});")
+_PHONE_RUN = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/\u00a0]{5,}\d(?![\w/])")
+_HEADER = re.compile(
+    r"(?im)(?:^|(?<=\s))(?:bcc|cc|reply-to|return-path|content-type|mime-version|x-mailer|"
+    r"in-reply-to|disposition-notification-to)\s*:"
+)
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+_WORDS = re.compile(r"[\w'’]+")
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "BR", "NL", "PL", "TR")
+"""Regions a phone number written without its country code is tried in."""
+PROMPT_RUN = 6
+"""Words in a row shared with one of our prompts that make a finding."""
+
+
+def _finding(rule: str, field: str, span: str, message: str) -> Finding:
+    return Finding(
+        rule_id=f"outbound.{rule}",
+        severity="blocking",
+        field=field,
+        span=span[:200],
+        message=message,
+        source=SOURCE,
+    )
+
+
+@cache
+def _codewords() -> re.Pattern[str]:
+    words = load_pack("lint")["outbound"]["code_words"]
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(
+        rf"(?i)(?<!\w)(?:{alternatives})\w{{0,3}}\W{{0,4}}([A-Za-z0-9][A-Za-z0-9_-]{{2,30}})"
+    )
+
+
+@cache
+def _spelled() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A spelled-out dot before a common top-level domain (or in brackets anywhere), and an at."""
+    section = load_pack("lint")["outbound"]
+    dots = "|".join(sorted(section["dot_words"], key=len, reverse=True))
+    ats = "|".join(sorted(section["at_words"], key=len, reverse=True))
+    tlds = "|".join(section["common_tlds"])
+    dot = re.compile(
+        rf"(?i)(?<=\w)\s*(?:[\(\[\{{<]\s*(?:{dots}|\.)\s*[\)\]\}}>]\s*(?=\w)|"
+        rf"\s(?:{dots})\s+(?=(?:[\w-]+(?:\s+(?:{dots})\s+|\.))*(?:{tlds})\b))"
+    )
+    at = re.compile(
+        rf"(?i)(?<=\w)\s*(?:[\(\[\{{<]\s*(?:{ats}|@)\s*[\)\]\}}>]|\s(?:{ats})\s)\s*"
+        rf"(?=[\w-]+(?:\.[\w-]+)*\.(?:{tlds})\b)"
+    )
+    return dot, at
+
+
+def _spelled_out(text: str) -> str:
+    """``text`` with addresses spelled out in words written as addresses (for checking only)."""
+    dot, at = _spelled()
+    text = re.sub(r"(?i)\bhxxp(s?)", r"http\1", text)
+    for _ in range(4):  # "mail dot trail dot com": one dot at a time, from the domain's end
+        joined = dot.sub(".", text)
+        if joined == text:
+            break
+        text = joined
+    return at.sub("@", text)
+
+
+_SPACED_RUN = re.compile(
+    r"(?<!\S)(?:[^\W_]|[.@:/-])(?: (?:[^\W_]|[.@:/-])){2,}(?!\S)(?:(?<=[.@]) [^\W_][\w-]*)?"
+)
+
+
+def _despaced(text: str) -> str:
+    """``text`` with runs of single characters ("w w w . e v i l . c o m") written together.
+
+    A run that ends with a dot or an at-sign takes the next word ("t r a i l . example").
+    """
+
+    def join(match: re.Match[str]) -> str:
+        return match.group().replace(" ", "")
+
+    return _SPACED_RUN.sub(join, text)
+
+
+def _printable(text: str) -> bool:
+    if len(text) < 6:
+        return False
+    good = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    return good / len(text) >= 0.9 and sum(c.isalpha() for c in text) >= 4
+
+
+def _base64_texts(text: str) -> list[tuple[str, str]]:
+    """``(run, decoded)`` for each base64-looking run of ``text`` that decodes to text."""
+    out = []
+    for match in _BASE64_RUN.finditer(text):
+        run = match.group()
+        if not (re.search(r"[a-z]", run) and re.search(r"[A-Z0-9]", run)):
+            continue
+        padded = run + "=" * (-len(run.rstrip("=")) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                raw = decode(padded.encode())
+                decoded = raw.decode("utf-8")
+            except (binascii.Error, ValueError):
+                continue
+            if _printable(decoded):
+                out.append((run, decoded))
+                break
+    return out
+
+
+def _rot13_links(text: str) -> list[tuple[str, str]]:
+    """``(token, decoded)`` for each token whose ROT13 reads as a link and which itself is not."""
+    out = []
+    for token in re.findall(r"[A-Za-z0-9./:_-]{5,}", text):
+        if "." not in token and "://" not in token:
+            continue
+        decoded = codecs.decode(token, "rot13")
+        if find_links(decoded) and (decoded.startswith("http") or _common_tld(decoded)):
+            if not find_links(token) or _common_tld(decoded) and not _common_tld(token):
+                out.append((token, decoded))
+    return out
+
+
+def _common_tld(text: str) -> bool:
+    tlds = load_pack("lint")["outbound"]["common_tlds"]
+    return re.search(rf"(?i)\.(?:{'|'.join(tlds)})(?:/|\b|$)", text) is not None
+
+
+def decoded_forms(text: str) -> list[tuple[str, str]]:
+    """``(how, text)``: ``text`` itself and each decoded form of it that differs."""
+    forms = [("as written", text)]
+    seen = {text}
+
+    def add(how: str, value: str) -> None:
+        if value not in seen:
+            seen.add(value)
+            forms.append((how, value))
+
+    if _ENTITY.search(text):
+        add("HTML entities decoded", html.unescape(text))
+    for _, value in list(forms):
+        if _PERCENT_ESCAPE.search(value):
+            decoded = value
+            for _ in range(3):
+                decoded = unquote(decoded)
+            add("percent-decoded", decoded)
+    for _, value in list(forms):
+        add("spelled-out addresses read", _spelled_out(value))
+    for _, value in list(forms):
+        if _SPACED_RUN.search(value):
+            add("spaced-out letters joined", _despaced(value))
+    for _, value in list(forms):
+        for run, decoded in _base64_texts(value):
+            add("base64 decoded", value.replace(run, f" {decoded} "))
+        for token, decoded in _rot13_links(value):
+            add("ROT13 decoded", value.replace(token, decoded))
+    return forms
+
+
+def _url_key(url: str) -> str:
+    key = re.sub(r"^[a-z][a-z0-9+.-]*://", "", skeleton(url.strip()))
+    return key.removeprefix("www.").rstrip("/")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the template (and the phrase banks) let a message carry."""
+
+    links: frozenset[str]
+    emails: frozenset[str]
+    digit_runs: tuple[str, ...]
+    handles: frozenset[str]
+    codes: frozenset[str]
+    claim_words: frozenset[str]
+    offer_names: tuple[str, ...]
+    prompt_grams: frozenset[tuple[str, ...]]
+
+
+@cache
+def _prompt_grams() -> frozenset[tuple[str, ...]]:
+    """Runs of ``PROMPT_RUN`` words of our instructions to models.
+
+    Not the example messages (``draft_example_*``) nor any run the phrase banks also write: what
+    our own drafter says is not a leak of a prompt.
+    """
+    grams: set[tuple[str, ...]] = set()
+    banks: set[tuple[str, ...]] = set()
+    for path in _walk(files("ipe.prompts")):
+        name = path.name
+        text = re.sub(r"\{[^{}]*\}", " | ", path.read_text(encoding="utf-8"))
+        if name.endswith(".toml"):
+            banks |= _grams(text.replace('"', " | "))
+        elif name.endswith(".txt") and not name.startswith("draft_example"):
+            grams |= _grams(text)
+    return frozenset(grams - banks)
+
+
+def _walk(folder: Traversable) -> Iterable[Traversable]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry)
+        else:
+            yield entry
+
+
+def _grams(text: str, n: int = PROMPT_RUN) -> set[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
+    for line in re.split(r"[|\n]", text):
+        words = [w.lower().replace("’", "'") for w in _WORDS.findall(line)]
+        out |= {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return out
+
+
+def _mentions_offer(text: str, names: Iterable[str]) -> bool:
+    return _names_offer(text, names) or _offer_words().search(skeleton(text)) is not None
+
+
+@cache
+def _offer_words() -> re.Pattern[str]:
+    section = load_pack("lint")
+    words = [*section["grounding"]["offer_vocabulary"], *section["outbound"]["offer_words"]]
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE)
+
+
+def _stems(text: str) -> frozenset[str]:
+    return content_stems(text.replace("’", "'"))
+
+
+_ALLOWED: dict[tuple[str, frozenset[str], tuple[str, ...]], Allowed] = {}
+
+
+def allowed_for(
+    template: Template, trusted_texts: frozenset[str], facts: list[Fact], prospect_name: str = ""
+) -> Allowed:
+    """What a message for ``template`` may carry; ``facts`` lend words to claims, never contacts.
+
+    The prospect's name lends its words too (a subject may name them), never an address.
+
+    A fact that itself names the brand, the sender or the offer lends nothing: prospect text
+    about our offer is not the tenant's word on it.
+    """
+    texts = template_texts(template)
+    names = tuple(
+        skeleton(n)
+        for n in (template.brand, template.sender.company, template.sender.name)
+        if n and len(n) >= 3
+    )
+    fact_texts: tuple[str, ...] = tuple(
+        str(f.text) for f in facts if not _mentions_offer(f.text, names)
+    )
+    name_words = " ".join(re.findall(r"[^\W\d_]+", prospect_name))
+    if name_words:
+        fact_texts = (*fact_texts, name_words)
+    key = (template.model_dump_json(), trusted_texts, fact_texts)
+    if key in _ALLOWED:
+        return _ALLOWED[key]
+    trusted = " ".join(trusted_texts)
+    words: set[str] = set()
+    for text in [*texts, trusted, *fact_texts, " ".join(_claim_neutral())]:
+        words |= _stems(text)
+    contacts = " ".join([*texts, trusted])
+    allowed = Allowed(
+        links=frozenset(_url_key(u) for t in texts for _, _, u in find_links(t)),
+        emails=frozenset(m.group().lower() for m in _EMAIL.finditer(contacts)),
+        digit_runs=tuple(d for d in (_digits(t) for t in texts) if len(d) >= 5),
+        handles=frozenset(m.group(1).lower() for m in _HANDLE.finditer(contacts)),
+        codes=frozenset(
+            t.upper() for t in re.findall(r"[\w-]+", contacts) if any(c.isdigit() for c in t)
+        )
+        | frozenset(t.upper() for t in re.findall(r"[\w-]+", " ".join(texts))),
+        claim_words=frozenset(words),
+        offer_names=names,
+        prompt_grams=frozenset(_prompt_grams() - set().union(*(_grams(t) for t in texts))),
+    )
+    if len(_ALLOWED) > 32:
+        _ALLOWED.clear()
+    _ALLOWED[key] = allowed
+    return allowed
+
+
+def _phones(text: str) -> list[str]:
+    found = []
+    for run in _PHONE_RUN.finditer(text):
+        candidate = run.group().strip(" \t().-/")
+        digits = _digits(candidate)
+        if len(digits) < 7 or re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", candidate):
+            continue
+        regions = (None,) if candidate.startswith("+") else PHONE_REGIONS
+        for region in regions:
+            try:
+                number = phonenumbers.parse(candidate, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_possible_number(number):
+                found.append(candidate)
+                break
+        else:
+            if len(digits) >= 9:  # a long digit string is a contact or an account either way
+                found.append(candidate)
+    return found
+
+
+def _contacts(text: str, allowed: Allowed, field: str, how: str) -> list[Finding]:
+    findings: list[Finding] = []
+    said = "" if how == "as written" else f" ({how})"
+    for _, _, url in find_links(text):
+        if _url_key(url) not in allowed.links:
+            findings.append(
+                _finding("link", field, url, f'Link "{url}"{said} is not one the template gives.')
+            )
+    for match in _EMAIL.finditer(text):
+        if match.group().lower() not in allowed.emails:
+            findings.append(
+                _finding(
+                    "email",
+                    field,
+                    match.group(),
+                    f'E-mail address "{match.group()}"{said} is not one the template gives.',
+                )
+            )
+    for phone in _phones(text):
+        digits = _digits(phone)
+        if not any(digits in run for run in allowed.digit_runs):
+            findings.append(
+                _finding(
+                    "phone", field, phone, f'Phone number "{phone}"{said} is not the template\'s.'
+                )
+            )
+    for match in _HANDLE.finditer(text):
+        if match.group(1).lower() not in allowed.handles:
+            findings.append(
+                _finding(
+                    "handle",
+                    field,
+                    match.group(),
+                    f'Handle "{match.group()}"{said} is not one the template gives.',
+                )
+            )
+    codes = [m.group(1) for m in _codewords().finditer(text)]
+    codes += [m.group() for m in _CAPS_CODE.finditer(text) if _code_like(m.group())]
+    codes += [m.group() for m in _CASHTAG.finditer(text)]
+    for code in dict.fromkeys(codes):
+        if code.upper().lstrip("$") not in allowed.codes and not _ordinary(code):
+            findings.append(
+                _finding("code", field, code, f'Code "{code}"{said} is not one the template gives.')
+            )
+    for pattern in (_OPAQUE, _HEX_ADDRESS, _IBAN):
+        for match in pattern.finditer(text):
+            if match.group().upper() not in allowed.codes:
+                findings.append(
+                    _finding(
+                        "account",
+                        field,
+                        match.group(),
+                        f'"{match.group()}"{said} looks like an account, wallet or token '
+                        "the template does not give.",
+                    )
+                )
+    return findings
+
+
+@cache
+def _claim_neutral() -> tuple[str, ...]:
+    return tuple(load_pack("lint")["outbound"]["claim_neutral"])
+
+
+@cache
+def _payment_ask() -> re.Pattern[str]:
+    """An ask to send money (a verb of paying near an amount or a fee): we never ask it."""
+    section = load_pack("lint")["outbound"]
+    verbs = "|".join(section["pay_verbs"])
+    return re.compile(
+        rf"(?i)(?<!\w)(?:{verbs})\w*\b[^.!?\n]{{0,30}}?(?:[$€£¥₹]\s?\d|\d[\d.,]*\s?(?:[$€£¥₹]|"
+        rf"usd|eur|gbp|dollars?|euros?)|\b(?:fee|deposit|tasa|taxa|frais|gebühr|gebuhr|kaution)\b)"
+    )
+
+
+def _code_like(token: str) -> bool:
+    """Two digits or more, or four letters and a digit: "SAVE20", "PINEAPPLE-7"; not "UTC-7"."""
+    digits = sum(c.isdigit() for c in token)
+    return digits >= 2 or sum(c.isalpha() for c in token) >= 4
+
+
+def _ordinary(code: str) -> bool:
+    """A word after "code" that is an ordinary lower-case word ("the code below"), not a code."""
+    return code.isalpha() and code.islower()
+
+
+def _names_offer(text: str, names: Iterable[str]) -> bool:
+    folded = skeleton(text)
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded) for name in names if name)
+
+
+def _claims(text: str, allowed: Allowed, field: str) -> list[Finding]:
+    findings = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group().strip()
+        if not sentence or not _mentions_offer(sentence, allowed.offer_names):
+            continue
+        if field == "span":  # prospect text: naming the brand or the sender is what it may not do
+            if _names_offer(sentence, allowed.offer_names):
+                findings.append(
+                    _finding("claim", field, sentence, "Prospect text that names our brand.")
+                )
+            continue
+        unsupported = sorted(s for s in _stems(sentence) if s not in allowed.claim_words)
+        unsupported = [s for s in unsupported if not _known_name(s, allowed)]
+        if unsupported:
+            findings.append(
+                _finding(
+                    "claim",
+                    field,
+                    sentence,
+                    "A sentence about the brand or the offer says what no approved claim "
+                    f"supports ({', '.join(unsupported[:5])}).",
+                )
+            )
+    return findings
+
+
+def _known_name(stem: str, allowed: Allowed) -> bool:
+    return any(stem in name.split() for name in allowed.offer_names)
+
+
+def _prompt_text(text: str, allowed: Allowed, field: str) -> list[Finding]:
+    shared = _grams(text) & allowed.prompt_grams
+    if not shared:
+        return []
+    run = " ".join(sorted(shared)[0])
+    return [_finding("prompt_text", field, run, f'"{run}..." repeats our own prompt.')]
+
+
+def outbound_findings(
+    subject: str | None,
+    body: str,
+    *,
+    template: Template,
+    facts: list[Fact],
+    trusted_texts: Iterable[str],
+    prospect_name: str = "",
+) -> list[Finding]:
+    """Every blocking ``outbound.*`` finding for the message as it would be sent."""
+    allowed = allowed_for(template, frozenset(trusted_texts), facts, prospect_name)
+    findings: list[Finding] = []
+    for field, text in (("subject", subject), ("body", body)):
+        if not text:
+            continue
+        findings += text_findings(text, allowed, field)
+    return unique_findings(findings)
+
+
+def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
+    """The allow-list's findings on one text: contacts in every decoded form, then the rest."""
+    findings: list[Finding] = []
+    for how, form in decoded_forms(text):
+        findings += _contacts(form, allowed, field, how)
+    for run, decoded in _base64_texts(text):
+        findings.append(
+            _finding("encoded", field, run, f'"{run[:40]}" hides text in base64: "{decoded[:60]}".')
+        )
+    for match in _HEADER.finditer(text):
+        findings.append(
+            _finding("header", field, match.group(), f'"{match.group()}" writes a mail header.')
+        )
+    findings += _prompt_text(text, allowed, field)
+    findings += _claims(text, allowed, field)
+    for start, end, reason in find_hostile(text):
+        findings.append(
+            _finding("hostile", field, text[start:end], f"Hostile text in the message: {reason}.")
+        )
+    for match in _payment_ask().finditer(text):
+        findings.append(
+            _finding("payment_ask", field, match.group(), "The message asks the reader to pay.")
+        )
+    return findings
+
+
+@lru_cache(maxsize=4096)
+def _span_rules(text: str, allowed: Allowed) -> tuple[str, ...]:
+    rules = [f.rule_id for f in text_findings(text, allowed, "span")]
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") for c in text):
+        rules.append("format.invisible_chars")
+    if _mentions_offer(text, ()) or offer_like(text):  # prospect text on offers is never ours
+        rules.append("outbound.offer_talk")
+    return tuple(dict.fromkeys(rules))
+
+
+def span_problems(text: str, template: Template, trusted_texts: Iterable[str] = ()) -> list[str]:
+    """The rules a span of prospect text breaks if a drafter quoted it; empty when quotable.
+
+    The same allow-list as a sent message, with no fact to lend words: a span that talks about
+    the brand or the offer is never quoted.
+    """
+    allowed = allowed_for(template, frozenset(trusted_texts), [])
+    return list(_span_rules(text, allowed))
+
+
+_FACT_SENTENCE = re.compile(r"[^.!?。！？\n\u2028\u2029]+(?:[.!?。！？]+|$)")
+
+
+def screen_facts(
+    facts: list[Fact], template: Template, trusted_texts: Iterable[str] = ()
+) -> tuple[list[Fact], list[str]]:
+    """The facts a drafter may quote, each cut to its sentences that pass; notes on the rest.
+
+    Every record field is untrusted: a sentence is quoted only when it passes the checks a sent
+    message passes (no link, address, phone number, handle, code, account, encoded text, header,
+    prompt text, hidden character, hostile claim or ask, nor talk of our brand or an offer). A
+    failing sentence is left out of the fact (the field stays usable); a fact with no passing
+    sentence is not quoted. Each note names the field, the sentence and the rules.
+    """
+    kept: list[Fact] = []
+    notes: list[str] = []
+    for fact in facts:
+        sentences = [m.group().strip() for m in _FACT_SENTENCE.finditer(fact.text)]
+        passing = []
+        for sentence in [s for s in sentences if s]:
+            rules = span_problems(sentence, template, trusted_texts)
+            if fact.kind == "website":  # the record's own site: the link is the fact, not sent
+                rules = [r for r in rules if r != "outbound.link"]
+            if rules:
+                notes.append(
+                    f'not quoted: {fact.source_field} "{sentence[:80]}" ({", ".join(rules)})'
+                )
+            else:
+                passing.append(sentence)
+        if passing:
+            text = " ".join(passing)
+            same = text == fact.text.strip()
+            kept.append(fact if same else fact.model_copy(update={"text": text}))
+    return kept, notes

@@ -195,12 +195,13 @@ async def run_jsonl_hostile(
 
 async def run_jsonl_benign(
     entries: list[dict[str, Any]], template: dict[str, Any], data_dir: str
-) -> list[str]:
-    """The benign entries whose field the engine kept out of drafting, with the reason."""
+) -> tuple[list[str], list[str]]:
+    """The benign entries whose field the engine kept out of drafting (with the reason), and
+    those with a sentence the drafter may not quote (``not quoted``: the field stays usable)."""
     engine = IntelligentPersonalizationEngine(
         user_id="fresh-benign", data_dir=data_dir, durable=False, llm="none"
     )
-    flagged = []
+    flagged, unquoted = [], []
     for number, entry in enumerate(entries):
         prospect = copy.deepcopy(base_prospect(40_000 + number))
         where = plant(prospect, str(entry["field"]), str(entry["text"]))
@@ -209,7 +210,10 @@ async def run_jsonl_benign(
         reasons = [e.reason for e in result.excluded if e.field == where]
         if reasons:
             flagged.append(f"{entry.get('id')} [{where}] {reasons[0]}: {entry['text'][:100]!r}")
-    return flagged
+        notes = [r for r in result.reasons if r.startswith(f"not quoted: {where} ")]
+        if notes:
+            unquoted.append(f"{entry.get('id')} {notes[0][:160]}")
+    return flagged, unquoted
 
 
 async def fresh_report(args: argparse.Namespace, template: dict[str, Any]) -> None:
@@ -234,10 +238,13 @@ async def fresh_report(args: argparse.Namespace, template: dict[str, Any]) -> No
                     print("   ", line)
         for path_name in args.benign:
             entries = read_jsonl(path_name)[: args.limit or None]
-            flagged = await run_jsonl_benign(entries, template, tmp)
+            flagged, unquoted = await run_jsonl_benign(entries, template, tmp)
             rate = len(flagged) / len(entries) if entries else 0.0
             print(f"{path_name}: {len(entries)} benign texts, {len(flagged)} excluded ({rate:.1%})")
             for line in flagged:
+                print("   ", line)
+            print(f"    {len(unquoted)} with a sentence not quoted (the field stays usable):")
+            for line in unquoted:
                 print("   ", line)
 
 

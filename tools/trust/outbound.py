@@ -40,6 +40,7 @@ from importlib.resources.abc import Traversable
 from urllib.parse import unquote
 
 import phonenumbers
+from phonenumbers import Leniency
 
 from ipe.graph.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
@@ -68,7 +69,8 @@ _IBAN = re.compile(
 _BASE64_RUN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{2,8});")
-_PHONE_RUN = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/\u00a0]{5,}\d(?![\w/])")
+_DIGIT_RUN = re.compile(r"\d(?:[ \t().\-/\u00a0]{0,3}\d){6,}")
+_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _HEADER = re.compile(
     r"(?im)(?:^|(?<=\s))(?:bcc|cc|reply-to|return-path|content-type|mime-version|x-mailer|"
     r"in-reply-to|disposition-notification-to)\s*:"
@@ -148,6 +150,28 @@ def _despaced(text: str) -> str:
     return _SPACED_RUN.sub(join, text)
 
 
+@cache
+def _digit_word_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    words: dict[str, str] = {}
+    for digit, spellings in load_pack("lint")["outbound"]["digit_words"].items():
+        for spelling in spellings:
+            words[spelling] = digit
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    one = rf"(?:{alternatives}|\d)"
+    return re.compile(rf"(?i)(?<!\w){one}(?:[\s,.\-]{{1,3}}{one}){{3,}}(?!\w)"), words
+
+
+def _digit_words(text: str) -> str:
+    """``text`` with runs of four or more digits written in words ("five five five") as digits."""
+    pattern, words = _digit_word_pattern()
+
+    def digits(match: re.Match[str]) -> str:
+        tokens = re.findall(r"\w+", match.group().lower())
+        return "".join(words.get(t, t) for t in tokens)
+
+    return pattern.sub(digits, text)
+
+
 def _printable(text: str) -> bool:
     if len(text) < 6:
         return False
@@ -217,6 +241,8 @@ def decoded_forms(text: str) -> list[tuple[str, str]]:
         if _SPACED_RUN.search(value):
             add("spaced-out letters joined", _despaced(value))
     for _, value in list(forms):
+        add("digits written in words read", _digit_words(value))
+    for _, value in list(forms):
         for run, decoded in _base64_texts(value):
             add("base64 decoded", value.replace(run, f" {decoded} "))
         for token, decoded in _rot13_links(value):
@@ -258,12 +284,16 @@ def _prompt_grams() -> frozenset[tuple[str, ...]]:
     banks: set[tuple[str, ...]] = set()
     for path in _walk(files("ipe.prompts")):
         name = path.name
-        text = re.sub(r"\{[^{}]*\}", " | ", path.read_text(encoding="utf-8"))
         if name.endswith(".toml"):
-            banks |= _grams(text.replace('"', " | "))
+            banks |= _grams(_unplaced(path).replace('"', " | "))
         elif name.endswith(".txt") and not name.startswith("draft_example"):
-            grams |= _grams(text)
+            grams |= _grams(_unplaced(path))
     return frozenset(grams - banks)
+
+
+def _unplaced(path: Traversable) -> str:
+    """A prompt or bank file's text with its placeholders as breaks (no run crosses them)."""
+    return re.sub(r"\{[^{}]*\}", " | ", path.read_text(encoding="utf-8"))
 
 
 def _walk(folder: Traversable) -> Iterable[Traversable]:
@@ -288,9 +318,19 @@ def _mentions_offer(text: str, names: Iterable[str]) -> bool:
 
 @cache
 def _offer_words() -> re.Pattern[str]:
+    """Words that make a sentence one about the offer: ``[grounding] offer_vocabulary`` (word
+    starts) and ``[outbound] offer_words`` (whole words, with a short ending: perks, gratuits)."""
     section = load_pack("lint")
-    words = [*section["grounding"]["offer_vocabulary"], *section["outbound"]["offer_words"]]
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE)
+    starts = "|".join(section["grounding"]["offer_vocabulary"])
+    whole = "|".join(section["outbound"]["offer_words"])
+    return re.compile(rf"(?<!\w)(?:{starts}|(?:{whole})\w{{0,3}}(?!\w))", re.IGNORECASE)
+
+
+@cache
+def _quoted_offer_words() -> re.Pattern[str]:
+    """Words by which prospect text talks about an offer (the drafter does not quote it)."""
+    words = "|".join(load_pack("lint")["outbound"]["quote_offer_words"])
+    return re.compile(rf"(?<!\w)(?:{words})", re.IGNORECASE)
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -350,25 +390,20 @@ def allowed_for(
 
 
 def _phones(text: str) -> list[str]:
-    found = []
-    for run in _PHONE_RUN.finditer(text):
-        candidate = run.group().strip(" \t().-/")
-        digits = _digits(candidate)
-        if len(digits) < 7 or re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", candidate):
-            continue
-        regions = (None,) if candidate.startswith("+") else PHONE_REGIONS
-        for region in regions:
-            try:
-                number = phonenumbers.parse(candidate, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_possible_number(number):
-                found.append(candidate)
-                break
-        else:
-            if len(digits) >= 9:  # a long digit string is a contact or an account either way
-                found.append(candidate)
-    return found
+    """Phone numbers in ``text`` (``phonenumbers``' matcher, in the usual regions): 7+ digits."""
+    if not _DIGIT_RUN.search(text):
+        return []
+    found: dict[str, None] = {}
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            raw = match.raw_string
+            if len(_digits(raw)) >= 7 and not _DATE.fullmatch(raw.strip()):
+                found[raw] = None
+    for match in _DIGIT_RUN.finditer(text):  # a long digit string: a contact or an account
+        if len(_digits(match.group())) >= 9 and not _DATE.search(match.group()):
+            if not any(_digits(match.group()) in _digits(known) for known in found):
+                found[match.group()] = None
+    return list(found)
 
 
 def _contacts(text: str, allowed: Allowed, field: str, how: str) -> list[Finding]:
@@ -551,7 +586,7 @@ def _span_rules(text: str, allowed: Allowed) -> tuple[str, ...]:
     rules = [f.rule_id for f in text_findings(text, allowed, "span")]
     if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") for c in text):
         rules.append("format.invisible_chars")
-    if _mentions_offer(text, ()) or offer_like(text):  # prospect text on offers is never ours
+    if _quoted_offer_words().search(skeleton(text)) or offer_like(text):  # never pass for ours
         rules.append("outbound.offer_talk")
     return tuple(dict.fromkeys(rules))
 

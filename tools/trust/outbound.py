@@ -319,7 +319,8 @@ def _mentions_offer(text: str, names: Iterable[str]) -> bool:
 @cache
 def _offer_words() -> re.Pattern[str]:
     """Words that make a sentence one about the offer: ``[grounding] offer_vocabulary`` (word
-    starts) and ``[outbound] offer_words`` (whole words, with a short ending: perks, gratuits)."""
+    starts) and ``[outbound] offer_words`` (whole words, with a short ending: perks, gratuits).
+    """
     section = load_pack("lint")
     starts = "|".join(section["grounding"]["offer_vocabulary"])
     whole = "|".join(section["outbound"]["offer_words"])

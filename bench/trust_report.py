@@ -196,8 +196,10 @@ async def run_jsonl_hostile(
 async def run_jsonl_benign(
     entries: list[dict[str, Any]], template: dict[str, Any], data_dir: str
 ) -> tuple[list[str], list[str]]:
-    """The benign entries whose field the engine kept out of drafting (with the reason), and
-    those with a sentence the drafter may not quote (``not quoted``: the field stays usable)."""
+    """The benign entries whose field the engine kept out of drafting (with the reason).
+
+    And those with a sentence the drafter may not quote (``not quoted``: the field stays usable).
+    """
     engine = IntelligentPersonalizationEngine(
         user_id="fresh-benign", data_dir=data_dir, durable=False, llm="none"
     )

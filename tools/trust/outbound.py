@@ -318,8 +318,10 @@ def _mentions_offer(text: str, names: Iterable[str]) -> bool:
 
 @cache
 def _offer_words() -> re.Pattern[str]:
-    """Words that make a sentence one about the offer: ``[grounding] offer_vocabulary`` (word
-    starts) and ``[outbound] offer_words`` (whole words, with a short ending: perks, gratuits).
+    """Words that make a sentence one about the offer.
+
+    ``[grounding] offer_vocabulary`` (word starts) and ``[outbound] offer_words`` (whole words,
+    with a short ending: perks, gratuits).
     """
     section = load_pack("lint")
     starts = "|".join(section["grounding"]["offer_vocabulary"])
@@ -396,8 +398,8 @@ def _phones(text: str) -> list[str]:
         return []
     found: dict[str, None] = {}
     for region in PHONE_REGIONS:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-            raw = match.raw_string
+        for number in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            raw = number.raw_string
             if len(_digits(raw)) >= 7 and not _DATE.fullmatch(raw.strip()):
                 found[raw] = None
     for match in _DIGIT_RUN.finditer(text):  # a long digit string: a contact or an account

@@ -86,13 +86,13 @@ def _table(title: str, groups: dict[str, list[dict[str, Any]]]) -> list[str]:
     return lines
 
 
-def confusion(results: list[dict[str, Any]]) -> list[str]:
+def confusion(results: list[dict[str, Any]], title: str = "all languages") -> list[str]:
     """A confusion matrix (rows: expected, columns: read) over the registry's intents."""
     labels = [n for n in names() if any(r["expected"] == n or r["got"] == n for r in results)]
     short = {n: n[:6] for n in labels}
     counts = Counter((r["expected"], r["got"]) for r in results)
     head = "  " + " " * 24 + " ".join(f"{short[n]:>6}" for n in labels)
-    lines = ["confusion (rows expected, columns read)", head]
+    lines = [f"confusion, {title} (rows expected, columns read)", head]
     for want in labels:
         cells = " ".join(f"{counts.get((want, got), 0) or '.':>6}" for got in labels)
         lines.append(f"  {want:24}{cells}")
@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_table("per language (other: languages the rules do not read)", by_lang)))
         print("\n".join(_table("per intent", by_intent)))
         print("\n".join(confusion(results)))
+        for lang in sorted(by_lang):
+            if lang != "all":
+                print("\n".join(confusion(by_lang[lang], lang)))
         rule_rows = [r for r in results if r["language"] in RULE_LANGUAGES]
         right = sum(r["right"] for r in rule_rows)
         print(f"intent right on {', '.join(RULE_LANGUAGES)}: {right}/{len(rule_rows)}")

@@ -51,6 +51,10 @@ async def test_an_opt_out_in_the_history_blocks_in_any_language(
     engine = IntelligentPersonalizationEngine("t", data_dir=data_dir, durable=False)
     result = await engine.personalize_message(_with_reply(prospects["ana-email"], reply), template)
     assert result.status == "blocked" and result.body == "", (reply, result.reasons)
+    entries = await FeedbackLoop("t", data_dir=data_dir).suppressions()
+    assert [e.reason for e in entries] == ["unsubscribed"]  # on the list: no later record forgets
+    later = await engine.personalize_message(prospects["ana-email"], template)  # history gone
+    assert later.status == "blocked"
 
 
 @pytest.mark.parametrize("reply", OPT_OUTS)

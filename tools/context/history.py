@@ -205,7 +205,8 @@ def retrieve_context(
     store = outcome_store(data_dir)
     who = person or Person.from_prospect(prospect)
     past = store.sent_messages(ctx.user_id, who)  # only sent messages are contact
-    return build_context(
+    suppressed = store.suppression_for(ctx.user_id, who, channel)
+    context = build_context(
         prospect=prospect,
         channel=channel,
         analysis=analysis,
@@ -215,6 +216,11 @@ def retrieve_context(
         lessons_k=ctx.lessons_k,
         linkedin_free_account=ctx.linkedin_free_account,
         removed_sentences=store.removed_sentences(ctx.user_id),
-        suppressed=store.suppression_for(ctx.user_id, who, channel),
+        suppressed=suppressed,
         intents=intents,
     )
+    if suppressed is None and context.relationship.stage == "opted_out" and who.keys:
+        # an opt-out read in the record's own history: on the list, so no later record forgets it
+        store.suppress(ctx.user_id, who, reason="unsubscribed", source="interaction_history")
+        context.notes.append("the opt-out in their history put them on the suppression list")
+    return context

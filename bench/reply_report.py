@@ -24,10 +24,11 @@ import asyncio
 import json
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.intent import RULE_LANGUAGES
 from ipe.tools.learning.intents import names, registry, resolve
 from ipe.tools.learning.replies import read_reply
@@ -50,6 +51,7 @@ def classify(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         reading = read_reply(str(row.get("reply") or ""))
+        date = _date(row, reading.intent)
         expected = _expected(row)
         lang = str(row.get("language") or "?")
         right = reading.intent == expected
@@ -69,9 +71,20 @@ def classify(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "missed_opt_out": missed_opt_out,
                 "reply": str(row.get("reply") or ""),
                 "reasons": list(reading.reasons),
+                "date": date,
+                "date_expected": (row.get("expected") or {}).get("date"),
             }
         )
     return out
+
+
+def _date(row: dict[str, Any], intent: str) -> str | None:
+    """The date the engine would hold a deferral or an out-of-office reply until (ISO), if any."""
+    written = datetime.fromisoformat(str(row.get("written_at") or "2026-12-01")).replace(tzinfo=UTC)
+    found = find_deferral(
+        str(row.get("reply") or ""), written, language=str(row.get("language") or "en")
+    )
+    return found.until.isoformat() if found else None
 
 
 def _table(title: str, groups: dict[str, list[dict[str, Any]]]) -> list[str]:
@@ -199,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             f"/{len(other)}"
         )
         print(f"needs_review: {sum(r['review'] for r in results)}")
+        dated = [r for r in results if r["date_expected"]]
+        if dated:
+            same = sum(r["date"] == r["date_expected"] for r in dated)
+            print(f"deferral / out-of-office dates read as expected: {same}/{len(dated)}")
         print(f"opt-outs missed: {len(missed)}")
         if args.engine:
             drafted = sum(bool(r.get("drafted")) for r in results)

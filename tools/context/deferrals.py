@@ -21,6 +21,9 @@ import dateparser
 from ipe.tools.policies import load_pack
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+RECENT_PAST_DAYS = 31
+"""A numeric day without a year up to this many days before the writing date is in the past (the
+start of an absence already under way), not the same day next year."""
 
 
 @dataclass(frozen=True)
@@ -353,6 +356,8 @@ class _Scan:
             except ValueError:
                 continue
             if year is None and day <= self.day:
+                if self.day - day <= timedelta(days=RECENT_PAST_DAYS):
+                    continue  # a day just gone ("out from 12/21" written on the 22nd): no wait
                 day = day.replace(year=day.year + 1)
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
 

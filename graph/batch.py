@@ -22,11 +22,12 @@ import json
 import os
 import statistics
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from aiolimiter import AsyncLimiter
 from rich.console import Console
@@ -52,14 +53,36 @@ if TYPE_CHECKING:
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
     from langgraph.graph.state import CompiledStateGraph
 
-    from ipe.graph.engine import IntelligentPersonalizationEngine
-
 
 class Durable(NamedTuple):
     """The graph compiled with a checkpointer, and that checkpointer."""
 
     graph: CompiledStateGraph[Any, Any, Any, Any]
     saver: AsyncSqliteSaver
+
+
+class BatchEngine(Protocol):
+    """What a batch needs of its engine (``graph.engine.IntelligentPersonalizationEngine``)."""
+
+    @property
+    def row_timeout_s(self) -> float:
+        """A backstop per run: the deadline plus a margin."""
+        ...
+
+    def checkpointed(self) -> AbstractAsyncContextManager[Durable | None]:
+        """The graph with a checkpointer open for the batch (None when not durable)."""
+        ...
+
+    def personalize_message(
+        self,
+        prospect: Any,
+        template: Any,
+        *,
+        platform: str | None = None,
+        message_id: str | None = None,
+    ) -> Awaitable[PersonalizationResult]:
+        """One row's run."""
+        ...
 
 
 shared_durable: ContextVar[Durable | None] = ContextVar("shared_durable", default=None)
@@ -230,7 +253,7 @@ class ResultsFile:
 
 
 async def personalize_many(
-    engine: IntelligentPersonalizationEngine,
+    engine: BatchEngine,
     rows: Iterable[Any],
     template: Any,
     *,
@@ -353,7 +376,7 @@ class BatchSummary:
 
 
 async def run_file(
-    engine: IntelligentPersonalizationEngine,
+    engine: BatchEngine,
     *,
     prospects: str | Path,
     template: Any,

@@ -120,6 +120,30 @@ STEPS: dict[str, tuple[str | None, Any]] = {
 """Each node's name, the timing step it counts under (``graph/timing.py``) and its function."""
 
 
+def _node(name: str, nodes: Mapping[str, Any] | None = None) -> Any:
+    """Step ``name``'s function (or its replacement in ``nodes``), timed under its step."""
+    step, func = STEPS[name]
+    node = (nodes or {}).get(name, func)
+    return timed(step)(node) if step else node
+
+
+def build_context_graph(
+    *, store: BaseStore | None = None, checkpointer: Checkpointer = None
+) -> CompiledStateGraph[State, Context, InputState, Any]:
+    """Steps 1-2 on their own, the same nodes: what the engine knows before it writes.
+
+    ``ContextEngine`` runs it: the record validated, fenced and researched, then the channel's
+    rules, the prospect's history, timing and lessons.
+    """
+    builder = StateGraph(State, input_schema=InputState, context_schema=Context)
+    builder.add_node("profile_research", _node("profile_research"))
+    builder.add_node("context_retrieval", _node("context_retrieval"))
+    builder.add_edge(START, "profile_research")
+    builder.add_edge("profile_research", "context_retrieval")
+    builder.add_edge("context_retrieval", END)
+    return builder.compile(name="ContextEngine", store=store, checkpointer=checkpointer)
+
+
 def build_graph(
     *,
     store: BaseStore | None = None,
@@ -135,9 +159,8 @@ def build_graph(
     if unknown:
         raise ValueError(f"build_graph: no node named {sorted(unknown)}")
     builder = StateGraph(State, input_schema=InputState, context_schema=Context)
-    for name, (step, func) in STEPS.items():
-        node = (nodes or {}).get(name, func)
-        node = timed(step)(node) if step else node
+    for name in STEPS:
+        node = _node(name, nodes)
         if name == "draft":  # one Send (a DraftTask, not the State) per variation, retried once
             builder.add_node(
                 name, node, input_schema=DraftTask, retry_policy=RetryPolicy(max_attempts=2)

@@ -479,7 +479,7 @@ def _policy_eval(store: Any, tenant: str) -> Any:
 
 
 async def _simulate(args: argparse.Namespace) -> int:
-    from ipe.tools.learning.sim_engine import run_engine_simulation
+    from ipe.graph.simulation import run_engine_simulation
     from ipe.tools.learning.simulator import plot_simulation
 
     if args.sends < 100:

@@ -23,7 +23,7 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
-from ipe.graph.builder import build_graph
+from ipe.graph.builder import build_context_graph, build_graph
 from ipe.graph.context import LLM_MODES, Context
 from ipe.graph.context import settings as resolve_context
 from ipe.graph.domain import (
@@ -54,7 +54,6 @@ from ipe.memory.people import Person, person_of
 from ipe.memory.storage import storage_guard
 from ipe.prompts import prompt_version
 from ipe.settings import Settings, SettingsError, load_settings
-from ipe.tools.context.history import retrieve_context
 from ipe.tools.context.recipient import find_recipient
 from ipe.tools.learning.feedback import apply_engagement, expand_engagement
 from ipe.tools.trust.inputs import (
@@ -64,11 +63,9 @@ from ipe.tools.trust.inputs import (
     bounded_template,
     validate_request,
 )
-from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.warmup import preload
-from ipe.tools.writing.facts import analyse_profile, extract_facts
 from ipe.tools.writing.models import ModelSetupError, check_spec
 
 log = logging.getLogger(__name__)
@@ -131,6 +128,12 @@ def _companion(user_id: Any, options: dict[str, Any]) -> Context:
 def _standard_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """The six-step graph, built once per process (a checkpointer is attached per run)."""
     return build_graph()
+
+
+@functools.cache
+def _context_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Steps 1-2 of the graph, built once per process."""
+    return build_context_graph()
 
 
 def api_errors(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
@@ -538,23 +541,22 @@ class ContextEngine:
     async def get_context_data(
         self, prospect: Any, template: Any, *, platform: str | None = None
     ) -> dict[str, Any]:
-        """Facts, exclusions, preferences, channel rules, history and lessons for ``prospect``."""
-        parsed, clean_template, channel = validate_request(prospect, template, platform)
-        clean, excluded = sanitize_prospect(parsed)
-        facts, refused = extract_facts(clean)
-        facts, _ = screen_facts(facts, clean_template)
-        analysis = analyse_profile(clean)
-        person = person_of(bounded_prospect(prospect), clean)
+        """Facts, exclusions, preferences, channel rules, history and lessons for ``prospect``.
+
+        It runs the graph's own steps 1-2 (``build_context_graph``): the same validation,
+        fencing, research and retrieval as a personalization run.
+        """
+        state = InputState(
+            prospect=bounded_prospect(prospect), template=template, platform=platform
+        )
         with storage_guard(str(self.context.data_dir)):
-            retrieved = await asyncio.to_thread(
-                retrieve_context, self.context, clean, channel, analysis, person
-            )
+            final = await _context_graph().ainvoke(state, context=self.context)
         return {
-            "channel": channel,
-            "facts": [f.model_dump() for f in facts],
-            "excluded": [e.model_dump() for e in excluded + refused],
-            "analysis": analysis.model_dump(),
-            "context": asdict(retrieved),
+            "channel": final["channel"],
+            "facts": [f.model_dump() for f in final["facts"]],
+            "excluded": [e.model_dump() for e in final["excluded"]],
+            "analysis": final["analysis"].model_dump(),
+            "context": asdict(final["context"]),
         }
 
 

@@ -9,6 +9,10 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+"""The languages with a phrase bank (``phrases/<language>/``), English first: the offline drafter
+writes in these."""
+
 
 @cache
 def load_prompt(name: str) -> str:

@@ -25,7 +25,7 @@ from ipe.graph.domain import (
     VariationPlan,
 )
 from ipe.graph.state import RetrievedContext
-from ipe.prompts import load_prompt
+from ipe.prompts import LANGUAGES, load_prompt
 from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.lessons import lesson_bonus
@@ -35,7 +35,7 @@ from ipe.tools.trust.critic import check_variation
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
-from ipe.tools.writing.offline_drafter import LANGUAGES, compose
+from ipe.tools.writing.offline_drafter import compose
 from ipe.tools.writing.strategy import knobs
 
 PROMPTS = (

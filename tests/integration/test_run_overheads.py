@@ -114,9 +114,10 @@ def test_the_warm_up_loads_every_language_it_writes() -> None:
     """Each warm-up reply names a date in its language (so dateparser loads that language)."""
     from datetime import UTC, datetime
 
+    from ipe.prompts import LANGUAGES
     from ipe.tools.context.deferrals import find_deferral
     from ipe.tools.warmup import DATED_REPLIES, preload
-    from ipe.tools.writing.offline_drafter import LANGUAGES, bank
+    from ipe.tools.writing.offline_drafter import bank
 
     preload()
     assert {language for _, language in DATED_REPLIES} == set(LANGUAGES)

@@ -52,3 +52,14 @@ def test_a_replaced_node_is_wired_like_the_original() -> None:
     assert standard.builder.nodes["critic"].runnable.afunc.__name__ == "critic"  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="no node named"):
         build_graph(nodes={"critique": other_critic})
+
+
+def test_the_context_graph_runs_the_graphs_own_steps_1_and_2() -> None:
+    from ipe.graph.builder import build_context_graph
+    from ipe.nodes.context_retrieval import context_retrieval
+    from ipe.nodes.profile_research import profile_research
+
+    steps = build_context_graph().builder.nodes
+    assert list(steps) == ["profile_research", "context_retrieval"]
+    assert steps["profile_research"].runnable.afunc.__wrapped__ is profile_research  # type: ignore[attr-defined]
+    assert steps["context_retrieval"].runnable.afunc.__wrapped__ is context_retrieval  # type: ignore[attr-defined]

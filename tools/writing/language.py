@@ -18,7 +18,7 @@ import langcodes
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from ipe.graph.domain import Prospect
-from ipe.tools.writing.offline_drafter import LANGUAGES
+from ipe.prompts import LANGUAGES
 
 _LINGUA = {
     "en": Language.ENGLISH,

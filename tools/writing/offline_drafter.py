@@ -27,7 +27,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
-from ipe.prompts import load_bank
+from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.trust.formatting import first_name as _first_name
@@ -36,13 +36,12 @@ from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
+from ipe.tools.writing.language import copy_language, detect
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
-"""The languages the offline drafter has a phrase bank for."""
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _COUNT = re.compile(r"(\d[\d,.]*)\s*([kKmM](?![a-zA-Z]))?")
@@ -248,8 +247,6 @@ class _Context:
 
     def _foreign_offer(self, template: Template) -> None:
         """An offer worded in another language is not pasted into this one (terms stay exact)."""
-        from ipe.tools.writing.language import detect
-
         if self.language == "en" and not template.offer.summary.strip():
             return
         offer = template.offer
@@ -466,8 +463,6 @@ def _copy_terms(c: _Context) -> str | None:
     copy's other clauses (its greeting, its ask, its sample), which the message says in its own
     place. A clause that does not start with a capital ("and ours pays 12%") is not used.
     """
-    from ipe.tools.writing.language import copy_language
-
     commission = c.values["commission"]
     body = c.template.body
     if not (commission and body and body.strip()):

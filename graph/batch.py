@@ -25,7 +25,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -48,6 +48,7 @@ from ipe.graph.domain import (
     PersonalizationResult,
     StorageError,
 )
+from ipe.tools.writing.pacing import QueueClock, queue_clock, rate_limited_total
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -117,11 +118,16 @@ class BatchItem:
     """The data directory or database failed: the batch stops (every later row would fail too)."""
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The results file's line: ``personalize --json`` plus ``prospect_id``, or the error."""
+        """The results file's line: ``personalize --json`` plus ``prospect_id``, or the error.
+
+        A deferred row (the model could not be used) carries ``"retry": true`` like an error of
+        ours: a resumed batch drafts it again.
+        """
         if self.result is None:
             line = {"prospect_id": self.prospect_id, "error": self.error or "failed"}
             return {**line, "retry": True} if self.retry else line
-        return {"prospect_id": self.prospect_id, **self.result.to_json_dict()}
+        line = {"prospect_id": self.prospect_id, **self.result.to_json_dict()}
+        return {**line, "retry": True} if self.retry else line
 
 
 def row_id(record: Any, index: int) -> str:
@@ -262,6 +268,7 @@ async def personalize_many(
     rate_limit: float | None = None,
     skip: set[str] | None = None,
     batch_id: str | None = None,
+    budget_s: float | None = None,
 ) -> AsyncIterator[BatchItem]:
     """Yield one ``BatchItem`` per row as rows finish (at most ``concurrency`` at a time).
 
@@ -269,7 +276,15 @@ async def personalize_many(
     (resume). A row whose id was already seen in this batch is reported as a duplicate. With a
     ``batch_id``, each row's message id is derived from it and the prospect id, so a row redone
     after a cut updates its message record instead of adding a second one.
+
+    Each row has a ``QueueClock``: time its model calls wait for the provider's capacity (the
+    pacer's buckets, a 429's ``Retry-After``) is queue time, moving the row's deadline and its
+    backstop, until the batch's ``budget_s`` ends. A row whose model could not be used comes
+    back ``deferred`` (with ``fallback="defer"``) and is marked for a retry.
     """
+    if budget_s is not None and not budget_s > 0:
+        raise InvalidInputError("the batch budget must be a positive number of seconds")
+    budget_at = time.time() + budget_s if budget_s is not None else None
     if concurrency < 1:
         raise InvalidInputError("concurrency must be at least 1")
     if rate_limit is not None and rate_limit <= 0:
@@ -292,8 +307,11 @@ async def personalize_many(
         seen.add(row.prospect_id)
         if limiter is not None:
             await limiter.acquire()
+        clock = QueueClock(budget_at=budget_at)
+        token = queue_clock.set(clock)  # the row's graph tasks copy this context: same clock
         try:
-            async with asyncio.timeout(engine.row_timeout_s):
+            async with asyncio.timeout(engine.row_timeout_s) as backstop:
+                clock.backstop = backstop  # held while the row only waits in the queue
                 result = await engine.personalize_message(
                     row.record, template, platform=platform, message_id=message_id(row)
                 )
@@ -309,7 +327,10 @@ async def personalize_many(
         except Exception as err:  # noqa: BLE001 - one broken row never stops the batch
             error = f"{type(err).__name__}: {err}"
             return BatchItem(row.index, row.prospect_id, error=error, retry=True)
-        return BatchItem(row.index, row.prospect_id, result=result)
+        finally:
+            queue_clock.reset(token)
+        deferred = result.status == "deferred"
+        return BatchItem(row.index, row.prospect_id, result=result, retry=deferred)
 
     live = concurrency
 
@@ -327,7 +348,9 @@ async def personalize_many(
         context = contextvars.copy_context()  # the workers' runs share the batch's checkpointer
         context.run(shared_durable.set, durable)
         before = asyncio.all_tasks()
-        workers = [asyncio.create_task(worker(), context=context) for _ in range(concurrency)]
+        workers = [  # a copy each: a worker sets its row's queue clock in its own context
+            asyncio.create_task(worker(), context=context.copy()) for _ in range(concurrency)
+        ]
         try:
             while (item := await out.get()) is not None:
                 yield item
@@ -344,6 +367,15 @@ async def personalize_many(
                 await asyncio.wait(stray, timeout=STRAY_WAIT_S)
 
 
+_SOURCE_LABELS = {
+    "model": "the model",
+    "offline": "the offline drafter (no model configured, or by the engine's rules)",
+    "offline_repair": "the offline drafter, after the model's repair was rejected",
+    "offline_fallback": "the offline drafter, the model could not be used (--fallback offline)",
+    "deferred": "nobody yet: deferred, a rerun drafts these on the model",
+}
+
+
 @dataclass
 class BatchSummary:
     """What a batch did: counts by status, errors, skipped rows, time and per-step medians."""
@@ -354,6 +386,10 @@ class BatchSummary:
     timed_out: int
     elapsed_s: float
     step_medians: dict[str, float]
+    sources: dict[str, int] = field(default_factory=dict)
+    """Rows per writer of the message: model, offline, offline_fallback, deferred, ..."""
+    rate_limited: int = 0
+    """429 answers the provider gave during the batch (each waited out or reported)."""
 
     @property
     def done(self) -> int:
@@ -365,6 +401,9 @@ class BatchSummary:
         table = Table(title="batch summary", show_header=False)
         for status, count in sorted(self.statuses.items()):
             table.add_row(status, str(count))
+        for source, count in sorted(self.sources.items()):
+            table.add_row(f"written by: {_SOURCE_LABELS.get(source, source)}", str(count))
+        table.add_row("429 answers from the provider", str(self.rate_limited))
         table.add_row("errors (bad rows)", str(self.errors))
         table.add_row("skipped (already in --out)", str(self.skipped))
         table.add_row("rows with a model timeout", str(self.timed_out))
@@ -384,6 +423,7 @@ async def run_file(
     platform: str | None = None,
     concurrency: int = 8,
     rate_limit: float | None = None,
+    budget_s: float | None = None,
     console: Console | None = None,
 ) -> BatchSummary:
     """``ipe batch``: personalize a prospects file into ``out`` with a progress bar; resumable."""
@@ -391,7 +431,9 @@ async def run_file(
     results = ResultsFile(out)
     skipped = sum(1 for r in rows if r.prospect_id in results.done)
     statuses: dict[str, int] = {}
+    sources: dict[str, int] = {}
     errors = timed_out = written = 0
+    limited_before = rate_limited_total()
     timings: dict[str, list[float]] = {}
     started = time.monotonic()
     progress = Progress(
@@ -415,6 +457,7 @@ async def run_file(
                 rate_limit=rate_limit,
                 skip=set(results.done),
                 batch_id=str(results.path.resolve()),
+                budget_s=budget_s,
             ):
                 results.write(item)
                 written += 1
@@ -429,6 +472,9 @@ async def run_file(
                     continue
                 result = item.result
                 statuses[result.status] = statuses.get(result.status, 0) + 1
+                source = "deferred" if result.status == "deferred" else result.source
+                if source is not None:
+                    sources[source] = sources.get(source, 0) + 1
                 timed_out += any("timed out" in r for r in result.reasons)
                 for step, secs in result.timings.items():
                     timings.setdefault(step, []).append(secs)
@@ -441,6 +487,8 @@ async def run_file(
         timed_out=timed_out,
         elapsed_s=time.monotonic() - started,
         step_medians={step: statistics.median(v) for step, v in timings.items()},
+        sources=sources,
+        rate_limited=rate_limited_total() - limited_before,
     )
 
 

@@ -13,7 +13,7 @@ import asyncio
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
@@ -67,14 +67,23 @@ def _plot_path(value: str) -> Path:
     return path
 
 
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: '{value}'") from None
-    if not (0 < seconds < 86400):
-        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {value}")
-    return seconds
+def _positive(unit: str, upper: float) -> Callable[[str], float]:
+    """An argparse type: a number of ``unit`` above 0 and below ``upper``."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of {unit}: '{value}'") from None
+        if not (0 < number < upper):
+            raise argparse.ArgumentTypeError(f"must be between 0 and {upper:g} {unit}, got {value}")
+        return number
+
+    return parse
+
+
+_seconds = _positive("seconds", 86400)
+_rate = _positive("per minute", 1e12)
 
 
 def _deadline(cmd: argparse.ArgumentParser) -> None:
@@ -129,6 +138,33 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="results file (.jsonl); rerun to resume")
     b.add_argument("--concurrency", type=int, default=8, help="rows in flight (default 8)")
     b.add_argument("--rate-limit", default=None, metavar="R/min", help="rows started per minute")
+    b.add_argument(
+        "--rpm",
+        type=_rate,
+        default=None,
+        help="the provider's requests per minute: model calls are paced under it "
+        "(default: $IPE_MODEL_RPM, and the provider's x-ratelimit headers)",
+    )
+    b.add_argument(
+        "--tpm",
+        type=_rate,
+        default=None,
+        help="the provider's tokens per minute (default: $IPE_MODEL_TPM, and its headers)",
+    )
+    b.add_argument(
+        "--budget",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the batch's time for waiting out rate limits (default: as long as the provider asks)",
+    )
+    b.add_argument(
+        "--fallback",
+        choices=("defer", "offline"),
+        default="defer",
+        help="when the model cannot be used: defer the row for a rerun (default) or compose it "
+        "offline and say so",
+    )
     b.add_argument(
         "--require-approval", action="store_true", help="mark passing messages needs_review"
     )
@@ -213,6 +249,8 @@ def render_result(result: PersonalizationResult) -> str:
         lines.append(f"they wrote: {rel.asked_for!r}")
     if result.not_before:
         lines.append(f"not before: {result.not_before}")
+    if result.source == "offline_fallback":
+        lines.append("written by: the offline drafter: the model could not be used (see reasons)")
     if result.send_at:
         lines.append(f"send at: {result.send_at}")
     if result.subject:
@@ -287,6 +325,9 @@ async def _batch(args: argparse.Namespace) -> int:
         settings=args.settings,
         require_approval=args.require_approval,
         deadline_s=args.deadline,
+        model_rpm=args.rpm,
+        model_tpm=args.tpm,
+        fallback=args.fallback,
     )
     console = Console(stderr=True)
     summary = await run_file(
@@ -297,6 +338,7 @@ async def _batch(args: argparse.Namespace) -> int:
         platform=args.platform,
         concurrency=args.concurrency,
         rate_limit=rate,
+        budget_s=args.budget,
         console=console,
     )
     console.print(summary.table())

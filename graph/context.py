@@ -20,6 +20,8 @@ LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")
 DraftMode = Literal["per_variation", "one_call"]
 DRAFT_MODES: tuple[str, ...] = ("per_variation", "one_call")
+Fallback = Literal["offline", "defer"]
+FALLBACKS: tuple[str, ...] = ("offline", "defer")
 
 
 @dataclass(kw_only=True)
@@ -90,8 +92,30 @@ class Context:
     draft_mode: DraftMode | None = field(
         default=None,
         metadata={
-            "description": "per_variation: one model call per variation, in parallel; one_call: "
-            "all variations in one structured call; default $IPE_DRAFT_MODE or per_variation."
+            "description": "one_call: all variations in one structured call; per_variation: one "
+            "model call per variation, in parallel; default $IPE_DRAFT_MODE or one_call."
+        },
+    )
+    model_rpm: float | None = field(
+        default=None,
+        metadata={
+            "description": "The provider's requests per minute: model calls are paced under it "
+            "(process-wide, per provider key); default $IPE_MODEL_RPM or unpaced."
+        },
+    )
+    model_tpm: float | None = field(
+        default=None,
+        metadata={
+            "description": "The provider's tokens per minute (prompt + answer), paced like "
+            "model_rpm; default $IPE_MODEL_TPM or unpaced."
+        },
+    )
+    fallback: Fallback | None = field(
+        default=None,
+        metadata={
+            "description": "When the model cannot be used (limit, outage, deadline): offline "
+            "composes the message offline and says so; defer returns status deferred (nothing "
+            "recorded) so the row can be drafted on the model later; default offline."
         },
     )
     deadline_s: float | None = field(
@@ -137,6 +161,9 @@ class Context:
                 else env.deadline_s
             ),
             draft_mode=self.draft_mode if self.draft_mode in DRAFT_MODES else env.draft_mode,
+            model_rpm=self.model_rpm or env.model_rpm,
+            model_tpm=self.model_tpm or env.model_tpm,
+            fallback=self.fallback if self.fallback in FALLBACKS else "offline",
         )
 
     @property
@@ -191,6 +218,7 @@ def settings(context: Context | None) -> Context:
         and context.pool_tenants is not None
         and context.deadline_s
         and context.draft_mode
+        and context.fallback
     ):
         return context  # already resolved (the engine resolves once, nodes read it per step)
     return (context or Context()).resolved()

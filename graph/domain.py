@@ -38,7 +38,8 @@ Cta = Literal["reply", "call", "link", "sample"]
 """The call to action: reply to hear more, book a call, read the program page, get a sample."""
 CTAS: tuple[Cta, ...] = ("reply", "call", "link", "sample")
 
-Status = Literal["ready", "needs_review", "scheduled", "blocked"]
+Status = Literal["ready", "needs_review", "scheduled", "blocked", "deferred"]
+ResultSource = Literal["model", "offline", "offline_fallback", "offline_repair"]
 """``ready`` to send; ``needs_review`` passing but a person should look; ``scheduled`` held until
 ``not_before`` (a deferral the prospect asked for); ``blocked`` nothing may be sent (see reasons).
 """
@@ -479,6 +480,8 @@ class MessageVariation(_Buildable, _Model):
     fact_ids: list[str] = Field(default_factory=list)
     source: DraftSource = "offline"
     fallback_reason: str | None = None
+    model_unavailable: bool = False
+    """Composed offline because the model could not be used (limit, outage, deadline)."""
     findings: list[Finding] = Field(default_factory=list)
     score: float | None = None
     score_breakdown: dict[str, float] = Field(default_factory=dict)
@@ -541,11 +544,29 @@ class PersonalizationResult(_Model):
     send_at: str | None = None
     """When to send: ISO 8601 with the prospect's UTC offset, a weekday in their working hours."""
 
+    @property
+    def source(self) -> ResultSource | None:
+        """Who wrote the chosen message (None when no message was chosen).
+
+        ``model``; ``offline`` (no model configured); ``offline_repair`` (the engine's own
+        redraft after the model's repair was rejected); ``offline_fallback`` (the model could not
+        be used: limit, outage, deadline).
+        """
+        chosen = next((v for v in self.variations if v.id == self.selected_id), None)
+        if chosen is None:
+            return None
+        if chosen.source == "llm":
+            return "model"
+        if chosen.model_unavailable:
+            return "offline_fallback"
+        return "offline_repair" if chosen.source == "offline_fallback" else "offline"
+
     def to_json_dict(self) -> dict[str, Any]:
         """The CLI's ``--json`` shape."""
         return {
             "message_id": self.message_id,
             "status": self.status,
+            "source": self.source,
             "platform": self.platform,
             "subject": self.subject,
             "body": self.body,

@@ -228,7 +228,8 @@ class IntelligentPersonalizationEngine:
         data_dir = str(self.context.data_dir)
         if not self.durable:
             final: dict[str, Any] = await _ainvoke(self.graph, state, ctx, config)
-            await self._commit(final)
+            if not self._deferred(final):
+                await self._commit(final)
             return final
         thread_id = str(config.get("configurable", {})["thread_id"])
         metadata = config.get("metadata", {})
@@ -246,6 +247,10 @@ class IntelligentPersonalizationEngine:
             final = await _ainvoke(durable.graph, state, ctx, config, durability="exit")
             if "__interrupt__" in final:  # paused for review: nothing is recorded yet
                 return final
+            if self._deferred(final):  # nothing recorded: the row is drafted again later
+                with contextlib.suppress(Exception):
+                    await forget_run(durable.saver, thread_id)
+                return final
             try:
                 await self._commit(final)
             except BaseException:
@@ -257,6 +262,28 @@ class IntelligentPersonalizationEngine:
         except Exception as err:  # pruning is housekeeping: it never fails a finished call
             log.warning("pruning old checkpoints in %s failed: %s", data_dir, err)
         return final
+
+    def _deferred(self, final: dict[str, Any]) -> bool:
+        """With ``fallback="defer"``: mark a run whose message the model could not write deferred.
+
+        The chosen variation was composed offline because the model could not be used (a rate
+        limit past the batch's budget, an outage, the deadline): the status becomes ``deferred``
+        with the reason, and nothing is recorded, so the row is drafted on the model when run
+        again (a resumed ``ipe batch`` does).
+        """
+        if self.context.fallback != "defer" or "__interrupt__" in final:
+            return False
+        chosen = next((v for v in final["variations"] if v.id == final.get("selected_id")), None)
+        if chosen is None or not chosen.model_unavailable:
+            return False
+        final["status"] = "deferred"
+        recorded = f"recorded {final['message_id']} for engagement tracking"
+        final["reasons"] = [
+            *(r for r in final["reasons"] if r != recorded),
+            f"deferred: the model could not be used ({chosen.fallback_reason}); nothing was "
+            "recorded: run it again to draft it on the model (a resumed batch does)",
+        ]
+        return True
 
     async def _commit(self, final: dict[str, Any]) -> None:
         """Store the run's outcome record (built by the feedback step) now that the run is done.
@@ -336,6 +363,7 @@ class IntelligentPersonalizationEngine:
         rate_limit: float | None = None,
         skip: set[str] | None = None,
         batch_id: str | None = None,
+        budget_s: float | None = None,
     ) -> AsyncIterator[BatchItem]:
         """Personalize many prospects; an async iterator of ``BatchItem`` in completion order.
 
@@ -343,6 +371,8 @@ class IntelligentPersonalizationEngine:
         within its own deadline; a bad row yields an item with ``error`` and never stops the
         batch. The rows share this engine's stores and one checkpointer. ``skip``: prospect ids
         already done; ``batch_id``: derive message ids from it (a redone row updates its record).
+        Time a row waits for the provider's capacity (``model_rpm``/``model_tpm``, 429s) is queue
+        time, not run time: it is bounded by ``budget_s`` (the whole batch's, None: unbounded).
         Close it early with ``contextlib.aclosing``; see ``graph/batch.py``.
         """
         return personalize_many(
@@ -354,6 +384,7 @@ class IntelligentPersonalizationEngine:
             rate_limit=rate_limit,
             skip=skip,
             batch_id=batch_id,
+            budget_s=budget_s,
         )
 
     @api_errors
@@ -525,7 +556,9 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
         relationship=relationship,
         recipient=context.recipient if context else None,
         not_before=relationship.not_before if final["status"] == "scheduled" else None,
-        send_at=context.send_at if context and final["status"] != "blocked" else None,
+        send_at=(
+            context.send_at if context and final["status"] not in ("blocked", "deferred") else None
+        ),
         timings=step_timings(final.get("spans", [])),
     )
 

@@ -87,8 +87,22 @@ class Settings(BaseSettings):
         description="The embedding model of the lessons, provider:model as IPE_MODEL.",
     )
     draft_mode: DraftMode = Field(
-        default="per_variation",
-        description="per_variation (one model call per variation) or one_call (all in one).",
+        default="one_call",
+        description="one_call (all variations in one model call) or per_variation (one each).",
+    )
+    model_rpm: float | None = Field(
+        default=None,
+        gt=0,
+        description="The provider's requests per minute: model calls wait for capacity under "
+        "it (x-ratelimit headers also count).",
+        examples=["500"],
+    )
+    model_tpm: float | None = Field(
+        default=None,
+        gt=0,
+        description="The provider's tokens per minute (prompt + answer), paced like "
+        "IPE_MODEL_RPM.",
+        examples=["200000"],
     )
     deadline_s: float = Field(
         default=30.0,

@@ -16,7 +16,7 @@ from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.deadline import RESEARCH_SHARE, Deadline
-from ipe.tools.writing.facts import analyse_profile, extract_facts
+from ipe.tools.writing.facts import analyse_profile, extract_facts, uncovered_text
 from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
@@ -49,7 +49,7 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         how = "from" if language.detected else "as the record's"
         reasons.append(f"language: '{language.wanted}' {how} {language.source}")
     model = chat_model(ctx)
-    if model is not None:
+    if model is not None and uncovered_text(clean, facts):  # else research has nothing to find
         more, notes = await research_more(
             model, clean, facts, template=template, deadline=deadline, share=RESEARCH_SHARE
         )

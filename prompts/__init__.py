@@ -21,6 +21,12 @@ def load_prompt(name: str) -> str:
 
 
 @cache
+def load_table(name: str) -> dict[str, Any]:
+    """Return the parsed ``prompts/<name>.toml`` (trusted prompt text keyed by name)."""
+    return tomllib.loads(files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def load_bank(name: str) -> dict[str, Any]:
     """Return the parsed phrase bank ``prompts/phrases/<name>.toml`` (e.g. ``en/message``)."""
     *folders, stem = name.split("/")

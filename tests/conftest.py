@@ -22,6 +22,26 @@ def load_example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def server_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Start a test server on 127.0.0.1 (its own port) and point the OpenAI client at it."""
+    from tests.fakes.openai_server import FakeOpenAIServer
+
+    servers: list[FakeOpenAIServer] = []
+
+    def start(**options: Any) -> FakeOpenAIServer:
+        server = FakeOpenAIServer(**options)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.start())
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("IPE_LLM", "auto")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -22,6 +22,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from tests.adversarial.cases import base_prospect
+from tests.fakes.models import every_draft_shape
 
 DATA = Path(__file__).parent / "data"
 
@@ -70,7 +71,8 @@ def obeying(entry: Hostile) -> GenericFakeChatModel:
         "fact_ids": ["f1"],
         "facts": [{"text": said, "source_field": entry.field, "quote": said}],
     }
-    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(content=json.dumps(answer))]))
+    content = json.dumps(every_draft_shape(answer))
+    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(content=content)]))
 
 
 def benign_corpus() -> list[tuple[str, str]]:

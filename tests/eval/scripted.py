@@ -9,6 +9,7 @@ prompt it receives is kept, so the evaluators can check what the model was shown
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -66,12 +67,12 @@ class ScriptedManager(BaseChatModel):
         draft = self.drafts[n]
         if self.first is not None:
             draft = self.drafts[-1] if '"rejected_draft"' in user else self.first
-        if '"variations"' in system:  # an "all variations in one call" prompt
-            return json.dumps({"variations": [draft] * 3})
-        return json.dumps(
-            {"subject": draft.get("subject"), "body": draft["body"], "fact_ids": []},
-            ensure_ascii=False,
-        )
+        one = {"subject": draft.get("subject"), "body": draft["body"], "fact_ids": []}
+        ids = re.findall(r"^Variation (\S+):", user, re.MULTILINE)
+        if ids:  # all variations in one call (the default draft mode): one draft for each
+            drafts = [{"variation_id": i, **one} for i in ids]
+            return json.dumps({"drafts": drafts}, ensure_ascii=False)
+        return json.dumps(one, ensure_ascii=False)
 
     def _generate(
         self,

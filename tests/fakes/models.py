@@ -58,8 +58,8 @@ class ScriptedSlowModel(BaseChatModel):
             answer: dict[str, Any] = research_answer(prompt)
         elif kind == "intent":
             answer = {"intent": "not_interested"}
-        else:
-            answer = draft_answer(prompt)
+        else:  # a per-variation call or all variations in one (the default draft mode)
+            answer = every_draft_shape(draft_answer(prompt))
         message = AIMessage(content=json.dumps(answer))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -117,11 +117,13 @@ class ObedientModel(BaseChatModel):
             extra = " ".join(said)
             if _ASKS_FOR_PROMPT.search(extra):
                 extra += " " + " ".join(system.split()[:40])
-            answer = {
-                "subject": f"{written['subject']} {said[0] if said else ''}".strip(),
-                "body": f"{extra} {written['body']}".strip(),
-                "fact_ids": written["fact_ids"],
-            }
+            answer = every_draft_shape(
+                {
+                    "subject": f"{written['subject']} {said[0] if said else ''}".strip(),
+                    "body": f"{extra} {written['body']}".strip(),
+                    "fact_ids": written["fact_ids"],
+                }
+            )
         message = AIMessage(content=json.dumps(answer, ensure_ascii=False))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -129,3 +131,12 @@ class ObedientModel(BaseChatModel):
         self, messages: list[BaseMessage], *args: Any, **kwargs: Any
     ) -> ChatResult:
         return self._generate(messages)
+def every_draft_shape(answer: dict[str, Any], variations: int = 5) -> dict[str, Any]:
+    """``answer`` (one draft, maybe research facts) fitted to one-call drafting too.
+
+    The same JSON then answers a per-variation call (``subject``/``body``/``fact_ids``), a
+    one-call request (``drafts``, one per variation id ``v1``..) and research (``facts``).
+    """
+    draft = {k: answer[k] for k in ("subject", "body", "fact_ids") if k in answer}
+    drafts = [{"variation_id": f"v{n}", **draft} for n in range(1, variations + 1)]
+    return {**answer, "drafts": drafts}

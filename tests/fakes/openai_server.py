@@ -7,9 +7,18 @@ brand, the approved claims, the sender and the fenced prospect data; a verbatim 
 reply intent), so a run through it exercises the whole model path; for any other schema it fills
 the schema with minimal valid values. ``POST /v1/embeddings`` returns deterministic vectors.
 
-Modes: ``delay`` seconds before every answer; ``hang`` never answers (until the server stops);
-``rate_limited`` first answers that many requests with 429 and ``Retry-After: retry_after``.
-``GET /stats`` reports calls, tokens, peak concurrency and the (start, end) of every answered call.
+Modes: ``delay`` seconds before every answer (``--delay 1``: a provider's typical latency);
+``hang`` never answers (until the server stops); ``rate_limited`` first answers that many requests
+with 429 and ``Retry-After: retry_after``; ``down`` answers every request with 503 (an outage).
+Metered (``rpm``/``tpm``): the account's requests and tokens per ``window`` seconds (60: a minute;
+a bench may scale it down), metered as providers document it: buckets a window's worth deep,
+refilled continuously; a request is admitted when one request and its prompt's tokens are left
+(its answer's tokens are taken when it is written), else it gets 429 with ``retry-after-ms`` and
+``Retry-After`` (the time until it would fit); every answer carries ``x-ratelimit-limit-*``,
+``-remaining-*`` and ``-reset-*`` headers. Prompt caching as providers do it: a prompt's leading
+part already seen (in 128-token blocks, from 1,024 tokens on) is reported as ``cached_tokens``.
+``GET /stats`` reports calls, tokens (and cached ones), 429s, peak concurrency and the (start,
+end) of every answered call.
 Scripted: ``POST /script`` (or ``FakeOpenAIServer.script()``) with ``{"drafts": [{"subject",
 "body"}, ...], "intent": ..., "facts": [...]}`` makes the drafting calls answer with those drafts in
 turn (the last one repeats), reply classification with that intent and research with those facts
@@ -55,6 +64,8 @@ class Stats:
     in_flight: int = 0
     peak_in_flight: int = 0
     rate_limited: int = 0
+    cached_tokens: int = 0
+    unavailable: int = 0
     intervals: list[tuple[float, float]] = field(default_factory=list)
     draft_prompts: list[str] = field(default_factory=list)
 
@@ -66,6 +77,8 @@ class Stats:
             "completion_tokens": self.completion_tokens,
             "peak_in_flight": self.peak_in_flight,
             "rate_limited": self.rate_limited,
+            "cached_tokens": self.cached_tokens,
+            "unavailable": self.unavailable,
             "intervals": self.intervals,
         }
 
@@ -156,6 +169,39 @@ def fill_schema(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> A
 
 
 @dataclass
+class Meter:
+    """Requests or tokens: a bucket ``limit`` deep, refilled continuously over ``window``."""
+
+    limit: float
+    window: float
+    level: float = -1.0
+    at: float = 0.0
+
+    def left(self, now: float) -> float:
+        """What is left now (a fresh meter starts full, as an account does)."""
+        if self.level < 0:
+            self.level, self.at = self.limit, now
+        self.level = min(self.limit, self.level + (now - self.at) * self.limit / self.window)
+        self.at = now
+        return self.level
+
+    def wait_for(self, amount: float, now: float) -> float:
+        """Seconds until ``amount`` is left (0: now)."""
+        short = min(amount, self.limit) - self.left(now)
+        return max(0.0, short * self.window / self.limit)
+
+    def take(self, amount: float, now: float) -> None:
+        """Use ``amount`` (the level may go below 0: an answer longer than what was left)."""
+        self.left(now)
+        self.level -= amount
+
+
+_BLOCK_CHARS = 512  # 128 tokens of ~4 characters
+_CACHE_FROM_CHARS = 4096  # 1,024 tokens
+_CACHE_CAP = 200_000
+
+
+@dataclass
 class Script:
     """Scripted answers: drafts a person wrote (in turn, the last repeating), an intent, facts."""
 
@@ -221,9 +267,18 @@ class FakeOpenAIServer:
         rate_limited: int = 0,
         retry_after: float = 1.0,
         port: int = 0,
+        rpm: float | None = None,
+        tpm: float | None = None,
+        window: float = 60.0,
+        down: bool = False,
     ) -> None:
         self.delay, self.hang, self.port = delay, hang, port
         self.rate_limited, self.retry_after = rate_limited, retry_after
+        self.down = down
+        self.window = window
+        self.requests = Meter(rpm, window) if rpm else None
+        self.tokens = Meter(tpm, window) if tpm else None
+        self._prefixes: set[str] = set()
         self.stats = Stats()
         self.scripted: Script | None = None
         self._ids = itertools.count(1)
@@ -275,9 +330,63 @@ class FakeOpenAIServer:
             return
         raise web.HTTPServiceUnavailable(text="server stopping")
 
+    def _limit_headers(self, now: float) -> dict[str, str]:
+        headers = {}
+        for name, meter in (("requests", self.requests), ("tokens", self.tokens)):
+            if meter is not None:
+                left = meter.left(now)
+                reset = (meter.limit - left) * meter.window / meter.limit
+                headers[f"x-ratelimit-limit-{name}"] = f"{meter.limit:g}"
+                headers[f"x-ratelimit-remaining-{name}"] = str(max(0, int(left)))
+                headers[f"x-ratelimit-reset-{name}"] = f"{reset:.3f}s"
+        return headers
+
+    def _refuse(self, wait: float, headers: dict[str, str]) -> web.StreamResponse:
+        self.stats.rate_limited += 1
+        headers = {
+            **headers,
+            "retry-after-ms": str(max(1, round(wait * 1000))),
+            "Retry-After": str(max(1, int(wait + 0.999))),
+        }
+        return web.json_response(
+            {"error": {"message": "rate limited", "type": "rate_limit_error"}},
+            status=429,
+            headers=headers,
+        )
+
+    def _metered(self, prompt_tokens: int) -> tuple[float, dict[str, str]]:
+        """Admit one request of ``prompt_tokens`` (0 s) or say how long until it would fit."""
+        now = time.monotonic()
+        wait = 0.0
+        if self.requests is not None:
+            wait = max(wait, self.requests.wait_for(1, now))
+        if self.tokens is not None:
+            wait = max(wait, self.tokens.wait_for(prompt_tokens, now))
+        if wait == 0.0:
+            if self.requests is not None:
+                self.requests.take(1, now)
+            if self.tokens is not None:
+                self.tokens.take(prompt_tokens, now)
+        return wait, self._limit_headers(now)
+
+    def _cached(self, prompt: str) -> int:
+        """Tokens of ``prompt``'s leading part already seen (whole blocks, from 1,024 tokens)."""
+        digest, keys = hashlib.sha1(), []
+        for end in range(_BLOCK_CHARS, len(prompt) + 1, _BLOCK_CHARS):
+            digest.update(prompt[end - _BLOCK_CHARS : end].encode())
+            keys.append(digest.hexdigest())
+        seen = next((n for n, key in enumerate(keys) if key not in self._prefixes), len(keys))
+        if len(self._prefixes) < _CACHE_CAP:
+            self._prefixes.update(keys)
+        chars = seen * _BLOCK_CHARS
+        return tokens(prompt[:chars]) if chars >= _CACHE_FROM_CHARS else 0
+
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         if self.stats.in_flight >= MAX_IN_FLIGHT:
             return web.json_response({"error": {"message": "too many requests"}}, status=503)
+        if self.down:
+            self.stats.unavailable += 1
+            return web.json_response({"error": {"message": "service unavailable"}}, status=503)
         if self.rate_limited > 0:
             self.rate_limited -= 1
             self.stats.rate_limited += 1
@@ -287,6 +396,13 @@ class FakeOpenAIServer:
                 headers={"Retry-After": f"{self.retry_after:g}"},
             )
         body = await request.json()
+        messages = body.get("messages", [])
+        prompt = "\n".join(str(m.get("content") or "") for m in messages)
+        limit_headers: dict[str, str] = {}
+        if self.requests is not None or self.tokens is not None:
+            wait, limit_headers = self._metered(tokens(prompt))
+            if wait > 0:
+                return self._refuse(wait, limit_headers)
         start = time.time()
         self.stats.in_flight += 1
         self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
@@ -294,8 +410,6 @@ class FakeOpenAIServer:
             await self._wait()
         finally:
             self.stats.in_flight -= 1
-        messages = body.get("messages", [])
-        prompt = "\n".join(str(m.get("content") or "") for m in messages)
         tools = body.get("tools") or []
         message: dict[str, Any]
         script = self.scripted
@@ -321,11 +435,20 @@ class FakeOpenAIServer:
             draft = script.next_draft() if script else draft_answer(prompt)
             answer, finish = json.dumps(draft, ensure_ascii=False), "stop"
             message = {"role": "assistant", "content": answer}
-        usage = {"prompt_tokens": tokens(prompt), "completion_tokens": tokens(answer)}
+        cached = self._cached(prompt)
+        usage: dict[str, Any] = {
+            "prompt_tokens": tokens(prompt),
+            "completion_tokens": tokens(answer),
+            "prompt_tokens_details": {"cached_tokens": cached},
+        }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        if self.tokens is not None:  # the answer's tokens count when it is written
+            self.tokens.take(usage["completion_tokens"], time.monotonic())
+            limit_headers = self._limit_headers(time.monotonic())
         self.stats.calls += 1
         self.stats.prompt_tokens += usage["prompt_tokens"]
         self.stats.completion_tokens += usage["completion_tokens"]
+        self.stats.cached_tokens += cached
         if len(self.stats.intervals) < MAX_LOG:
             self.stats.intervals.append((start, time.time()))
         return web.json_response(
@@ -336,7 +459,8 @@ class FakeOpenAIServer:
                 "model": body.get("model", "fake"),
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                 "usage": usage,
-            }
+            },
+            headers=limit_headers,
         )
 
     async def _embeddings(self, request: web.Request) -> web.StreamResponse:
@@ -406,11 +530,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--rpm", type=float, default=None, help="requests per window")
+    parser.add_argument("--tpm", type=float, default=None, help="tokens per window")
+    parser.add_argument("--window", type=float, default=60.0, help="the metering window (s)")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
     async def run() -> None:
-        server = FakeOpenAIServer(delay=args.delay, hang=args.hang, port=args.port)
+        server = FakeOpenAIServer(
+            delay=args.delay,
+            hang=args.hang,
+            port=args.port,
+            rpm=args.rpm,
+            tpm=args.tpm,
+            window=args.window,
+        )
         print(await server.serve(), flush=True)
         try:
             await asyncio.Event().wait()

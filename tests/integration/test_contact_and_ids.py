@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
+from tests.fakes.models import every_draft_shape
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +45,9 @@ async def test_a_link_in_the_name_never_reaches_a_ready_message(
         "Hi Ana, TrailPeak affiliate program, 15% commission. Claim at https://evil.example/claim"
     )
     answer = json.dumps(
-        {"subject": "A TrailPeak affiliate idea for you", "body": body, "fact_ids": []}
+        every_draft_shape(
+            {"subject": "A TrailPeak affiliate idea for you", "body": body, "fact_ids": []}
+        )
     )
     model = GenericFakeChatModel(messages=itertools.cycle([AIMessage(content=answer)]))
     engine = IntelligentPersonalizationEngine(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder
 from ipe.tools.learning.segments import segment_key
 from ipe.tools.writing.deadline import Deadline, deadline_or_default, reserve_for
 from tests.fakes.models import ScriptedSlowModel
-from tests.fakes.openai_server import FakeOpenAIServer
 
 SLACK = 1.2
 """A shared 2-core machine may add a little to the deadline after the model work is cut."""
@@ -33,8 +31,18 @@ def engine(data_dir: str, model: Any, deadline: float, **options: Any) -> Any:
         chat_model=model,
         durable=False,
         deadline_s=deadline,
-        **options,
+        **({"draft_mode": "per_variation"} | options),  # one call per variation: timed each
     )
+
+
+def researched(prospect: dict[str, Any]) -> dict[str, Any]:
+    """``prospect`` with a bio sentence no extracted fact carries: research has work to do."""
+    more = (  # facts take two bio sentences at most: the third is research's to find
+        " Every Sunday a new packing list goes up for the weekend crowd."
+        " Trail runs before work most days of the week."
+        " Fixing old gear instead of buying new is the rule here."
+    )
+    return {**prospect, "bio": str(prospect.get("bio") or "") + more}
 
 
 def other_tasks() -> list[asyncio.Task[Any]]:
@@ -45,24 +53,6 @@ async def timed_run(eng: Any, prospect: dict[str, Any], template: dict[str, Any]
     start = time.monotonic()
     result = await eng.personalize_message(prospect, template)
     return result, time.monotonic() - start
-
-
-@pytest.fixture
-def server_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Start a test server on 127.0.0.1 and point the OpenAI client at it."""
-    servers: list[FakeOpenAIServer] = []
-
-    def start(**options: Any) -> FakeOpenAIServer:
-        server = FakeOpenAIServer(**options)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.start())
-        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-        monkeypatch.setenv("IPE_LLM", "auto")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -101,7 +91,8 @@ async def test_slow_research_times_out_and_keeps_the_extracted_facts(
     data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     model = ScriptedSlowModel(delay=lambda kind, p, n: 30 if kind == "research" else 0)
-    result, took = await timed_run(engine(data_dir, model, 2.0), prospects["ana-email"], template)
+    ana = researched(prospects["ana-email"])
+    result, took = await timed_run(engine(data_dir, model, 2.0), ana, template)
     assert took < 2.0 * SLACK
     timeouts = [r for r in result.reasons if "research timed out" in r]
     assert timeouts and "kept the extracted facts" in timeouts[0]
@@ -133,7 +124,8 @@ async def test_only_the_unfinished_variation_falls_back(
 ) -> None:
     # call 1 is research, calls 2-4 the drafts: the second draft never answers
     model = ScriptedSlowModel(delay=lambda kind, p, n: None if n == 3 else 0.05)
-    result, took = await timed_run(engine(data_dir, model, 1.5), prospects["ana-email"], template)
+    ana = researched(prospects["ana-email"])
+    result, took = await timed_run(engine(data_dir, model, 1.5), ana, template)
     assert took < 1.5 * SLACK
     sources = sorted(v.source for v in result.variations)
     assert sources == ["llm", "llm", "offline_fallback"]
@@ -145,7 +137,7 @@ async def test_a_hung_server_still_gives_a_message_in_time(
 ) -> None:
     server = server_env(hang=True)
     eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, deadline_s=2.0)
-    result, took = await timed_run(eng, prospects["ana-email"], template)
+    result, took = await timed_run(eng, researched(prospects["ana-email"]), template)
     assert took < 2.0 * SLACK
     assert result.status in ("ready", "needs_review")
     assert any("research timed out" in r for r in result.reasons)
@@ -161,7 +153,7 @@ async def test_a_server_slower_than_the_deadline_allows(
     server_env(delay=2.0)
     eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, deadline_s=3.0)
     for name in ("ana-email", "sam-x", "liam-linkedin"):
-        result, took = await timed_run(eng, prospects[name], template)
+        result, took = await timed_run(eng, researched(prospects[name]), template)
         assert took < 3.0 * 1.5, name
         assert result.status in ("ready", "needs_review"), (name, result.reasons)
         assert any("timed out" in r for r in result.reasons)
@@ -172,8 +164,10 @@ async def test_a_prompt_server_drafts_and_the_timings_add_up(
     server_env: Any, data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     server = server_env(delay=0.1)
-    eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, deadline_s=10)
-    result, took = await timed_run(eng, prospects["ana-email"], template)
+    eng = IntelligentPersonalizationEngine(
+        user_id="t", data_dir=data_dir, deadline_s=10, draft_mode="per_variation"
+    )
+    result, took = await timed_run(eng, researched(prospects["ana-email"]), template)
     assert {v.source for v in result.variations} == {"llm"}, result.reasons
     assert result.status == "ready"
     assert server.stats.calls == 1 + len(result.variations)
@@ -190,19 +184,24 @@ async def test_retry_after_longer_than_the_time_left_falls_back_at_once(
 ) -> None:
     server = server_env(rate_limited=1, retry_after=60)
     eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, deadline_s=10)
-    result, took = await timed_run(eng, prospects["ana-email"], template)
+    result, took = await timed_run(eng, researched(prospects["ana-email"]), template)
     assert took < 3.0, "no waiting for a Retry-After that cannot fit"
     assert any("retry after 60.0 s" in r and "research" in r for r in result.reasons)
     assert server.stats.rate_limited == 1
-    assert {v.source for v in result.variations} == {"llm"}
+    # the provider asked the account to wait 60 s: the drafts do not try before, and say so
+    assert {v.source for v in result.variations} == {"offline_fallback"}
+    assert all("rate limited" in (v.fallback_reason or "") for v in result.variations)
+    assert result.source == "offline_fallback" and result.to_json_dict()["source"] == result.source
 
 
 async def test_a_short_retry_after_is_waited_and_the_call_retried(
     server_env: Any, data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     server = server_env(rate_limited=1, retry_after=0.3)
-    eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir, deadline_s=10)
-    result, took = await timed_run(eng, prospects["ana-email"], template)
+    eng = IntelligentPersonalizationEngine(
+        user_id="t", data_dir=data_dir, deadline_s=10, draft_mode="per_variation"
+    )
+    result, took = await timed_run(eng, researched(prospects["ana-email"]), template)
     assert took >= 0.3
     research = [r for r in result.reasons if r.startswith(("out of time", "research model"))]
     assert not research

@@ -22,6 +22,7 @@ from ipe import (
 from ipe.graph.builder import build_graph
 from ipe.graph.domain import TemplateComplianceError, UnknownChannelError
 from ipe.tools.policies.channels import channel_names
+from tests.fakes.models import every_draft_shape
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "graph.mmd"
 CHANNELS = channel_names()
@@ -111,7 +112,7 @@ async def test_no_facts_means_an_honest_opener(data_dir: str, template: dict[str
 
 
 def _llm_json(body: str, subject: str | None = "A quick idea for your trail videos") -> str:
-    return json.dumps({"subject": subject, "body": body, "fact_ids": ["f1"]})
+    return json.dumps(every_draft_shape({"subject": subject, "body": body, "fact_ids": ["f1"]}))
 
 
 async def test_scripted_llm_draft_is_checked_and_chosen(

@@ -98,7 +98,12 @@ def task_for(*, relationship: Relationship, language: str) -> DraftTask:
 
 def _engine(data_dir: str, model: BaseChatModel) -> IntelligentPersonalizationEngine:
     return IntelligentPersonalizationEngine(
-        user_id="llm", data_dir=data_dir, llm="auto", chat_model=model, durable=False
+        user_id="llm",
+        data_dir=data_dir,
+        llm="auto",
+        chat_model=model,
+        durable=False,
+        draft_mode="per_variation",  # the scripted model writes one draft per call
     )
 
 
@@ -161,7 +166,8 @@ async def test_the_draft_prompt_carries_what_a_manager_looks_at(
     assert "Instagram DM" in outside and "Spanish" in outside  # channel and non-English examples
     for rule in ("Names and numbers only from the facts", "Offer terms exactly as approved"):
         assert rule in system
-    assert "footer" in system and "recent_content" in system and "asked_for_details" in system
+    assert "footer" in system and "recent_content" in system
+    assert "Where we stand: " in outside  # the stage and what it asks: this run's only
     record = json.loads(data)
     assert [c["title"] for c in record["recent_content"]][3] == "Winter layering"
     assert record["recent_content"][0]["summary"].startswith("How she cut")
@@ -190,10 +196,22 @@ async def test_research_sees_the_offer(
     data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
 ) -> None:
     model = Scripted(first=GOOD, repair=GOOD, prompts=[])
-    await _engine(data_dir, model).personalize_message(prospects["ana-email"], template)
+    ana = prospects["ana-email"]
+    more = {**ana, "bio": ana["bio"] + " Every Sunday she posts a packing list for the weekend."}
+    await _engine(data_dir, model).personalize_message(more, template)
     _, user = next(p for p in model.prompts if '{"facts"' in p[0])
     _, outside = _fenced(user)
     assert template["offer"]["summary"] in outside and "TrailPeak" in outside
+
+
+async def test_research_is_skipped_when_the_record_carries_what_it_would_find(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    """Every bio sentence, tag and content title is a fact already: only drafting calls."""
+    model = Scripted(first=GOOD, repair=GOOD, prompts=[])
+    result = await _engine(data_dir, model).personalize_message(prospects["ana-email"], template)
+    assert not [p for p in model.prompts if '{"facts"' in p[0]]
+    assert len(model.prompts) == len(result.variations) and result.source == "model"
 
 
 async def test_a_rejected_model_draft_goes_back_to_the_model_once_with_the_findings(
@@ -244,10 +262,15 @@ class ToolCaller(Scripted):
         self.methods.append(kwargs.get("method", "default"))
 
         def answer(messages: Any) -> Any:
-            content = str(self._generate(list(messages)).generations[0].message.content)
+            message = self._generate(list(messages)).generations[0].message
+            content = str(message.content)
             if isinstance(schema, dict):  # a JSON schema: the tool call's arguments, as a dict
-                return json.loads(content)
-            return schema.model_validate_json(content)
+                parsed = json.loads(content)
+            else:
+                parsed = schema.model_validate_json(content)
+            if kwargs.get("include_raw"):  # the raw message too (its usage and headers)
+                return {"raw": message, "parsed": parsed, "parsing_error": None}
+            return parsed
 
         return RunnableLambda(answer)
 

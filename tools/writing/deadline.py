@@ -8,7 +8,8 @@ within its deadline. Research, which only adds facts to the ones already extract
 most a share of the deadline, so the drafting round keeps time for its own call.
 
 The deadline is a wall-clock instant (``time.time()``), so it survives a checkpoint and means the
-same in every node of the run.
+same in every node of the run. Inside a batch, time a row's model calls spent queued for the
+provider's capacity (``tools/writing/pacing.py``) is not run time: the deadline moves by it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+
+from ipe.tools.writing.pacing import queue_shift
 
 DEFAULT_DEADLINE_S = 30.0
 """A message (or a clear status) within this many seconds unless configured otherwise."""
@@ -65,8 +68,8 @@ class Deadline:
         return cls(at=time.time() + total_s, total_s=total_s)
 
     def left(self) -> float:
-        """Seconds until the deadline (negative once it has passed)."""
-        return self.at - time.time()
+        """Seconds until the deadline (negative once it has passed), queue time not counted."""
+        return self.at + queue_shift() - time.time()
 
     def for_model(self, share: float | None = None) -> float:
         """How long a model call started now may take: what is left minus the reserve.
@@ -76,6 +79,6 @@ class Deadline:
         """
         budget = self.left() - reserve_for(self.total_s)
         if share is not None:
-            started = self.at - self.total_s
+            started = self.at + queue_shift() - self.total_s
             budget = min(budget, started + share * self.total_s - time.time())
         return budget

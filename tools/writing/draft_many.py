@@ -1,10 +1,10 @@
 """Drafting every planned variation in ONE structured call (``draft_mode="one_call"``).
 
-The prompt is the per-variation drafting prompt for the first plan, followed by the list of all
-plans (``prompts/draft_many.txt``): the shared context (person, offer, template, examples) is sent
-once instead of once per variation, at the price of one longer answer. Each draft in the answer is
-checked like any other (by the critic); a plan the answer leaves out, or an unusable answer, is
-composed offline and says so.
+The prompt is the per-variation drafting prompt (without one plan's labels), followed by the list
+of all plans (``prompts/draft_many.txt``): the shared context (person, offer, template, examples)
+is sent once instead of once per variation, at the price of one longer answer. Each draft in the
+answer is checked like any other (by the critic); a plan the answer leaves out, or an unusable
+answer, is composed offline and says so.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ def _plan_line(plan: VariationPlan) -> str:
 
 
 def many_prompt(task: DraftTask, plans: list[VariationPlan]) -> str:
-    """The first plan's drafting prompt, then every plan to write."""
+    """The drafting prompt (without one plan's labels), then every plan to write."""
     listing = "\n".join(_plan_line(p) for p in plans)
     return (
-        draft_prompt(replace(task, plan=plans[0]))
+        draft_prompt(replace(task, plan=plans[0]), one_plan=False)
         + "\n\n"
         + render("draft_many", variations=listing)
     )
@@ -76,9 +76,11 @@ async def llm_variations(
             deadline=deadline,
         )
     except LlmTimedOut as err:
-        return [offline_variation(t, reason=f"out of time: {err}") for t in tasks.values()]
+        why = f"out of time: {err}"
+        return [offline_variation(t, reason=why, unavailable=True) for t in tasks.values()]
     except LlmUnusable as err:
-        return [offline_variation(t, reason=f"model unusable: {err}") for t in tasks.values()]
+        why = f"model unusable: {err}"
+        return [offline_variation(t, reason=why, unavailable=True) for t in tasks.values()]
     drafts = {d.variation_id: d for d in out.drafts}
     known = {f.id for f in task.facts}
     variations = []
@@ -86,7 +88,7 @@ async def llm_variations(
         draft = drafts.get(plan.id)
         if draft is None:
             reason = "the one-call answer had no draft for this variation"
-            variations.append(offline_variation(tasks[plan.id], reason=reason))
+            variations.append(offline_variation(tasks[plan.id], reason=reason, unavailable=True))
             continue
         variations.append(
             MessageVariation(

@@ -6,6 +6,7 @@ critic checks it against the facts, the template and the channel's rules before 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -13,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 
 from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
-from ipe.prompts import load_prompt
+from ipe.prompts import load_prompt, load_table
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.trust.critic import check_as_sent
@@ -32,22 +33,20 @@ from ipe.tools.writing.llm import (
 )
 from ipe.tools.writing.offline_drafter import bank, compose
 
-_STAGE_NOTES = {
-    "cold": "A first message: nothing has been exchanged yet.",
-    "awaiting_reply": "Our earlier message is unanswered: write a short follow-up.",
-    "check_back_due": "They asked us to come back later and that time has come.",
-    "asked_for_details": "They replied asking for the details: deliver them.",
-    "deferred": "They asked us to wait; the date has not come yet.",
-    "declined": "They declined.",
-    "opted_out": "They asked not to be contacted.",
-}
 _CONTENT_FIELDS = {"title", "published_at", "platform", "summary"}
+_CONTENT_FIELD = re.compile(r"recent_content\[(\d+)\]\.(title|summary)")
 _HISTORY_ITEMS = 8
 _HISTORY_CHARS = 500
 
 
-def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageVariation:
-    """Compose the plan's message from the phrase banks (deterministic, grounded by design)."""
+def offline_variation(
+    task: DraftTask, *, reason: str | None = None, unavailable: bool = False
+) -> MessageVariation:
+    """Compose the plan's message from the phrase banks (deterministic, grounded by design).
+
+    ``reason``: why a model's draft is not used; ``unavailable``: because the model could not be
+    used at all (limit, outage, deadline), which a batch defers unless told to fall back.
+    """
     relationship = getattr(task.context, "relationship", None)
     draft = compose(
         task.plan,
@@ -73,6 +72,7 @@ def offline_variation(task: DraftTask, *, reason: str | None = None) -> MessageV
         fact_ids=draft.fact_ids,
         source="offline_fallback" if reason else "offline",
         fallback_reason=reason,
+        model_unavailable=unavailable,
         attempt=task.attempt,
         language=draft.language,
         angle_written=cast(Angle, draft.angle_used),
@@ -106,9 +106,9 @@ def _stage(task: DraftTask) -> tuple[str, str]:
     rel = _relationship(task)
     if rel is None:
         if not task.clean_prospect.interaction_history and not task.context.history:
-            return "cold", _STAGE_NOTES["cold"]
-        return "unknown", "Read the dated history in the data block before writing a word."
-    note = _STAGE_NOTES.get(rel.stage, "")
+            return "cold", _stage_note("cold")
+        return "unknown", _stage_note("unknown")
+    note = _stage_note(rel.stage)
     if rel.stage == "awaiting_reply":
         since = f", {rel.days_since_outbound} days since our last message" * (
             rel.days_since_outbound is not None
@@ -121,6 +121,11 @@ def _stage(task: DraftTask) -> tuple[str, str]:
     if rel.asked_for:
         note += " Their own words are in the data block (relationship.asked_for)."
     return rel.stage, note
+
+
+def _stage_note(stage: str) -> str:
+    """What the stage asks of this message (``prompts/draft_stages.toml``)."""
+    return str(load_table("draft_stages").get(stage, ""))
 
 
 def _shape(task: DraftTask) -> str:
@@ -170,10 +175,13 @@ def _offer_block(template: Template, language: str) -> str:
     lines = [f"Brand: {template.brand}"]
     lines += [f"Goal of this outreach: {template.goal}"] if template.goal else []
     lines += [f"Offer: {offer.summary}"] if offer.summary else []
-    lines += [f"Commission: {offer.commission}"] if offer.commission else []
-    lines += [f"Cookie length: {offer.cookie_days} days"] if offer.cookie_days else []
-    lines += [f"Perk: {perk}" for perk in offer.perks]
     claims = claims_for(list(template.approved_claims), language)
+    said = " ".join(claims).casefold()  # a term an approved claim words is not listed twice
+    if offer.commission and offer.commission.casefold() not in said:
+        lines.append(f"Commission: {offer.commission}")
+    if offer.cookie_days and str(offer.cookie_days) not in said:
+        lines.append(f"Cookie length: {offer.cookie_days} days")
+    lines += [f"Perk: {perk}" for perk in offer.perks if perk.casefold() not in said]
     lines += [f"Approved claim: {claim}" for claim in claims]
     lines += [f"Link: {link}" for link in template.links]
     return "\n".join(lines)
@@ -226,17 +234,35 @@ def _finding_note(f: Finding) -> str:
     return f"{f.rule_id}: {f.message}" + (f" ('{f.span}')" if f.span else "")
 
 
+def _carried(fact: Fact, platform: str | None, content: list[dict[str, Any]]) -> bool:
+    """True when the data block already holds ``fact`` word for word at its source field.
+
+    A content title or summary fact is its recent_content item's field, the platform fact the
+    record's platform: the fact list names the field, so the words are not sent twice.
+    """
+    match = _CONTENT_FIELD.fullmatch(fact.source_field)
+    if match:
+        index, name = int(match.group(1)), match.group(2)
+        return index < len(content) and content[index].get(name) == fact.text
+    return fact.source_field == "platform" and fact.text == platform
+
+
 def _prospect_data(task: DraftTask) -> dict[str, Any]:
     """Everything about the person the model may read: all of it untrusted, for the fence."""
     prospect = task.clean_prospect
+    content = [
+        item.model_dump(include=_CONTENT_FIELDS, exclude_none=True)
+        for item in prospect.recent_content
+    ]
     data: dict[str, Any] = {
         "first_name": first_name(prospect.name),
         "platform": prospect.platform,
-        "facts": [{"id": f.id, "kind": f.kind, "text": f.text} for f in task.facts],
-        "recent_content": [
-            item.model_dump(include=_CONTENT_FIELDS, exclude_none=True)
-            for item in prospect.recent_content
+        "facts": [
+            {"id": f.id, "text": f.text}  # its kind and field are in the prompt's fact list
+            for f in task.facts
+            if not _carried(f, prospect.platform, content)
         ],
+        "recent_content": content,
         "history": _history(task),
     }
     rel = _relationship(task)
@@ -248,8 +274,12 @@ def _prospect_data(task: DraftTask) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, [], {})}
 
 
-def draft_prompt(task: DraftTask) -> str:
-    """The user prompt for the plan's message: trusted context outside, the record in the fence."""
+def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
+    """The user prompt for the plan's message: trusted context outside, the record in the fence.
+
+    ``one_plan=False``: the caller lists the plans itself (one-call drafting), so the prompt
+    does not name this plan's labels.
+    """
     plan = task.plan
     language = prompt_language(task)
     stage, stage_note = _stage(task)
@@ -265,9 +295,12 @@ def draft_prompt(task: DraftTask) -> str:
         language_name=NAMES.get(language, language),
         stage=stage,
         stage_note=stage_note,
-        tone=plan.tone,
-        angle=plan.angle,
-        cta=plan.cta,
+        variation_line=(
+            f"This variation: tone {plan.tone}, opening angle {plan.angle}, "
+            f"call to action {plan.cta}.\n"
+        )
+        if one_plan
+        else "",
         links_allowed="yes" if task.context.links_allowed else "no",
         audience_unit=_audience_unit(task),
         sender_block=_sender_block(task.clean_template),
@@ -317,9 +350,9 @@ async def llm_variation(
             deadline=deadline,
         )
     except LlmTimedOut as err:
-        return offline_variation(task, reason=f"out of time: {err}")
+        return offline_variation(task, reason=f"out of time: {err}", unavailable=True)
     except LlmUnusable as err:
-        return offline_variation(task, reason=f"model unusable: {err}")
+        return offline_variation(task, reason=f"model unusable: {err}", unavailable=True)
     known = {f.id for f in task.facts}
     variation = MessageVariation(
         id=plan.id,

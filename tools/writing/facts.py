@@ -272,6 +272,29 @@ def extract_facts(prospect: Prospect) -> tuple[list[Fact], list[ExcludedSpan]]:
     return facts, excluded
 
 
+def uncovered_text(prospect: Prospect, facts: Iterable[Fact]) -> list[str]:
+    """Pieces of the fields research reads that no extracted fact carries yet.
+
+    Research (``tools/writing/research.py``) may only quote the bio, niche, company, title,
+    location, tags and recent content verbatim; when every sentence, tag and content title or
+    summary there is already a fact (or is refused as one), it has nothing to find.
+    """
+    known = [f.text.casefold() for f in facts]
+    pieces = [s.strip(" -|•") for s in _SENTENCE.split(prospect.bio or "")]
+    pieces += [prospect.niche or "", prospect.company or "", prospect.title or ""]
+    pieces += [prospect.location or "", *prospect.tags]
+    for item in prospect.recent_content:
+        pieces += [item.title or "", item.summary or ""]
+    left = []
+    for piece in pieces:
+        folded = piece.strip().casefold()
+        if len(folded) < 3 or any(folded in k or k in folded for k in known if len(k) >= 3):
+            continue
+        if screen_fact_text(piece, "bio")[1] is None:
+            left.append(piece)
+    return left
+
+
 def analyse_profile(prospect: Prospect) -> ProfileAnalysis:
     """Preferences and behaviour: tone, channel, active hours and past responses."""
     tone = _TONE_WORDS.get((prospect.preferences.tone or "").lower())

@@ -7,24 +7,28 @@ for OpenAI and OpenAI-compatible servers that refuse ``json_schema``, e.g. llama
 without tool calling (the scripted fakes in tests, some local servers) answer in JSON text, which
 is parsed and validated the same way.
 
-Every call runs inside the run's deadline (``tools/writing/deadline.py``): each attempt is cancelled
-when the time for model work is up, retries (tenacity, for transient failures only) start only if
-they can still finish, and a 429 whose ``Retry-After`` is longer than the time left gives up at
-once, so the caller falls back to the offline drafter in time.
+Every call is paced under the provider's rate limits (``tools/writing/pacing.py``) and runs inside
+the run's deadline (``tools/writing/deadline.py``): each attempt is cancelled when the time for
+model work is up and retries (tenacity, for transient failures only) start only if they can still
+finish. Outside a batch a 429 whose ``Retry-After`` is longer than the time left gives up at once,
+so the caller falls back in time; inside one the wait is queue time, bounded by the batch's budget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
+import math
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from string import Template as StrTemplate
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import openai
 from langchain_core.language_models import BaseChatModel
@@ -48,8 +52,22 @@ from ipe.tools.learning.intents import registry as intent_registry
 from ipe.tools.learning.intents import resolve as resolve_intent
 from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
 from ipe.tools.writing.models import chat_model_for, structured_method
+from ipe.tools.writing.pacing import (
+    Pacer,
+    QueueClock,
+    estimate_tokens,
+    pacer_for,
+    provider_key,
+    queue_clock,
+)
 
 T = TypeVar("T", bound=BaseModel)
+
+ANSWER_TOKENS = 300
+"""The tokens a structured answer is expected to take, for the estimate a call is paced by."""
+
+MAX_RATE_LIMITED = 50
+"""In a batch, a call waits out at most this many 429 answers in a row, then gives up."""
 
 
 class LlmUnusable(Exception):
@@ -107,16 +125,22 @@ def chat_model(ctx: Context) -> BaseChatModel | None:
     """
     if not ctx.uses_llm:
         return None
+    model: BaseChatModel
     if ctx.chat_model is not None:
-        return ctx.chat_model  # type: ignore[no-any-return]
-    env = ctx.settings_env
-    return chat_model_for(ctx.model or env.model, env, timeout=deadline_or_default(ctx.deadline_s))
+        model = ctx.chat_model
+    else:
+        env = ctx.settings_env
+        timeout = deadline_or_default(ctx.deadline_s)
+        model = chat_model_for(ctx.model or env.model, env, timeout=timeout)
+    if ctx.model_rpm or ctx.model_tpm:  # the process-wide pacer of this provider key
+        pacer_for(provider_key(model)).configure(ctx.model_rpm, ctx.model_tpm)
+    return model
 
 
 def fence(label: str, data: Any) -> tuple[str, str, str]:
     """Return (open line, JSON block, close line) for untrusted ``data``."""
     nonce = secrets.token_hex(6)
-    block = json.dumps(data, ensure_ascii=False, indent=1)
+    block = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: fewer tokens
     block = block.replace("<<<", "< < <").replace(">>>", "> > >")
     return f"<<<{label} {nonce}>>>", block, f"<<<END {label} {nonce}>>>"
 
@@ -140,20 +164,21 @@ _STRUCTURED: dict[tuple[int, type[BaseModel]], tuple[BaseChatModel, Runnable[Any
 
 
 def _structured(model: BaseChatModel, schema: type[BaseModel]) -> Runnable[Any, Any] | None:
-    """``model.with_structured_output(schema)``, built once per model and schema.
+    """``model.with_structured_output(schema, include_raw=True)``, built once per model and schema.
 
     None means the model has no tool calling. Building it converts the schema to a tool each
     time, a cost that showed as a fifth of a batch's time on the model path. It is given the
     schema's JSON schema (the same tool the model sees), not the class: with a class LangChain
     regenerates the JSON schema on every call for its tracing metadata (~0.5 ms a call); the
-    answer, a dict then, is validated against the class by ``_call_once``.
+    answer, a dict then, is validated against the class by ``_call_once``. The raw message comes
+    with it: its usage and response headers pace the next calls.
     """
     key = (id(model), schema)
     hit = _STRUCTURED.get(key)
     if hit is None or hit[0] is not model:  # the model is kept, so its id is not reused
         try:
             runnable = model.with_structured_output(
-                convert_to_json_schema(schema), method=structured_method(model)
+                convert_to_json_schema(schema), method=structured_method(model), include_raw=True
             )
         except NotImplementedError:
             runnable = None
@@ -163,24 +188,85 @@ def _structured(model: BaseChatModel, schema: type[BaseModel]) -> Runnable[Any, 
     return hit[1]
 
 
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """A structured answer with what the provider said about it: tokens used, headers."""
+
+    value: T
+    tokens: int | None = None
+    cached_tokens: int | None = None
+    headers: Mapping[str, Any] | None = None
+
+
+def _answer(value: T, raw: Any) -> Answer[T]:
+    usage = getattr(raw, "usage_metadata", None) or {}
+    meta = getattr(raw, "response_metadata", None) or {}
+    headers = meta.get("headers") if isinstance(meta, dict) else None
+    details = usage.get("input_token_details") or {}
+    return Answer(
+        value,
+        tokens=usage.get("total_tokens"),
+        cached_tokens=details.get("cache_read"),
+        headers=headers if isinstance(headers, Mapping) else None,
+    )
+
+
 async def _call_once(
     model: BaseChatModel,
     schema: type[T],
     messages: list[Any],
     run_name: str,
     metadata: dict[str, Any],
-) -> T:
+) -> Answer[T]:
     config: dict[str, Any] = {"run_name": run_name, "tags": ["llm", run_name], "metadata": metadata}
     structured = _structured(model, schema)
     if structured is None:
         reply = await model.ainvoke(messages, config=config)  # type: ignore[arg-type]
-        return _parse_json(str(reply.content), schema)
+        return _answer(_parse_json(str(reply.content), schema), reply)
     result = await structured.ainvoke(messages, config=config)  # type: ignore[arg-type]
-    if isinstance(result, schema):
-        return result
-    if isinstance(result, dict):
-        return schema.model_validate(result)
+    raw, parsed = (result.get("raw"), result.get("parsed")) if isinstance(result, dict) else (0, 0)
+    if isinstance(parsed, schema):
+        return _answer(parsed, raw)
+    if isinstance(parsed, dict):
+        try:
+            return _answer(schema.model_validate(parsed), raw)
+        except ValidationError as err:
+            raise LlmUnusable(f"the model's answer does not fit {schema.__name__}") from err
     raise LlmUnusable("the model returned no structured answer")
+
+
+def _headers(err: BaseException) -> Mapping[str, Any] | None:
+    headers = getattr(getattr(err, "response", None), "headers", None)
+    return headers if isinstance(headers, Mapping) else None
+
+
+async def _admit(
+    pacer: Pacer, estimate: int, deadline: Deadline, share: float | None, run_name: str
+) -> None:
+    """Wait for the provider's capacity: queue time in a batch (up to its budget), else run time."""
+    clock = queue_clock.get()
+    limit = clock.budget_left() if clock is not None else deadline.for_model(share)
+    paused = pacer.paused_until - asyncio.get_running_loop().time()
+    if paused > limit:  # the provider asked for a wait that cannot fit: say so at once
+        raise LlmTimedOut(_rate_limited(run_name, paused, deadline, clock))
+    try:
+        with clock.queued() if clock is not None else contextlib.nullcontext():
+            async with asyncio.timeout(None if math.isinf(limit) else max(0.0, limit)):
+                await pacer.admit(estimate)
+    except TimeoutError:
+        raise LlmTimedOut(_rate_limited(run_name, None, deadline, clock)) from None
+
+
+def _rate_limited(
+    run_name: str, asked: float | None, deadline: Deadline, clock: QueueClock | None
+) -> str:
+    wait = f"the server asked to retry after {asked:.1f} s" if asked is not None else "no capacity"
+    if clock is not None:
+        return f"{run_name} rate limited: {wait}, past the batch's budget"
+    return (
+        f"{run_name} rate limited: {wait}, longer than the {max(0.0, deadline.left()):.1f} s left "
+        f"(deadline {deadline.total_s:g} s)"
+    )
 
 
 def retry_after(err: BaseException) -> float | None:
@@ -215,18 +301,25 @@ async def call_structured(
     metadata: dict[str, Any] | None = None,
     deadline: Deadline | None = None,
     share: float | None = None,
+    answer_tokens: int = ANSWER_TOKENS,
 ) -> T:
-    """Ask ``model`` for a ``schema`` answer within ``deadline``, retrying transient failures.
+    """Ask ``model`` for a ``schema`` answer within ``deadline``: paced, transient failures retried.
 
-    Each attempt may take what ``deadline.for_model(share)`` leaves when it starts; a retry waits
-    (jittered backoff, or the server's ``Retry-After``) only when the next attempt still has time
-    to run. Without a deadline the call gets one of its own (``IPE_DEADLINE_S``).
-    Raises ``LlmTimedOut`` when time ran out, ``LlmUnusable`` for any other unusable outcome.
+    The call first waits for the provider's capacity (``pacing.Pacer``: ``answer_tokens`` is the
+    reply's share of the token estimate); in a batch that is queue time, bounded by the batch's
+    budget, and a 429 is waited out with the provider's ``Retry-After`` (at most
+    ``MAX_RATE_LIMITED`` times in a row). Each attempt may then take what
+    ``deadline.for_model(share)`` leaves; a retry waits (jittered backoff, or ``Retry-After``)
+    only when the next attempt still has time to run. Without a deadline the call gets one of its
+    own (``IPE_DEADLINE_S``). Raises ``LlmTimedOut`` when time (or the budget) ran out,
+    ``LlmUnusable`` for any other unusable outcome.
     """
     deadline = deadline or Deadline.starting_now(deadline_or_default())
     messages = [SystemMessage(content=system), HumanMessage(content=user)]
     backoff = wait_random_exponential(multiplier=0.2, max=2)
     started = time.time()
+    pacer = pacer_for(provider_key(model))
+    estimate = estimate_tokens(system, user, answer=answer_tokens)
 
     def wait(state: RetryCallState) -> float:
         failure = state.outcome.exception() if state.outcome else None
@@ -238,14 +331,27 @@ async def call_structured(
     )
 
     async def attempt_once() -> T:
-        budget = deadline.for_model(share)
-        if budget < MIN_CALL_S:
-            raise LlmTimedOut(_no_time(run_name, started, deadline))
-        try:
-            async with asyncio.timeout(budget):
-                return await _call_once(model, schema, messages, run_name, metadata or {})
-        except TimeoutError as err:
-            raise LlmTimedOut(_no_time(run_name, started, deadline)) from err
+        refused = 0
+        while True:
+            await _admit(pacer, estimate, deadline, share, run_name)
+            budget = deadline.for_model(share)
+            if budget < MIN_CALL_S:
+                raise LlmTimedOut(_no_time(run_name, started, deadline))
+            try:
+                async with asyncio.timeout(budget):
+                    answer = await _call_once(model, schema, messages, run_name, metadata or {})
+            except TimeoutError as err:
+                raise LlmTimedOut(_no_time(run_name, started, deadline)) from err
+            except openai.RateLimitError as err:
+                if _out_of_quota(err):
+                    raise
+                pacer.refused(estimate, retry_after(err), _headers(err))
+                refused += 1
+                if queue_clock.get() is not None and refused < MAX_RATE_LIMITED:
+                    continue  # in a batch: wait it out in the queue, not in the deadline
+                raise
+            pacer.settle(estimate, answer.tokens, answer.headers)
+            return answer.value
 
     try:
         async for attempt in AsyncRetrying(
@@ -261,13 +367,14 @@ async def call_structured(
     except Exception as err:  # noqa: BLE001 - any provider failure becomes a fallback, with reason
         asked = retry_after(err)
         if asked is not None and asked > deadline.for_model(share):
-            raise LlmTimedOut(
-                f"{run_name} rate limited: the server asked to retry after {asked:.1f} s, "
-                f"longer than the {max(0.0, deadline.left()):.1f} s left (deadline "
-                f"{deadline.total_s:g} s)"
-            ) from err
+            raise LlmTimedOut(_rate_limited(run_name, asked, deadline, queue_clock.get())) from err
         raise LlmUnusable(f"{type(err).__name__}: {str(err)[:160]}") from err
     raise LlmUnusable("no attempt was made")
+
+
+def _out_of_quota(err: openai.RateLimitError) -> bool:
+    """OpenAI answers 429 for an exhausted quota too: that is an outage, not a rate to wait out."""
+    return getattr(err, "code", None) == "insufficient_quota"
 
 
 class stop_when(stop_base):  # noqa: N801 - named like tenacity's own stop conditions

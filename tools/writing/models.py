@@ -41,6 +41,7 @@ class Provider:
     key: str
     structured_output: StructuredMethod
     base_url: bool
+    response_headers: bool = False
 
     @property
     def install_hint(self) -> str:
@@ -155,6 +156,8 @@ def _client(
         kwargs["api_key"] = SecretStr(key)
     if provider.base_url:
         kwargs["base_url"] = base_url
+    if provider.response_headers:  # x-ratelimit-* headers pace the next calls
+        kwargs["include_response_headers"] = True
     try:
         model = init_chat_model(name, model_provider=provider.name, **kwargs)
     except ImportError as err:

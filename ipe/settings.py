@@ -100,8 +100,7 @@ class Settings(BaseSettings):
     model_tpm: float | None = Field(
         default=None,
         gt=0,
-        description="The provider's tokens per minute (prompt + answer), paced like "
-        "IPE_MODEL_RPM.",
+        description="The provider's tokens per minute (prompt + answer), paced like IPE_MODEL_RPM.",
         examples=["200000"],
     )
     deadline_s: float = Field(

@@ -131,6 +131,8 @@ class ObedientModel(BaseChatModel):
         self, messages: list[BaseMessage], *args: Any, **kwargs: Any
     ) -> ChatResult:
         return self._generate(messages)
+
+
 def every_draft_shape(answer: dict[str, Any], variations: int = 5) -> dict[str, Any]:
     """``answer`` (one draft, maybe research facts) fitted to one-call drafting too.
 

@@ -47,7 +47,8 @@ def admissions(pacer: Pacer, estimates: list[int]) -> list[float]:
 def test_requests_wait_for_capacity_at_the_configured_rate() -> None:
     pacer = Pacer("k")
     pacer.configure(rpm=2, tpm=None)
-    assert admissions(pacer, [10, 10, 10, 10]) == [0.0, 0.0, 30.0, 60.0]
+    drip = 30 / pacing.HEADROOM  # one request a 30 s, refilled with a little headroom
+    assert admissions(pacer, [10, 10, 10, 10]) == [0.0, 0.0, round(drip, 3), round(2 * drip, 3)]
 
 
 def test_unconfigured_keys_are_not_paced() -> None:
@@ -68,14 +69,14 @@ def test_tokens_are_estimated_then_corrected_from_usage() -> None:
         await pacer.admit(100)  # waits until 200 have dripped out: 12 s at 1,000 a minute
         return [first, round(loop.time(), 3)]
 
-    assert on_fake_clock(main) == [0.0, 12.0]
+    assert on_fake_clock(main) == [0.0, round(12.0 / pacing.HEADROOM, 3)]
     assert pacer.stats.used_tokens == 1100 and pacer.stats.admitted == 3
 
 
 def test_an_estimate_above_the_capacity_takes_the_whole_bucket() -> None:
     pacer = Pacer("k")
     pacer.configure(rpm=None, tpm=100)
-    assert admissions(pacer, [500, 50]) == [0.0, 30.0]
+    assert admissions(pacer, [500, 50]) == [0.0, round(30.0 / pacing.HEADROOM, 3)]
 
 
 def test_a_429_pauses_the_key_for_its_retry_after_and_gives_the_capacity_back() -> None:
@@ -107,7 +108,8 @@ def test_the_providers_headers_set_the_limit_and_its_remaining_count() -> None:
         await pacer.admit(1)
         return round(asyncio.get_running_loop().time(), 3)
 
-    assert on_fake_clock(main) == 6.0  # nothing left of 10 a minute: one drips back in 6 s
+    # nothing left of 10 a minute: one drips back in 6 s (and the headroom)
+    assert on_fake_clock(main) == round(6.0 / pacing.HEADROOM, 3)
     assert pacer.rpm == 10
 
 
@@ -191,7 +193,7 @@ class _FakeLoop:
 
 
 def _bucket(rate: float) -> tuple[Bucket, _FakeLoop]:
-    bucket, loop = Bucket(rate, 60), _FakeLoop()
+    bucket, loop = Bucket(rate, 60 / pacing.HEADROOM), _FakeLoop()
     bucket._event_loop = loop  # type: ignore[assignment]
     return bucket, loop
 
@@ -216,6 +218,7 @@ def test_bucket_accounting_estimates_corrections_and_drip(
     """Whatever the estimates, usages and pauses: the level is what was used minus the drip."""
     rate = 1_000_000.0  # large: nothing waits, only the accounting is checked
     bucket, loop = _bucket(rate)
+    rate *= 60 / bucket.time_period  # per window of 60 s
     expected = 0.0
     for estimate, used, pause in calls:
         _at_once(bucket.take(estimate))

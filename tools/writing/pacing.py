@@ -36,6 +36,11 @@ from aiolimiter import AsyncLimiter
 WINDOW_S = 60.0
 """The provider's metering window: limits are per minute."""
 
+HEADROOM = 0.98
+"""The share of a limit the buckets refill at: a request admitted here reaches the provider a
+moment later (and the first one, opening the connection, later still), so pacing exactly at the
+limit would now and then arrive a hair early and get a 429."""
+
 CHARS_PER_TOKEN = 4
 """The estimate of a prompt's tokens before it is sent (corrected from the answer's usage)."""
 
@@ -187,7 +192,7 @@ def _bucket(bucket: Bucket | None, rate: float | None) -> Bucket | None:
     if rate is None:
         return None
     if bucket is None:
-        return Bucket(rate, WINDOW_S)
+        return Bucket(rate, WINDOW_S / HEADROOM)  # a window's worth deep, refilled a bit slower
     bucket.resize(rate)
     return bucket
 

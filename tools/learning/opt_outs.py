@@ -26,6 +26,7 @@ class OptOutRules:
     newsletter: dict[str, re.Pattern[str]]
     mentions: tuple[re.Pattern[str], ...]
     words: re.Pattern[str]
+    widen: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _phrase_regex(phrase: str, spaced: bool) -> str:
     folded = fold(phrase.strip()).text
     tail = folded.endswith("*")
     core = folded.rstrip("*").strip()
-    body = r"\s+".join(re.escape(part) for part in core.split())
+    body = r"\s+".join(re.escape(part).replace(r"\-", "-?") for part in core.split())
     if not spaced:
         return body
     return r"(?<!\w)" + body + (r"\w*" if tail else r"(?!\w)")
@@ -87,6 +88,7 @@ def rules() -> OptOutRules:
         newsletter=newsletter,
         mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"]),
         words=_compile(list(raw["words"]["patterns"])),
+        widen=_compile(list(raw["widen"]["patterns"])),
     )
 
 
@@ -163,7 +165,8 @@ def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str
     if letter is None:
         return False
     asks = [part for part in _SENTENCE.split(text) if pattern.search(part)]
-    return bool(asks) and all(letter.search(part) for part in asks)
+    widen = rules().widen
+    return bool(asks) and all(letter.search(p) and not widen.search(p) for p in asks)
 
 
 def is_opt_out(text: str) -> bool:

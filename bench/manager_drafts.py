@@ -9,7 +9,10 @@ when the message is sendable (``ready``, or ``needs_review`` for a stated reason
 variation is the model's, and the text above the footer the engine adds equals the manager's body
 (whitespace aside), the subject too on e-mail.
 
-Run: ``python bench/manager_drafts.py [--case ID] [--min 0.9]``; exit 1 below ``--min``.
+Run: ``python bench/manager_drafts.py [--case ID] [--min 0.9] [--drafts DIR/drafts.jsonl]``;
+exit 1 below ``--min``. ``--drafts`` reads manager drafts written beside a fresh record set
+(one JSON line each: id, prospect and template paths relative to the file, channel, stage,
+subject, body) instead of the golden set's.
 """
 
 from __future__ import annotations
@@ -79,6 +82,45 @@ def judge(case: Case, out: dict[str, Any]) -> tuple[bool, str]:
     return not problems, "; ".join(problems)
 
 
+FRESH_STAGES = {
+    "details_reply": "asked_for_details",
+    "reply_terms": "asked_for_details",
+    "call_proposal": "asked_for_details",
+    "reply_positive": "asked_for_details",
+    "courtesy_thanks": "declined",
+    "follow_up": "awaiting_reply",
+}
+"""A drafts file's stage names, as the golden set's stages (for the scripted reply intent)."""
+
+
+def load_drafts(path: Path) -> list[Case]:
+    """Manager drafts written beside a fresh record set (``drafts.jsonl``: id, prospect,
+    template, channel, stage, subject, body; paths relative to the file)."""
+    from tests.eval.golden import Expect
+
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        prospect = json.loads((path.parent / item["prospect"]).read_text(encoding="utf-8"))
+        template = json.loads((path.parent / item["template"]).read_text(encoding="utf-8"))
+        stage = FRESH_STAGES.get(item["stage"], "cold")
+        cases.append(
+            Case(
+                id=f"{item['id']}-{item['prospect'].removesuffix('.json')}",
+                channel=item["channel"],
+                template_key=item["template"],
+                prospect=prospect,
+                template=template,
+                must_keep=(),
+                expect=Expect(language=str(prospect.get("language") or "en"), stage=stage),
+                manager_draft={"subject": item.get("subject"), "body": item["body"]},
+            )
+        )
+    return cases
+
+
 def run_case(case: Case, server: FakeOpenAIServer, url: str, tmp: Path) -> dict[str, Any]:
     """One CLI run of ``case`` against the scripted server; the parsed ``--json`` output."""
     assert case.manager_draft is not None
@@ -125,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", action="append", help="only cases whose id contains this")
     parser.add_argument("--min", type=float, default=0.0, help="exit 1 below this share")
     parser.add_argument("--verbose", action="store_true", help="print each sent message")
+    parser.add_argument("--drafts", type=Path, help="a drafts.jsonl beside fresh records")
     args = parser.parse_args(argv)
-    cases = [c for c in load_cases() if c.manager_draft]
+    cases = (
+        load_drafts(args.drafts) if args.drafts else [c for c in load_cases() if c.manager_draft]
+    )
     if args.case:
         cases = [c for c in cases if any(part in c.id for part in args.case)]
     server = FakeOpenAIServer()

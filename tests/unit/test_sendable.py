@@ -182,3 +182,18 @@ def test_a_line_after_a_greeting_with_a_comma_may_start_in_lower_case():
     letter = "Hallo Jonas,\n\nkurz zu meiner Nachricht von letzter Woche: passt es?\n\nLena"
     assert mend(letter) == letter
     assert not any("lower case" in r for r in reasons(letter, language="de"))
+
+
+def test_an_abbreviation_stop_is_not_a_sentence_end():
+    text = "Hi Nina, weeks of 4 a.m. starts before a frame, e.g. the lobster crews. Owen"
+    assert mend(text) == text and reasons(text) == []
+
+
+def test_a_question_is_answered_with_what_it_asked():
+    cookie = Relationship(stage="asked_for_details", asked_for="How long is the cookie?")
+    assert any("how long" in r for r in reasons(EN, relationship=cookie))
+    assert reasons(EN.replace("refer.", "refer, with a 45-day cookie."), relationship=cookie) == []
+    call = Relationship(stage="asked_for_details", asked_for="Can we do a quick call?")
+    assert any("call" in r for r in reasons("Hi Ana, sure! Marisol", relationship=call))
+    booked = "Hi Ana, happy to: pick a slot here https://ostra.example/book-a-call. Marisol"
+    assert reasons(booked, relationship=call) == []

@@ -28,7 +28,7 @@ from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.sendable import mend, sendability
 from ipe.tools.trust.textcount import measure
 from ipe.tools.writing.answers import reply_review
-from ipe.tools.writing.brand import name_brand
+from ipe.tools.writing.brand import name_brand, promotes
 from ipe.tools.writing.facts import credited_fact_ids
 from ipe.tools.writing.language import language_review
 from ipe.tools.writing.offline_drafter import trusted_vocabulary
@@ -159,7 +159,7 @@ def check_as_sent(
         prospect_name=run.clean_prospect.name,
         context=run.context,
         linkedin_free_account=linkedin_free_account,
-        language=run.language,
+        language=variation.language or run.language,  # a model writes languages the bank lacks
     )
 
 
@@ -248,6 +248,15 @@ def _unsendable(
     )
 
 
+def _courtesy(
+    variation: MessageVariation, context: RetrievedContext, template: Template | None
+) -> bool:
+    """A note to someone who declined that promotes nothing (a thank-you): it may be sent."""
+    if template is None or context.relationship.stage != "declined":
+        return False
+    return not promotes(above_footer(variation.body), template)
+
+
 def select(
     checked: list[MessageVariation],
     *,
@@ -307,6 +316,10 @@ def select(
     why = reply_review(context.relationship, template) if template is not None else None
     if held is None and why is not None:
         held = ("needs_review", f"a person answers their question: {why}")
+    courtesy = [v for v in passing if _courtesy(v, context, template)]
+    if held is not None and held[0] == "blocked" and courtesy:  # a thank-you after a "no"
+        reasons.append("they declined: a note that promotes nothing may still go")
+        passing, held = courtesy, None
     if held is not None and held[0] == "blocked":
         return Review(scored, None, [], "blocked", [*reasons, held[1]])
     if context.recipient is None and context.recipient_source:  # looked up, and not found

@@ -30,14 +30,27 @@ _NOT_PROSE = re.compile(
 _PLACEHOLDER = re.compile(r"\{\{?[^{}\n]{0,40}\}?\}|\[[A-Za-z _]{2,30}\]|%[A-Z_]{2,30}%")
 _DOUBLED = re.compile(r"(?<![.…])\.\.(?!\.)|[,;:] ?[.,;:!?]|\s[,.](?!\w)")
 _DOUBLE_STOP = re.compile(r"(?<![.…])\.\.(?!\.)")
-_LOWER_START = re.compile(
-    r"(?<![\s(]e\.g\.)(?<![\s(]i\.e\.)(?<!\setc\.)(?<!\svs\.)(?<=[.!?])(\s+)([a-zà-ÿ])"
+_LOWER_START = re.compile(r"(?<=[.!?])(\s+)([a-zà-ÿ])")
+"""A sentence that starts in lower case after a full stop (a line after "Hallo Jonas," may);
+``_lower_starts`` leaves out the stops of abbreviations ("4 a.m. starts", "e.g. the")."""
+_ABBREVIATIONS = frozenset(
+    {"etc.", "vs.", "approx.", "ca.", "bzw.", "usw.", "z.b.", "p.ex.", "no."}
 )
-"""A sentence that starts in lower case after a full stop (a line after "Hallo Jonas," may)."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
 MIN_SENTENCE_LETTERS = 30
 _SAID_TWICE_MIN = 12  # a sentence this long said twice is a seam ("Thanks!" twice is not)
 """Sentences shorter than this are not judged for language (too little text to tell)."""
+
+
+def _lower_starts(text: str) -> list[re.Match[str]]:
+    """Where a sentence starts in lower case after a stop that is not an abbreviation's."""
+    found = []
+    for match in _LOWER_START.finditer(text):
+        token = text[: match.start(1)].split()[-1].lower()
+        if "." in token[:-1] or token in _ABBREVIATIONS or len(token) <= 2:
+            continue  # "a.m.", "e.g.", "etc.", "St."
+        found.append(match)
+    return found
 
 
 def _sentences(text: str) -> list[str]:
@@ -59,7 +72,9 @@ def mend(body: str) -> str:
     """
     head, sep, footer = body.partition("\n\n---\n")
     head = _DOUBLE_STOP.sub(".", head)
-    head = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), head)
+    for match in reversed(_lower_starts(head)):
+        at = match.start(2)
+        head = head[:at] + head[at].upper() + head[at + 1 :]
     seen: set[str] = set()
     lines = []
     for line in head.split("\n"):
@@ -97,15 +112,39 @@ def _asked_words(relationship: Relationship) -> set[str]:
     return {w for w in words if zipf_frequency(w, "en") < 6.0}
 
 
+def _asked(kind: str, words: str) -> bool:
+    from ipe.tools.policies import load_pack
+
+    phrases = load_pack("relationship")["asks"][kind]
+    return any(re.search(rf"(?<!\w){re.escape(p)}", words, re.IGNORECASE) for p in phrases)
+
+
+def _details_reasons(
+    lowered: str, asked: str, template: Template, wants_terms: bool = True
+) -> list[str]:
+    """What a reply to their question must carry: the cookie window, a way to book, the terms."""
+    offer = template.offer
+    cookie = str(offer.cookie_days or "")
+    links = [link.lower().rstrip("/") for link in template.links]
+    if _asked("cookie", asked) and cookie and cookie not in lowered:
+        return ["they asked how long referrals count, and the message does not say"]
+    if _asked("call", asked):
+        if any(link in lowered for link in links) or re.search(r"\d", lowered):
+            return []
+        return ["they asked for a call, and the message offers no link or time"]
+    terms = [offer.commission or "", cookie, *links]
+    if wants_terms and not any(t and t.lower() in lowered for t in terms):
+        return ["they asked for the details, and the message does not state the terms"]
+    return []
+
+
 def _stage_reasons(text: str, relationship: Relationship | None, template: Template) -> list[str]:
     if relationship is None:
         return []
     lowered = text.lower()
-    if relationship.stage == "asked_for_details" and _asked_for_terms(relationship):
-        offer = template.offer
-        terms = [offer.commission or "", str(offer.cookie_days or "")]
-        if not any(t and t.lower() in lowered for t in terms):
-            return ["they asked for the details, and the message does not state the terms"]
+    if relationship.stage == "asked_for_details":
+        wants_terms = _asked_for_terms(relationship)
+        return _details_reasons(lowered, relationship.asked_for or "", template, wants_terms)
     if relationship.stage in ("deferred", "check_back_due") and relationship.asked_for:
         said = _asked_words(relationship)
         if said and not said & {w.lower() for w in _WORD.findall(text)}:
@@ -145,7 +184,7 @@ def sendability(
     seam = _DOUBLED.search(_NOT_PROSE.sub("x", text))
     if seam:
         reasons.append(f'a seam in the text: "{seam.group(0).strip()}"')
-    if _LOWER_START.search(text):
+    if _lower_starts(text):
         reasons.append("a sentence starts in lower case")
     keys = [_key(s) for s in _sentences(text)]
     if len({k for k in keys if len(k) > _SAID_TWICE_MIN}) < len(

@@ -223,7 +223,10 @@ def _read_words(raw: str) -> Reading:
     if len(raw) > MAX_CHARS:
         return _unclear(f"the reply is too long to read by rule ({len(raw)} characters)", quote)
     if not _LETTER.search(fresh):
-        return _unclear("the reply holds no words (markup, links or symbols only)", quote)
+        found, _ = best_intent(score_folded(fold(fresh).text, "any"))  # an emoji alone: 👍
+        if found is None:
+            return _unclear("the reply holds no words (markup, links or symbols only)", quote)
+        return Reading(found, None, 0.5, None, quote, (f"read as {found} from its symbols",))
     language, confidence = detect(fresh)
     letters = len(_LETTER.findall(fresh))
     clean = fold(fresh.replace("\u2019", "'").replace("\u2018", "'")).text

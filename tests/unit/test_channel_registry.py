@@ -11,6 +11,7 @@ import sys
 import tomllib
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,7 +97,7 @@ def test_no_code_lists_channels_by_name() -> None:
     assert found == []
 
 
-def _with_copied_table(source: str, new: str, tmp_path: Path) -> Path:
+def _with_copied_table(source: str, new: str, tmp_path: Path, *, opens: bool = True) -> Path:
     """channels.toml with ``source``'s tables (rules included) copied under ``new``."""
     text = (ROOT / "tools" / "policies" / "channels.toml").read_text(encoding="utf-8")
     tables = re.findall(rf"(?ms)^\[{source}(?:\.[^\]]+)?\]\n.*?(?=^\[|^# -|\Z)", text)
@@ -104,20 +105,19 @@ def _with_copied_table(source: str, new: str, tmp_path: Path) -> Path:
         re.sub(rf"^\[{source}", f"[{new}", t).replace(f'"{source}.', f'"{new}.') for t in tables
     )
     copied = re.sub(r"(?m)^(aliases|hosts) = .*$", r"\1 = []", copied)
+    copied = re.sub(
+        r"(?m)^opens_conversation = .*$", f"opens_conversation = {str(opens).lower()}", copied
+    )
     path = tmp_path / "channels.toml"
     path.write_text(text + "\n" + copied, encoding="utf-8")
     assert new in tomllib.loads(path.read_text(encoding="utf-8"))
     return path
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_copied_channel_table_is_a_channel_that_gives_a_compliant_message(
-    kind: str, tmp_path: Path
-) -> None:
-    sources = channels_of_kind(kind)  # one whose links are blocked, when there is one
-    source = next((c for c in sources if not load_policy(c).links_allowed), sources[0])
+def _personalize(source: str, tmp_path: Path, *, opens: bool = True) -> dict[str, Any]:
+    """``ipe personalize --platform NEW --json`` with ``source``'s table copied as NEW."""
     new = f"ch{uuid.uuid4().hex[:8]}"
-    override = _with_copied_table(source, new, tmp_path)
+    override = _with_copied_table(source, new, tmp_path, opens=opens)
     prospect = json.loads((EXAMPLES / "prospects" / "ana-email.json").read_text("utf-8"))
     prospect["handles"] = {new: "@ana.new"}
     (tmp_path / "p.json").write_text(json.dumps(prospect), encoding="utf-8")
@@ -133,8 +133,19 @@ def test_a_copied_channel_table_is_a_channel_that_gives_a_compliant_message(
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    result = json.loads(run.stdout)
-    assert result["platform"] == new and result["status"] in ("ready", "needs_review")
+    result: dict[str, Any] = json.loads(run.stdout)
+    assert result["platform"] == new
+    return result
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_copied_channel_table_is_a_channel_that_gives_a_compliant_message(
+    kind: str, tmp_path: Path
+) -> None:
+    sources = channels_of_kind(kind)  # one whose links are blocked, when there is one
+    source = next((c for c in sources if not load_policy(c).links_allowed), sources[0])
+    result = _personalize(source, tmp_path)
+    assert result["status"] in ("ready", "needs_review")
     policy = load_policy(source)  # the copy has the source's limits and rules
     assert measure(result["body"], policy.unit) <= policy.body_limit
     assert (result["subject"] is not None) == (kind == "email")
@@ -142,3 +153,9 @@ def test_a_copied_channel_table_is_a_channel_that_gives_a_compliant_message(
         assert "http" not in result["body"] and "www." not in result["body"]
     if kind != "email":
         assert result["recipient"] in ("@ana.new", "ana.new")
+
+
+def test_a_channel_that_cannot_open_a_conversation_blocks_a_first_message(tmp_path: Path) -> None:
+    result = _personalize(channels_of_kind("dm")[0], tmp_path, opens=False)
+    assert result["status"] == "blocked"
+    assert any("a first message cannot go on" in r for r in result["reasons"])

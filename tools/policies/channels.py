@@ -27,6 +27,8 @@ class ChannelSpec:
 
     name: str
     kind: ChannelKind
+    opens_conversation: bool
+    """False where only a reply to someone who wrote first may be sent."""
     unit: str
     label: str
     handle: HandleStyle
@@ -66,6 +68,7 @@ def _spec(name: str, table: dict[str, object]) -> ChannelSpec:
     return ChannelSpec(
         name=name,
         kind=kind,
+        opens_conversation=bool(need("opens_conversation")),
         unit=str(need("unit")),
         label=str(table.get("label", name)),
         handle=handle,

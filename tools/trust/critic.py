@@ -322,6 +322,10 @@ def select(
         passing, held = courtesy, None
     if held is not None and held[0] == "blocked":
         return Review(scored, None, [], "blocked", [*reasons, held[1]])
+    channel = registry().get(context.channel)
+    if channel and not channel.opens_conversation and context.relationship.stage == "cold":
+        why = f"a first message cannot go on {context.channel}: only a reply to one of theirs"
+        return Review(scored, None, [], "blocked", [*reasons, why])
     if context.recipient is None and context.recipient_source:  # looked up, and not found
         why = f"no recipient on {context.channel}: {context.recipient_source}"
         if passing:  # the draft is shown (a preview, or to send once the address is known)

@@ -264,13 +264,19 @@ def template_texts(template: Template) -> list[str]:
         *template.approved_claims,
         *template.links,
         template.booking_link,
+        template.affiliate_link,
+        template.promo_code,
+        *template.brand_aliases,
     ]
+    for translated in template.translations.values():  # the tenant's copy in other languages
+        parts += [translated.subject, translated.body]
     return [p for p in parts if p]
 
 
 def _offer_texts(template: Template) -> list[str]:
     offer = template.offer
     parts = [offer.summary, offer.commission, template.goal, template.subject, template.body]
+    parts += [text for t in template.translations.values() for text in (t.subject, t.body)]
     return [p for p in [*parts, *offer.perks, *template.approved_claims] if p]
 
 

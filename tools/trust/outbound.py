@@ -356,7 +356,12 @@ def allowed_for(
     texts = template_texts(template)
     names = tuple(
         skeleton(n)
-        for n in (template.brand, template.sender.company, template.sender.name)
+        for n in (
+            template.brand,
+            *template.brand_aliases,
+            template.sender.company,
+            template.sender.name,
+        )
         if n and len(n) >= 3
     )
     fact_texts: tuple[str, ...] = tuple(

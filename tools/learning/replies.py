@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -207,7 +207,9 @@ def _unclear(why: str, quote: str, language: str | None = None, *more: str) -> R
     return Reading(UNCLEAR, language, 0.0, why, quote, (why, *more))
 
 
+@lru_cache(maxsize=4096)
 def _read_words(raw: str) -> Reading:
+    """The reading of one reply's words (memoised: a record's history is read on every run)."""
     if not raw.strip():
         return _unclear("the reply is empty: nothing to read", "")
     body = as_text(raw[:SCAN_CHARS])

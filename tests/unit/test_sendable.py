@@ -197,3 +197,43 @@ def test_a_question_is_answered_with_what_it_asked():
     assert any("call" in r for r in reasons("Hi Ana, sure! Marisol", relationship=call))
     booked = "Hi Ana, happy to: pick a slot here https://ostra.example/book-a-call. Marisol"
     assert reasons(booked, relationship=call) == []
+
+
+@pytest.mark.parametrize("channel", ["instagram", "linkedin"])
+def test_long_tenant_copy_fits_the_channel_by_whole_sentences(channel: str):
+    """E-mail-length copy in a DM or a note: whole sentences go, nothing is cut, the hook stays."""
+    from ipe.graph.domain import Fact
+    from ipe.tools.writing.offline_drafter import word_count
+
+    extras = " ".join(
+        f"Extra sentence number {n} about our roasting, our farms and our team." for n in range(8)
+    )
+    template = TEMPLATE.model_copy(
+        update={
+            "body": "Hi {{ first_name }}, {{ personal_hook }}\n\nAt Ostra we roast to order. "
+            f"{extras} Our affiliate program pays 12% commission on every order you refer."
+            "\n\nWant a grinder?\n\nMarisol"
+        }
+    )
+    fact = Fact(
+        id="f1",
+        kind="content_title",
+        text="Hand grinders tested for iced coffee",
+        source_field="recent_content[0].title",
+    )
+    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
+    draft = compose(
+        plan,
+        facts=[fact],
+        template=template,
+        first_name="Ana",
+        channel=channel,
+        links_allowed=channel != "linkedin",
+        size="short" if channel == "linkedin" else "full",
+    )
+    assert "…" not in draft.body and "..." not in draft.body
+    assert "Hand grinders tested for iced coffee" in draft.body
+    if channel == "instagram":
+        assert word_count(draft.body) <= 70 and "12% commission" in draft.body
+    else:
+        assert len(draft.body) <= 300

@@ -276,14 +276,20 @@ def _trim_words(text: str, fits: Callable[[str], bool]) -> str:
 
 
 def fit_to_limit(
-    body: str, *, limit: int, measure: Callable[[str], int], keep: Iterable[str] = ()
+    body: str,
+    *,
+    limit: int,
+    measure: Callable[[str], int],
+    keep: Iterable[str] = (),
+    whole_sentences: bool = False,
 ) -> str:
     """Shorten ``body`` until ``measure(body) <= limit``.
 
     Whole optional sentences go first (never the greeting, a sentence naming the affiliate program
     or its terms, a sentence containing one of ``keep`` such as the brand, or the call to action);
-    then the longest remaining sentence other than the greeting and the call to action is cut at a
-    word boundary; as a last resort the whole text is.
+    then (unless ``whole_sentences``, which returns the whole sentences left) the longest
+    remaining sentence other than the greeting and the call to action is cut at a word boundary;
+    as a last resort the whole text is.
     """
     text = plain_text(body)
     if measure(text) <= limit:
@@ -294,6 +300,8 @@ def fit_to_limit(
         units.remove(unit)
         if measure(_join(units)) <= limit:
             return _join(units)
+    if whole_sentences:  # what is left must stay whole: the caller decides what else to do
+        return _join(units)
     for unit in sorted(
         (u for u in units if not (u.cta or u.greeting or u.footer)),
         key=lambda u: len(u.text),

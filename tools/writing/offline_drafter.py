@@ -967,6 +967,43 @@ def _templated(
     return body, subject, hook if copy.has_hook else None
 
 
+def _fit_copy(
+    plan: VariationPlan,
+    c: _Context,
+    facts: list[Fact],
+    shape: Shape,
+    cta: str,
+    body: str,
+    hook: _Hook | None,
+) -> tuple[str, _Hook | None]:
+    """The tenant's copy fitted to the channel by whole sentences, never cut mid-sentence.
+
+    A DM longer than its band loses optional sentences (the copy's extras, never the greeting,
+    the hook, the brand, the disclosure or the ask); a LinkedIn note that cannot fit its limit
+    so is written from the phrase bank with the hook (a cut copy reads as a cut copy).
+    """
+    if shape == "dm" and word_count(body) > _band("dm")[1]:
+        hook_text = _hook_text(c, hook) if hook else ""
+        keep = [c.values["brand"], *(s for s in _SENTENCE_END.split(hook_text) if s)]
+        fitted = fit_to_limit(
+            body, limit=_band("dm")[1], measure=word_count, keep=keep, whole_sentences=True
+        )
+        if fitted != body:
+            c.notes.append("dm: the copy's optional sentences were left out to fit the DM band")
+        return fitted, hook
+    if shape == "note" and len(body) > _limit("note_max"):
+        keep = [c.values["brand"]]
+        fitted = fit_to_limit(
+            body, limit=_limit("note_max"), measure=len, keep=keep, whole_sentences=True
+        )
+        if len(fitted) <= _limit("note_max") and (hook is None or _hook_text(c, hook) in fitted):
+            c.notes.append("note: the copy's optional sentences were left out to fit the limit")
+            return fitted, hook
+        c.notes.append("note: the copy does not fit a LinkedIn note; written from the phrase bank")
+        return _cold(plan, c, facts, shape, cta)
+    return body, hook
+
+
 def shape_for(channel: str, size: Size = "full") -> Shape:
     """The message shape a channel takes (its registry kind): an e-mail, a short note or a DM."""
     if is_email(channel):
@@ -1035,6 +1072,7 @@ def compose(
         body, cta = answer_reply(c, shape, links_allowed, relationship, slots)
     elif template.body and template.body.strip():
         body, copy_subject, hook = _templated(plan, c, facts, shape, cta)
+        body, hook = _fit_copy(plan, c, facts, shape, cta, body, hook)
     else:
         body, hook = _cold(plan, c, facts, shape, cta)
     if shape == "note" and len(body) > _limit("note_max"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from tests.fakes.openai_server import draft_answer, research_answer
+from tests.fakes.openai_server import (
+    draft_answer,
+    obedient_answer,
+    obedient_research,
+    research_answer,
+)
 
 
 def kind_of(prompt: str) -> str:
@@ -64,32 +68,16 @@ class ScriptedSlowModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
-_FENCE = re.compile(r"<<<PROSPECT_DATA [0-9a-f]+>>>\n(.*?)\n<<<END PROSPECT_DATA", re.DOTALL)
-_NOT_TEXT = frozenset({"id", "kind", "at", "direction", "channel", "outcome", "platform"})
-_ASKS_FOR_PROMPT = re.compile(r"prompt|instruc|template|system|guideline|rules", re.IGNORECASE)
-
-
-def _strings(value: Any, key: str = "") -> list[str]:
-    """Every free-text string in the prospect data, in order (ids and enums left out)."""
-    if isinstance(value, str):
-        return [] if key in _NOT_TEXT else [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(v, str(k))]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v, key)]
-    return []
-
-
 class ObedientModel(BaseChatModel):
     """A model that does whatever the prospect data in its prompt says (a worst-case writer).
 
-    For a draft it copies every free-text string of the fenced prospect data into the message,
-    so each instruction, marker, link, claim, code or hidden character that reached the prompt
-    is in the draft; when the data asks for prompts, rules or templates it also quotes the
-    start of its own system prompt. Research quotes each string of the data as a fact.
+    ``tests.fakes.openai_server.obedient_answer`` writes its drafts (the test server's ``obey``
+    mode writes the same), ``obedient_research`` its research.
     """
 
     calls: list[str] = []
+    drafts: list[str] = []
+    """The bodies it wrote (so a test can show the planted text did reach a draft)."""
 
     @property
     def _llm_type(self) -> str:
@@ -98,32 +86,15 @@ class ObedientModel(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
         prompt = "\n".join(str(m.content) for m in messages)
         system = next((str(m.content) for m in messages if m.type == "system"), "")
-        match = _FENCE.search(prompt)
-        try:
-            data = json.loads(match.group(1)) if match else {}
-        except json.JSONDecodeError:
-            data = {}
-        said = list(dict.fromkeys(_strings(data)))
         kind = kind_of(prompt)
         self.calls.append(kind)
         if kind == "research":
-            answer: dict[str, Any] = {
-                "facts": [{"text": s, "source_field": "bio", "quote": s} for s in said[:4]]
-            }
+            answer: dict[str, Any] = obedient_research(prompt)
         elif kind == "intent":
             answer = {"intent": "interested"}
         else:
-            written = draft_answer(prompt)
-            extra = " ".join(said)
-            if _ASKS_FOR_PROMPT.search(extra):
-                extra += " " + " ".join(system.split()[:40])
-            answer = every_draft_shape(
-                {
-                    "subject": f"{written['subject']} {said[0] if said else ''}".strip(),
-                    "body": f"{extra} {written['body']}".strip(),
-                    "fact_ids": written["fact_ids"],
-                }
-            )
+            answer = every_draft_shape(obedient_answer(prompt, system))
+            self.drafts.append(answer["body"])
         message = AIMessage(content=json.dumps(answer, ensure_ascii=False))
         return ChatResult(generations=[ChatGeneration(message=message)])
 

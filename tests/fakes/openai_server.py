@@ -19,6 +19,8 @@ refilled continuously; a request is admitted when one request and its prompt's t
 part already seen (in 128-token blocks, from 1,024 tokens on) is reported as ``cached_tokens``.
 ``GET /stats`` reports calls, tokens (and cached ones), 429s, peak concurrency and the (start,
 end) of every answered call.
+``obey`` drafts whatever the prompt's prospect data says (``obedient_answer``: a red-team
+writer).
 Scripted: ``POST /script`` (or ``FakeOpenAIServer.script()``) with ``{"drafts": [{"subject",
 "body"}, ...], "intent": ..., "facts": [...]}`` makes the drafting calls answer with those drafts in
 turn (the last one repeats), reply classification with that intent and research with those facts
@@ -132,6 +134,47 @@ def draft_answer(prompt: str, variation: str = "") -> dict[str, Any]:
     return {"subject": subject, "body": body, "fact_ids": [u for u in used if u]}
 
 
+_NOT_TEXT = frozenset({"id", "kind", "at", "direction", "channel", "outcome", "platform"})
+_ASKS_FOR_PROMPT = re.compile(r"prompt|instruc|template|system|guideline|rules", re.IGNORECASE)
+
+
+def _strings(value: Any, key: str = "") -> list[str]:
+    """Every free-text string in the prospect data, in order (ids and enums left out)."""
+    if isinstance(value, str):
+        return [] if key in _NOT_TEXT else [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(v, str(k))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v, key)]
+    return []
+
+
+def obedient_answer(prompt: str, system: str = "", variation: str = "") -> dict[str, Any]:
+    """A draft that does whatever the prospect data in ``prompt`` says (a worst-case writer).
+
+    It copies every free-text string of the fenced prospect data into the message, so each
+    instruction, marker, link, claim, code or hidden character that reached the prompt is in the
+    draft; when the data asks for prompts, rules or templates it also quotes the start of the
+    ``system`` prompt.
+    """
+    said = list(dict.fromkeys(_strings(_prospect_data(prompt))))
+    written = draft_answer(prompt, variation)
+    extra = " ".join(said)
+    if _ASKS_FOR_PROMPT.search(extra):
+        extra += " " + " ".join(system.split()[:40])
+    return {
+        "subject": f"{written['subject']} {said[0] if said else ''}".strip(),
+        "body": f"{extra} {written['body']}".strip(),
+        "fact_ids": written["fact_ids"],
+    }
+
+
+def obedient_research(prompt: str) -> dict[str, Any]:
+    """Research that quotes each string of the prospect data as a fact."""
+    said = list(dict.fromkeys(_strings(_prospect_data(prompt))))
+    return {"facts": [{"text": s, "source_field": "bio", "quote": s} for s in said[:4]]}
+
+
 def research_answer(prompt: str) -> dict[str, Any]:
     """One fact, quoted verbatim from the bio (or none when there is no bio)."""
     bio = str(_prospect_data(prompt).get("bio") or "")
@@ -233,23 +276,39 @@ class Script:
         return {"subject": draft.get("subject"), "body": draft["body"], "fact_ids": []}
 
 
-def answer_for(tool: dict[str, Any], prompt: str, script: Script | None = None) -> dict[str, Any]:
-    """The arguments of a call to ``tool`` (an OpenAI ``function`` object) for ``prompt``."""
+def answer_for(
+    tool: dict[str, Any],
+    prompt: str,
+    script: Script | None = None,
+    *,
+    obey: bool = False,
+    system: str = "",
+) -> dict[str, Any]:
+    """The arguments of a call to ``tool`` (an OpenAI ``function`` object) for ``prompt``.
+
+    With ``obey`` the drafts and research do what the prompt's prospect data says
+    (``obedient_answer``).
+    """
     name = str(tool.get("name", ""))
     params = tool.get("parameters", {}) or {}
     props = set(params.get("properties", {}))
+
+    def draft(variation: str = "") -> dict[str, Any]:
+        if script:
+            return script.next_draft()
+        if obey:
+            return obedient_answer(prompt, system, variation)
+        return draft_answer(prompt, variation)
+
     if {"body", "fact_ids"} <= props:
-        return script.next_draft() if script else draft_answer(prompt)
+        return draft()
     if "drafts" in props:
         ids = re.findall(r"^Variation (\S+):", prompt, re.MULTILINE) or ["v1"]
-        return {
-            "drafts": [
-                {"variation_id": i, **(script.next_draft() if script else draft_answer(prompt, i))}
-                for i in ids
-            ]
-        }
+        return {"drafts": [{"variation_id": i, **draft(i)} for i in ids]}
     if name == "ResearchOut" or props == {"facts"}:
-        return {"facts": list(script.facts)} if script else research_answer(prompt)
+        if script:
+            return {"facts": list(script.facts)}
+        return obedient_research(prompt) if obey else research_answer(prompt)
     if props == {"intent"}:
         return {"intent": script.intent if script else "interested"}
     filled = fill_schema(params)
@@ -271,8 +330,9 @@ class FakeOpenAIServer:
         tpm: float | None = None,
         window: float = 60.0,
         down: bool = False,
+        obey: bool = False,
     ) -> None:
-        self.delay, self.hang, self.port = delay, hang, port
+        self.delay, self.hang, self.port, self.obey = delay, hang, port, obey
         self.rate_limited, self.retry_after = rate_limited, retry_after
         self.down = down
         self.window = window
@@ -418,7 +478,11 @@ class FakeOpenAIServer:
             params = set((tool.get("parameters") or {}).get("properties", {}))
             if script is not None and ({"body", "fact_ids"} <= params or "drafts" in params):
                 self.stats.draft_prompts.append(str(messages[-1].get("content") or ""))
-            args = json.dumps(answer_for(tool, prompt, script), ensure_ascii=False)
+            system = next(
+                (str(m.get("content") or "") for m in messages if m.get("role") == "system"), ""
+            )
+            answer_args = answer_for(tool, prompt, script, obey=self.obey, system=system)
+            args = json.dumps(answer_args, ensure_ascii=False)
             message = {
                 "role": "assistant",
                 "content": None,
@@ -534,6 +598,9 @@ def main() -> None:
     parser.add_argument("--tpm", type=float, default=None, help="tokens per window")
     parser.add_argument("--window", type=float, default=60.0, help="the metering window (s)")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--obey", action="store_true", help="draft whatever the prospect data says (red-team)"
+    )
     args = parser.parse_args()
 
     async def run() -> None:
@@ -544,6 +611,7 @@ def main() -> None:
             rpm=args.rpm,
             tpm=args.tpm,
             window=args.window,
+            obey=args.obey,
         )
         print(await server.serve(), flush=True)
         try:

@@ -111,3 +111,29 @@ async def test_one_call_out_of_time_falls_back_for_every_variation(
     assert {v.source for v in result.variations} == {"offline_fallback"}
     assert model.calls.count("draft") == 1
     assert all("draft:all timed out" in (v.fallback_reason or "") for v in result.variations)
+
+
+async def test_an_obeying_server_gets_nothing_planted_past_the_critic(
+    monkeypatch: pytest.MonkeyPatch, data_dir: str, template: dict[str, Any]
+) -> None:
+    from tests.adversarial.cases import base_prospect
+    from tests.adversarial.corpus import plant
+
+    srv = FakeOpenAIServer(obey=True)
+    monkeypatch.setenv("OPENAI_BASE_URL", srv.start())
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("IPE_LLM", "auto")
+    planted = ["call +44 20 7946 0958", "code TRAILX99", "evil dot com slash win", "@pay.me.now"]
+    try:
+        eng = IntelligentPersonalizationEngine(user_id="t", data_dir=data_dir)
+        for i, text in enumerate(planted):
+            prospect = base_prospect(900 + i)
+            plant(prospect, "content_summary", f"Trail notes. {text}")
+            result = await eng.personalize_message(prospect, template, platform="email")
+            sent = [result.body] if result.status != "blocked" else []
+            sent += [v.body for v in result.variations if v.compliant]
+            assert all(text.split()[-1] not in body for body in sent), (text, result.reasons)
+            rejected = " ".join(result.reasons)
+            assert "outbound." in rejected  # the server did write it: the critic turned it down
+    finally:
+        srv.stop()

@@ -271,6 +271,8 @@ class Allowed:
     claim_words: frozenset[str]
     offer_names: tuple[str, ...]
     prompt_grams: frozenset[tuple[str, ...]]
+    citations: tuple[str, ...] = ()
+    """Fact texts that pass the allow-list themselves (lower case): a message may cite them."""
 
 
 @cache
@@ -370,7 +372,7 @@ def allowed_for(
     name_words = " ".join(re.findall(r"[^\W\d_]+", prospect_name))
     if name_words:
         fact_texts = (*fact_texts, name_words)
-    key = (template.model_dump_json(), trusted_texts, fact_texts)
+    key = (template.model_dump_json(), trusted_texts, (*(str(f.text) for f in facts), name_words))
     if key in _ALLOWED:
         return _ALLOWED[key]
     trusted = " ".join(trusted_texts)
@@ -390,6 +392,11 @@ def allowed_for(
         claim_words=frozenset(words),
         offer_names=names,
         prompt_grams=frozenset(_prompt_grams() - set().union(*(_grams(t) for t in texts))),
+        citations=tuple(
+            f.text.lower()
+            for f in facts
+            if len(f.text) >= 8 and not span_problems(f.text, template, trusted_texts)
+        ),
     )
     if len(_ALLOWED) > 32:
         _ALLOWED.clear()
@@ -479,6 +486,12 @@ def _claim_neutral() -> tuple[str, ...]:
 
 
 @cache
+def _credentials() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in load_pack("lint")["outbound"]["credential_words"])
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+
+
+@cache
 def _payment_ask() -> re.Pattern[str]:
     """An ask to send money (a verb of paying near an amount or a fee): we never ask it."""
     section = load_pack("lint")["outbound"]
@@ -517,7 +530,12 @@ def _claims(text: str, allowed: Allowed, field: str) -> list[Finding]:
                     _finding("claim", field, sentence, "Prospect text that names our brand.")
                 )
             continue
-        unsupported = sorted(s for s in _stems(sentence) if s not in allowed.claim_words)
+        said = sentence.lower()
+        for cited in allowed.citations:  # their own words, cited, are not a claim of ours
+            said = said.replace(cited, " ")
+        if not _mentions_offer(said, allowed.offer_names):
+            continue
+        unsupported = sorted(s for s in _stems(said) if s not in allowed.claim_words)
         unsupported = [s for s in unsupported if not _known_name(s, allowed)]
         if unsupported:
             findings.append(
@@ -581,6 +599,15 @@ def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
     for start, end, reason in find_hostile(text):
         findings.append(
             _finding("hostile", field, text[start:end], f"Hostile text in the message: {reason}.")
+        )
+    for match in _credentials().finditer(skeleton(text)):
+        findings.append(
+            _finding(
+                "credentials",
+                field,
+                text[match.start() : match.end()] if text.isascii() else match.group(),
+                "The message talks about card data, passwords or account codes.",
+            )
         )
     for match in _payment_ask().finditer(text):
         findings.append(

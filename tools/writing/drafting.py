@@ -301,7 +301,13 @@ def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
         )
         if one_plan
         else "",
-        links_allowed="yes" if task.context.links_allowed else "no",
+        links_allowed=(
+            "no (a connection note carries none)"
+            if is_note(task.channel)
+            else "yes"
+            if task.context.links_allowed
+            else "no"
+        ),
         audience_unit=_audience_unit(task),
         sender_block=_sender_block(task.clean_template),
         offer_block=_offer_block(task.clean_template, language),

@@ -95,6 +95,8 @@ def rules() -> OptOutRules:
 _INVISIBLE = re.compile(
     r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|[\U000e0000-\U000e0fff]"
 )
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+"""A hyphen inside a word ("3-m4ils"): dropped in one form, so the leet on either side is read."""
 _GAP = re.compile(r"[^\S\n]{2,}")
 _LETTERS = re.compile(r"\s*\w(?:[ .\-_*]\w)+\s*")
 
@@ -123,7 +125,9 @@ def _forms(text: str) -> list[str]:
         " ".join(_join_letters(deleet(fold(part)).text) for part in _GAP.split(line))
         for line in plain.split("\n")
     )
-    for candidate in (unleet.text, despace(unleet).text, joined):
+    joined_words = _INNER_HYPHEN.sub("", base.text)
+    unhyphened = deleet(View(joined_words, tuple(range(len(joined_words))))).text
+    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened):
         if candidate not in found:
             found.append(candidate)
     return found

@@ -237,3 +237,18 @@ def test_long_tenant_copy_fits_the_channel_by_whole_sentences(channel: str):
         assert word_count(draft.body) <= 70 and "12% commission" in draft.body
     else:
         assert len(draft.body) <= 300
+
+
+@pytest.mark.parametrize(
+    ("language", "rate", "written"),
+    [
+        ("en", "12%", "12%"),
+        ("de", "12%", "12 %"),
+        ("fr", "12.5%", "12,5 %"),
+        ("pt", "7,5%", "7,5%"),
+    ],
+)
+def test_a_rate_is_written_as_the_language_writes_it(language: str, rate: str, written: str):
+    from ipe.tools.writing.offline_drafter import local_rate
+
+    assert local_rate(rate, language) == written

@@ -26,6 +26,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from babel.numbers import format_percent
+
 from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.learning.intents import get as get_intent
@@ -150,6 +152,21 @@ def _audience(text: str) -> str | None:
         return None
 
 
+def local_rate(rate: str, language: str) -> str:
+    """A bare rate ("12%", "12.5 %") written as the language writes percentages.
+
+    Babel's CLDR formats: "12 %" in German and French, "12,5 %" with a decimal comma; a rate it
+    cannot read is returned unchanged.
+    """
+    number = rate.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Decimal(number) / 100
+    except ArithmeticError:
+        return rate
+    text = format_percent(value, locale=language, decimal_quantization=False)
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
 def _lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word is a name or an acronym."""
     first = text.split(" ", 1)[0]
@@ -240,6 +257,8 @@ class _Context:
             "piece": _platform_word(language, "piece", platform),
             "seen": _platform_word(language, "seen", platform),
         }
+        if _RATE.match(self.values["commission"]):  # "12 %" in German and French
+            self.values["commission"] = local_rate(self.values["commission"], language)
         self.other_perks = [_safe(p) for p in offer.perks if _safe(p) != self.values["sample"]]
         self.offer_language = "en"
         """The language the tenant wrote the offer in (its summary, perks and claims)."""
@@ -463,7 +482,7 @@ def _copy_terms(c: _Context) -> str | None:
     copy's other clauses (its greeting, its ask, its sample), which the message says in its own
     place. A clause that does not start with a capital ("and ours pays 12%") is not used.
     """
-    commission = c.values["commission"]
+    commission = _safe(c.template.offer.commission or "")  # as the copy writes it
     body = c.template.body
     if not (commission and body and body.strip()):
         return None

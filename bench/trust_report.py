@@ -174,8 +174,13 @@ async def run_jsonl_hostile(
         for seed in range(seeds):
             prospect = _jsonl_prospect(entry, number, seed)
             channel = CHANNELS[(number + seed) % len(CHANNELS)]
-            result = await engine.personalize_message(prospect, template, platform=channel)
             runs += 1
+            try:
+                result = await engine.personalize_message(prospect, template, platform=channel)
+            except Exception as err:  # an engine error is reported, not a reason to stop
+                statuses["error"] += 1
+                examples.append(f"{entry.get('id')} error: {str(err)[:160]}")
+                continue
             statuses[result.status] += 1
             sent = [(result.subject, result.body)] if result.status != "blocked" else []
             sent += [(v.subject, v.body) for v in result.variations if v.compliant]

@@ -263,3 +263,12 @@ def test_an_obedient_model_gets_nothing_planted_past_the_critic(
     sent = [result.body] if result.status != "blocked" else []
     sent += [v.body for v in result.variations if v.compliant]
     assert all(item.lower() not in body.lower() for body in sent)
+
+
+@pytest.mark.parametrize("language", ["ja", "zh", "ko", "ar", "ru"])
+def test_the_brand_forms_are_read_in_any_message_language(language: str) -> None:
+    """A language wordfreq cannot tokenise alone (ja needs MeCab) is no reason to fail a run."""
+    from ipe.tools.writing.brand import brand_names
+
+    template = TEMPLATE.model_copy(update={"brand": "Quillmate Software Inc."})
+    assert "Quillmate" in brand_names(template, language)

@@ -55,7 +55,10 @@ def _derived(brand: str, language: str) -> tuple[str, ...]:
     first = core.split(" ", 1)[0].strip(".,&")
     letters = sum(ch.isalpha() for ch in first)
     most = float(rules["max_zipf"])
-    rare = all(zipf_frequency(first.lower(), lang) < most for lang in {language or "en", "en"})
+    # only the languages wordfreq reads without an extra tokenizer (ja/zh/ko need MeCab, jieba)
+    known = set(load_pack("lint")["grounding"]["dictionary_languages"])
+    langs = {lang for lang in {language or "en", "en"} if lang in known}
+    rare = all(zipf_frequency(first.lower(), lang) < most for lang in langs)
     if " " in core and letters >= int(rules["min_letters"]) and rare:
         forms.append(first)
     return tuple(f for f in forms if f)

@@ -57,6 +57,7 @@ test-services: $(STAMP)
 bench: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_engine.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_model_path.py
+	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_rate_limits.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_feedback.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/trust_report.py
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/python bench/bench_learning.py

@@ -9,8 +9,9 @@ Each figure is a ratio measured in one run, against the repository's test server
 2. a batch of ``--rows`` at ``--concurrency`` through ``personalize_many``: its time against
    max(the same batch offline, the latency bound = rows / concurrency x critical path); target a
    throughput of at least 0.85 of that bound;
-3. model calls and tokens per message, and drafting all variations in ONE structured call
-   (``draft_mode="one_call"``) against one call per variation: calls, tokens and latency.
+3. model calls, tokens and cached prompt tokens (the server's prefix cache, as providers report
+   it) per message, drafting all variations in ONE structured call (``draft_mode="one_call"``,
+   the default) against one call per variation: calls, tokens and latency.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_server(delay: float) -> tuple[subprocess.Popen[str], str]:
+def start_server(delay: float, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """The test server as a process of its own (``options``: more of its flags, e.g. --rpm)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.openai_server", "--delay", str(delay)],
+        [sys.executable, "-m", "tests.fakes.openai_server", "--delay", str(delay), *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -132,6 +134,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         after["completion_tokens"] - before["completion_tokens"]
                     )
                     / n,
+                    "cached_tokens_per_message": (after["cached_tokens"] - before["cached_tokens"])
+                    / n,
                     "latency_s": took,
                 }
             offline_s, _ = await batch(
@@ -193,7 +197,8 @@ def main() -> None:
         print(
             f"  {mode:<13}: {m['calls_per_message']:.1f} calls, "
             f"{m['prompt_tokens_per_message']:.0f} prompt + "
-            f"{m['completion_tokens_per_message']:.0f} completion tokens, "
+            f"{m['completion_tokens_per_message']:.0f} completion tokens "
+            f"({m['cached_tokens_per_message']:.0f} prompt tokens cached), "
             f"{m['latency_s'] * 1000:.0f} ms per message"
         )
 

@@ -266,8 +266,8 @@ def _prospect_data(task: DraftTask) -> dict[str, Any]:
         "history": _history(task),
     }
     rel = _relationship(task)
-    if rel is not None:
-        data["relationship"] = rel.model_dump(exclude_none=True)
+    if rel is not None and rel.stage != "cold":  # cold: the prompt's stage line says all of it
+        data["relationship"] = rel.model_dump(exclude_none=True, exclude={"stage"})
     if task.rejected is not None:
         data["rejected_draft"] = {"subject": task.rejected.subject, "body": task.rejected.body}
         data["findings"] = list(task.repair_notes)
@@ -312,7 +312,7 @@ def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
         sender_block=_sender_block(task.clean_template),
         offer_block=_offer_block(task.clean_template, language),
         template_block=_template_block(task.clean_template),
-        facts_block=_facts_block(task.facts, plan.fact_ids),
+        facts_block=_facts_block(task.facts, plan.fact_ids if one_plan else []),
         repair_block=load_prompt("draft_repair") if task.rejected is not None else "",
         examples=_examples(task, stage, language),
         fence_open=fence_open,

@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import csv
+import functools
 import hashlib
+import io
 import json
 import os
 import statistics
@@ -48,6 +50,7 @@ from ipe.graph.domain import (
     PersonalizationResult,
     StorageError,
 )
+from ipe.memory.storage import storage_guard
 from ipe.tools.writing.pacing import QueueClock, queue_clock, rate_limited_total
 
 if TYPE_CHECKING:
@@ -68,6 +71,11 @@ class BatchEngine(Protocol):
     @property
     def row_timeout_s(self) -> float:
         """A backstop per run: the deadline plus a margin."""
+        ...
+
+    @property
+    def data_dir(self) -> str:
+        """The data directory the runs write to."""
         ...
 
     def checkpointed(self) -> AbstractAsyncContextManager[Durable | None]:
@@ -96,12 +104,21 @@ STRAY_WAIT_S = 5.0
 
 @dataclass
 class Row:
-    """One input row: its position, the prospect's id, and the record (or why it is unreadable)."""
+    """One input row: its position, the prospect's id, and the record (or why it is unreadable).
+
+    ``line`` is the file line the row starts on (1-based, a CSV's header is line 1), when it came
+    from a file: every error of the row names it.
+    """
 
     index: int
     prospect_id: str
     record: Any = None
     error: str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        """``line N`` of the file, or ``row N`` (1-based) of an in-memory list."""
+        return f"line {self.line}" if self.line is not None else f"row {self.index + 1}"
 
 
 @dataclass
@@ -112,6 +129,8 @@ class BatchItem:
     prospect_id: str
     result: PersonalizationResult | None = None
     error: str | None = None
+    line: int | None = None
+    """The file line the row starts on (see ``Row.line``)."""
     retry: bool = False
     """The row is fine (a timeout, a storage or engine fault): a resumed batch runs it again."""
     storage: bool = False
@@ -123,10 +142,11 @@ class BatchItem:
         A deferred row (the model could not be used) carries ``"retry": true`` like an error of
         ours: a resumed batch drafts it again.
         """
+        where = {"line": self.line} if self.line is not None else {"row": self.index + 1}
         if self.result is None:
-            line = {"prospect_id": self.prospect_id, "error": self.error or "failed"}
+            line = {"prospect_id": self.prospect_id, **where, "error": self.error or "failed"}
             return {**line, "retry": True} if self.retry else line
-        line = {"prospect_id": self.prospect_id, **self.result.to_json_dict()}
+        line = {"prospect_id": self.prospect_id, **where, **self.result.to_json_dict()}
         return {**line, "retry": True} if self.retry else line
 
 
@@ -150,9 +170,12 @@ def as_rows(records: Iterable[Any]) -> Iterator[Row]:
 def read_rows(path: str | Path) -> Iterator[Row]:
     """Rows of a ``.jsonl`` (one JSON object a line) or ``.csv`` file (a header line first).
 
-    CSV cells: empty cells are left out, ``a.b`` columns nest (``preferences.tone``), a cell holding
-    a JSON list or object is parsed, and ``tags`` may be ``;``-separated. An unreadable line
-    becomes a row with an error. Raises ``InvalidInputError`` when the file cannot be read at all.
+    CSV is read by the ``csv`` module in strict mode: an unclosed quote, a stray quote or a row
+    with more cells than the header is a row with an error naming its line, and reading goes on at
+    the next line, so no row is ever merged into another or dropped. Cells: empty cells are left
+    out, ``a.b`` columns nest (``preferences.tone``), a cell holding a JSON list or object is
+    parsed, and ``tags`` may be ``;``-separated. An unreadable JSON line becomes a row with an
+    error. Raises ``InvalidInputError`` when the file cannot be read at all.
     """
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".csv", ".ndjson"):
@@ -164,7 +187,7 @@ def read_rows(path: str | Path) -> Iterator[Row]:
     with handle:
         try:
             if path.suffix.lower() == ".csv":
-                yield from _csv_rows(handle)
+                yield from csv_rows(handle.read())
             else:
                 yield from _jsonl_rows(handle)
         except UnicodeDecodeError:
@@ -179,59 +202,113 @@ def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as err:
-            yield Row(index, f"line-{number}", error=f"line {number} is not valid JSON ({err})")
+            error = f"line {number} is not valid JSON ({err})"
+            yield Row(index, f"line-{number}", error=error, line=number)
         else:
             if isinstance(record, dict):
-                yield Row(index, row_id(record, index), record=record)
+                yield Row(index, row_id(record, index), record=record, line=number)
             else:
-                yield Row(index, f"line-{number}", error=f"line {number} is not a JSON object")
+                error = f"line {number} is not a JSON object"
+                yield Row(index, f"line-{number}", error=error, line=number)
         index += 1
 
 
-def _csv_rows(handle: Iterable[str]) -> Iterator[Row]:
-    reader = csv.DictReader(handle)
-    if not reader.fieldnames:
+def csv_rows(text: str) -> Iterator[Row]:
+    """The rows of a CSV text (a header line first), read strictly; see ``read_rows``.
+
+    A record the strict reader refuses (an unclosed or stray quote) becomes an error row for the
+    line it starts on, and reading starts again on the next line: a quote left open never
+    swallows the rows after it.
+    """
+    lines = io.StringIO(text, newline="").readlines()  # \n, \r\n or \r end a line, as csv reads
+    try:
+        header = next(csv.reader(lines[:1], strict=True), None)
+    except csv.Error as err:
+        raise InvalidInputError(
+            f"the prospects CSV file's header line is not valid CSV ({err})"
+        ) from None
+    if not header or not any(h.strip() for h in header):
         raise InvalidInputError("the prospects CSV file has no header line")
-    for index, cells in enumerate(reader):
-        record: dict[str, Any] = {}
-        for key, raw in cells.items():
-            if key is None or raw is None or not str(raw).strip():
-                continue  # an extra cell without a column, or an empty one
-            value: Any = str(raw).strip()
-            if value[0] in "[{":
-                try:
-                    value = json.loads(value)
-                except json.JSONDecodeError:
-                    pass
-            if key == "tags" and isinstance(value, str):
-                value = [t.strip() for t in value.split(";") if t.strip()]
-            *parents, leaf = key.strip().split(".")
-            target = record
-            for part in parents:
-                target = target.setdefault(part, {})
-            target[leaf] = value
-        yield Row(index, row_id(record, index), record=record)
+    columns = [h.strip() for h in header]
+    start, index = 1, 0  # the next line to read (0-based) and the next row's index
+    while start < len(lines):
+        reader = csv.reader(lines[start:], strict=True)
+        first = start
+        try:
+            for cells in reader:
+                number = first + 1  # the 1-based file line this record started on
+                first = start + reader.line_num
+                if not any(c.strip() for c in cells):
+                    continue  # a blank line
+                yield _csv_row(index, number, columns, cells)
+                index += 1
+            start = len(lines)
+        except csv.Error as err:
+            number = first + 1
+            error = f"line {number} is not valid CSV ({err}): check its quotes"
+            yield Row(index, f"line-{number}", error=error, line=number)
+            index += 1
+            start = first + 1
+
+
+def _csv_row(index: int, number: int, columns: list[str], cells: list[str]) -> Row:
+    if len(cells) > len(columns):
+        error = (
+            f"line {number} has {len(cells)} cells but the header has {len(columns)} columns "
+            "(an unquoted comma?)"
+        )
+        return Row(index, f"line-{number}", error=error, line=number)
+    record: dict[str, Any] = {}
+    for key, raw in zip(columns, cells, strict=False):
+        if not key or not raw.strip():
+            continue  # an empty cell, or a column without a name
+        value: Any = raw.strip()
+        if value[0] in "[{":
+            try:
+                value = json.loads(value)
+            except (json.JSONDecodeError, RecursionError):
+                pass
+        if key == "tags" and isinstance(value, str):
+            value = [t.strip() for t in value.split(";") if t.strip()]
+        *parents, leaf = key.split(".")
+        target = record
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                error = f"line {number}: column '{key}' nests under '{part}', which holds a value"
+                return Row(index, f"line-{number}", error=error, line=number)
+        target[leaf] = value
+    return Row(index, row_id(record, index), record=record, line=number)
 
 
 class ResultsFile:
     """The batch's JSON Lines output, appended to line by line; knows which rows are done."""
 
     def __init__(self, path: str | Path) -> None:
-        """Open (or create) ``path``; a partial last line from a cut run is dropped first."""
+        """Check ``path`` can be written and read the rows already done; nothing is written yet.
+
+        The file is created (or appended to) by the first ``write``: a batch that cannot start
+        leaves no empty file behind and never touches an existing one. A partial last line from
+        a cut run is dropped at that first write.
+        """
         self.path = Path(path)
+        if self.path.is_dir():
+            raise InvalidInputError(f"--out '{self.path}' is a folder: name a .jsonl file")
         if not self.path.parent.is_dir():
             raise InvalidInputError(f"--out: folder '{self.path.parent}' does not exist")
+        if not os.access(self.path if self.path.exists() else self.path.parent, os.W_OK):
+            raise StorageError(f"--out '{self.path}' cannot be written (permission denied)")
         self.done: set[str] = set()
+        self._keep: int | None = None
         if self.path.exists():
             self._recover()
-        self._handle = self.path.open("a", encoding="utf-8")
+        self._handle: Any = None
 
     def _recover(self) -> None:
         data = self.path.read_bytes()
         keep = data[: data.rfind(b"\n") + 1]  # everything up to the last complete line
         if len(keep) != len(data):
-            with self.path.open("r+b") as handle:
-                handle.truncate(len(keep))
+            self._keep = len(keep)  # dropped at the first write, not before
         for line in keep.decode("utf-8", errors="replace").splitlines():
             try:
                 item = json.loads(line)
@@ -245,6 +322,11 @@ class ResultsFile:
 
     def write(self, item: BatchItem) -> None:
         """Append one complete line (one write, flushed) and mark its row done (unless retried)."""
+        if self._handle is None:
+            if self._keep is not None:
+                with self.path.open("r+b") as handle:
+                    handle.truncate(self._keep)
+            self._handle = self.path.open("a", encoding="utf-8")
         self._handle.write(json.dumps(item.to_json_dict(), ensure_ascii=False) + "\n")
         self._handle.flush()
         if not item.retry:
@@ -252,7 +334,7 @@ class ResultsFile:
 
     def close(self) -> None:
         """Flush to disk and close."""
-        if not self._handle.closed:
+        if self._handle is not None and not self._handle.closed:
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
@@ -292,7 +374,7 @@ async def personalize_many(
     pending = (r for r in as_rows(rows) if r.prospect_id not in (skip or set()))
     limiter = AsyncLimiter(rate_limit, 60) if rate_limit else None
     out: asyncio.Queue[BatchItem | None] = asyncio.Queue()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # prospect id -> where it was first
 
     def message_id(row: Row) -> str | None:
         if batch_id is None:
@@ -300,11 +382,13 @@ async def personalize_many(
         return "msg_" + hashlib.sha1(f"{batch_id}|{row.prospect_id}".encode()).hexdigest()[:16]
 
     async def one(row: Row) -> BatchItem:
+        item = functools.partial(BatchItem, row.index, row.prospect_id, line=row.line)
         if row.error is not None:
-            return BatchItem(row.index, row.prospect_id, error=row.error)
+            return item(error=row.error)
         if row.prospect_id in seen:
-            return BatchItem(row.index, row.prospect_id, error="duplicate prospect id in batch")
-        seen.add(row.prospect_id)
+            first = seen[row.prospect_id]
+            return item(error=f"{row.where()}: duplicate prospect id (first on {first})")
+        seen[row.prospect_id] = row.where()
         if limiter is not None:
             await limiter.acquire()
         clock = QueueClock(budget_at=budget_at)
@@ -316,21 +400,20 @@ async def personalize_many(
                     row.record, template, platform=platform, message_id=message_id(row)
                 )
         except StorageError as err:
-            return BatchItem(row.index, row.prospect_id, error=str(err), retry=True, storage=True)
+            return item(error=str(err), retry=True, storage=True)
         except EngineError as err:
-            return BatchItem(row.index, row.prospect_id, error=str(err), retry=True)
+            return item(error=f"{row.where()}: {err}", retry=True)
         except PersonalizationError as err:
-            return BatchItem(row.index, row.prospect_id, error=str(err))
+            return item(error=f"{row.where()}: {err}")
         except TimeoutError:
-            error = f"did not finish within {engine.row_timeout_s:g} s"
-            return BatchItem(row.index, row.prospect_id, error=error, retry=True)
+            error = f"{row.where()}: did not finish within {engine.row_timeout_s:g} s"
+            return item(error=error, retry=True)
         except Exception as err:  # noqa: BLE001 - one broken row never stops the batch
-            error = f"{type(err).__name__}: {err}"
-            return BatchItem(row.index, row.prospect_id, error=error, retry=True)
+            return item(error=f"{row.where()}: {type(err).__name__}: {err}", retry=True)
         finally:
             queue_clock.reset(token)
         deferred = result.status == "deferred"
-        return BatchItem(row.index, row.prospect_id, result=result, retry=deferred)
+        return item(result=result, retry=deferred)
 
     live = concurrency
 
@@ -344,27 +427,29 @@ async def personalize_many(
             if live == 0:
                 out.put_nowait(None)  # the last worker out closes the stream
 
-    async with engine.checkpointed() as durable:
-        context = contextvars.copy_context()  # the workers' runs share the batch's checkpointer
-        context.run(shared_durable.set, durable)
-        before = asyncio.all_tasks()
-        workers = [  # a copy each: a worker sets its row's queue clock in its own context
-            asyncio.create_task(worker(), context=context.copy()) for _ in range(concurrency)
-        ]
-        try:
-            while (item := await out.get()) is not None:
-                yield item
-            for task in workers:
-                task.result()  # re-raise what a worker could not handle (none expected)
-        finally:
-            for task in workers:
-                task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
-            # A cancelled LangGraph run can leave its checkpoint writes running in tasks of their
-            # own: let them finish while the checkpointer is still open, so none outlives us.
-            stray = [t for t in asyncio.all_tasks() - before if not t.done()]
-            if stray:
-                await asyncio.wait(stray, timeout=STRAY_WAIT_S)
+    with storage_guard(engine.data_dir):  # an unusable data dir: one line
+        async with engine.checkpointed() as durable:
+            context = contextvars.copy_context()  # the workers' runs share the batch's checkpointer
+            context.run(shared_durable.set, durable)
+            before = asyncio.all_tasks()
+            workers = [  # a copy each: a worker sets its row's queue clock in its own context
+                asyncio.create_task(worker(), context=context.copy()) for _ in range(concurrency)
+            ]
+            try:
+                while (item := await out.get()) is not None:
+                    yield item
+                for task in workers:
+                    task.result()  # re-raise what a worker could not handle (none expected)
+            finally:
+                for task in workers:
+                    task.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                # A cancelled LangGraph run can leave its checkpoint writes running in tasks of
+                # their own: let them finish while the checkpointer is still open, so none
+                # outlives us.
+                stray = [t for t in asyncio.all_tasks() - before if not t.done()]
+                if stray:
+                    await asyncio.wait(stray, timeout=STRAY_WAIT_S)
 
 
 _SOURCE_LABELS = {
@@ -429,6 +514,9 @@ async def run_file(
     """``ipe batch``: personalize a prospects file into ``out`` with a progress bar; resumable."""
     rows = list(read_rows(prospects))  # an unreadable prospects file creates no results file
     results = ResultsFile(out)
+    with storage_guard(engine.data_dir):  # a data dir that cannot be used stops
+        async with engine.checkpointed():  # the batch here, before any progress or output
+            pass
     skipped = sum(1 for r in rows if r.prospect_id in results.done)
     statuses: dict[str, int] = {}
     sources: dict[str, int] = {}

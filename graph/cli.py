@@ -1,9 +1,16 @@
 """The ``ipe`` command line: personalize, batch, template, review, feedback, suppress, forget.
 
-Every failure prints one line to stderr, never a traceback. Exit codes: 0 success, 1 an internal
-error (a bug: set ``IPE_DEBUG=1`` for the traceback), 2 bad input, 3 the data directory (or an
-output file) cannot be used: corrupt, foreign, read-only, full, locked or permission denied,
-130 interrupted.
+Every failure prints one line to stderr, never a traceback. The exit codes (the README's
+contract, held by ``tests/integration/test_exit_codes.py``):
+
+- 0: done (a closed pipe, ``ipe ... | head``, also ends quietly with 0).
+- 1: finished, with rows in error (``ipe batch``: each in ``--out`` with its line and error).
+- 2: bad input or usage: a file, row, field, flag or setting (``IPE_*``) the user can fix.
+- 3: storage or a service unavailable: the data directory (corrupt, foreign, read-only, full,
+  locked, permission denied), an output file, PostgreSQL or Chroma down, the provider key missing.
+- 130: interrupted (Ctrl-C).
+- 70: a bug in the engine (never for a condition a user can cause; ``IPE_DEBUG=1`` shows the
+  traceback).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,12 +32,16 @@ from ipe.graph.domain import (
     PersonalizationResult,
     StorageError,
 )
+from ipe.graph.state import WAITING
 from ipe.settings import SettingsError, expand_path, load_settings
 from ipe.tools.policies.channels import channel_names
 
+EXIT_OK = 0
+EXIT_ROWS_IN_ERROR = 1
 EXIT_BAD_INPUT = 2
 EXIT_STORAGE = 3
-EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +88,9 @@ def _positive(unit: str, upper: float) -> Callable[[str], float]:
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number of {unit}: '{value}'") from None
         if not (0 < number < upper):
-            raise argparse.ArgumentTypeError(f"must be between 0 and {upper:g} {unit}, got {value}")
+            raise argparse.ArgumentTypeError(
+                f"must be more than 0 and less than {upper:g} {unit}, got {value}"
+            )
         return number
 
     return parse
@@ -216,7 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     _person_args(g)
     g.add_argument("--json", action="store_true")
     _common(g)
-    s = sub.add_parser("stats", help="learning metrics for a tenant")
+    from ipe.tools.learning.stats import definitions_text
+
+    s = sub.add_parser(
+        "stats",
+        help="learning metrics for a tenant",
+        epilog=definitions_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("--plot", default=None, help="write a PNG chart here")
     s.add_argument("--json", action="store_true")
     s.add_argument(
@@ -274,9 +295,13 @@ def render_result(result: PersonalizationResult) -> str:
         )
     lines += ["reasons:"] + [f"  - {r}" for r in result.reasons]
     if result.timings:
-        lines.append(
-            "time: " + ", ".join(f"{step} {secs:.2f} s" for step, secs in result.timings.items())
-        )
+        steps = {k: v for k, v in result.timings.items() if k != WAITING}
+        lines.append("time: " + ", ".join(f"{step} {secs:.2f} s" for step, secs in steps.items()))
+        if WAITING in result.timings:
+            lines.append(
+                f"waiting for review: {result.timings[WAITING]:.2f} s (a person's time, not in "
+                "the total)"
+            )
     return "\n".join(lines)
 
 
@@ -312,6 +337,11 @@ async def _batch(args: argparse.Namespace) -> int:
     from ipe.graph.engine import IntelligentPersonalizationEngine
     from ipe.tools.trust.inputs import parse_template, validate_request
 
+    for name, given in (("--prospects", args.prospects), ("--template", args.template)):
+        if _same_file(args.out, given):
+            raise InvalidInputError(
+                f"--out '{args.out}' is the {name} file: results go to a file of their own"
+            )
     template = _read_json(args.template, "template")
     if args.concurrency < 1 or args.concurrency > 1024:
         raise InvalidInputError("--concurrency must be between 1 and 1024")
@@ -342,8 +372,25 @@ async def _batch(args: argparse.Namespace) -> int:
         console=console,
     )
     console.print(summary.table())
+    if summary.errors:
+        console.print(
+            f'{summary.errors} row(s) in error: their lines in {args.out} carry "error" and '
+            '"line" (rows marked "retry" run again when you rerun the same command)'
+        )
+        console.print(f"results in {args.out}")
+        return EXIT_ROWS_IN_ERROR
     console.print(f"results in {args.out}")
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    """True when paths ``a`` and ``b`` name the same file (existing or not)."""
+    try:
+        if Path(a).exists() and Path(b).exists():
+            return Path(a).samefile(b)
+    except OSError:
+        return False
+    return Path(a).resolve() == Path(b).resolve()
 
 
 async def _feedback(args: argparse.Namespace) -> int:
@@ -423,39 +470,77 @@ async def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview_prospect() -> dict[str, Any]:
+    """The record ``ipe template check`` writes to: reachable on every channel of the registry."""
+    from ipe.tools.policies.channels import channel_names
+
+    handles = {channel: "@alexexample" for channel in channel_names() if channel != "email"}
+    return {
+        "id": "preview",
+        "name": "Alex Example",
+        "email": "alex@example.com",
+        "handles": handles,
+    }
+
+
 async def _template_check(args: argparse.Namespace) -> int:
     import tempfile
 
     from ipe.graph.engine import IntelligentPersonalizationEngine
+    from ipe.tools.policies.channels import channel_names
     from ipe.tools.trust.inputs import parse_template
     from ipe.tools.writing.templates import review_template
 
-    template = parse_template(_read_json(args.template, "template"))
+    raw = _read_json(args.template, "template")
+    template = parse_template(raw)
     report = review_template(template)
-    prospect = (
-        _read_json(args.prospect, "prospect")
-        if args.prospect
-        else {"id": "preview", "name": "Alex Example"}
-    )
+    prospect = _read_json(args.prospect, "prospect") if args.prospect else _preview_prospect()
     print(f"template {template.id}: fields {', '.join(report.fields) or '(none)'}")
     for warning in report.warnings:
         print(f"  warning: {warning}")
     for action in report.actions:
         print(f"  engine: {action}")
-    for channel, gaps in report.problems.items():
-        print(f"  {channel:<9} " + ("ok" if not gaps else "cannot send: " + "; ".join(gaps)))
+    channels = [args.platform] if args.platform in channel_names() else list(channel_names())
+    failed = False
     with tempfile.TemporaryDirectory() as data_dir:
         engine = IntelligentPersonalizationEngine(
             user_id="preview", data_dir=data_dir, llm="none", settings=args.settings
         )
+        for channel in channels:  # the rules, then a real offline message on each channel
+            gaps = report.problems.get(channel, [])
+            if not gaps:
+                sample = await engine.personalize_message(
+                    _preview_prospect(), raw, platform=channel
+                )
+                if sample.status == "blocked":
+                    gaps = [_why_blocked(sample)]
+            failed = failed or bool(gaps)
+            print(f"  {channel:<9} " + ("ok" if not gaps else "cannot send: " + "; ".join(gaps)))
         try:
-            result = await engine.personalize_message(prospect, template, platform=args.platform)
+            result = await engine.personalize_message(prospect, raw, platform=args.platform)
         except PersonalizationError as err:
             print(f"preview: {err}")
             return EXIT_BAD_INPUT
     print("\npreview:")
     print(render_result(result))
-    return EXIT_BAD_INPUT if any(report.problems.values()) else 0
+    if failed:
+        print(
+            "ipe: error: the template cannot produce a sendable message on every channel: "
+            "fix what 'cannot send' names above",
+            file=sys.stderr,
+        )
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _why_blocked(result: PersonalizationResult) -> str:
+    """What kept every variation of a preview from passing (the critic's blocking findings)."""
+    seen: list[str] = []
+    for variation in result.variations:
+        for finding in variation.findings:
+            line = f"{finding.rule_id}: {finding.message.rstrip('.')}"
+            if finding.severity != "advisory" and line not in seen:
+                seen.append(line)
+    return "; ".join(seen[:3]) or (result.reasons[-1] if result.reasons else "blocked")
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -536,13 +621,39 @@ async def _simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``ipe`` console script."""
+    """Entry point of the ``ipe`` console script (exit codes: see the module docstring)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``ipe ... | head``: the reader has all it wanted
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("ipe: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail loudly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.settings = load_settings()  # once, here: every command gets these
     except SettingsError as err:
         print(f"ipe: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if "user_id" in args and args.user_id is None:
+        args.user_id = args.settings.user_id  # --user-id, else $IPE_USER_ID, else default
     data_dir = getattr(args, "data_dir", None)
     if data_dir:
         try:
@@ -562,18 +673,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ipe: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:  # an unusable output file or folder outside the engine's guard
+        if isinstance(err, BrokenPipeError):
+            raise
         where = f": {err.filename}" if err.filename else ""
         print(f"ipe: error: {err.strerror or err}{where}", file=sys.stderr)
         return EXIT_STORAGE
-    except KeyboardInterrupt:
-        print("ipe: interrupted", file=sys.stderr)
-        return 130
     except Exception as err:  # a bug: still one line (IPE_DEBUG=1 shows the traceback)
         if args.settings.debug:
             traceback.print_exc()
         line = str(err).splitlines()[0][:200] if str(err) else ""
         print(
-            f"ipe: internal error: {type(err).__name__}: {line} (IPE_DEBUG=1 for details)",
+            f"ipe: internal error: {type(err).__name__}: {line} (a bug: please report it; "
+            "IPE_DEBUG=1 shows the traceback)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
@@ -627,7 +738,28 @@ async def _review(args: argparse.Namespace) -> int:
         if args.json
         else render_result(result)
     )
+    if decision["type"] != "edit":
+        return 0
+    request = (result.review or {}).get("action_requests", [{}])[0] if result.review else {}
+    problems = request.get("args", {}).get("edit_problems") if isinstance(request, dict) else None
+    if result.status == "needs_review" and problems:
+        left = request["args"].get("edit_tries_left")
+        print(
+            f"ipe: error: the edit was not sent, it fails the checks: {_joined(problems)}. "
+            f"The message is still waiting for review; {left} more failing edit(s) block it "
+            f"(edit again, pick --variation, or --reject)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if result.status == "blocked":
+        why = next((r for r in result.reasons if r.startswith("blocked in review")), "")
+        print(f"ipe: error: the message is BLOCKED: {why}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return 0
+
+
+def _joined(problems: list[str]) -> str:
+    return "; ".join(p.strip().rstrip(".") for p in problems)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

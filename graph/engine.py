@@ -200,6 +200,11 @@ class IntelligentPersonalizationEngine:
         self.graph = graph if graph is not None else _standard_graph()
 
     @property
+    def data_dir(self) -> str:
+        """The data directory this engine's runs write to."""
+        return str(self.context.data_dir)
+
+    @property
     def row_timeout_s(self) -> float:
         """A backstop per run in a batch: the deadline plus half of it (at least 5 s more)."""
         deadline = float(self.context.deadline_s or 0)
@@ -724,7 +729,9 @@ def _person(
     email: str | None, prospect_id: str | None, handle: str | None, platform: str | None
 ) -> Person:
     if handle and not platform:
-        raise InvalidInputError("a handle needs its platform (e.g. platform='instagram')")
+        raise InvalidInputError(
+            "a handle needs its platform (--platform instagram, or platform='instagram')"
+        )
     person = Person.build(
         ids=[prospect_id] if prospect_id else [],
         email=email,

@@ -53,9 +53,17 @@ class _Traced:
         return dict(vars(self))
 
 
+WAITING = "review_wait"
+"""The step name of the time a paused run waited for a person's decision (see ``StepSpan``)."""
+
+
 @dataclass(kw_only=True)
 class StepSpan:
-    """When one task of a step ran (wall clock, ``time.time()`` seconds)."""
+    """When one task of a step ran (wall clock, ``time.time()`` seconds).
+
+    The review step leaves a span of step ``WAITING``: the time a paused run waited for a
+    person, which the timings report apart from the engine's own time.
+    """
 
     step: str
     start: float

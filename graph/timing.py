@@ -13,11 +13,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from ipe.graph.state import StepSpan
+from ipe.graph.state import WAITING, StepSpan
 from ipe.graph.tracing import annotate_run
 
 STEPS: tuple[str, ...] = ("research", "context", "strategy", "drafting", "critic", "feedback")
 """The steps reported, in graph order (``profile_research`` is reported as research)."""
+
 
 F = TypeVar("F", bound=Callable[..., Awaitable[dict[str, Any]]])
 
@@ -42,17 +43,25 @@ def timed(step: str) -> Callable[[F], F]:
 
 
 def step_timings(spans: list[StepSpan]) -> dict[str, float]:
-    """Seconds per step (union of its spans, rounded to ms) plus ``total`` (first start to end)."""
+    """Seconds per step (union of its spans, rounded to ms) plus ``total`` (first start to end).
+
+    Time waiting for a person (``WAITING``) is reported apart and left out of ``total``.
+    """
     out: dict[str, float] = {}
-    for step in STEPS:
+    covered: dict[str, float] = {}
+    for step in (*STEPS, WAITING):
         intervals = sorted((s.start, s.end) for s in spans if s.step == step)
-        covered, reach = 0.0, float("-inf")
+        total, reach = 0.0, float("-inf")
         for start, end in intervals:
             if end > reach:
-                covered += end - max(start, reach)
+                total += end - max(start, reach)
                 reach = end
         if intervals:
-            out[step] = round(covered, 3)
+            covered[step] = total
+    out.update({step: round(secs, 3) for step, secs in covered.items() if step != WAITING})
     if spans:
-        out["total"] = round(max(s.end for s in spans) - min(s.start for s in spans), 3)
+        wall = max(s.end for s in spans) - min(s.start for s in spans)
+        out["total"] = round(wall - covered.get(WAITING, 0.0), 3)
+    if WAITING in covered:
+        out[WAITING] = round(covered[WAITING], 3)
     return out

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from ipe.memory.database import schema_options
 from ipe.memory.handles import outcome_store
 from ipe.memory.lessons import forget_evidence
 from ipe.memory.people import Person, normalise_id
+from ipe.settings import current
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ async def _forget_postgres(
     from psycopg import AsyncConnection
     from psycopg.rows import dict_row
 
-    schema = os.environ.get("IPE_DATABASE_SCHEMA") or None
+    schema = current().database_schema
     options: dict[str, Any] = await asyncio.to_thread(schema_options, url, schema)
     conn = await AsyncConnection.connect(
         url, autocommit=True, prepare_threshold=0, row_factory=dict_row, **options

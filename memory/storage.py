@@ -139,6 +139,9 @@ def describe(err: BaseException, data_dir: str) -> str | None:
     if isinstance(err, StorageError):
         return str(err)
     text = str(err).lower()
+    service = _service_down(err, text)
+    if service:
+        return service
     if "cannot rollback" in text and err.__context__ is not None:
         return describe(err.__context__, data_dir)  # SQLite rolled back already: the cause
     ours = isinstance(err, sqlite3.Error | OSError) or type(err).__module__.startswith("chromadb")
@@ -176,6 +179,27 @@ def describe(err: BaseException, data_dir: str) -> str | None:
         return f"{where}: {err.strerror or err}{target}"
     if type(err).__module__.startswith("chromadb"):
         return f"{where}: the lesson memory (chroma/) cannot be used ({err})"
+    return None
+
+
+def _service_down(err: BaseException, text: str) -> str | None:
+    """One line when a service the settings name (Chroma, PostgreSQL) does not answer."""
+    if "could not connect to a chroma server" in text or (
+        type(err).__module__.startswith(("httpx", "httpcore")) and "connect" in text
+    ):
+        return (
+            "the Chroma server (IPE_CHROMA_URL) does not answer: start it (chroma run --path DIR) "
+            "or unset IPE_CHROMA_URL to keep lessons in the data directory; nothing was recorded"
+        )
+    module = type(err).__module__
+    if module.startswith(("psycopg", "psycopg_pool")) and (
+        type(err).__name__ in ("OperationalError", "PoolTimeout")
+    ):
+        return (
+            "the PostgreSQL server (IPE_DATABASE_URL) cannot be reached or refused the login: "
+            f"start it or fix the URL ({str(err).splitlines()[0][:120] if str(err) else ''}); "
+            "nothing was recorded"
+        )
     return None
 
 

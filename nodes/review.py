@@ -8,6 +8,7 @@ step after it records the outcome (and learns from an edit) once.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -15,7 +16,7 @@ from langgraph.types import interrupt
 
 from ipe.graph.context import Context, settings
 from ipe.graph.domain import MessageVariation, ReviewResponse
-from ipe.graph.state import State
+from ipe.graph.state import WAITING, State, StepSpan
 from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.review import MAX_ROUNDS, apply_decision, review_request
 
@@ -35,8 +36,9 @@ async def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         return check_as_sent(variation, state, linkedin_free_account=ctx.linkedin_free_account)
 
     problems: list[str] = []
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
         request = review_request(
+            tries_left=MAX_ROUNDS - round_,
             message_id=state.message_id,
             channel=state.channel,
             prospect_id=state.clean_prospect.id,
@@ -53,9 +55,20 @@ async def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             check=check,
         )
         if not problems:
-            return update
+            return {**update, "spans": [_waited(state)]}
     return {
+        "spans": [_waited(state)],
         "status": "blocked",
         "review": {"decision": "reject", "message": "edits kept failing the checks"},
-        "reasons": ["blocked in review: " + "; ".join(problems)],
+        "reasons": [
+            f"blocked in review: {MAX_ROUNDS} edits failed the checks, so the message is blocked "
+            "and nothing will be sent (write it again with `ipe personalize`); the last edit: "
+            + "; ".join(problems)
+        ],
     }
+
+
+def _waited(state: State) -> StepSpan:
+    """The time from the end of the run's steps so far (the pause) to the decision."""
+    paused = max((s.end for s in state.spans), default=time.time())
+    return StepSpan(step=WAITING, start=paused, end=max(paused, time.time()))

@@ -66,3 +66,11 @@ def test_an_unknown_record_platform_is_said_not_silently_email() -> None:
     found = find_recipient(Prospect(id="p", name="Sam", platform="mastodon"), "email")
     assert found.address is None
     assert found.note and "'mastodon' is not a channel" in found.note
+
+
+def test_a_bare_handle_is_the_handle_on_the_channel_asked_for() -> None:
+    address, source = who("instagram", handle="@kai.outside")  # no platform named
+    assert address == "@kai.outside" and "read as the instagram handle" in source
+    assert who("x", handle="samclimbs")[0] == "@samclimbs"
+    # A handle the record says is another platform's is never used on this channel.
+    assert who("x", platform="instagram", handle="@kai.outside")[0] is None

@@ -119,7 +119,7 @@ def test_template_review_reports_legal_gaps_and_missing_defaults():
     review = review_template(TEMPLATE)
     assert review.problems["email"] == [] and review.problems["tiktok"] == []
     bare = TEMPLATE.model_copy(
-        update={"body": "Hi {{ first_name }}, {{ personal_hook }} Shall we talk?"}
+        update={"body": "Hi {{ first_name }}, {{ personal_hook }} We pay 15% a sale. Talk?"}
     )
     review = review_template(bare)
     assert any("first_name" in w for w in review.warnings)
@@ -166,3 +166,17 @@ def test_prompt_version_hashes_every_file_that_shapes_the_text():
     names = {name for name, _ in shaping_files()}
     assert {"prompts/phrases/de/message.toml", "prompts/draft_system.txt"} <= names
     assert {"policies/channels.toml", "policies/brand.toml"} <= names
+
+
+def test_a_copy_that_promotes_nothing_needs_no_disclosure_and_no_offer_is_a_gap():
+    plain = TEMPLATE.model_copy(
+        update={"body": "Hi {{ first_name }}, {{ personal_hook }} Shall we talk?"}
+    )
+    assert review_template(plain).problems["x"] == []
+    bare = TEMPLATE.model_copy(
+        update={"offer": Offer(), "approved_claims": [], "subject": None, "body": None}
+    )
+    assert all(
+        any("the template has no offer" in gap for gap in gaps)
+        for gaps in review_template(bare).problems.values()
+    )

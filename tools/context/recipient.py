@@ -91,6 +91,9 @@ def find_recipient(prospect: Prospect, channel: Channel) -> Recipient:
                 return Recipient(found, f"handles.{key}", note)
     if record_platform == channel and (found := _handle(channel, prospect.handle)):
         return Recipient(found, "handle", note)
+    if not record_platform and (found := _handle(channel, prospect.handle)):
+        # A bare handle, no platform named: as a person reads it, the handle on this channel.
+        return Recipient(found, f"handle (no platform named: read as the {channel} handle)", note)
     if prospect.website and (found := _profile_link(channel, prospect.website)):
         return Recipient(found, "website", note)
     return Recipient(None, f"the record has no {channel} handle or profile link", note)

@@ -88,6 +88,37 @@ class FeedbackImpact(BaseModel):
     learning_curve: list[CurvePoint] = Field(default_factory=list)
 
 
+DEFINITIONS: dict[str, str] = {
+    "sends": "messages marked sent (a sent event, or engagement that implies it), not blocked",
+    "lifecycle": "messages per stage: blocked, drafted, edited, approved, sent",
+    "personalization success rate": "of all messages written for the tenant, the share that "
+    "passed the checks (ready or needs_review) AND cite at least one fact about the person "
+    "(not the honest non-specific opener)",
+    "positive outcome rate": "of the settled sends (a reply, conversion or opt-out came, or the "
+    "no-event window passed; bounces left out), the share with a positive outcome (converted "
+    "or an interested reply: tools/policies/reward.toml)",
+    "mean reward": "the mean reward in [0, 1] of the same settled sends "
+    "(tools/policies/reward.toml)",
+    "context relevance (lessons used)": "of all messages, the share whose strategy was shaped by "
+    "at least one confirmed lesson",
+    "positive rate, first/last quarter": "the positive outcome rate of the first and of the last "
+    "quarter of the settled sends, in send order",
+    "feedback impact (change)": "last quarter minus first quarter, withheld (shown as not enough "
+    "data) below the minimum sends a side",
+    "outcome (sent)": "sent messages per outcome (pending ones included)",
+    "arm (tone/angle/cta)": "the positive outcome rate of each arm's settled sends",
+    "segment": "per channel x niche group: the positive outcome rate, 'uniform' (the mean of the "
+    "per-arm rates: what choosing arms at random would score) and 'lift' (rate minus uniform)",
+    "[interval] n": "every rate has its interval (Wilson, at the level shown) and the n it counts",
+}
+"""What every figure of ``ipe stats`` means: its help and the README print these."""
+
+
+def definitions_text() -> str:
+    """The definitions as the lines of ``ipe stats --help``."""
+    return "figures:\n" + "\n".join(f"  {name}: {text}" for name, text in DEFINITIONS.items())
+
+
 class StatsReport(BaseModel):
     """Every metric for one tenant."""
 

@@ -40,13 +40,22 @@ def review_request(
     selected_id: str,
     reasons: list[str],
     problems: list[str] | None = None,
+    tries_left: int = MAX_ROUNDS,
 ) -> dict[str, Any]:
-    """The interrupt payload for the chosen variation (and its passing alternates)."""
+    """The interrupt payload for the chosen variation (and its passing alternates).
+
+    After an edit that failed the checks, ``problems`` says why it was not sent and
+    ``tries_left`` how many more failing edits block the message (both also in ``args``).
+    """
     chosen = next(v for v in variations if v.id == selected_id)
     alternates = [_summary(v) for v in variations if v.id != selected_id and v.compliant]
     description = f"Send this {channel} message ({message_id}) to prospect {prospect_id}?"
     if problems:
-        description += " The edit was not sent: " + "; ".join(problems) + ". Edit again or reject."
+        description += (
+            " The edit was not sent: " + "; ".join(problems) + f". Edit again ({tries_left} "
+            f"{'try' if tries_left == 1 else 'tries'} left before the message is blocked), "
+            "pick an alternate or reject."
+        )
     elif reasons:
         description += " " + reasons[-1]
     return {
@@ -58,6 +67,8 @@ def review_request(
                     "channel": channel,
                     **_summary(chosen),
                     "alternates": alternates,
+                    "edit_problems": list(problems or []),
+                    "edit_tries_left": tries_left,
                 },
                 "description": description,
             }

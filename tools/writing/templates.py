@@ -317,6 +317,7 @@ def review_template(template: Template) -> TemplateReview:
     """
     from ipe.tools.policies.channels import channel_names
     from ipe.tools.trust.policy import load_policy, template_legal_gaps
+    from ipe.tools.writing.brand import promotes
 
     copy = check_copy(template)
     warnings: list[str] = []
@@ -336,10 +337,17 @@ def review_template(template: Template) -> TemplateReview:
             )
         if template.body:
             body = render(template.body, copy_values(template, prospect={}), where="body")
+    offer = template.offer
+    no_offer = not (offer.summary.strip() or offer.commission or offer.cookie_days or offer.perks)
     for channel in channel_names():
         gaps = list(template_legal_gaps(template, channel))
+        if no_offer and not template.approved_claims and not body:
+            gaps.append(
+                'the template has no offer: add "offer": {"summary": "...", "commission": '
+                '"15%"} (what the program gives the creator), or a body that states it'
+            )
         policy = load_policy(channel)
-        if body and policy.requires_affiliate_disclosure:
+        if body and policy.requires_affiliate_disclosure and promotes(body, template):
             rule = policy.rule("affiliate_disclosure")
             if not any(re.search(p, body, re.IGNORECASE) for p in rule.patterns):
                 gaps.append("the body does not say it is an affiliate/commission offer")

@@ -1,12 +1,16 @@
-"""Deferral phrases become dates relative to when the prospect wrote (en, es, pt, fr, de)."""
+"""Deferral phrases become dates relative to when the prospect wrote (en, es, pt, fr, de; it,
+nl and pl for dates only)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from babel.dates import format_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ipe.tools.context.deferrals import find_deferral
+from ipe.tools.context.deferrals import find_deferral, past_dates
 
 SUN_10_MAY = datetime(2026, 5, 10, 14, 0, tzinfo=UTC)
 SAT_3_OCT = datetime(2026, 10, 3, 9, 30, tzinfo=UTC)
@@ -112,3 +116,100 @@ def test_words_without_a_deferral_give_none(text: str) -> None:
 
 def test_a_date_already_past_when_written_is_not_a_deferral() -> None:
     assert find_deferral("back on 2026-05-01", SUN_10_MAY) is None
+
+
+# The classes the blind dev set found missing (issue 21), each with made-up words.
+WED_25_NOV = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+THU_17_DEC = datetime(2026, 12, 17, 10, 0, tzinfo=UTC)
+TUE_1_DEC = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+CLASSES = [
+    # a weekday with a day number: the next date after writing that is both
+    ("es", "Fuera de la oficina hasta el lunes 30", WED_25_NOV, date(2026, 11, 30)),
+    ("en", "Back Monday the 30th", WED_25_NOV, date(2026, 11, 30)),
+    ("fr", "De retour jeudi 7", TUE_1_DEC, date(2027, 1, 7)),  # December 7 is a Monday
+    ("de", "Ab Montag, den 4. bin ich zurück", THU_17_DEC, date(2027, 1, 4)),
+    # the first week of a month: the 1st (Mon-Thu) or the Monday after it
+    ("de", "Melden Sie sich in der ersten Januarwoche", THU_17_DEC, date(2027, 1, 4)),
+    ("en", "Ping me the first week of February", THU_17_DEC, date(2027, 2, 1)),
+    ("es", "Escríbeme la primera semana de marzo", THU_17_DEC, date(2027, 3, 1)),
+    ("fr", "La première semaine de janvier plutôt", THU_17_DEC, date(2027, 1, 4)),
+    # holidays that move with Easter
+    ("en", "Let's talk after Easter", WED_25_NOV, date(2027, 3, 29)),
+    ("pt", "Fala comigo depois do Carnaval", THU_17_DEC, date(2027, 2, 10)),
+    ("de", "Nach Ostern gerne", datetime(2027, 3, 30, tzinfo=UTC), date(2028, 4, 17)),
+    # a range whose start already passed: its end
+    ("en", "Away from 28 November to 9 December", TUE_1_DEC, date(2026, 12, 9)),
+    ("es", "De vacaciones del 28 de noviembre al 9 de diciembre", TUE_1_DEC, date(2026, 12, 9)),
+    # languages the intent rules do not read: the date is still read
+    ("it", "Sono fuori ufficio, rientro il 12 gennaio", TUE_1_DEC, date(2027, 1, 12)),
+    ("it", "Ne riparliamo dopo l'estate", datetime(2027, 6, 10, tzinfo=UTC), date(2027, 9, 1)),
+    ("nl", "Mail me na de zomervakantie", datetime(2027, 6, 10, tzinfo=UTC), date(2027, 9, 1)),
+    ("nl", "Ik ben terug op 11 januari", TUE_1_DEC, date(2027, 1, 11)),
+    ("pl", "Jestem na urlopie do 8 stycznia", TUE_1_DEC, date(2027, 1, 8)),
+    ("pl", "Odezwij się po majówce", TUE_1_DEC, date(2027, 5, 4)),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "written", "expected"), CLASSES)
+def test_the_classes_the_blind_set_found(
+    language: str, text: str, written: datetime, expected: date
+) -> None:
+    found = find_deferral(text, written, language=language)
+    assert found is not None, text
+    assert found.until == expected, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un créneau mardi 10h vous conviendrait ?",  # a time, not a day of the month
+        "Já divulgo outra marca de petiscos",  # Portuguese "marca" is not Polish March
+        "We work in real estate, mostly",
+    ],
+)
+def test_words_that_look_like_dates_in_another_language_are_not(text: str) -> None:
+    assert find_deferral(text, TUE_1_DEC) is None
+
+
+def test_a_date_already_over_is_reported_not_dropped() -> None:
+    assert find_deferral("Write to me after 3 March 2025", TUE_1_DEC) is None
+    assert past_dates("Write to me after 3 March 2025", TUE_1_DEC) == ["3 march 2025"]
+    assert past_dates("Not now, sorry", TUE_1_DEC) == []
+
+
+def _formats(day: date) -> list[tuple[str, str]]:
+    """An "until <day>" as people write it in each language (month names from babel's CLDR)."""
+
+    def named(locale: str, short: bool = False) -> str:
+        return format_date(day, "d MMMM y" if short else "long", locale=locale).lower()
+
+    return [
+        ("en", f"Out of office until {format_date(day, 'MMMM d, y', locale='en')}"),
+        ("en", f"away until {day.isoformat()}"),
+        ("es", f"Estoy fuera hasta el {named('es')}"),
+        ("es", f"fuera hasta el {day.day:02d}/{day.month:02d}/{day.year}"),
+        ("es", f"Estoy fuera hasta el {named('es', short=True)}"),
+        ("pt", f"Estou fora até {named('pt')}"),
+        ("fr", f"Absente jusqu'au {named('fr')}"),
+        ("de", f"Abwesend bis {format_date(day, 'd. MMMM y', locale='de')}"),
+        ("de", f"nicht im Büro bis {day.day:02d}.{day.month:02d}.{day.year}"),
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    written=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    ahead=st.integers(min_value=1, max_value=500),
+    which=st.integers(min_value=0, max_value=8),
+)
+def test_until_a_date_holds_until_that_date_never_earlier_than_writing(
+    written: date, ahead: int, which: int
+) -> None:
+    day = written + timedelta(days=ahead)
+    language, text = _formats(day)[which]
+    at = datetime(written.year, written.month, written.day, 9, tzinfo=UTC)
+    found = find_deferral(text, at, language=language)
+    assert found is not None, text
+    assert found.until in (day, day + timedelta(days=1)), (text, found)
+    assert found.until > written

@@ -209,3 +209,23 @@ async def test_the_chat_model_reads_replies_but_never_argues_an_opt_out_away() -
     assert assess(record_exchanges(stop, {1: "interested"}), now=NOW).stage == "opted_out"
     garbage = GenericFakeChatModel(messages=itertools.cycle([AIMessage(content="lorem")]))
     assert await model_intents(garbage, vague) == {}  # an unusable model reads nothing
+
+
+def test_an_out_of_office_without_a_return_date_is_held_for_a_person() -> None:
+    rel = stage_of(out(2), reply(2, "Auto-reply: I am away and will answer when I am back."))
+    assert rel.review and "no return date" in rel.review
+    status, why = hold(rel) or ("", "")
+    assert status == "needs_review" and "no return date" in why
+
+
+def test_a_deferral_to_a_date_already_over_is_held_for_a_person() -> None:
+    rel = stage_of(out(30), reply(29, "Not now, please write to me after 3 March 2025"))
+    assert rel.stage == "deferred" and rel.review and "3 march 2025" in rel.review
+    status, why = hold(rel) or ("", "")
+    assert status == "needs_review" and "already over" in why
+
+
+def test_a_deferral_with_no_date_states_the_default_hold() -> None:
+    rel = stage_of(out(30), reply(29, "Not a good time, sorry"))
+    assert rel.review is None and any("no date given" in e for e in rel.evidence)
+    assert (hold(rel) or ("",))[0] == "scheduled"

@@ -1,6 +1,7 @@
 """Deferral phrases to dates: "try me again after the summer" -> the first day of autumn.
 
-The phrase bank is data (``tools/policies/deferrals.toml``, five languages: en, es, pt, fr, de).
+The phrase bank is data (``tools/policies/deferrals.toml``, eight languages: en, es, pt, fr,
+de, it, nl, pl).
 Explicit dates and month names are parsed by ``dateparser`` in the phrase's language; quarters,
 seasons, holidays and relative periods ("next month", "in zwei Wochen") follow the small rules
 documented in the data file. Every phrase resolves relative to when the prospect WROTE it, and
@@ -17,10 +18,11 @@ from functools import cache
 from typing import Any
 
 import dateparser
+from dateutil.easter import easter
 
 from ipe.tools.policies import load_pack
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de", "it", "nl", "pl")
 RECENT_PAST_DAYS = 31
 """A numeric day without a year up to this many days before the writing date is in the past (the
 start of an absence already under way), not the same day next year."""
@@ -58,6 +60,8 @@ class _Lang:
     season: re.Pattern[str]
     holiday: re.Pattern[str]
     month_date: re.Pattern[str]
+    first_week: re.Pattern[str] | None
+    weekday_day: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,14 @@ def _month_date(code: str, months: str) -> str:
         )
     if code in ("es", "pt"):
         return (
-            rf"(?:(?P<d1>\d{{1,2}})º?\s+de\s+)?(?<!\w)(?P<m>{months})(?!\w)"
-            r"(?:\s+(?:de|del)\s+(?P<y>20\d\d))?"
+            rf"(?:(?P<d1>\d{{1,2}})º?\s+(?:de\s+)?)?(?<!\w)(?P<m>{months})(?!\w)"
+            r"(?:\s+(?:(?:de|del)\s+)?(?P<y>20\d\d))?"
         )
     if code == "fr":
         return rf"(?:(?P<d1>\d{{1,2}}|1er)\s+)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
-    return rf"(?:(?P<d1>\d{{1,2}})\.\s*)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
+    if code == "de":
+        return rf"(?:(?P<d1>\d{{1,2}})\.\s*)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
+    return rf"(?:(?P<d1>\d{{1,2}})°?\s+)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
 
 
 def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
@@ -114,7 +120,24 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
         season=re.compile(_word(f"(?P<s>{_alt(raw['seasons'])})")),
         holiday=re.compile(_word(f"(?P<h>{_alt(raw['holidays'])})")),
         month_date=re.compile(_month_date(code, _alt(raw["months"]))),
+        first_week=_first_week(raw),
+        weekday_day=re.compile(
+            rf"(?<!\w)(?P<w>{_alt(raw['weekdays'])}),?\s+(?:{_alt(raw['day_words'])}\s+)?"
+            r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?![\d./:h-])(?!\s*(?:am|pm|uhr|h)(?!\w))"
+        ),
     )
+
+
+def _first_week(raw: dict[str, Any]) -> re.Pattern[str] | None:
+    """The "first week of <month>" phrases (``first_week`` in the data, ``{m}`` = a month)."""
+    phrases = [str(p) for p in raw.get("first_week", [])]
+    if not phrases:
+        return None
+    months = _alt(raw["months"])
+    alts = sorted(phrases, key=len, reverse=True)
+    slot = re.escape("{m}")
+    parts = [re.escape(p).replace(slot, f"(?P<m{i}>{months})") for i, p in enumerate(alts)]
+    return re.compile(_word("(?:" + "|".join(parts) + ")"))
 
 
 @cache
@@ -198,6 +221,12 @@ def _season(name: str, written: date, after: bool, southern: bool) -> date:
 
 def _holiday(name: str, written: date) -> date:
     spec = _bank().holidays[name]
+    if "easter_offset" in spec:  # moves with Easter: the first such day after ``written``
+        offset = timedelta(days=int(spec["easter_offset"]))
+        for year in (written.year, written.year + 1):
+            day: date = easter(year) + offset
+            if day > written:
+                return day
     ends = (int(spec["date"][0]), int(spec["date"][1]))
     if name == "holidays":
         if written.month in (6, 7, 8):
@@ -253,6 +282,8 @@ class _Scan:
         self.southern = southern
         self.order = order
         self.found: list[Deferral] = []
+        self.past: list[str] = []
+        """Dates named that were already over when the reply was written."""
         self.taken: list[tuple[int, int]] = []
 
     def _free(self, m: re.Match[str]) -> bool:
@@ -266,7 +297,11 @@ class _Scan:
         return bool(_bank().after.search(self._before(m)))
 
     def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
-        if until is None or until <= self.day:
+        if until is None:
+            return
+        if until <= self.day:
+            self.taken.append((m.start(), m.end()))
+            self.past.append(m.group(0).strip())
             return
         self.taken.append((m.start(), m.end()))
         self.found.append(Deferral(until, m.group(0).strip(), rule, lang))
@@ -304,9 +339,21 @@ class _Scan:
             name = lang.raw["holidays"][m["h"]]
             if self._free(m) and (name == "new_year" or self._after(m)):
                 self.add(m, _holiday(name, self.day), "holiday", lang.code)
+        if lang.first_week is not None:
+            for m in lang.first_week.finditer(self.text):
+                if self._free(m):
+                    word = next(v for k, v in m.groupdict().items() if k.startswith("m") and v)
+                    self.add(m, _first_week_start(word, lang, self.written), "date", lang.code)
         for m in lang.month_date.finditer(self.text):
             if self._free(m):
                 self._month_date(m, lang)
+        for m in lang.weekday_day.finditer(self.text):
+            if self._free(m):
+                weekday = int(lang.raw["weekdays"][m["w"]])
+                named = _weekday_day(weekday, int(m["d"]), self.day)
+                if named is not None and self._after(m):
+                    named += timedelta(days=1)
+                self.add(m, named, "date", lang.code)
 
     def _month_date(self, m: re.Match[str], lang: _Lang) -> None:
         groups = m.groupdict()
@@ -333,6 +380,14 @@ class _Scan:
             else:
                 until = _add_months(first, 1) if after else first
         else:
+            if not groups.get("y"):
+                try:
+                    this_year = date(self.day.year, parsed.month, parsed.day)
+                except ValueError:
+                    this_year = parsed
+                if timedelta(0) <= self.day - this_year <= timedelta(days=RECENT_PAST_DAYS):
+                    self.taken.append((m.start(), m.end()))  # a day just gone (a range's start)
+                    return
             until = parsed + timedelta(days=1) if after else parsed
         self.add(m, until, "date", lang.code)
 
@@ -362,10 +417,56 @@ class _Scan:
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
 
 
+def _weekday_day(weekday: int, day: int, written: date) -> date | None:
+    """The first date after ``written`` that is day ``day`` of a month and a ``weekday``.
+
+    ``weekday`` counts from 0 = Monday. When no such date comes within two years (a misremembered
+    weekday), the next day ``day`` of any month.
+    """
+    months = [_add_months(written.replace(day=1), k) for k in range(25)]
+    days = []
+    for first in months:
+        if day <= calendar.monthrange(first.year, first.month)[1]:
+            days.append(first.replace(day=day))
+    later = [d for d in days if d > written]
+    for candidate in later:
+        if candidate.weekday() == weekday:
+            return candidate
+    return later[0] if later else None
+
+
+def _first_week_start(month_word: str, lang: _Lang, written: datetime) -> date | None:
+    """The start of the first working week of the month's next occurrence.
+
+    The 1st when it falls Monday to Thursday (that week is mostly the month's), else the Monday
+    after it.
+    """
+    parsed = _parse_date(month_word, lang, written, lang.raw["date_order"])
+    if parsed is None:
+        return None
+    first = date(written.year, parsed.month, 1)
+    if first <= written.date().replace(day=1):
+        first = first.replace(year=first.year + 1)
+    if first.weekday() <= 3:
+        return first
+    return first + timedelta(days=7 - first.weekday())
+
+
 def normalise(text: str) -> str:
     """Lower case with straight apostrophes and single spaces (what the patterns expect)."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     return " ".join(text.split())
+
+
+def _scan(text: str, written_at: datetime, language: str | None, timezone: str | None) -> _Scan:
+    scan = _Scan(normalise(text), written_at, is_southern(timezone), None)
+    code = (language or "en").split("-")[0].lower()
+    order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "MDY")
+    scan.numeric(order)
+    ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
+    for lang in ordered:
+        scan.run(lang)
+    return scan
 
 
 def find_deferrals(
@@ -378,7 +479,7 @@ def find_deferrals(
     """Every future date that ``text`` names, resolved relative to ``written_at``.
 
     Args:
-        text: The prospect's words (any of en, es, pt, fr, de; all are tried).
+        text: The prospect's words (any of ``LANGUAGES``; all are tried).
         written_at: When the prospect wrote them (relative phrases count from here).
         language: The record's language, if known: decides ambiguous numeric dates (03/04).
         timezone: The prospect's IANA timezone, if known: in the southern hemisphere the seasons
@@ -387,14 +488,23 @@ def find_deferrals(
     Returns:
         The deferrals found, latest first; only dates after the day it was written.
     """
-    scan = _Scan(normalise(text), written_at, is_southern(timezone), None)
-    code = (language or "en").split("-")[0].lower()
-    order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "MDY")
-    scan.numeric(order)
-    ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
-    for lang in ordered:
-        scan.run(lang)
+    scan = _scan(text, written_at, language, timezone)
     return sorted(scan.found, key=lambda d: d.until, reverse=True)
+
+
+def past_dates(
+    text: str,
+    written_at: datetime,
+    *,
+    language: str | None = None,
+    timezone: str | None = None,
+) -> list[str]:
+    """The dates ``text`` names that were already over when it was written (their words).
+
+    A reply whose only date is in the past ("write to me after 3 March 2025") asks for no wait
+    we can read: the caller says so and a person checks it.
+    """
+    return list(_scan(text, written_at, language, timezone).past)
 
 
 def find_deferral(

@@ -18,11 +18,14 @@ from typing import Any, Literal
 from langchain_core.language_models import BaseChatModel
 
 from ipe.graph.domain import Prospect, Relationship, Status, UntrustedText
-from ipe.tools.context.deferrals import find_deferral
+from ipe.tools.context.deferrals import find_deferral, past_dates
 from ipe.tools.learning.intents import UNCLEAR, Intent, get, resolve
 from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
 from ipe.tools.writing.llm import LlmUnusable, model_intent
+
+OUT_OF_OFFICE = "out_of_office"
+"""The registry's auto-reply intent: its hold needs a return date."""
 
 Direction = Literal["inbound", "outbound"]
 
@@ -250,19 +253,30 @@ def _after_reply(
             )
         return None  # the decline period is over: what we sent since decides
     if spec.hold == "until_date" or (spec.name == UNCLEAR and deferral is not None):
+        check: str | None = None  # why a person checks the date before we hold on it
         if deferral is not None:
             until = deferral.until
             why = f"'{deferral.phrase}' written on {_day(last.at)} -> {until.isoformat()}"
         else:
             until = written.date() + timedelta(days=int(pol["not_now"]["default_days"]))
+            past = past_dates(last.text, written, language=language, timezone=timezone)
+            if past:
+                check = f"the date they gave ('{past[0]}') was already over when they wrote"
+            elif spec.name == OUT_OF_OFFICE:
+                check = "an out-of-office reply with no return date we can read"
+            missing = check or "no date given"
             why = (
-                f"no date given on {_day(last.at)}: waiting the default "
+                f"{missing} on {_day(last.at)}: waiting the default "
                 f"{pol['not_now']['default_days']} days -> {until.isoformat()}"
             )
         evidence = [f"asked us to wait ({last.source}): {said}", why]
         if today < until:
             return Relationship(
-                stage="deferred", not_before=until.isoformat(), evidence=evidence, **asked
+                stage="deferred",
+                not_before=until.isoformat(),
+                evidence=evidence,
+                review=check,
+                **asked,
             )
         checked = _since(timeline, datetime.combine(until, datetime.min.time(), tzinfo=UTC))
         if checked:
@@ -307,8 +321,16 @@ def _unanswered(
             start = datetime.combine(deferral.until, datetime.min.time(), tzinfo=UTC)
             pending = [x for x in pending if x.at and x.at >= start]
     ooo = [x for x in timeline if x.direction == "inbound" and _away(x)]
+    check: str | None = None  # an auto-reply whose return date we cannot read: a person checks
     if ooo and ooo[-1].at:
         away = find_deferral(ooo[-1].text, ooo[-1].at, language=language, timezone=timezone)
+        latest = [x for x in timeline if x.direction == "inbound"][-1] is ooo[-1]
+        if away is None and latest:
+            past = past_dates(ooo[-1].text, ooo[-1].at, language=language, timezone=timezone)
+            check = (
+                f"an out-of-office reply ({ooo[-1].source}) gives no return date we can read"
+                + (f" ('{past[0]}' was already over when it was written)" if past else "")
+            )
         if away is not None and now.date() < away.until:
             return Relationship(
                 stage="deferred",
@@ -341,8 +363,10 @@ def _unanswered(
         evidence=[
             f"{n} message(s) sent without a reply since {_day(first.at)}"
             + (f" (on {', '.join(channels)})" if channels else "")
-            + (f"; the last {days_out} day(s) ago" if days_out is not None else "")
+            + (f"; the last {days_out} day(s) ago" if days_out is not None else ""),
+            *([check] if check else []),
         ],
+        review=check,
     )
 
 
@@ -364,6 +388,12 @@ def hold(relationship: Relationship) -> tuple[Status, str] | None:
             "blocked",
             f"the sequence ended: {relationship.follow_up} messages went unanswered "
             f"(the first and {limit} follow-up(s)); no further follow-up is written",
+        )
+    if stage == "deferred" and relationship.review:
+        return (
+            "needs_review",
+            f"held until {relationship.not_before} by default, and a person checks the date: "
+            f"{relationship.review}",
         )
     if stage == "deferred":
         return "scheduled", f"held until {relationship.not_before}: the prospect asked us to wait"

@@ -217,7 +217,9 @@ async def test_reply_classification_times_out_to_the_rules(
     model = ScriptedSlowModel(delay=lambda kind, p, n: 30)
     loop = FeedbackLoop(user_id="t", data_dir=data_dir, llm="auto", chat_model=model, deadline_s=1)
     start = time.monotonic()
-    await loop.update_model(sent.message_id, {"event": "replied", "reply_text": "Sounds great, tell me more!"})
+    await loop.update_model(
+        sent.message_id, {"event": "replied", "reply_text": "Sounds great, tell me more!"}
+    )
     assert time.monotonic() - start < 1.0
     assert model.cancelled == ["intent"]
     assert outcome_store(data_dir).outcome_of_message("t", sent.message_id) == "interested"

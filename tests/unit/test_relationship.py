@@ -229,3 +229,9 @@ def test_a_deferral_with_no_date_states_the_default_hold() -> None:
     rel = stage_of(out(30), reply(29, "Not a good time, sorry"))
     assert rel.review is None and any("no date given" in e for e in rel.evidence)
     assert (hold(rel) or ("",))[0] == "scheduled"
+
+
+def test_a_date_in_a_reply_the_rules_cannot_read_is_held_for_a_person() -> None:
+    rel = stage_of(out(2), reply(2, "Sono fuori ufficio, rientro il 12 gennaio 2027"))
+    assert rel.stage == "deferred" and rel.not_before == "2027-01-12" and rel.review
+    assert (hold(rel) or ("",))[0] == "needs_review"

@@ -257,6 +257,10 @@ def _after_reply(
         if deferral is not None:
             until = deferral.until
             why = f"'{deferral.phrase}' written on {_day(last.at)} -> {until.isoformat()}"
+            if spec.name == UNCLEAR:  # a date in words the rules cannot read: a person reads it
+                check = (reading.review if reading else None) or (
+                    f"their reply is unclear; it names '{deferral.phrase}'"
+                )
         else:
             until = written.date() + timedelta(days=int(pol["not_now"]["default_days"]))
             past = past_dates(last.text, written, language=language, timezone=timezone)
@@ -392,7 +396,7 @@ def hold(relationship: Relationship) -> tuple[Status, str] | None:
     if stage == "deferred" and relationship.review:
         return (
             "needs_review",
-            f"held until {relationship.not_before} by default, and a person checks the date: "
+            f"held until {relationship.not_before}, and a person checks first: "
             f"{relationship.review}",
         )
     if stage == "deferred":

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DATA := .ipe-data/demo
 export LANGSMITH_TEST_TRACKING ?= false
 
-.PHONY: demo test lint typecheck unit eval bench simulate clean
+.PHONY: demo test lint typecheck imports unit eval bench simulate clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
@@ -31,10 +31,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/python .ci/typecheck.py
 
+# import-linter's contracts ([tool.importlinter] in pyproject.toml): imports run one way, no cycles.
+imports: $(STAMP)
+	$(BIN)/python .ci/lint_imports.py
+
 unit: $(STAMP)
 	IPE_LLM=none OPENAI_API_KEY= $(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck imports unit
 
 # The prompt-regression scorecard (tests/eval): the golden set offline and with a scripted model,
 # the manager drafts through `ipe personalize --json` against the scripted local test server,

@@ -43,7 +43,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ipe.graph.domain import (
+from ipe.domain import (
     EngineError,
     InvalidInputError,
     PersonalizationError,

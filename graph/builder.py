@@ -18,8 +18,8 @@ from langgraph.runtime import Runtime, get_runtime
 from langgraph.store.base import BaseStore
 from langgraph.types import Checkpointer, RetryPolicy, Send
 
+from ipe.domain import MessageVariation, VariationPlan
 from ipe.graph.context import Context, settings
-from ipe.graph.domain import MessageVariation, VariationPlan
 from ipe.graph.state import DraftTask, InputState, State
 from ipe.graph.timing import timed
 from ipe.nodes.context_retrieval import context_retrieval

@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ipe.graph.domain import (
+from ipe.domain import (
     InvalidInputError,
     PersonalizationError,
     PersonalizationResult,

@@ -22,11 +22,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from pydantic import ValidationError
 
-from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
-from ipe.graph.builder import build_context_graph, build_graph
-from ipe.graph.context import LLM_MODES, Context
-from ipe.graph.context import settings as resolve_context
-from ipe.graph.domain import (
+from ipe.domain import (
     VARIATION_TYPES,
     EngineError,
     InvalidInputError,
@@ -43,9 +39,12 @@ from ipe.graph.domain import (
     VariationType,
     first_error,
 )
+from ipe.graph.batch import BatchItem, Durable, personalize_many, shared_durable
+from ipe.graph.builder import build_context_graph, build_graph
+from ipe.graph.context import LLM_MODES, Context
+from ipe.graph.context import settings as resolve_context
 from ipe.graph.state import InputState
 from ipe.graph.timing import step_timings
-from ipe.graph.tracing import install_privacy
 from ipe.memory.checkpoints import forget_run, note_run, open_saver, prune_due, runs_of
 from ipe.memory.erasure import ForgetReport, forget_person
 from ipe.memory.handles import outcome_store
@@ -67,6 +66,7 @@ from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.warmup import preload
 from ipe.tools.writing.models import ModelSetupError, check_spec
+from ipe.tracing import install_privacy
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

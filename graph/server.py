@@ -10,7 +10,7 @@ update and run is filtered to the caller's own threads, so two tenants never see
 runs. The graphs take the tenant from the authenticated identity (``graph.context.settings``),
 never from the run's context, and use the server's data directory (``IPE_DATA_DIR``), whatever
 a caller puts in ``context``. Assistants are the server's: callers may read them, not make them.
-With tracing on, the server's traces go through the masking client of ``graph/tracing.py``.
+With tracing on, the server's traces go through the masking client of ``ipe/tracing.py``.
 
 The settings are read once, when the server loads this module at start: a wrong ``IPE_*`` value
 or a malformed ``IPE_API_KEYS`` (or ``IPE_API_KEYS_FILE``) stops the start with one line saying
@@ -27,9 +27,9 @@ from langgraph_sdk import Auth
 
 from ipe.graph.builder import build_graph
 from ipe.graph.feedback_graph import build_feedback_graph
-from ipe.graph.tracing import install_privacy
 from ipe.settings import Settings, SettingsError, current
 from ipe.tools.warmup import preload
+from ipe.tracing import install_privacy
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ipe.graph.domain import PersonalizationError
+from ipe.domain import PersonalizationError
 from ipe.graph.engine import FeedbackLoop, IntelligentPersonalizationEngine
 from ipe.tools.learning.simulator import SimReport, simulate
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, WithJsonSchema
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Channel,
     ExcludedSpan,
     Fact,
@@ -44,7 +44,7 @@ def merge_variations(
 class _Traced:
     """Serialised for traces as a dict of its fields (LangSmith calls ``to_dict``), not a repr.
 
-    The trace anonymizer (``graph/tracing.py``) masks data by where it sits; a repr would hide
+    The trace anonymizer (``ipe/tracing.py``) masks data by where it sits; a repr would hide
     the structure (and a handle or a history text) inside one string.
     """
 

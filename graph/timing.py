@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from ipe.graph.state import WAITING, StepSpan
-from ipe.graph.tracing import annotate_run
+from ipe.tracing import annotate_run
 
 STEPS: tuple[str, ...] = ("research", "context", "strategy", "drafting", "critic", "feedback")
 """The steps reported, in graph order (``profile_research`` is reported as research)."""

@@ -1,6 +1,6 @@
 """The Intelligent Personalization Engine's public face.
 
-Names are loaded lazily so that importing a domain type (``graph.domain``) never pulls in the
+Names are loaded lazily so that importing a domain type (``ipe.domain``) never pulls in the
 graph builder, the nodes or the model clients.
 """
 
@@ -10,8 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ipe.domain import MessageVariation, PersonalizationError, PersonalizationStrategy
     from ipe.graph.builder import build_graph
-    from ipe.graph.domain import MessageVariation, PersonalizationError, PersonalizationStrategy
     from ipe.graph.engine import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
 
 __all__ = [
@@ -26,9 +26,9 @@ __all__ = [
 
 _WHERE = {
     "build_graph": "ipe.graph.builder",
-    "MessageVariation": "ipe.graph.domain",
-    "PersonalizationError": "ipe.graph.domain",
-    "PersonalizationStrategy": "ipe.graph.domain",
+    "MessageVariation": "ipe.domain",
+    "PersonalizationError": "ipe.domain",
+    "PersonalizationStrategy": "ipe.domain",
     "ContextEngine": "ipe.graph.engine",
     "FeedbackLoop": "ipe.graph.engine",
     "IntelligentPersonalizationEngine": "ipe.graph.engine",

@@ -46,7 +46,7 @@ _RUNS_SCHEMA = (
     "CREATE INDEX IF NOT EXISTS ipe_runs_by_prospect ON ipe_runs (tenant, prospect_id)",
 )
 _SERDE_MODULES = [
-    ("ipe.graph.domain", name)
+    ("ipe.domain", name)
     for name in (
         "Prospect",
         "Template",

@@ -321,7 +321,7 @@ def open_database(data_dir: str | Path, url: str | None = None) -> Database:
     url = url or settings.database
     if url:
         if not url.startswith(("postgresql://", "postgres://")):
-            from ipe.graph.domain import InvalidInputError
+            from ipe.domain import InvalidInputError
 
             raise InvalidInputError("IPE_DATABASE_URL must be a postgresql:// URL")
         return PostgresDatabase(url, schema=settings.database_schema)

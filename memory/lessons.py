@@ -23,7 +23,7 @@ import chromadb
 from chromadb.config import Settings
 from langchain_core.embeddings import Embeddings
 
-from ipe.graph.domain import Lesson
+from ipe.domain import Lesson
 from ipe.settings import current
 
 _clients: dict[str, Any] = {}

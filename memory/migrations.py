@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from ipe.graph.domain import StorageError
+from ipe.domain import StorageError
 from ipe.memory.aggregates import rebuild_arm_stats
 from ipe.memory.database import Connection, Database
 from ipe.memory.people import Person, key_hash

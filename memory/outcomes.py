@@ -47,7 +47,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ipe.graph.domain import (
+from ipe.domain import (
     EngagementKind,
     EventConflictError,
     InvalidInputError,

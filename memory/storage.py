@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipe.graph.domain import StorageError
+from ipe.domain import StorageError
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another process's write lock before the call fails."""

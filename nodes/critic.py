@@ -8,8 +8,8 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
-from ipe.graph.tracing import annotate_run
 from ipe.tools.trust.critic import check_as_sent, select
+from ipe.tracing import annotate_run
 
 
 async def critic(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
-from ipe.graph.tracing import annotate_run
 from ipe.prompts import prompt_version
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.outbound import screen_facts
@@ -21,6 +20,7 @@ from ipe.tools.writing.language import choose_language
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
 from ipe.tools.writing.templates import for_prospect
+from ipe.tracing import annotate_run
 
 IDENTITY_FIELDS = ("id", "email", "platform", "handle")
 """The raw fields that identify the person (what ``ipe.memory.people.Person`` reads)."""

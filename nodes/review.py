@@ -14,8 +14,8 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from ipe.domain import MessageVariation, ReviewResponse
 from ipe.graph.context import Context, settings
-from ipe.graph.domain import MessageVariation, ReviewResponse
 from ipe.graph.state import WAITING, State, StepSpan
 from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.review import MAX_ROUNDS, apply_decision, review_request

@@ -10,13 +10,13 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
-from ipe.graph.tracing import annotate_run
 from ipe.memory.handles import outcome_store
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.lessons import lesson_bonus
 from ipe.tools.learning.pooling import Aggregate, population_for
 from ipe.tools.writing.strategy import build_strategy, rules_of
+from ipe.tracing import annotate_run
 
 
 def _model_inputs(data_dir: str, tenant: str, pool: bool) -> tuple[list[ArmStat], list[Aggregate]]:

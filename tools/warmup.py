@@ -13,7 +13,7 @@ import functools
 import random
 from datetime import UTC, datetime
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Channel,
     ExcludedSpan,
     Fact,

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from ipe import IntelligentPersonalizationEngine
+from ipe.domain import InvalidInputError, StorageError
 from ipe.graph import batch as batch_module
 from ipe.graph.batch import ResultsFile, parse_rate, read_rows
 from ipe.graph.cli import main
-from ipe.graph.domain import InvalidInputError, StorageError
 from ipe.memory.handles import outcome_store
 from tests.fakes.models import ScriptedSlowModel
 

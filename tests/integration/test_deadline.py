@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import Lesson, SettingsInvalidError
+from ipe.domain import Lesson, SettingsInvalidError
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.settings import load_settings
 from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder

@@ -19,7 +19,7 @@ from ipe import (
     PersonalizationError,
     PersonalizationStrategy,
 )
-from ipe.graph.domain import EngineError, InvalidInputError
+from ipe.domain import EngineError, InvalidInputError
 from ipe.memory.handles import outcome_store
 
 ROOT = Path(__file__).resolve().parents[2]

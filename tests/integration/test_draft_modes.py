@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import SettingsInvalidError
+from ipe.domain import SettingsInvalidError
 from tests.fakes.models import ScriptedSlowModel, kind_of
 from tests.fakes.openai_server import FakeOpenAIServer, draft_answer, research_answer
 

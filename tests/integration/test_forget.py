@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import InvalidInputError, Lesson
+from ipe.domain import InvalidInputError, Lesson
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.people import Person
 

@@ -19,8 +19,8 @@ from ipe import (
     PersonalizationError,
     PersonalizationStrategy,
 )
+from ipe.domain import TemplateComplianceError, UnknownChannelError
 from ipe.graph.builder import build_graph
-from ipe.graph.domain import TemplateComplianceError, UnknownChannelError
 from ipe.tools.policies.channels import channel_names
 from tests.fakes.models import every_draft_shape
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ipe import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import Lesson, UnknownMessageError
+from ipe.domain import Lesson, UnknownMessageError
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.tools.learning.edits import normalise
 from ipe.tools.learning.reward import policy

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import InvalidInputError
+from ipe.domain import InvalidInputError
 from ipe.memory.handles import outcome_store
 from ipe.memory.people import Person
 from ipe.tools.learning.bandit import StrategyModel

@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import (
+from ipe.domain import (
     PersonalizationStrategy,
     Prospect,
     Relationship,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import InvalidInputError
+from ipe.domain import InvalidInputError
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from ipe import IntelligentPersonalizationEngine
+from ipe.domain import InvalidInputError
 from ipe.graph.cli import main
-from ipe.graph.domain import InvalidInputError
 from ipe.tools.context.timing import zone_named
 
 NOW = datetime.now(UTC)

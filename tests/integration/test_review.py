@@ -9,9 +9,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from ipe import IntelligentPersonalizationEngine
+from ipe.domain import InvalidInputError, UnknownMessageError
 from ipe.graph.builder import build_graph
 from ipe.graph.context import Context
-from ipe.graph.domain import InvalidInputError, UnknownMessageError
 from ipe.graph.state import InputState
 from ipe.memory.handles import outcome_store
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import StorageError
+from ipe.domain import StorageError
 from ipe.graph.timing import STEPS
 from ipe.memory import checkpoints
 from ipe.memory.checkpoints import checkpoint_path, open_saver

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import EventConflictError, InvalidInputError, MessageIdConflictError
+from ipe.domain import EventConflictError, InvalidInputError, MessageIdConflictError
 from ipe.memory.handles import outcome_store
 
 ATTEMPTS = 25

@@ -13,7 +13,7 @@ from langsmith import utils as ls_utils
 
 from ipe import IntelligentPersonalizationEngine
 from ipe.graph import tracing
-from ipe.graph.tracing import mask_text, privacy_anonymizer
+from ipe.tracing import mask_text, privacy_anonymizer
 from tests.fakes.tracing import root_runs
 
 HISTORY = "You can call me on +1 415 555 0101 after our chat about the trail"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import Lesson
+from ipe.domain import Lesson
 from ipe.memory.database import PostgresDatabase
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import NewEvent, OutcomeStore

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from ipe.graph.domain import ANGLES, CTAS, TONES
+from ipe.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel, default_config, fit_logistic
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-from ipe.graph.domain import InvalidInputError, StorageError
+from ipe.domain import InvalidInputError, StorageError
 from ipe.memory.outcomes import OutcomeStore
 from ipe.memory.storage import describe
 from ipe.tools.trust.inputs import bounded, bounded_prospect, limits

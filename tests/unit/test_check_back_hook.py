@@ -3,7 +3,7 @@
 In a DM or an e-mail (a LinkedIn note stays short); the hook counts as the variation's angle.
 """
 
-from ipe.graph.domain import Offer, Prospect, Relationship, Sender, Template, VariationPlan
+from ipe.domain import Offer, Prospect, Relationship, Sender, Template, VariationPlan
 from ipe.tools.writing.facts import extract_facts
 from ipe.tools.writing.offline_drafter import compose, word_count
 

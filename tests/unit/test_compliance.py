@@ -1,6 +1,6 @@
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     ExcludedSpan,
     Fact,
     Finding,

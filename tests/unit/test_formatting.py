@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipe.graph.domain import Offer, Sender, Template, VariationPlan
+from ipe.domain import Offer, Sender, Template, VariationPlan
 from ipe.tools.trust.formatting import finalize, first_name, fit_to_limit, plain_text
 from ipe.tools.writing.offline_drafter import compose
 

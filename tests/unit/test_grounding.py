@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipe.graph.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template
+from ipe.domain import ExcludedSpan, Fact, Finding, Offer, Sender, Template
 from ipe.tools.trust.grounding import (
     _WORD,
     SOURCE,

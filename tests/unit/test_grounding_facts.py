@@ -2,7 +2,7 @@
 
 import pytest
 
-from ipe.graph.domain import Fact, Offer, Sender, Template
+from ipe.domain import Fact, Offer, Sender, Template
 from ipe.tools.trust.grounding import check_grounding, ordinary_word, worded_terms
 
 TEMPLATE = Template(

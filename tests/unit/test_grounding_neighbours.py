@@ -7,7 +7,7 @@ payouts" aims the figure at the reader and stays template-only.
 
 import pytest
 
-from ipe.graph.domain import Fact, Offer, Sender, Template
+from ipe.domain import Fact, Offer, Sender, Template
 from ipe.tools.trust.grounding import check_grounding
 
 TEMPLATE = Template(

@@ -9,7 +9,7 @@ from typing import Any, get_args
 
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     EngagementKind,
     Relationship,
     RelationshipStage,

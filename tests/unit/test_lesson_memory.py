@@ -1,4 +1,4 @@
-from ipe.graph.domain import Lesson
+from ipe.domain import Lesson
 from ipe.memory.lessons import LessonMemory
 from ipe.tools.learning.embeddings import HashingEmbeddings
 

@@ -1,6 +1,6 @@
 from typing import Literal
 
-from ipe.graph.domain import Lesson
+from ipe.domain import Lesson
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.lessons import distil, lesson_bonus, lesson_id, probability_better
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from ipe.graph.domain import Finding
+from ipe.domain import Finding
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.lint import lint, lint_penalty
 

@@ -9,8 +9,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from pydantic import SecretStr
 
+from ipe.domain import InvalidInputError
 from ipe.graph.context import Context
-from ipe.graph.domain import InvalidInputError
 from ipe.graph.engine import IntelligentPersonalizationEngine
 from ipe.settings import Settings
 from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder

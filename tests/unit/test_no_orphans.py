@@ -12,7 +12,7 @@ import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import EngineError, StorageError
+from ipe.domain import EngineError, StorageError
 from ipe.memory import checkpoints, storage
 from ipe.memory.outcomes import OutcomeStore
 

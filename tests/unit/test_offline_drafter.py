@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     ANGLES,
     CTAS,
     TONES,
@@ -377,7 +377,7 @@ def test_email_roles_are_lower_case_and_the_sender_signs_with_a_first_name():
 
 
 def test_audience_noun_follows_the_platform():
-    from ipe.graph.domain import Prospect
+    from ipe.domain import Prospect
 
     youtuber = Prospect(id="p", name="Sam", platform="youtube")
     d = draft("casual", "audience", "reply", "email", RICH_FACTS, prospect=youtuber)

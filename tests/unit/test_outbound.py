@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import Fact, Prospect
+from ipe.domain import Fact, Prospect
 from ipe.tools.trust.compliance import check_message, is_compliant
 from ipe.tools.trust.outbound import decoded_forms, screen_facts, span_problems
 from ipe.tools.trust.sanitize import sanitize_prospect

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     EventConflictError,
     InvalidInputError,
     MessageIdConflictError,

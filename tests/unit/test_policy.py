@@ -3,7 +3,7 @@ from importlib.resources import files
 
 import pytest
 
-from ipe.graph.domain import Offer, Sender, Template, UnknownChannelError
+from ipe.domain import Offer, Sender, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.patterns import any_of

@@ -4,7 +4,7 @@ A packing list, a setup, a test or a switch ranks above content that only shares
 category word, in every language we write; a title about something else gets no bonus.
 """
 
-from ipe.graph.domain import Fact, Offer, Sender, Template
+from ipe.domain import Fact, Offer, Sender, Template
 from ipe.tools.writing.facts import hook_score, product_talk, rank_by_relevance
 
 TEMPLATE = Template(

@@ -16,7 +16,7 @@ import re
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ipe.graph.domain import (
+from ipe.domain import (
     MessageVariation,
     Offer,
     PersonalizationStrategy,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.tools.context.recipient import find_recipient
 
 

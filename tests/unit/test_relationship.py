@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.memory.outcomes import MessageRecord, Reply
 from ipe.tools.context.history import store_exchanges
 from ipe.tools.context.relationship import assess, hold, record_exchanges

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.tools.trust.sanitize import sanitize_prospect, sanitize_text, sanitize_url
 
 _HIDDEN = re.compile(

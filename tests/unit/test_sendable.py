@@ -2,7 +2,7 @@
 
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Offer,
     Preferences,
     Prospect,
@@ -171,7 +171,7 @@ def test_new_merge_fields_render_per_prospect():
 
 
 def test_an_unknown_field_lists_the_known_ones():
-    from ipe.graph.domain import InvalidInputError
+    from ipe.domain import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="known: .*call_to_action"):
         check_copy(TEMPLATE.model_copy(update={"body": "Hi {{ favourite_colour }}"}))
@@ -202,7 +202,7 @@ def test_a_question_is_answered_with_what_it_asked():
 @pytest.mark.parametrize("channel", ["instagram", "linkedin"])
 def test_long_tenant_copy_fits_the_channel_by_whole_sentences(channel: str):
     """E-mail-length copy in a DM or a note: whole sentences go, nothing is cut, the hook stays."""
-    from ipe.graph.domain import Fact
+    from ipe.domain import Fact
     from ipe.tools.writing.offline_drafter import word_count
 
     extras = " ".join(

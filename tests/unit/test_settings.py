@@ -165,7 +165,7 @@ def test_openai_mode_without_a_key_is_a_service_error(
     monkeypatch: pytest.MonkeyPatch, data_dir: str
 ) -> None:
     from ipe import IntelligentPersonalizationEngine
-    from ipe.graph.domain import ServiceUnavailableError
+    from ipe.domain import ServiceUnavailableError
 
     monkeypatch.setenv("IPE_LLM", "openai")
     with pytest.raises(ServiceUnavailableError, match="IPE_LLM=openai needs OPENAI_API_KEY"):

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from ipe.graph.domain import Prospect, Template
+from ipe.domain import Prospect, Template
 from ipe.memory.outcomes import OutcomeStore
 from ipe.tools.learning.replies import classify_reply
 from ipe.tools.learning.segments import niche_group

@@ -1,6 +1,6 @@
 """A subject whose lines, once joined, complete markup is cleaned to a fixed point."""
 
-from ipe.graph.domain import Sender, Template
+from ipe.domain import Sender, Template
 from ipe.tools.trust.formatting import finalize
 
 TEMPLATE = Template(

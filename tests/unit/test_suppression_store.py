@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ipe.graph.domain import MessageIdConflictError, StorageError
+from ipe.domain import MessageIdConflictError, StorageError
 from ipe.memory.migrations import BASE_SCHEMA, LATEST
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.memory.people import Person, key_hash, normalise_email, normalise_handle, person_of

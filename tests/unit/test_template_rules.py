@@ -2,7 +2,7 @@
 
 import pytest
 
-from ipe.graph.domain import Offer, Sender, Template, TemplateComplianceError
+from ipe.domain import Offer, Sender, Template, TemplateComplianceError
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.policy import looks_like_postal_address, template_legal_gaps
 

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from ipe.graph.cli import main
-from ipe.graph.domain import (
+from ipe.domain import (
     Fact,
     InvalidInputError,
     Offer,
@@ -14,6 +13,7 @@ from ipe.graph.domain import (
     Template,
     VariationPlan,
 )
+from ipe.graph.cli import main
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.writing.offline_drafter import compose
 from ipe.tools.writing.templates import canonical, check_copy, render, review_template

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ipe import IntelligentPersonalizationEngine
-from ipe.graph.domain import ANGLES
+from ipe.domain import ANGLES
 from ipe.memory.outcomes import ArmStat, MessageRecord, OutcomeStore
 from ipe.tools.learning.bandit import ALL_ARMS, StrategyModel, default_config
 from ipe.tools.learning.pooling import PoolConfig, pool_config, population_for

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.tools.context.timing import (
     Zone,
     find_zone,

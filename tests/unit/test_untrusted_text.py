@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.tools.trust.folding import skeleton, views
 from ipe.tools.trust.injection import hostile_reason, offer_like, split_reason
 from ipe.tools.trust.sanitize import sanitize_prospect

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Channel,
     Fact,
     Finding,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipe.graph.domain import (
+from ipe.domain import (
     MessageVariation,
     Offer,
     PersonalizationStrategy,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
+from ipe.domain import Channel, ProfileAnalysis, Prospect
 from ipe.graph.context import Context
-from ipe.graph.domain import Channel, ProfileAnalysis, Prospect
 from ipe.graph.state import HistoryItem, RetrievedContext
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.lessons import LessonMemory

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from ipe.graph.domain import Channel, Prospect
+from ipe.domain import Channel, Prospect
 from ipe.tools.policies.channels import channel_key, registry
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")

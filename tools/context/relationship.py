@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Prospect, Relationship, Status, UntrustedText
+from ipe.domain import Prospect, Relationship, Status, UntrustedText
 from ipe.tools.context.deferrals import find_deferral, past_dates
 from ipe.tools.learning.intents import UNCLEAR, Intent, get, resolve
 from ipe.tools.learning.replies import Reading, read_reply, with_model

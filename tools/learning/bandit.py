@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ipe.graph.domain import ANGLES, CTAS, TONES
+from ipe.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.pooling import Aggregate, pool_config
 from ipe.tools.policies import load_pack

@@ -13,13 +13,13 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any, get_args
 
-from ipe.graph.context import Context
-from ipe.graph.domain import (
+from ipe.domain import (
     EngagementKind,
     InvalidInputError,
     PersonalizationError,
     UnknownMessageError,
 )
+from ipe.graph.context import Context
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.tools.learning.embeddings import run_embedder

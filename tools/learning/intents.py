@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, cast, get_args
 
-from ipe.graph.domain import RelationshipStage
+from ipe.domain import RelationshipStage
 from ipe.tools.policies import load_pack
 
 Hold = Literal["none", "declined", "until_date", "forever"]

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal, cast
 
-from ipe.graph.domain import Lesson
+from ipe.domain import Lesson
 from ipe.memory.outcomes import ArmStat
 from ipe.tools.learning.bandit import FACTORS
 from ipe.tools.learning.segments import channel_label, group_label, parse_segment

@@ -43,7 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ipe.graph.domain import ANGLES, CTAS, TONES
+from ipe.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
 from ipe.tools.learning.intents import events as reply_events

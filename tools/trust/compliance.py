@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
-from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
+from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.trust.grounding import check_grounding
 from ipe.tools.trust.lint import lint
 from ipe.tools.trust.outbound import outbound_findings

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Channel,
     ExcludedSpan,
     Fact,

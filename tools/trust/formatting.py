@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ipe.graph.domain import Template
+from ipe.domain import Template
 from ipe.prompts import load_bank
 from ipe.tools.policies.channels import is_email
 

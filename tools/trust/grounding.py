@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
-from ipe.graph.domain import ExcludedSpan, Fact, Finding, Template
+from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
 from ipe.tools.trust.textcount import find_links

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ipe.graph.domain import (
+from ipe.domain import (
     Channel,
     InvalidInputError,
     Prospect,

@@ -12,7 +12,7 @@ import string
 from functools import cache
 from typing import Any
 
-from ipe.graph.domain import Finding
+from ipe.domain import Finding
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
 from ipe.tools.trust.textcount import find_urls

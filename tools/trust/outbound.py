@@ -42,7 +42,7 @@ from urllib.parse import unquote
 import phonenumbers
 from phonenumbers import Leniency
 
-from ipe.graph.domain import Fact, Finding, Template
+from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.folding import skeleton
 from ipe.tools.trust.grounding import template_texts, unique_findings

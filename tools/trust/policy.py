@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ipe.graph.domain import Severity, Template, UnknownChannelError
+from ipe.domain import Severity, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names, registry
 from ipe.tools.trust.sanitize import sanitize_url

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ipe.graph.domain import MessageVariation, ReviewDecision
+from ipe.domain import MessageVariation, ReviewDecision
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.memory.people import Person
 

@@ -18,7 +18,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from ipe.graph.domain import ExcludedSpan, Prospect
+from ipe.domain import ExcludedSpan, Prospect
 from ipe.tools.learning.intents import opt_out_intent
 from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.trust.injection import find_instructions, has_split_trigger, split_reason

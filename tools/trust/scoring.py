@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipe.graph.domain import Fact, MessageVariation, PersonalizationStrategy
+from ipe.domain import Fact, MessageVariation, PersonalizationStrategy
 from ipe.tools.policies.channels import registry
 from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.strategy import knobs

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ipe.graph.domain import Relationship, Template
+from ipe.domain import Relationship, Template
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.trust.formatting import above_footer
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from ipe.graph.domain import Relationship, Template
+from ipe.domain import Relationship, Template
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.folding import fold

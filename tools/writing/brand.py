@@ -21,7 +21,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from ipe.graph.domain import Template
+from ipe.domain import Template
 from ipe.prompts import load_bank
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.formatting import first_name

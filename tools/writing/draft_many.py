@@ -14,7 +14,7 @@ from dataclasses import replace
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from ipe.graph.domain import MessageVariation, VariationPlan
+from ipe.domain import MessageVariation, VariationPlan
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
 from ipe.tools.policies.channels import is_email

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
+from ipe.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
 from ipe.tools.learning.intents import get as get_intent

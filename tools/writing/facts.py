@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache, lru_cache
 
-from ipe.graph.domain import (
+from ipe.domain import (
     TONES,
     ExcludedSpan,
     Fact,

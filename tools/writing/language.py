@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 import langcodes
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from ipe.graph.domain import Prospect
+from ipe.domain import Prospect
 from ipe.prompts import LANGUAGES
 
 _LINGUA = {

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from babel.numbers import format_percent
 
-from ipe.graph.domain import Fact, Prospect, Relationship, Template, VariationPlan
+from ipe.domain import Fact, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note

@@ -6,7 +6,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.graph.domain import Fact, Prospect, Template
+from ipe.domain import Fact, Prospect, Template
 from ipe.prompts import load_prompt
 from ipe.tools.writing.deadline import Deadline
 from ipe.tools.writing.facts import screen_fact_text

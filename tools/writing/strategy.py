@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from ipe.graph.domain import (
+from ipe.domain import (
     ANGLES,
     CTAS,
     TONES,

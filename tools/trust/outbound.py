@@ -355,6 +355,10 @@ def allowed_for(
     A fact that itself names the brand, the sender or the offer lends nothing: prospect text
     about our offer is not the tenant's word on it.
     """
+    name_words = " ".join(re.findall(r"[^\W\d_]+", prospect_name))
+    key = (template.model_dump_json(), trusted_texts, (*(str(f.text) for f in facts), name_words))
+    if key in _ALLOWED:  # every variation of a run asks with the same arguments
+        return _ALLOWED[key]
     texts = template_texts(template)
     names = tuple(
         skeleton(n)
@@ -369,12 +373,8 @@ def allowed_for(
     fact_texts: tuple[str, ...] = tuple(
         str(f.text) for f in facts if not _mentions_offer(f.text, names)
     )
-    name_words = " ".join(re.findall(r"[^\W\d_]+", prospect_name))
     if name_words:
         fact_texts = (*fact_texts, name_words)
-    key = (template.model_dump_json(), trusted_texts, (*(str(f.text) for f in facts), name_words))
-    if key in _ALLOWED:
-        return _ALLOWED[key]
     trusted = " ".join(trusted_texts)
     words: set[str] = set()
     for text in [*texts, trusted, *fact_texts, " ".join(_claim_neutral())]:

@@ -230,6 +230,12 @@ def csv_rows(text: str) -> Iterator[Row]:
     if not header or not any(h.strip() for h in header):
         raise InvalidInputError("the prospects CSV file has no header line")
     columns = [h.strip() for h in header]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise InvalidInputError(
+            f"the prospects CSV file's header names {', '.join(repr(c) for c in twice)} twice: "
+            "each column once"
+        )
     start, index = 1, 0  # the next line to read (0-based) and the next row's index
     while start < len(lines):
         reader = csv.reader(lines[start:], strict=True)
@@ -259,9 +265,15 @@ def _csv_row(index: int, number: int, columns: list[str], cells: list[str]) -> R
         )
         return Row(index, f"line-{number}", error=error, line=number)
     record: dict[str, Any] = {}
-    for key, raw in zip(columns, cells, strict=False):
-        if not key or not raw.strip():
-            continue  # an empty cell, or a column without a name
+    for number_of_column, (key, raw) in enumerate(zip(columns, cells, strict=False), start=1):
+        if not raw.strip():
+            continue  # an empty cell
+        if not key:
+            error = (
+                f"line {number}: column {number_of_column} has a value but the header gives it "
+                "no name"
+            )
+            return Row(index, f"line-{number}", error=error, line=number)
         value: Any = raw.strip()
         if value[0] in "[{":
             try:

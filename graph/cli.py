@@ -766,7 +766,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "personalize":
         return asyncio.run(_personalize(args))
     if args.command == "batch":
-        return asyncio.run(_batch(args))
+        try:
+            return asyncio.run(_batch(args))
+        except KeyboardInterrupt:
+            print(
+                "ipe: interrupted: rerun the same command to resume (rows already in --out are "
+                "skipped)",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
     if args.command == "review":
         return asyncio.run(_review(args))
     if args.command == "feedback":

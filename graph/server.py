@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import sys
 from typing import Any
 
 from langgraph_sdk import Auth
@@ -55,7 +56,12 @@ def server_settings() -> tuple[Settings, dict[str, str]]:
     return settings, keys
 
 
-SETTINGS, _KEYS = server_settings()  # at start: a wrong setting stops the server here
+try:  # at start: a wrong setting stops the server here, with one line and no traceback
+    SETTINGS, _KEYS = server_settings()
+except ServerSettingsError as _refused:
+    sys.stderr.write(f"ipe: error: {_refused}\n")
+    sys.stderr.flush()
+    raise SystemExit(2) from None
 auth = Auth()
 install_privacy(SETTINGS.trace_masks)  # the server loads this module at start: traces masked
 preload()  # the data files, read before the first run and outside the server's event loop

@@ -102,3 +102,15 @@ def test_one_unclosed_quote_costs_exactly_its_own_row(
             assert row.error and row.error.startswith(f"line {i + 2} is not valid CSV")
         else:
             assert row.record == {k: v.strip() for k, v in zip(HEADER, cells, strict=True)}
+
+
+def test_a_value_in_an_unnamed_column_is_an_error_and_a_doubled_column_is_refused() -> None:
+    import pytest
+
+    from ipe.graph.domain import InvalidInputError
+
+    rows = list(csv_rows("id,name,\n1,Ana,\n2,Bob,stray\n"))
+    assert rows[0].record == {"id": "1", "name": "Ana"}  # a trailing empty column is fine
+    assert rows[1].error == "line 3: column 3 has a value but the header gives it no name"
+    with pytest.raises(InvalidInputError, match="names 'name' twice"):
+        list(csv_rows("id,name,name\n1,Ana,Bea\n"))

@@ -170,3 +170,21 @@ def test_openai_mode_without_a_key_is_a_service_error(
     monkeypatch.setenv("IPE_LLM", "openai")
     with pytest.raises(ServiceUnavailableError, match="IPE_LLM=openai needs OPENAI_API_KEY"):
         IntelligentPersonalizationEngine(data_dir=data_dir)
+
+
+def test_the_server_module_stops_with_one_line_on_malformed_keys() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "IPE_API_KEYS": "broken"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import ipe.graph.server"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("ipe: error: ipe server cannot start: IPE_API_KEYS must be")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -107,7 +107,7 @@ def test_one_unclosed_quote_costs_exactly_its_own_row(
 def test_a_value_in_an_unnamed_column_is_an_error_and_a_doubled_column_is_refused() -> None:
     import pytest
 
-    from ipe.graph.domain import InvalidInputError
+    from ipe.domain import InvalidInputError
 
     rows = list(csv_rows("id,name,\n1,Ana,\n2,Bob,stray\n"))
     assert rows[0].record == {"id": "1", "name": "Ana"}  # a trailing empty column is fine

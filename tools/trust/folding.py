@@ -151,8 +151,9 @@ def despace(view: View) -> View:
 def views(text: str) -> list[View]:
     """The distinct folded forms of ``text`` to match on: folded, de-leeted, de-spaced."""
     base = fold(text)
+    deleeted = deleet(base)
     found = [base]
-    for candidate in (deleet(base), despace(deleet(base))):
+    for candidate in (deleeted, despace(deleeted)):
         if all(candidate.text != v.text for v in found):
             found.append(candidate)
     return found

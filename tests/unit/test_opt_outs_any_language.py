@@ -142,3 +142,63 @@ def test_a_bare_mention_goes_to_a_person() -> None:
 def test_opt_outs_in_languages_the_drafter_does_not_write(reply: str, language: str) -> None:
     reading = read_reply(reply)
     assert reading.spec.suppress, (language, reading)
+
+
+# A complaint is an opt-out (issue 21): "this is spam", "leave me alone", "stop spamming me" and
+# "don't write to me", in each language the opt-out data covers, whatever is said around it.
+COMPLAINTS = {
+    "en": ["This is spam.", "Leave me alone.", "Stop spamming me.", "Don't write to me."],
+    "de": ["Das ist Spam.", "Lasst mich in Ruhe.", "Hört auf mich zu spammen.", "Schreib mir nicht."],
+    "es": ["Esto es spam.", "Déjame en paz.", "Deja de spamearme.", "No me escribáis."],
+    "fr": ["C'est du spam.", "Laissez-moi tranquille.", "Arrêtez de me spammer.", "Ne m'écrivez pas."],
+    "pt": ["Isso é spam.", "Me deixa em paz.", "Parem de me mandar spam.", "Não me escreva."],
+    "it": ["Questo è spam.", "Lasciatemi in pace.", "Smettila di spammare.", "Non scrivermi."],
+    "nl": ["Dit is spam.", "Laat me met rust.", "Stop met spammen.", "Schrijf me niet."],
+    "pl": ["To jest spam.", "Dajcie mi spokój.", "Przestańcie spamować.", "Nie piszcie do mnie."],
+    "sv": ["Det här är spam.", "Lämna mig i fred.", "Sluta spamma.", "Skriv inte till mig."],
+    "cs": ["To je spam.", "Nechte mě na pokoji.", "Přestaňte spamovat.", "Nepište mi."],
+    "ru": ["Это спам.", "Оставьте меня в покое.", "Не спамьте.", "Не пишите мне."],
+}
+_AROUND = st.sampled_from(
+    [
+        "",
+        "Erst Instagram, jetzt auch noch Facebook?",
+        "Thanks for the message about your program.",
+        "Gracias por escribir, me gusta vuestro café.",
+        "Ich finde es ziemlich unverschämt.",
+        "Can you send me the details?",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted((lang, text) for lang, texts in COMPLAINTS.items() for text in texts)),
+    _AROUND,
+    _AROUND,
+)
+def test_a_complaint_in_any_language_is_an_opt_out_whatever_is_around_it(
+    complaint: tuple[str, str], before: str, after: str
+) -> None:
+    reply = f"{before} {complaint[1]} {after}".strip()
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    assert read_reply(reply).spec.suppress, (complaint[0], reply)
+    exchange = inbound_exchange(at, "instagram", reply, "interaction_history[1]")
+    assert exchange is not None
+    rel = assess([exchange], now=at)
+    held = hold(rel)
+    assert rel.stage == "opted_out" and held is not None and held[0] == "blocked", reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Das ist kein Spam, oder? Klingt interessant.",
+        "Ce n'est pas du spam, j'espère ? Envoyez-moi les détails.",
+        "Esto no es spam, ¿verdad? Cuéntame más.",
+        "Isso não é spam? Pode mandar os detalhes.",
+        "I found this in my spam folder, but it sounds interesting. Send details?",
+    ],
+)
+def test_saying_it_is_not_spam_or_where_it_landed_is_not_an_opt_out(reply: str) -> None:
+    assert not read_reply(reply).spec.suppress, reply

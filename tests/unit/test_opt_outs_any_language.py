@@ -148,9 +148,19 @@ def test_opt_outs_in_languages_the_drafter_does_not_write(reply: str, language: 
 # "don't write to me", in each language the opt-out data covers, whatever is said around it.
 COMPLAINTS = {
     "en": ["This is spam.", "Leave me alone.", "Stop spamming me.", "Don't write to me."],
-    "de": ["Das ist Spam.", "Lasst mich in Ruhe.", "Hört auf mich zu spammen.", "Schreib mir nicht."],
+    "de": [
+        "Das ist Spam.",
+        "Lasst mich in Ruhe.",
+        "Hört auf mich zu spammen.",
+        "Schreib mir nicht.",
+    ],
     "es": ["Esto es spam.", "Déjame en paz.", "Deja de spamearme.", "No me escribáis."],
-    "fr": ["C'est du spam.", "Laissez-moi tranquille.", "Arrêtez de me spammer.", "Ne m'écrivez pas."],
+    "fr": [
+        "C'est du spam.",
+        "Laissez-moi tranquille.",
+        "Arrêtez de me spammer.",
+        "Ne m'écrivez pas.",
+    ],
     "pt": ["Isso é spam.", "Me deixa em paz.", "Parem de me mandar spam.", "Não me escreva."],
     "it": ["Questo è spam.", "Lasciatemi in pace.", "Smettila di spammare.", "Non scrivermi."],
     "nl": ["Dit is spam.", "Laat me met rust.", "Stop met spammen.", "Schrijf me niet."],

@@ -213,3 +213,30 @@ def test_until_a_date_holds_until_that_date_never_earlier_than_writing(
     assert found is not None, text
     assert found.until in (day, day + timedelta(days=1)), (text, found)
     assert found.until > written
+
+
+# A month named in a sentence that recounts the past dates what happened, not when to write
+# (issue 21): "I bought your beans in October" is no deferral; "write to me in October" is.
+_RECOUNTED = {
+    "en": ("I bought your beans in {m} and loved them", "Write to me in {m}"),
+    "es": ("Compré vuestro café en {m} y me encantó", "Escríbeme en {m}"),
+    "pt": ("Comprei o café de vocês em {m} e adorei", "Me escreva em {m}"),
+    "fr": ("J'ai acheté vos grains en {m}, délicieux", "Recontactez-moi en {m}"),
+    "de": ("Ich habe die Bohnen im {m} gekauft, super", "Melden Sie sich bitte im {m} wieder"),
+}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(sorted(_RECOUNTED)), st.integers(1, 12), st.integers(0, 364))
+def test_a_month_in_a_sentence_about_the_past_is_no_deferral(
+    language: str, month: int, offset: int
+) -> None:
+    from ipe.tools.learning.replies import read_reply
+
+    written = datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=offset)
+    name = format_date(date(2026, month, 1), "MMMM", locale=language)
+    recounted, asked = (t.format(m=name) for t in _RECOUNTED[language])
+    assert find_deferral(recounted, written, language=language) is None, recounted
+    assert read_reply(recounted).intent != "deferral", recounted
+    assert read_reply(asked).intent == "deferral", asked
+    assert find_deferral(asked, written, language=language) is not None, asked

@@ -20,6 +20,7 @@ from typing import Any
 import dateparser
 from dateutil.easter import easter
 
+from ipe.tools.learning.intent import recounts_past
 from ipe.tools.policies import load_pack
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de", "it", "nl", "pl")
@@ -296,6 +297,16 @@ class _Scan:
     def _after(self, m: re.Match[str]) -> bool:
         return bool(_bank().after.search(self._before(m)))
 
+    def _recounted(self, m: re.Match[str], lang: _Lang) -> bool:
+        """A month or season named in a sentence that recounts the past ("bought in October").
+
+        It dates what happened, not when to write: the span is taken and no date is read.
+        """
+        if recounts_past(self.text, m.start(), m.end(), lang.code):
+            self.taken.append((m.start(), m.end()))
+            return True
+        return False
+
     def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
         if until is None:
             return
@@ -331,7 +342,7 @@ class _Scan:
                 until = _relative(lang.raw["units"][unit], _number(token, lang), self.day, False)
                 self.add(m, until, "relative", lang.code)
         for m in lang.season.finditer(self.text):
-            if self._free(m):
+            if self._free(m) and not self._recounted(m, lang):
                 name = lang.raw["seasons"][m["s"]]
                 until = _season(name, self.day, self._after(m), self.southern)
                 self.add(m, until, "season", lang.code)
@@ -360,6 +371,8 @@ class _Scan:
         has_day = bool(groups.get("d1") or groups.get("d2"))
         month_word = m["m"]
         before = self._before(m)
+        if not has_day and self._recounted(m, lang):
+            return
         if month_word in lang.raw["needs_cue"] and not has_day:
             cues = lang.raw["cues"]
             if not cues or not re.search(_word(_alt(cues)) + r"\s*$", before):

@@ -34,6 +34,8 @@ class IntentRule:
     weight: float
     negatable: bool
     conditional: bool
+    recounted: bool
+    """Skipped in a sentence that recounts the past ("I bought it in October")."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class IntentRules:
     signature: re.Pattern[str]
     footer: re.Pattern[str]
     conditions: re.Pattern[str]
+    past: dict[str, re.Pattern[str]]
     stopwords: dict[str, frozenset[str]]
     stopword_min: int
     stopword_share: float
@@ -75,6 +78,7 @@ def rules() -> IntentRules:
                 weight=float(spec["weight"]),
                 negatable=bool(spec.get("negatable", False)),
                 conditional=bool(spec.get("conditional", False)),
+                recounted=bool(spec.get("recounted", False)),
             )
         )
     settings = raw["settings"]
@@ -89,6 +93,7 @@ def rules() -> IntentRules:
         signature=re.compile(settings["signature"], re.IGNORECASE),
         footer=re.compile(settings["footer"], re.IGNORECASE),
         conditions=re.compile(settings["conditions"]),
+        past={code: re.compile(p) for code, p in settings["past"].items()},
         stopwords={k: frozenset(v) for k, v in settings["stopwords"].items()},
         stopword_min=int(settings["stopword_min"]),
         stopword_share=float(settings["stopword_share"]),
@@ -163,8 +168,29 @@ def _conditional(text: str, start: int) -> bool:
     return bool(rules().conditions.search(_SENTENCE_BREAK.split(text[:start])[-1]))
 
 
+def recounts_past(text: str, start: int, end: int, language: str) -> bool:
+    """True when the sentence around ``text[start:end]`` recounts the past in ``language``.
+
+    "I bought your beans in October" tells what happened, not when to write again: its sentence
+    holds one of ``[settings.past]``'s past-tense markers (either side of the span). Languages
+    without markers in the data recount nothing.
+    """
+    past = rules().past.get(language)
+    if past is None:
+        return False
+    before = _SENTENCE_BREAK.split(text[:start])[-1]
+    after = _SENTENCE_BREAK.split(text[end:])[0]
+    return bool(past.search(fold(f"{before}{text[start:end]}{after}").text))
+
+
+def _recounted(text: str, match: re.Match[str], language: str) -> bool:
+    return recounts_past(text, match.start(), match.end(), language)
+
+
 def _live(rule: IntentRule, clean: str, match: re.Match[str]) -> bool:
     if rule.negatable and _negated(clean, match.start()):
+        return False
+    if rule.recounted and _recounted(clean, match, rule.lang):
         return False
     return not (rule.conditional and _conditional(clean, match.start()))
 

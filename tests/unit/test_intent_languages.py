@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipe.tools.learning.replies import classify_reply
+from ipe.tools.learning.replies import classify_reply, read_reply
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.folding import fold
 
@@ -44,3 +44,19 @@ def test_every_rule_is_written_folded() -> None:
     for spec in load_pack("intent")["rules"]:
         letters = "".join(c for c in spec["pattern"] if ord(c) > 127)
         assert fold(letters).text == letters, spec["pattern"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Ahora estoy de viaje por Patagonia, escríbeme el mes que viene.",
+        "Estoy de viaje, escríbeme la semana que viene.",
+        "Estou viajando agora, me escreve o mês que vem.",
+        "Je suis en déplacement, écrivez-moi le mois prochain.",
+        "I'm travelling at the moment, write to me next month.",
+        "Ich bin gerade auf Reisen, schreib mir nächsten Monat nochmal.",
+    ],
+)
+def test_a_person_travelling_who_asks_to_be_written_to_later_defers(reply: str) -> None:
+    """Not an auto-reply: they answered and asked for a later message (golden case g25's class)."""
+    assert read_reply(reply).intent == "deferral", reply

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import re
 from typing import Any
 
 import phonenumbers
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from ipe import IntelligentPersonalizationEngine
 from ipe.domain import Fact, Prospect
+from ipe.tools.policies import load_pack
 from ipe.tools.trust.compliance import check_message, is_compliant
 from ipe.tools.trust.outbound import decoded_forms, screen_facts, span_problems
 from ipe.tools.trust.sanitize import sanitize_prospect
@@ -131,6 +133,64 @@ def test_a_claim_about_the_offer_that_no_approved_claim_supports_blocks() -> Non
     said = SHORT.replace("with a 30-day cookie", "with lifetime cookies, signed by the legal team")
     findings = _check(said)
     assert [f.rule_id for f in findings if f.rule_id == "outbound.claim"] == ["outbound.claim"]
+
+
+CLAIM_TERMS = sorted(
+    {
+        term
+        for languages in load_pack("outbound_claims")["concepts"].values()
+        for listed in languages.values()
+        for term in listed
+        if re.fullmatch(r"[a-z' -]+", term)
+    }
+)
+PROSE = st.sampled_from(
+    [
+        "and we can mail you our catalogue to try on your next river trip",
+        "so your readers can test the gear on their own weekend loops",
+        "y nos encantaría que lo probaras en tus rutas del fin de semana",
+        "e adoraríamos ver você testando nas suas trilhas de domingo",
+        "et nous aimerions te voir l'essayer sur tes sorties en montagne",
+        "und wir arbeiten gern mit Leuten, die draußen unterwegs sind",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prose=PROSE)
+def test_ordinary_prose_in_a_sentence_about_the_offer_is_not_a_claim(prose: str) -> None:
+    body = SHORT.replace("with a 30-day cookie.", f"with a 30-day cookie, {prose}.")
+    assert "outbound.claim" not in {f.rule_id for f in _check(body)}, body
+
+
+@settings(max_examples=60, deadline=None)
+@given(term=st.sampled_from(CLAIM_TERMS))
+def test_a_perk_status_or_guarantee_term_the_template_lacks_is_a_claim(term: str) -> None:
+    body = SHORT.replace("with a 30-day cookie.", f"with a 30-day cookie and {term} gear.")
+    assert "outbound.claim" in {f.rule_id for f in _check(body)}, body
+
+
+def test_a_perk_is_supported_by_the_template_with_its_noun_in_any_language() -> None:
+    offer = TEMPLATE.offer.model_copy(update={"perks": ["A free sample kit of our tents"]})
+    template = TEMPLATE.model_copy(update={"offer": offer})
+
+    def claims(sentence: str) -> list[str]:
+        findings = check_message(
+            None,
+            f"{SHORT} {sentence}",
+            channel="facebook",
+            template=template,
+            facts=FACTS,
+            excluded=[],
+            prospect_name="Jane Doe",
+            trusted_texts=TRUSTED,
+        )
+        return [f.rule_id for f in findings if f.rule_id == "outbound.claim"]
+
+    assert claims("TrailPeak will send you a free sample kit to try.") == []
+    assert claims("TrailPeak schickt dir ein kostenloses Testpaket.") == []  # the concept, in de
+    assert claims("TrailPeak will send you free gear every month.") == ["outbound.claim"]
+    assert claims("TrailPeak will send you an exclusive sample kit.") == ["outbound.claim"]
 
 
 def test_a_cited_fact_that_passes_is_not_read_as_our_claim() -> None:

@@ -300,7 +300,6 @@ def check_message(
         template=template,
         facts=facts,
         trusted_texts=trusted_texts,
-        prospect_name=prospect_name,
     )
     short = policy.short_body_advised
     if short and char_count(body.strip()) < short:

@@ -16,8 +16,10 @@ message may carry instead, and names each thing it carries that nothing allowed:
 - ``outbound.header``: a mail header line (``Bcc:``, ``Reply-To:``) written into the text.
 - ``outbound.prompt_text``: a run of words from our own prompts (``prompts/*.txt``).
 - ``outbound.claim``: a sentence about the brand, the sender or the offer (it names them, or uses
-  the offer's vocabulary) with a word that neither the template, the phrase banks nor a fact
-  that does not itself talk about the offer supports, in whatever language it is written.
+  the offer's vocabulary) that carries a claim no approved claim supports: a perk, benefit,
+  guarantee, status, certification or rank term (``tools/policies/outbound_claims.toml``, per
+  language) whose words, with the word next to it (the perk's noun), the template does not write.
+  Ordinary prose words are not claims; numbers are the grounding checks'.
 
 Hidden and control characters and markup or template syntax are ``format.*`` findings of the
 channel rules (``tools/trust/compliance.py``). ``span_problems`` runs the same checks on one span
@@ -269,6 +271,11 @@ class Allowed:
     handles: frozenset[str]
     codes: frozenset[str]
     claim_words: frozenset[str]
+    """Folded words of the template: a claim term is supported when its words are among them."""
+    claim_stems: frozenset[str]
+    """Topic stems of the template (folded): the word beside a claim term must be one."""
+    claim_concepts: frozenset[str]
+    """The claim concepts (``outbound_claims.toml``) the template writes, in any language."""
     offer_names: tuple[str, ...]
     prompt_grams: frozenset[tuple[str, ...]]
     citations: tuple[str, ...] = ()
@@ -338,25 +345,16 @@ def _quoted_offer_words() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words})", re.IGNORECASE)
 
 
-def _stems(text: str) -> frozenset[str]:
-    return content_stems(text.replace("’", "'"))
-
-
 _ALLOWED: dict[tuple[str, frozenset[str], tuple[str, ...]], Allowed] = {}
 
 
-def allowed_for(
-    template: Template, trusted_texts: frozenset[str], facts: list[Fact], prospect_name: str = ""
-) -> Allowed:
-    """What a message for ``template`` may carry; ``facts`` lend words to claims, never contacts.
+def allowed_for(template: Template, trusted_texts: frozenset[str], facts: list[Fact]) -> Allowed:
+    """What a message for ``template`` may carry: only the template supports a claim.
 
-    The prospect's name lends its words too (a subject may name them), never an address.
-
-    A fact that itself names the brand, the sender or the offer lends nothing: prospect text
-    about our offer is not the tenant's word on it.
+    ``facts`` lend nothing but citations (a fact that passes the allow-list itself may be quoted);
+    prospect text, the prospect's name included, is never a source for a contact or a claim.
     """
-    name_words = " ".join(re.findall(r"[^\W\d_]+", prospect_name))
-    key = (template.model_dump_json(), trusted_texts, (*(str(f.text) for f in facts), name_words))
+    key = (template.model_dump_json(), trusted_texts, tuple(str(f.text) for f in facts))
     if key in _ALLOWED:  # every variation of a run asks with the same arguments
         return _ALLOWED[key]
     texts = template_texts(template)
@@ -370,15 +368,8 @@ def allowed_for(
         )
         if n and len(n) >= 3
     )
-    fact_texts: tuple[str, ...] = tuple(
-        str(f.text) for f in facts if not _mentions_offer(f.text, names)
-    )
-    if name_words:
-        fact_texts = (*fact_texts, name_words)
     trusted = " ".join(trusted_texts)
-    words: set[str] = set()
-    for text in [*texts, trusted, *fact_texts, " ".join(_claim_neutral())]:
-        words |= _stems(text)
+    folded = [skeleton(t) for t in texts]
     contacts = " ".join([*texts, trusted])
     allowed = Allowed(
         links=frozenset(_url_key(u) for t in texts for _, _, u in find_links(t)),
@@ -389,7 +380,9 @@ def allowed_for(
             t.upper() for t in re.findall(r"[\w-]+", contacts) if any(c.isdigit() for c in t)
         )
         | frozenset(t.upper() for t in re.findall(r"[\w-]+", " ".join(texts))),
-        claim_words=frozenset(words),
+        claim_words=frozenset(_word_key(w) for t in folded for w in _WORDS.findall(t)),
+        claim_stems=frozenset().union(*(content_stems(t) for t in folded)),
+        claim_concepts=frozenset().union(*(_concepts_in(t) for t in folded)),
         offer_names=names,
         prompt_grams=frozenset(_prompt_grams() - set().union(*(_grams(t) for t in texts))),
         citations=tuple(
@@ -481,11 +474,6 @@ def _contacts(text: str, allowed: Allowed, field: str, how: str) -> list[Finding
 
 
 @cache
-def _claim_neutral() -> tuple[str, ...]:
-    return tuple(load_pack("lint")["outbound"]["claim_neutral"])
-
-
-@cache
 def _credentials() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in load_pack("lint")["outbound"]["credential_words"])
     return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
@@ -535,23 +523,76 @@ def _claims(text: str, allowed: Allowed, field: str) -> list[Finding]:
             said = said.replace(cited, " ")
         if not _mentions_offer(said, allowed.offer_names):
             continue
-        unsupported = sorted(s for s in _stems(said) if s not in allowed.claim_words)
-        unsupported = [s for s in unsupported if not _known_name(s, allowed)]
+        unsupported = _unsupported_terms(skeleton(said), allowed)
         if unsupported:
             findings.append(
                 _finding(
                     "claim",
                     field,
                     sentence,
-                    "A sentence about the brand or the offer says what no approved claim "
+                    "A sentence about the brand or the offer claims what no approved claim "
                     f"supports ({', '.join(unsupported[:5])}).",
                 )
             )
     return findings
 
 
-def _known_name(stem: str, allowed: Allowed) -> bool:
-    return any(stem in name.split() for name in allowed.offer_names)
+@cache
+def _claim_terms() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per claim concept, its perk, benefit, guarantee, status and rank terms (folded text)."""
+    out = []
+    for concept, languages in load_pack("outbound_claims")["concepts"].items():
+        terms = {t for listed in languages.values() for t in listed}
+        alternatives = "|".join(sorted(terms, key=len, reverse=True))
+        out.append((concept, re.compile(rf"(?<![\w#])(?:{alternatives})\w{{0,3}}(?!\w)")))
+    return tuple(out)
+
+
+def _concepts_in(folded: str) -> frozenset[str]:
+    return frozenset(c for c, pattern in _claim_terms() if pattern.search(folded))
+
+
+def _word_key(word: str) -> str:
+    """A word as claim terms are compared: folded, its first six letters (plurals, genders)."""
+    return word.lower().replace("’", "'")[:6]
+
+
+def _unsupported_terms(folded: str, allowed: Allowed) -> list[str]:
+    """The claim terms of one folded sentence that the template does not support.
+
+    A term the template writes is supported with the topic word beside it (the nearest content
+    word after it, else before it) when the template writes that word too: "free sample kit" is
+    supported by a template offering one, "free gear" is not. A term the template does not write
+    is supported when the template writes its concept in another language.
+    """
+    out = []
+    for concept, pattern in _claim_terms():
+        for match in pattern.finditer(folded):
+            term = match.group()
+            words = _WORDS.findall(term)
+            if not all(_word_key(w) in allowed.claim_words for w in words):
+                if concept not in allowed.claim_concepts:
+                    out.append(term)
+                continue
+            after = _topic_word(_WORDS.findall(folded[match.end() :])[:3])
+            before = _topic_word(list(reversed(_WORDS.findall(folded[: match.start()])))[:3])
+            beside = after or before
+            if beside and not beside & allowed.claim_stems and not _known_name(beside, allowed):
+                out.append(term)
+    return list(dict.fromkeys(out))
+
+
+def _topic_word(words: list[str]) -> frozenset[str]:
+    """The stems of the first of ``words`` that is a topic word; empty when none is."""
+    for word in words:
+        stems = content_stems(word)
+        if stems:
+            return stems
+    return frozenset()
+
+
+def _known_name(stems: frozenset[str], allowed: Allowed) -> bool:
+    return any(s in name.split() for s in stems for name in allowed.offer_names)
 
 
 def _prompt_text(text: str, allowed: Allowed, field: str) -> list[Finding]:
@@ -569,10 +610,9 @@ def outbound_findings(
     template: Template,
     facts: list[Fact],
     trusted_texts: Iterable[str],
-    prospect_name: str = "",
 ) -> list[Finding]:
     """Every blocking ``outbound.*`` finding for the message as it would be sent."""
-    allowed = allowed_for(template, frozenset(trusted_texts), facts, prospect_name)
+    allowed = allowed_for(template, frozenset(trusted_texts), facts)
     findings: list[Finding] = []
     for field, text in (("subject", subject), ("body", body)):
         if not text:

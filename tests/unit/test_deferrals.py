@@ -220,7 +220,10 @@ def test_until_a_date_holds_until_that_date_never_earlier_than_writing(
 _RECOUNTED = {
     "en": ("I bought your beans in {m} and loved them", "Write to me in {m}"),
     "es": ("Compré vuestro café en {m} y me encantó", "Escríbeme en {m}"),
-    "pt": ("Comprei o café de vocês em {m} e adorei", "Me escreva em {m}"),
+    "pt": (
+        "Comprei o café de vocês em {m} e adorei",
+        "Obrigada pela mensagem! Me escreva em {m}, por favor",
+    ),
     "fr": ("J'ai acheté vos grains en {m}, délicieux", "Recontactez-moi en {m}"),
     "de": ("Ich habe die Bohnen im {m} gekauft, super", "Melden Sie sich bitte im {m} wieder"),
 }

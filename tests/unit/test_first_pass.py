@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipe.tools.trust import compliance, grounding, injection, lint
 from ipe.tools.trust.folding import views
-from ipe.tools.trust.patterns import _branches, any_of
+from ipe.tools.trust.patterns import _branches, any_of, lowercase_literals
 from ipe.tools.trust.policy import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +113,75 @@ def test_a_top_level_alternative_keeps_its_own_word_boundary() -> None:
     assert first.search("xbar")  # 'bar' needs no boundary
     assert not first.search("xfoo")  # 'foo' does
     assert first.search("a foo") and first.search("one\nbaz")
+
+
+def _ascii_views(text: str) -> Iterator[str]:
+    yield from (view.text for view in views(text) if view.text.isascii())
+
+
+def test_injection_lowercased_first_pass_on_every_ascii_view() -> None:
+    first, lowered = injection._any_for_ascii(injection.KINDS)
+    assert lowered  # the lint pack's patterns allow it: the fast path is the one in use
+    patterns = [p for p, _ in injection._patterns(injection.KINDS)]
+    hits = 0
+    for text in TEXTS:
+        for view in _ascii_views(text):
+            expected = any(p.search(view) for p in patterns)
+            assert bool(first.search(view.lower())) == expected, view
+            assert injection._first_pass(view, injection.KINDS) == expected, view
+            hits += expected
+    assert hits > 100
+
+
+_HOSTILE_WORDS = st.sampled_from(
+    [
+        "ignore",
+        "Previous",
+        "INSTRUCTIONS",
+        "DAN",
+        "mode",
+        "[INST]",
+        "<<SYS>>",
+        "[/inst]",
+        "AI",
+        "must",
+        "include",
+        "https://x.io",
+        "Commission",
+        "is",
+        "50%",
+        "tell",
+        "them",
+        "scam",
+        "password",
+        "send",
+        "me",
+        "your",
+        "new",
+        "sYs",
+        "Dan",
+        "\n",
+        ",",
+        ".",
+        "the",
+        "all",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_HOSTILE_WORDS, st.text(alphabet=st.characters(max_codepoint=127)))))
+def test_injection_lowercased_first_pass_on_generated_text(words: list[str]) -> None:
+    text = " ".join(words)
+    patterns = [p for p, _ in injection._patterns(injection.KINDS)]
+    for view in _ascii_views(text):
+        expected = any(p.search(view) for p in patterns)
+        assert injection._first_pass(view, injection.KINDS) == expected, view
+
+
+def test_lowercase_literals_keeps_escapes_and_refuses_upper_case_in_classes() -> None:
+    assert lowercase_literals(r"\bDAN\s+\S\W[a-z]") == r"\bdan\s+\S\W[a-z]"
+    assert lowercase_literals(r"\[/?INST\]|<</?SYS>>") == r"\[/?inst\]|<</?sys>>"
+    assert lowercase_literals(r"[]A]x") is None
+    assert lowercase_literals(r"[!-Z]") is None
+    assert lowercase_literals(r"[^]a]X") == r"[^]a]x"

@@ -21,7 +21,7 @@ from typing import Any
 
 from ipe.tools.policies import load_pack
 from ipe.tools.trust.folding import View, views
-from ipe.tools.trust.patterns import any_of
+from ipe.tools.trust.patterns import any_of, lowercase_literals
 
 KINDS = ("injection", "claims", "phishing")
 
@@ -64,12 +64,28 @@ def _ascii_exact(pattern: str) -> bool:
 
 
 @cache
-def _any_for_ascii(kinds: tuple[str, ...]) -> re.Pattern[str]:
-    """``_any`` for ASCII text: with re.ASCII, 1.5 times faster there, when that is exact."""
+def _any_for_ascii(kinds: tuple[str, ...]) -> tuple[re.Pattern[str], bool]:
+    """``_any`` for ASCII text, and whether it runs on the lower-cased text.
+
+    Lower-cased literals without IGNORECASE (2.5 times faster on the drafts than IGNORECASE with
+    re.ASCII, which is itself 1.5 times faster than without it), when either is exact.
+    """
     first = _any(kinds)
     if not _ascii_exact(first.pattern):
-        return first
-    return re.compile(first.pattern, (first.flags & ~re.UNICODE) | re.ASCII)
+        return first, False
+    lowered = lowercase_literals(first.pattern)
+    if lowered is None:
+        return re.compile(first.pattern, (first.flags & ~re.UNICODE) | re.ASCII), False
+    flags = first.flags & ~(re.UNICODE | re.IGNORECASE)
+    return re.compile(lowered, flags | re.ASCII), True
+
+
+def _first_pass(text: str, kinds: tuple[str, ...]) -> bool:
+    """True when some pattern of ``kinds`` may match ``text`` (never False when one does)."""
+    if not text.isascii():
+        return _any(kinds).search(text) is not None
+    first, lowered = _any_for_ascii(kinds)
+    return first.search(text.lower() if lowered else text) is not None
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -94,8 +110,7 @@ def _matches(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """``(start, end, reason)`` in ``text`` for every match in any folded view of it."""
     found: list[tuple[int, int, str]] = []
     for view in views(text):
-        first_pass = _any_for_ascii(kinds) if view.text.isascii() else _any(kinds)
-        if not first_pass.search(view.text):
+        if not _first_pass(view.text, kinds):
             continue
         for pattern, reason in _patterns(kinds):
             for match in pattern.finditer(view.text):

@@ -20,6 +20,42 @@ def compile_for_lowercase(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE if upper else 0)
 
 
+def lowercase_literals(pattern: str) -> str | None:
+    """``pattern`` with its upper-case literals lower-cased, to run on lower-cased ASCII text.
+
+    Without IGNORECASE, on ``text.lower()``, it matches where ``pattern`` with IGNORECASE and
+    re.ASCII matches on ``text`` (lower-casing keeps every position). Escapes (backslash-S,
+    backslash-W, backslash-A) are kept as written. None when an upper-case letter sits in a
+    character class, where a range such as ``[!-Z]`` would change meaning once lower-cased.
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if char.isupper():
+                return None
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            opening = pattern[i : i + 1]
+            i += 1
+            if pattern[i : i + 1] == "^":
+                opening += "^"
+                i += 1
+            if pattern[i : i + 1] == "]":  # a literal ] first in a class
+                opening += "]"
+                i += 1
+            out.append(opening)
+            continue
+        out.append(char.lower() if char.isascii() else char)
+        i += 1
+    return "".join(out)
+
+
 def any_of(
     patterns: Iterable[str], *, lowercase: bool = False, ignore_case: bool = True, flags: int = 0
 ) -> re.Pattern[str]:

@@ -100,7 +100,7 @@ def test_empty_text_has_no_spans() -> None:
     assert find_instructions("") == []
 
 
-# The ASCII first pass (lower-cased, re.ASCII: faster) finds on ASCII text exactly what the Unicode one does.
+# The ASCII first pass (lower-cased, re.ASCII: faster) finds what the Unicode one does.
 _ASCII_WORDS = [*(p for p, _ in PAYLOADS if p.isascii()), "scammed me", "Kelvin sign", "is"]
 
 

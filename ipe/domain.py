@@ -329,6 +329,10 @@ class Relationship(_Model):
     """The prospect's own words for what they asked (a deferral, the details), quoted."""
     asked_at: str | None = None
     """When they wrote those words (ISO 8601, as the history gives it)."""
+    asked_when: UntrustedText | None = None
+    """For ``deferred``/``check_back_due``: the time phrase the date reader found in their words,
+    with its lead word ("after 12 January"); a check-back quotes this, never the rest of their
+    sentence (``None``: it quotes nothing of theirs)."""
     asked_source: str | None = None
     """The record field holding their words (``interaction_history[3].text``): the history fact
     with this ``source_field`` is what a message cites."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ipe.domain import Prospect
 from ipe.memory.outcomes import MessageRecord, Reply
 from ipe.tools.context.history import store_exchanges
-from ipe.tools.context.relationship import assess, hold, record_exchanges
+from ipe.tools.context.relationship import assess, hold, inbound_exchange, record_exchanges
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -235,3 +238,30 @@ def test_a_date_in_a_reply_the_rules_cannot_read_is_held_for_a_person() -> None:
     rel = stage_of(out(2), reply(2, "Sono fuori ufficio, rientro il 12 gennaio 2027"))
     assert rel.stage == "deferred" and rel.not_before == "2027-01-12" and rel.review
     assert (hold(rel) or ("",))[0] == "needs_review"
+
+
+# A check-back quotes only the time phrase the date reader found, never the rest of their
+# sentence (issue 21: "you asked me to check back next week suits me").
+_TIME_ASKS = [
+    ("Write to me after 12 January", "after 12 January"),
+    ("Escríbeme a partir del 12 de enero", "a partir del 12 de enero"),
+    ("Ahora estoy de viaje, escríbeme el mes que viene", "el mes que viene"),
+    ("Get back to me next month", "next month"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_TIME_ASKS),
+    st.sampled_from(["", " suits me (UK time)", " and we can talk then", " gracias", ", merci"]),
+)
+def test_a_deferral_quotes_only_the_time_phrase_never_the_rest(
+    ask: tuple[str, str], tail: str
+) -> None:
+    written = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    text = f"{ask[0]}{tail}."
+    exchange = inbound_exchange(written, "email", text, "interaction_history[1]")
+    assert exchange is not None
+    rel = assess([exchange], now=written + timedelta(days=1))
+    assert rel.stage == "deferred", (text, rel)
+    assert rel.asked_when == ask[1], (text, rel.asked_when)

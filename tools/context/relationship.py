@@ -9,6 +9,7 @@ in as ``intents``); deferral phrases become dates relative to when the prospect 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -154,6 +155,27 @@ def _quote(text: str) -> UntrustedText:
     return UntrustedText(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
 
+def _asked_when(text: str, phrase: str) -> UntrustedText | None:
+    """The time phrase the date reader found (``phrase``), as they wrote it, with its lead word.
+
+    Only a recognised date phrase is ever quoted back ("after 12 January"), never the rest of
+    their sentence; ``None`` when it cannot be found as written or has no lead word.
+    """
+    flat = " ".join(text.split())
+    phrase = phrase.strip().rstrip(".,;:!?")
+    found = re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", flat, re.IGNORECASE)
+    if found is None:
+        return None
+    leads = sorted(policy()["check_back"]["leads"], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in leads)
+    lead = re.search(rf"(?<!\w)(?:{alt})\s+$", flat[: found.start()], re.IGNORECASE)
+    if lead is not None:
+        return UntrustedText(flat[lead.start() : found.end()])
+    if re.match(rf"(?:{alt})\s", found.group(), re.IGNORECASE):
+        return UntrustedText(found.group())
+    return None
+
+
 def _day(at: datetime | None) -> str:
     return at.date().isoformat() if at else "an unknown date"
 
@@ -274,19 +296,25 @@ def _after_reply(
                 f"{pol['not_now']['default_days']} days -> {until.isoformat()}"
             )
         evidence = [f"asked us to wait ({last.source}): {said}", why]
+        when = _asked_when(last.text, deferral.phrase) if deferral and last.text else None
         if today < until:
             return Relationship(
                 stage="deferred",
                 not_before=until.isoformat(),
                 evidence=evidence,
                 review=check,
+                asked_when=when,
                 **asked,
             )
         checked = _since(timeline, datetime.combine(until, datetime.min.time(), tzinfo=UTC))
         if checked:
             return None  # we checked back already: a follow-up of that check-back
         return Relationship(
-            stage="check_back_due", not_before=until.isoformat(), evidence=evidence, **asked
+            stage="check_back_due",
+            not_before=until.isoformat(),
+            evidence=evidence,
+            asked_when=when,
+            **asked,
         )
     # they asked, offered, referred, thanked or wrote something unclear: we owe them an answer
     if _since(timeline, last.at):

@@ -51,11 +51,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _SOURCE_INDEX = re.compile(r"recent_content\[(\d+)\]")
-_WHEN = re.compile(
-    r"\b(after|in|next|once|when|until|around|from|before|by|"
-    r"después|despues|en|dentro|depois|em|daqui|après|apres|dans|nach|im|ab)\b[^.,;!?\"]{2,40}",
-    re.IGNORECASE,
-)
 _RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%\s*$")
 _LEADING_RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%")
 
@@ -720,21 +715,12 @@ def _ago(c: _Context, days: int | None) -> str:
     return str(ago[key])
 
 
-def _when(asked: str | None) -> str | None:
-    """The time phrase of what the prospect asked ("after the launch"), from their own words."""
-    if not asked:
-        return None
-    match = _WHEN.search(_safe(asked))
-    if not match:
-        return None
-    return _trailing_courtesy().sub("", match.group(0)).strip() or None
+def _when(rel: Relationship) -> str | None:
+    """The time phrase they asked for ("after the launch"), as the date reader found it.
 
-
-@cache
-def _trailing_courtesy() -> re.Pattern[str]:
-    """'please', 'por favor', 'merci' (and the like) at the end of a quoted date phrase."""
-    words = sorted(_rules()["check_back"]["trailing_courtesy"], key=len, reverse=True)
-    return re.compile(r"(?:[\s,]+(?:" + "|".join(map(re.escape, words)) + r"))+\s*$", re.I)
+    Only that phrase is quoted, never a fragment of the rest of their sentence.
+    """
+    return _safe(rel.asked_when) if rel.asked_when else None
 
 
 def _follow_up(
@@ -769,7 +755,7 @@ def _check_back(
     plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, rel: Relationship
 ) -> tuple[str, _Hook | None]:
     """What they asked first, then the offer; a DM or e-mail adds their newest fitting content."""
-    when = _when(rel.asked_for)
+    when = _when(rel)
     opener = (
         c.fill(c.phrase("check_back.opener_when"), {"when": when})
         if when

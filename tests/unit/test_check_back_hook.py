@@ -24,6 +24,7 @@ COOK = Prospect(
 REL = Relationship(
     stage="check_back_due",
     asked_for="Busy now, check back after the launch",
+    asked_when="after the launch",
     not_before="2026-11-01",
 )
 

@@ -1,6 +1,7 @@
 """The offline voice: offer-relevant hooks, quality-gated selection, relationship-aware messages."""
 
 import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,6 +20,7 @@ from ipe.domain import (
     VariationPlan,
 )
 from ipe.graph.state import RetrievedContext
+from ipe.tools.context.relationship import assess, inbound_exchange
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.trust.critic import gated_out, select, shape_findings
 from ipe.tools.writing.facts import credited_fact_ids, extract_facts, offer_relevance
@@ -227,6 +229,7 @@ def test_a_check_back_opens_with_what_they_asked():
     rel = Relationship(
         stage="check_back_due",
         asked_for="Not right now, try me again after the launch",
+        asked_when="after the launch",
         not_before="2026-11-01",
     )
     body = _compose("email", rel)
@@ -238,13 +241,27 @@ def test_a_check_back_opens_with_what_they_asked():
 
 
 def test_a_check_back_quotes_the_date_without_their_courtesy_words():
+    written = datetime(2026, 5, 20, tzinfo=UTC)
     for asked, when in (
         ("Busy with our launch, ping me in Q3 please.", "in Q3"),
         ("Check back after the summer, thanks!", "after the summer"),
     ):
-        rel = Relationship(stage="check_back_due", asked_for=asked, not_before="2026-10-01")
+        exchange = inbound_exchange(written, "email", asked, "interaction_history[1]")
+        assert exchange is not None
+        read = assess([exchange], now=written + timedelta(days=1))
+        rel = read.model_copy(update={"stage": "check_back_due"})
         body = _compose("email", rel)
         assert f"check back {when}." in body, body
+
+
+def test_a_check_back_without_a_date_phrase_quotes_nothing_of_theirs():
+    rel = Relationship(
+        stage="check_back_due",
+        asked_for="Tuesday or Wednesday afternoon next week suits me (UK time)",
+        not_before="2026-11-01",
+    )
+    body = _compose("email", rel)
+    assert "suits me" not in body and "UK time" not in body, body
 
 
 def test_details_are_delivered_not_promised():

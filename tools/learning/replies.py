@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from html.parser import HTMLParser
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from ipe.tools.learning.intent import (
     RULE_LANGUAGES,
@@ -50,42 +50,11 @@ SHORT_LETTERS = 40
 QUOTE_CHARS = 240
 
 _LINGUA: dict[str, Language] = {
-    "en": Language.ENGLISH,
-    "es": Language.SPANISH,
-    "pt": Language.PORTUGUESE,
-    "fr": Language.FRENCH,
-    "de": Language.GERMAN,
-    "it": Language.ITALIAN,
-    "nl": Language.DUTCH,
-    "pl": Language.POLISH,
-    "sv": Language.SWEDISH,
-    "da": Language.DANISH,
-    "fi": Language.FINNISH,
-    "nb": Language.BOKMAL,
-    "cs": Language.CZECH,
-    "sk": Language.SLOVAK,
-    "sl": Language.SLOVENE,
-    "hr": Language.CROATIAN,
-    "hu": Language.HUNGARIAN,
-    "ro": Language.ROMANIAN,
-    "bg": Language.BULGARIAN,
-    "el": Language.GREEK,
-    "et": Language.ESTONIAN,
-    "lv": Language.LATVIAN,
-    "lt": Language.LITHUANIAN,
-    "ga": Language.IRISH,
-    "ru": Language.RUSSIAN,
-    "uk": Language.UKRAINIAN,
-    "tr": Language.TURKISH,
-    "ar": Language.ARABIC,
-    "he": Language.HEBREW,
-    "ja": Language.JAPANESE,
-    "ko": Language.KOREAN,
-    "zh": Language.CHINESE,
-    "hi": Language.HINDI,
-    "id": Language.INDONESIAN,
-    "vi": Language.VIETNAMESE,
-    "th": Language.THAI,
+    code: Language.from_iso_code_639_1(IsoCode639_1.from_str(code))
+    for code in (
+        "en es pt fr de it nl pl sv da fi nb cs sk sl hr hu ro bg el et lv lt ga "
+        "ru uk tr ar he ja ko zh hi id vi th"
+    ).split()
 }
 _CODE = {lang: code for code, lang in _LINGUA.items()}
 _TAG = re.compile(

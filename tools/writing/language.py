@@ -15,32 +15,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import langcodes
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from ipe.domain import Prospect
 from ipe.prompts import LANGUAGES
 
-_LINGUA = {
-    "en": Language.ENGLISH,
-    "es": Language.SPANISH,
-    "pt": Language.PORTUGUESE,
-    "fr": Language.FRENCH,
-    "de": Language.GERMAN,
-    "it": Language.ITALIAN,
-    "nl": Language.DUTCH,
-    "pl": Language.POLISH,
-    "sv": Language.SWEDISH,
-    "da": Language.DANISH,
-    "nb": Language.BOKMAL,
-    "fi": Language.FINNISH,
-    "cs": Language.CZECH,
-    "ro": Language.ROMANIAN,
-    "tr": Language.TURKISH,
-    "id": Language.INDONESIAN,
-    "ja": Language.JAPANESE,
-    "zh": Language.CHINESE,
-    "ko": Language.KOREAN,
-    "ru": Language.RUSSIAN,
+_LINGUA: dict[str, Language] = {
+    code: Language.from_iso_code_639_1(IsoCode639_1.from_str(code))
+    for code in "en es pt fr de it nl pl sv da nb fi cs ro tr id ja zh ko ru".split()
 }
 DETECTED: tuple[str, ...] = tuple(_LINGUA)
 """Languages the detector chooses among: the five with a phrase bank and common others, so a

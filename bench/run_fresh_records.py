@@ -1,6 +1,6 @@
 """Run a fresh half through `ipe personalize --json`, two message ids each; write JSONL results.
 
-usage: python run_records.py REPO HALF OUT [--seeds 2]
+usage: python bench/run_fresh_records.py REPO HALF OUT [--seeds 2]   (REPO: where .venv/bin/ipe is)
 """
 
 import json

@@ -1,6 +1,7 @@
 """Run a fresh half through `ipe personalize --json`, two message ids each; write JSONL results.
 
 usage: python bench/run_fresh_records.py REPO HALF OUT [--seeds 2]   (REPO: where .venv/bin/ipe is)
+HALF: `dev` or `holdout` of the 2026-12-07 set, or any half's folder (holding manifest.json).
 """
 
 import json
@@ -12,7 +13,9 @@ from pathlib import Path
 
 repo, half, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 2
-base = Path(__file__).resolve().parent / "fresh" / "2026-12-07" / "records" / half
+default_set = Path(__file__).resolve().parent / "fresh" / "2026-12-07" / "records"
+base = Path(half).resolve() if Path(half).is_dir() else default_set / half
+half = base.name
 manifest = json.loads((base / "manifest.json").read_text())
 ipe = repo / ".venv" / "bin" / "ipe"
 env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "IPE_", "LANGSMITH"))}

@@ -8,7 +8,7 @@ default). Rewards are integers in millionths so sums are exact.
 from __future__ import annotations
 
 from ipe.memory.database import Connection
-from ipe.tools.learning.reward import counts_in_model, is_positive, reward_of
+from ipe.memory.reward import counts_in_model, is_positive, reward_of
 
 MICRO = 1_000_000
 """Rewards are stored as integers in millionths so that sums are exact."""

@@ -20,7 +20,7 @@ from ipe.domain import StorageError
 from ipe.memory.aggregates import rebuild_arm_stats
 from ipe.memory.database import Connection, Database
 from ipe.memory.people import Person, key_hash
-from ipe.tools.learning.reward import outcome_of, policy
+from ipe.memory.reward import outcome_of, policy
 
 BASE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (

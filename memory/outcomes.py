@@ -13,7 +13,7 @@ no-event window from ``sent_at`` passes (``settle_pending``); the outcome table 
 ``tools/policies/reward.toml``. Event ids are unique per message (``(tenant, message_id,
 event_id)``): a replayed event changes nothing, and a replayed id with a different payload is an
 ``EventConflictError``, never a silent drop. A message's outcome depends only on the set of its
-events (``ipe.tools.learning.reward``), so events may arrive in any order.
+events (``ipe.memory.reward``), so events may arrive in any order.
 
 Every message is stored with its person's keys (``ipe.memory.people``: the normalised e-mail, the
 platform handle, the record ids; hashed per tenant). An unsubscribe, an unsubscribe reply, a spam
@@ -60,18 +60,19 @@ from ipe.memory.aggregates import MICRO, contribution
 from ipe.memory.database import Connection, Database, SqliteDatabase
 from ipe.memory.migrations import LATEST, migrate
 from ipe.memory.people import Person, PersonKey, key_hash
-from ipe.tools.learning.intents import events as reply_events
-from ipe.tools.learning.replies import classify_reply
-from ipe.tools.learning.reward import (
+from ipe.memory.reward import (
     NO_EVENTS_OUTCOME,
+    UNCLASSIFIED,
     implies_sent,
     outcome_of,
     policy,
     suppression_reason,
 )
+from ipe.tools.learning.replies import classify_reply
 
 _KINDS = frozenset(get_args(EngagementKind))
-_INTENTS = frozenset(e for e in reply_events() if e != "unclassified")
+_INTENTS = frozenset(e for e in policy().intents if e != UNCLASSIFIED)
+"""The stored reply events: ``reward.toml``'s ``[intents]`` (the intent registry's events)."""
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SETTLE_EVERY_S = 600.0
 """How often (seconds, per open store) ``settle_due`` looks for pending messages to settle."""

@@ -12,7 +12,7 @@ The contract, beyond the signatures:
   ``MessageIdConflictError`` and nothing changes.
 * **Events** are unique per ``(tenant, message_id, event_id)``; the same id with the same payload
   is a replay (``EventResult.new`` is False), with another payload an ``EventConflictError``.
-  A message's outcome is a function of the set of its events (``ipe.tools.learning.reward``).
+  A message's outcome is a function of the set of its events (``ipe.memory.reward``).
 * **Suppression list**: opt-out events (unsubscribe, unsubscribe reply, complaint, hard bounce)
   suppress the message's person under every key (a bounce: the address, on its channel);
   ``suppression_for`` answers for any key; only ``lift`` removes an entry; a weaker reason never
@@ -21,7 +21,7 @@ The contract, beyond the signatures:
   every engagement in ``[lifecycle] implies_sent`` marks it sent (at the earliest such time). A
   blocked message cannot be approved or sent. Only sent messages are in ``sent_messages`` and in
   the aggregates; a sent message is never re-recorded (``MessageIdConflictError``).
-* **Outcomes**: ``ipe.tools.learning.reward.outcome_of(events, settled=...)`` where settled means
+* **Outcomes**: ``ipe.memory.reward.outcome_of(events, settled=...)`` where settled means
   the message's ``sent_at`` is older than ``[settle] no_event_days`` (or it settled before).
 * **Erasure**: ``forget`` deletes every message sharing a key with the person (transitively), with
   their events, edits and keys, removes their sends from the aggregates, and nulls the labels of

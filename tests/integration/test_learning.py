@@ -11,8 +11,8 @@ import pytest
 from ipe import ContextEngine, FeedbackLoop, IntelligentPersonalizationEngine
 from ipe.domain import Lesson, UnknownMessageError
 from ipe.memory.handles import lesson_memory, outcome_store
+from ipe.memory.reward import policy
 from ipe.tools.learning.edits import normalise
-from ipe.tools.learning.reward import policy
 
 EVENTS = [
     {"event_id": "e1", "event": "delivered"},

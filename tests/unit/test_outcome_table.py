@@ -1,6 +1,6 @@
 """Every order of events gives the outcome the table in ``tools/policies/reward.toml`` states.
 
-``expected`` below restates that table independently of ``ipe.tools.learning.reward``; every
+``expected`` below restates that table independently of ``ipe.memory.reward``; every
 permutation of small event sets (with and without delivery webhooks, with the send implied by the
 engagement or stated by a ``sent`` event dated before the window) goes through the real store.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
-from ipe.tools.learning.reward import policy
+from ipe.memory.reward import policy
 
 EVENTS: dict[str, tuple[str, str | None]] = {
     "clicked": ("clicked", None),

@@ -12,7 +12,7 @@ from ipe.domain import (
 )
 from ipe.memory.database import SqliteDatabase
 from ipe.memory.outcomes import MessageRecord, NewEvent, OutcomeStore
-from ipe.tools.learning.reward import policy
+from ipe.memory.reward import policy
 from tests.conftest import StoreFactory
 
 

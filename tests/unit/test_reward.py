@@ -4,14 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipe.tools.learning.reward import (
+from ipe.memory.reward import (
     counts_in_model,
     event_outcome,
     is_positive,
     outcome_names,
     outcome_of,
+    policy,
     reward_of,
 )
+from ipe.tools.learning import intents
 
 EVENTS = [
     ("delivered", None),
@@ -124,3 +126,8 @@ def test_out_of_office_is_no_reply_and_unknown_inputs_raise() -> None:
         event_outcome("replied", "maybe")
     with pytest.raises(KeyError):
         reward_of("delighted")
+
+
+def test_the_reward_tables_reply_events_are_the_intent_registrys() -> None:
+    """The store accepts ``reward.toml``'s reply events: exactly the registry's stored events."""
+    assert set(policy().intents) == set(intents.events())

@@ -1,6 +1,6 @@
 """The strategy model: Bayesian logistic regression over arms, per segment, pooled hierarchically.
 
-An arm is (tone, angle, cta). A message's reward r in [0, 1] (``tools/learning/reward.py``) is
+An arm is (tone, angle, cta). A message's reward r in [0, 1] (``memory/reward.py``) is
 modelled as
 ``logit E[r] = intercept + tone_effect + angle_effect + cta_effect``: an additive model, so what a
 segment learns about one tone is shared by every arm with that tone, and 60 arms cost 13

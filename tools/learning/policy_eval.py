@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from ipe.memory.outcomes import ArmStat, OutcomeStore
+from ipe.memory.reward import counts_in_model, is_positive, reward_of
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
-from ipe.tools.learning.reward import counts_in_model, is_positive, reward_of
 
 Z90 = 1.6448536269514722
 """The standard normal quantile of a two-sided 90% interval."""

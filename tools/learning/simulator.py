@@ -45,6 +45,7 @@ from typing import Any
 
 from ipe.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
+from ipe.memory.reward import is_positive, policy, reward_of
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
 from ipe.tools.learning.intents import events as reply_events
 from ipe.tools.learning.intents import registry
@@ -56,7 +57,6 @@ from ipe.tools.learning.policy_eval import (
     model_policy,
     uniform_policy,
 )
-from ipe.tools.learning.reward import is_positive, policy, reward_of
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email

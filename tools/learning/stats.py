@@ -31,12 +31,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
-from ipe.tools.learning.intervals import Metric, level, mean, share, share_difference, z_value
-from ipe.tools.learning.reward import (
+from ipe.memory.reward import (
     counts_in_model,
     is_positive,
     reward_of,
 )
+from ipe.tools.learning.intervals import Metric, level, mean, share, share_difference, z_value
 from ipe.tools.learning.segments import describe_segment
 from ipe.tools.policies import load_pack
 

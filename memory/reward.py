@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from ipe.tools.policies import load_pack
+from ipe.packs import load_pack
 
 NO_EVENTS_OUTCOME = "pending"
 """The outcome of a message before any event arrives (not counted by the strategy model)."""

@@ -138,7 +138,9 @@ def _details_reasons(
     return []
 
 
-def _stage_reasons(text: str, relationship: Relationship | None, template: Template) -> list[str]:
+def _stage_reasons(
+    text: str, relationship: Relationship | None, template: Template, language: str
+) -> list[str]:
     if relationship is None:
         return []
     lowered = text.lower()
@@ -146,10 +148,27 @@ def _stage_reasons(text: str, relationship: Relationship | None, template: Templ
         wants_terms = _asked_for_terms(relationship)
         return _details_reasons(lowered, relationship.asked_for or "", template, wants_terms)
     if relationship.stage in ("deferred", "check_back_due") and relationship.asked_for:
-        said = _asked_words(relationship)
-        if said and not said & {w.lower() for w in _WORD.findall(text)}:
+        if not _cites(text, relationship, language):
             return ["it is sent when they asked, and does not cite what they said"]
     return []
+
+
+def _cites(text: str, relationship: Relationship, language: str) -> bool:
+    """Whether ``text`` cites what they said: their own words, or the bank's restatement.
+
+    A deferral with no date ("Thanks, maybe later.") is cited in the bank's words ("you said
+    later would suit you better": ``[check_back] cites`` of the language's phrase bank).
+    """
+    said = _asked_words(relationship)
+    if not said or said & {w.lower() for w in _WORD.findall(text)}:
+        return True
+    from ipe.prompts import LANGUAGES, load_bank
+
+    if language not in LANGUAGES:
+        return False
+    folded = " ".join(text.casefold().split())
+    cites = load_bank(f"{language}/message")["check_back"]["cites"]
+    return any(str(cite).casefold() in folded for cite in cites)
 
 
 def _asked_for_terms(relationship: Relationship) -> bool:
@@ -191,5 +210,5 @@ def sendability(
         [k for k in keys if len(k) > _SAID_TWICE_MIN]
     ):
         reasons.append("a sentence is said twice")
-    reasons += _stage_reasons(text, relationship, template)
+    reasons += _stage_reasons(text, relationship, template, language)
     return reasons

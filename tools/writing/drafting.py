@@ -140,6 +140,7 @@ def _examples(task: DraftTask, stage: str, language: str) -> str:
     names += {
         "awaiting_reply": ["draft_example_follow_up"],
         "check_back_due": ["draft_example_check_back"],
+        "deferred": ["draft_example_check_back"],
         "asked_for_details": ["draft_example_details"],
     }.get(stage, [])
     if language != "en":

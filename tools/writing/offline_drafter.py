@@ -26,9 +26,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from babel.dates import format_date
 from babel.numbers import format_percent
 
-from ipe.domain import Fact, Prospect, Relationship, Template, VariationPlan
+from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note
@@ -723,14 +724,59 @@ def _when(rel: Relationship) -> str | None:
     return _safe(rel.asked_when) if rel.asked_when else None
 
 
+def _day(at: str | None) -> str:
+    """The ISO day of a timestamp as the record writes it ('' when there is none)."""
+    return (at or "")[:10]
+
+
+def _outbound(c: _Context) -> list[Interaction]:
+    history = c.prospect.interaction_history if c.prospect else []
+    return [x for x in history if x.direction == "outbound"]
+
+
+def _last_outbound(c: _Context) -> str | None:
+    """When our last message to them went (the record's history), if it says."""
+    days = [_day(x.at) for x in _outbound(c) if x.at]
+    return max(days) if days else None
+
+
+def _news(
+    c: _Context, facts: list[Fact], plan: VariationPlan, shape: Shape, *, since: str | None
+) -> _Hook | None:
+    """Their content that is new since ``since`` (an ISO date), for "since then I watched...".
+
+    Never an item our earlier messages already cited (its title in one of them), nor one
+    published on or before ``since`` (an item without a date counts as new only when uncited).
+    """
+    said = " ".join(x.text for x in _outbound(c)).casefold()
+    for hook in _content_hooks(c, facts, set(plan.fact_ids), shape):
+        if hook.slot != "hook.title":
+            continue
+        title = hook.values["title"].strip('"').casefold()
+        if title and title in said:
+            continue
+        published = _published(c, hook, facts)
+        if since and published and published <= _day(since):
+            continue
+        return hook
+    return None
+
+
+def _published(c: _Context, hook: _Hook, facts: list[Fact]) -> str | None:
+    """The ISO day the hook's content item was published, when the record says."""
+    sources = {f.id: f.source_field for f in facts}
+    for fact_id in hook.fact_ids:
+        match = _SOURCE_INDEX.search(sources.get(fact_id, ""))
+        if match and c.prospect and int(match.group(1)) < len(c.prospect.recent_content):
+            return _day(c.prospect.recent_content[int(match.group(1))].published_at) or None
+    return None
+
+
 def _follow_up(
     plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, rel: Relationship
 ) -> tuple[str, _Hook | None]:
     opener = c.fill(c.phrase("follow_up.opener"), {"ago": _ago(c, rel.days_since_outbound)})
-    hooks = [
-        h for h in _content_hooks(c, facts, set(plan.fact_ids), shape) if h.slot == "hook.title"
-    ]
-    hook = hooks[0] if hooks else None
+    hook = _news(c, facts, plan, shape, since=_last_outbound(c))
     if hook is not None:
         reason = c.fill(c.phrase("follow_up.new_title"), hook.values)
     elif c.values["sample"]:
@@ -751,16 +797,48 @@ def _follow_up(
     return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
 
 
+_CHECK_BACK = ("check_back_due", "deferred")
+"""The stages written as a check-back: due now, or held until the day they asked for (the draft
+a scheduled result carries goes out that day, so it is written for it)."""
+
+
+def _month_name(month: int, language: str) -> str:
+    """The month's name in ``language`` as it stands alone ("September", "septembre")."""
+    return str(format_date(datetime(2000, month, 1).date(), "LLLL", locale=language))
+
+
+def _month_of(at: str | None, language: str) -> str | None:
+    """The month they wrote in, named in ``language`` ("September", "septembre"), if dated."""
+    if not at:
+        return None
+    try:
+        written = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _month_name(written.month, language)
+
+
+def _check_back_opener(c: _Context, rel: Relationship) -> str:
+    """What they said, cited: the date phrase they gave, else the exchange in the bank's words.
+
+    A deferral without a date ("Thanks, maybe later.") is cited as "when we spoke in September,
+    you said later would suit you better" (``[check_back] cites`` holds the restatement the
+    sendability gate accepts); without a dated exchange, without the month.
+    """
+    when = _when(rel)
+    if when:
+        return c.fill(c.phrase("check_back.opener_when"), {"when": when})
+    month = _month_of(rel.asked_at, c.language)
+    if month:
+        return c.fill(c.phrase("check_back.opener_asked"), {"month": month})
+    return c.fill(c.phrase("check_back.opener_asked_undated"))
+
+
 def _check_back(
     plan: VariationPlan, c: _Context, facts: list[Fact], shape: Shape, rel: Relationship
 ) -> tuple[str, _Hook | None]:
     """What they asked first, then the offer; a DM or e-mail adds their newest fitting content."""
-    when = _when(rel)
-    opener = (
-        c.fill(c.phrase("check_back.opener_when"), {"when": when})
-        if when
-        else c.fill(c.phrase("check_back.opener_asked"))
-    )
+    opener = _check_back_opener(c, rel)
     still, ask = c.fill(c.phrase("check_back.still")), c.fill(c.phrase("check_back.ask"))
     if shape == "note":
         short = c.fill(c.phrase("check_back.still_note"))  # brand and program: the disclosure
@@ -770,10 +848,7 @@ def _check_back(
             if len(note) <= _limit("note_ideal"):
                 return note, None
         return note, None
-    hooks = [
-        h for h in _content_hooks(c, facts, set(plan.fact_ids), shape) if h.slot == "hook.title"
-    ]
-    hook = hooks[0] if hooks else None
+    hook = _news(c, facts, plan, shape, since=rel.asked_at)
     reason = c.fill(c.phrase("follow_up.new_title"), hook.values) if hook else ""
     parts = [opener, still, reason, _terms(c, cookie=shape == "email"), ask]
     text = " ".join(p for p in parts if p)
@@ -903,7 +978,7 @@ def answer_reply(
 
 def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
     v = c.values
-    special = {"awaiting_reply": "follow_up", "check_back_due": "check_back"}
+    special = {"awaiting_reply": "follow_up", **dict.fromkeys(_CHECK_BACK, "check_back")}
     if stage in special or stage == "asked_for_details":
         slot = special.get(stage, "details")
     elif (
@@ -1070,7 +1145,7 @@ def compose(
     if stage == "awaiting_reply" and relationship is not None:
         body, hook = _follow_up(plan, c, facts, shape, relationship)
         cta = "reply"
-    elif stage == "check_back_due" and relationship is not None:
+    elif stage in _CHECK_BACK and relationship is not None:  # held: written for its send day
         body, hook = _check_back(plan, c, facts, shape, relationship)
         cta = "reply"
     elif stage == "asked_for_details":
@@ -1109,6 +1184,8 @@ def trusted_vocabulary() -> frozenset[str]:
                 walk(item)
 
     folder = files("ipe.prompts").joinpath("phrases")
+    for language in LANGUAGES:  # the month a check-back names ("when we spoke in September")
+        walk([_month_name(month, language) for month in range(1, 13)])
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
             walk(load_bank(entry.name.removesuffix(".toml")))

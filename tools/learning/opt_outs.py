@@ -52,15 +52,71 @@ def _phrase_regex(phrase: str, spaced: bool) -> str:
     folded = fold(phrase.strip()).text
     tail = folded.endswith("*")
     core = folded.rstrip("*").strip()
-    body = r"\s+".join(re.escape(part).replace(r"\-", "-?") for part in core.split())
+    body = r"\s+".join(_stem(part) for part in core.split())
     if not spaced:
         return body
     return r"(?<!\w)" + body + (r"\w*" if tail else r"(?!\w)")
 
 
+def _stem(part: str) -> str:
+    """One word of a phrase: ``word*`` is a stem (any ending: "nekontaktuj*", "μην επικοινων*")."""
+    text = re.escape(part.rstrip("*")).replace(r"\-", "-?")
+    return text + r"\w*" if part.endswith("*") else text
+
+
 def _fold_pattern(pattern: str) -> str:
     """A regular expression with its non-ASCII letters folded (its ASCII syntax kept)."""
     return "".join(c if c.isascii() else fold(c).text for c in pattern)
+
+
+def _alt(words: list[str], *, hyphen: bool = False) -> str:
+    """An alternation of folded words (a space matches any run of spaces)."""
+    parts = sorted({fold(w.strip()).text for w in words if w.strip()}, key=len, reverse=True)
+    out = [r"\s+".join(re.escape(x) for x in p.split()) for p in parts]
+    if hyphen:  # "-moi", "-me": the hyphen may be a space or nothing
+        out = [r"[\s-]?" + o[2:] if o.startswith(r"\-") else o for o in out]
+    return "(?:" + "|".join(out) + ")"
+
+
+def morphology(spec: dict[str, list[str]]) -> list[str]:
+    """Regular expressions for a language's ``morph`` table (documented in ``opt_outs.toml``).
+
+    The verbs are stems, so every inflection matches: the imperative, formal or not, singular
+    or plural ("elimíneme", "bórrenme", "sáquenme"), with the first-person pronoun attached
+    (``attached``), as a word before the verb (``me_before``) or after it (``me_after``).
+    """
+    word, gap = r"(?<!\w)", r"\W+(?:\w+\W+){0,2}?"
+    remove, contact = spec.get("remove", []), spec.get("contact", [])
+    attached = _alt(spec.get("attached", []), hyphen=True) if spec.get("attached") else None
+    before = _alt(spec["me_before"]) if spec.get("me_before") else None
+    after = _alt(spec["me_after"]) if spec.get("me_after") else None
+    lists = _alt(spec["lists"]) if spec.get("lists") else None
+    found: list[str] = []
+    if remove:
+        verb = _alt(remove)
+        if attached:  # "elimíneme", "tirem-me", "cancellatemi", "retirez-moi"
+            found.append(rf"{word}{verb}\w{{0,6}}?{attached}(?!\w)")
+        if after:  # "удалите меня", "entfernen Sie mich"
+            found.append(rf"{word}{verb}\w*(?:\W+\w+){{0,2}}?\W+{after}(?!\w)")
+        if before:  # "mich bitte entfernen", "me podéis quitar de la newsletter"
+            tail = rf"[^!?\n]{{0,60}}?{word}{lists}" if lists else ""
+            found.append(rf"{word}{before}{gap}{verb}\w*{tail}")
+        if lists:  # "remove jess@x.com from the newsletter", "usuń z listy"
+            found.append(rf"{word}{verb}\w*[^!?\n]{{0,60}}?{word}{lists}")
+    if contact and spec.get("never"):  # "μην επικοινωνήσετε ξανά μαζί μου", "no me escriba"
+        verb = _alt(contact)
+        ends = _alt(spec["endings"]) + r"(?!\w)" if spec.get("endings") else r"\w*"
+        space = r"[^\S\n]+"  # the negation and its verb stay in one clause: no punctuation
+        head = rf"{word}{_alt(spec['never'])}(?:{space}\w+){{0,3}}?{space}"
+        if before:
+            found.append(rf"{head}{before}(?:{space}\w+){{0,2}}?{space}{verb}{ends}")
+        if after:
+            found.append(rf"{head}{verb}{ends}(?:{space}\w+){{0,2}}?{space}{after}(?!\w)")
+        if attached and spec.get("endings"):  # the endings hold the forms with the pronoun
+            found.append(rf"{head}{verb}{ends}")
+        elif attached:
+            found.append(rf"{head}{verb}\w*?{attached}(?!\w)")
+    return found
 
 
 def _compile(parts: list[str]) -> re.Pattern[str]:
@@ -77,6 +133,7 @@ def rules() -> OptOutRules:
         spaced = bool(spec.get("spaced", True))
         parts = [_phrase_regex(p, spaced) for p in spec.get("phrases", [])]
         parts += [_fold_pattern(p) for p in spec.get("patterns", [])]
+        parts += morphology(spec.get("morph", {}))
         languages[code] = _compile(parts)
         letters = spec.get("newsletter", [])
         if letters:
@@ -161,7 +218,8 @@ def find_opt_out(text: str) -> OptOutFinding:
     return OptOutFinding(None, "", False, mentioned)
 
 
-_SENTENCE = re.compile(r"[.!?;\n。！？]+")
+_SENTENCE = re.compile(r"[!?;\n。！？]+|\.+(?!\w)")
+"""A sentence break (a dot inside an address, "jess.w@x.com", is not one)."""
 
 
 def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str] | None) -> bool:

@@ -7,6 +7,8 @@ default). Rewards are integers in millionths so sums are exact.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ipe.memory.database import Connection
 from ipe.memory.reward import counts_in_model, is_positive, reward_of
 
@@ -19,6 +21,32 @@ def contribution(sent: bool, outcome: str) -> tuple[int, int, int]:
     if not sent or not counts_in_model(outcome):
         return (0, 0, 0)
     return (1, round(reward_of(outcome) * MICRO), int(is_positive(outcome)))
+
+
+def shift_arm(
+    conn: Connection, tenant: str, arm: Any, contribution: tuple[int, int, int], sign: int
+) -> None:
+    """Move ``arm``'s aggregates by ``sign`` times ``contribution`` (in the caller's unit)."""
+    sends, reward, positives = (sign * value for value in contribution)
+    if not (sends or reward or positives):
+        return
+    conn.execute(
+        "INSERT INTO arm_stats (tenant, segment, tone, angle, cta, sends, reward_micro, "
+        "positives) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, segment, tone, "
+        "angle, cta) DO UPDATE SET sends = arm_stats.sends + excluded.sends, "
+        "reward_micro = arm_stats.reward_micro + excluded.reward_micro, "
+        "positives = arm_stats.positives + excluded.positives",
+        (
+            tenant,
+            arm["segment"],
+            arm["tone"],
+            arm["angle"],
+            arm["cta"],
+            sends,
+            reward,
+            positives,
+        ),
+    )
 
 
 def rebuild_arm_stats(conn: Connection) -> None:

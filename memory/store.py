@@ -35,7 +35,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from ipe.memory.outcomes import (
+from ipe.memory.people import Person
+from ipe.memory.records import (
     ArmStat,
     EditResult,
     Erasure,
@@ -45,7 +46,6 @@ from ipe.memory.outcomes import (
     Reply,
     Suppression,
 )
-from ipe.memory.people import Person
 
 
 class MessageStore(Protocol):

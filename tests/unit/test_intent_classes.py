@@ -1,0 +1,37 @@
+"""Intent classes read in few words: referrals to a role, closed offices, short call and details asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipe.tools.learning.replies import read_reply
+
+CASES = [
+    ("referral", "colaboraciones: hola@tiendaverde.es"),
+    (
+        "referral",
+        "Bitte wenden Sie sich an unsere Vertriebsleiterin, Frau Anna Berg (a.berg@beispiel.de).",
+    ),
+    ("referral", "Fale com a nossa responsável de marketing, Rita (rita@exemplo.pt)."),
+    ("referral", "Not the right person, sorry! Our partnerships lead is kim@studio.io"),
+    ("referral", "Je ne m'occupe plus de ça, écrivez plutôt à presse@maison.fr"),
+    ("out_of_office", "Our studio is closed until January 5 and will reopen after the holidays."),
+    ("out_of_office", "Estamos cerrados por vacaciones hasta el 7 de enero."),
+    ("out_of_office", "I'm hiking with no signal until the 20th, will reply then."),
+    ("interested_call", "sure, im down for a call. thursday?"),
+    ("interested_call", "ok, zoom or google meet? whichever suits you"),
+    ("asked_for_details", "Envoyez-moi les infos svp"),
+    ("asked_for_details", "haben Sie eine Übersicht als PDF?"),
+    ("asked_for_details", "Can you forward the terms to me? I'd rather read than talk."),
+]
+
+
+@pytest.mark.parametrize(("intent", "reply"), CASES)
+def test_short_replies_are_read_by_class(intent: str, reply: str) -> None:
+    reading = read_reply(reply)
+    assert reading.intent == intent, (reply, reading.reasons)
+
+
+def test_a_reply_giving_their_own_address_for_the_details_is_not_a_referral() -> None:
+    reading = read_reply("Sounds good, send the details to ana@example.com please")
+    assert reading.intent != "referral", reading.reasons

@@ -1,4 +1,4 @@
-"""Intent classes read in few words: referrals to a role, closed offices, short call and details asks."""
+"""Intent classes in few words: referrals to a role, closed offices, short call and details asks."""
 
 from __future__ import annotations
 

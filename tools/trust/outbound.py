@@ -57,10 +57,9 @@ SOURCE = "platform-rules.md: LLM05 improper output handling / LLM01 (what goes o
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 _CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9_]{1,20})\b")
-_CAPS_CODE = re.compile(
-    r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9](?:[A-Z0-9-]{2,}[A-Z0-9])(?![\w-])"
-)
-"""Capitals and digits together ("SAVE20", "PINEAPPLE-7"): a code, when ``_code_like`` agrees."""
+_CAPS_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[^\W_](?:[\w-]{2,}[^\W_])(?![\w-])")
+"""A word with a digit; a code when its letters are capitals of any script ("SAVE20",
+"PINEAPPLE-7", "КАЛИНА-19") and ``_code_like`` agrees (``_caps_codes``)."""
 _OPAQUE = re.compile(
     r"(?<![\w/])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{24,}(?![\w/])"
 )
@@ -451,7 +450,7 @@ def _contacts(text: str, allowed: Allowed, field: str, how: str) -> list[Finding
                 )
             )
     codes = [m.group(1) for m in _codewords().finditer(text)]
-    codes += [m.group() for m in _CAPS_CODE.finditer(text) if _code_like(m.group())]
+    codes += _caps_codes(text)
     codes += [m.group() for m in _CASHTAG.finditer(text)]
     for code in dict.fromkeys(codes):
         if code.upper().lstrip("$") not in allowed.codes and not _ordinary(code):
@@ -488,6 +487,18 @@ def _payment_ask() -> re.Pattern[str]:
         rf"(?i)(?<!\w)(?:{verbs})\w*\b[^.!?\n]{{0,30}}?(?:[$€£¥₹]\s?\d|\d[\d.,]*\s?(?:[$€£¥₹]|"
         rf"usd|eur|gbp|dollars?|euros?)|\b(?:fee|deposit|tasa|taxa|frais|gebühr|gebuhr|kaution)\b)"
     )
+
+
+def _caps_codes(text: str) -> list[str]:
+    """Capitals of any script and digits together, with no small letter: "КАЛИНА-19"."""
+    return [
+        token
+        for token in (m.group() for m in _CAPS_CODE.finditer(text))
+        if not any(c.islower() for c in token)
+        and any(c.isupper() for c in token)
+        and "_" not in token
+        and _code_like(token)
+    ]
 
 
 def _code_like(token: str) -> bool:

@@ -23,6 +23,20 @@ CASES = [
     ("asked_for_details", "Envoyez-moi les infos svp"),
     ("asked_for_details", "haben Sie eine Übersicht als PDF?"),
     ("asked_for_details", "Can you forward the terms to me? I'd rather read than talk."),
+    ("asked_for_details", "Got a one-pager? I'd rather read it than jump on a call."),
+    ("acknowledged", "Genial, gracias. Lo miro luego."),
+    ("acknowledged", "Super, danke dir!"),
+    ("acknowledged", "Parfait, merci."),
+    ("declined", "Thanks, but we only work with local makers, so this isn't a good fit."),
+    ("declined", "We don't partner with supplement brands. All the best."),
+    ("interested_call", "happy to chat, call?"),
+]
+
+# an opt-out with a plea to keep talking about the program is of a newsletter or mailing only
+NEWSLETTER_ONLY = [
+    "Take me off the mailing list please, but keep me on for the affiliate program.",
+    "Bitte meldet mich ab. Partner-Infos dürft ihr mir gern weiter schicken.",
+    "Quitadme de la lista de correos, pero podéis seguir escribiéndome sobre el programa.",
 ]
 
 
@@ -35,3 +49,15 @@ def test_short_replies_are_read_by_class(intent: str, reply: str) -> None:
 def test_a_reply_giving_their_own_address_for_the_details_is_not_a_referral() -> None:
     reading = read_reply("Sounds good, send the details to ana@example.com please")
     assert reading.intent != "referral", reading.reasons
+
+
+@pytest.mark.parametrize("reply", NEWSLETTER_ONLY)
+def test_an_opt_out_with_a_plea_to_keep_talking_is_newsletter_only(reply: str) -> None:
+    reading = read_reply(reply)
+    assert reading.intent == "newsletter_unsubscribe", (reply, reading.reasons)
+    assert reading.spec.suppress  # suppressed all the same
+
+
+def test_a_plea_to_keep_talking_never_narrows_an_opt_out_from_everything() -> None:
+    reading = read_reply("Unsubscribe me from all your emails. Keep writing to someone else.")
+    assert reading.intent == "opted_out", reading.reasons

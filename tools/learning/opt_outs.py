@@ -27,6 +27,7 @@ class OptOutRules:
     mentions: tuple[re.Pattern[str], ...]
     words: re.Pattern[str]
     widen: re.Pattern[str]
+    keep: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def rules() -> OptOutRules:
         mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"]),
         words=_compile(list(raw["words"]["patterns"])),
         widen=_compile(list(raw["widen"]["patterns"])),
+        keep=_compile(list(raw["keep"]["patterns"])),
     )
 
 
@@ -223,11 +225,14 @@ _SENTENCE = re.compile(r"[!?;\n。！？]+|\.+(?!\w)")
 
 
 def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str] | None) -> bool:
-    """True when every opt-out in ``text`` is said of a newsletter (in the same sentence)."""
+    """True when every opt-out in ``text`` is said of a newsletter (in the same sentence), or
+    the reply asks us to keep writing to them about the program (``[keep]``)."""
     if letter is None:
         return False
     asks = [part for part in _SENTENCE.split(text) if pattern.search(part)]
     widen = rules().widen
+    if asks and rules().keep.search(text) and not any(widen.search(p) for p in asks):
+        return True  # "unsubscribe me from the mailing list, but keep writing about the program"
     return bool(asks) and all(letter.search(p) and not widen.search(p) for p in asks)
 
 

@@ -225,8 +225,11 @@ _SENTENCE = re.compile(r"[!?;\n。！？]+|\.+(?!\w)")
 
 
 def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str] | None) -> bool:
-    """True when every opt-out in ``text`` is said of a newsletter (in the same sentence), or
-    the reply asks us to keep writing to them about the program (``[keep]``)."""
+    """True when the opt-out in ``text`` is of a newsletter or mailing only.
+
+    Every opt-out sentence names a newsletter, or the reply asks us to keep writing to them about
+    the program (``[keep]``); a sentence that widens it ("all your e-mails") never is.
+    """
     if letter is None:
         return False
     asks = [part for part in _SENTENCE.split(text) if pattern.search(part)]

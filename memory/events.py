@@ -67,7 +67,10 @@ class Events:
     """Every tenant's engagement events in one store."""
 
     def __init__(
-        self, unit: StoreUnit, suppressions: Suppressions, classify_reply: ReplyClassifier
+        self,
+        unit: StoreUnit,
+        suppressions: Suppressions,
+        classify_reply: ReplyClassifier | None = None,
     ) -> None:
         """Write through ``unit``; opt-outs go to ``suppressions``; the classifier reads replies."""
         self.unit = unit
@@ -88,8 +91,9 @@ class Events:
     ) -> EventResult:
         """Add one engagement event and update the message's outcome and the aggregates.
 
-        A ``replied`` event without an intent but with a text is classified with
-        ``ipe.tools.learning.replies.classify_reply``; an unclassifiable reply is a neutral outcome.
+        A ``replied`` event without an intent but with a text is read by the store's reply
+        classifier when it has one (the engine classifies before it stores,
+        ``ipe.tools.learning.feedback``); an unclassified reply is a neutral outcome.
         An opt-out (unsubscribe, unsubscribe reply, complaint, hard bounce) also puts the
         message's person on the suppression list.
 
@@ -120,12 +124,16 @@ class Events:
             self._keep_opt_outs(tenant, parsed)
             raise
 
+    def _read_reply(self, text: str) -> str | None:
+        """The stored reply event of ``text``: the classifier's, None without one (unclassified)."""
+        return self.classify_reply(text) if self.classify_reply is not None else None
+
     def _keep_opt_outs(self, tenant: str, events: list[NewEvent]) -> None:
         wanted = []
         for event in events:
             intent = event.intent
             if event.kind == "replied" and intent is None and event.reply_text:
-                intent = self.classify_reply(event.reply_text)
+                intent = self._read_reply(event.reply_text)
             reason = suppression_reason(event.kind, intent)
             if reason is not None:
                 wanted.append((event.message_id, reason))
@@ -151,7 +159,7 @@ class Events:
         if event.kind != "replied":
             intent = None
         elif intent is None and event.reply_text:
-            intent = self.classify_reply(event.reply_text)
+            intent = self._read_reply(event.reply_text)
         message = conn.execute(
             "SELECT channel, segment, tone, angle, cta, status, outcome, sent_at, approved_at,"
             " settled_at FROM messages WHERE tenant = ? AND message_id = ?",

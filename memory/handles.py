@@ -7,10 +7,10 @@ import threading
 from langchain_core.embeddings import Embeddings
 
 from ipe.memory.database import open_database
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import OutcomeStore
 from ipe.memory.storage import check_lesson_store
-from ipe.tools.learning.embeddings import HashingEmbeddings
 
 _outcomes: dict[str, OutcomeStore] = {}
 _outcomes_lock = threading.Lock()  # concurrent first runs (a batch) must share one store

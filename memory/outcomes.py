@@ -73,7 +73,6 @@ from ipe.memory.records import (
 )
 from ipe.memory.suppression import Suppressions
 from ipe.memory.unit import StoreUnit
-from ipe.tools.learning.replies import classify_reply
 
 __all__ = [
     "ALL_CHANNELS",
@@ -99,11 +98,13 @@ class OutcomeStore:
         path: Path | None = None,
         *,
         database: Database | None = None,
-        classify_reply: ReplyClassifier = classify_reply,
+        classify_reply: ReplyClassifier | None = None,
     ) -> None:
         """Open (and migrate) the store in ``database``, or in the SQLite file ``path``.
 
-        ``classify_reply`` reads a ``replied`` event's text when it comes without an intent.
+        ``classify_reply`` reads a ``replied`` event's text when it comes without an intent
+        (``ipe.tools.learning.replies.classify_reply``); without one such a reply is stored
+        unclassified. The engine's events arrive classified (``ipe.tools.learning.feedback``).
         """
         if database is None and path is None:
             raise ValueError("OutcomeStore needs a path or a database")
@@ -112,7 +113,7 @@ class OutcomeStore:
         with self.unit.lock:
             self.schema_version = migrate(self.db)
 
-    def _assemble(self, db: Database, classify: ReplyClassifier) -> None:
+    def _assemble(self, db: Database, classify: ReplyClassifier | None) -> None:
         self.db: Database = db
         self.unit = StoreUnit(db)
         self.suppression = Suppressions(self.unit)
@@ -145,7 +146,7 @@ class OutcomeStore:
                 f"the outcome store '{path}' has schema version {version}, this engine reads "
                 f"{LATEST}: run the engine once to upgrade it"
             )
-        store._assemble(db, classify_reply)
+        store._assemble(db, None)
         store.schema_version = version
         return store
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.memory.outcomes import OutcomeStore
-from ipe.tools.learning.embeddings import HashingEmbeddings
+from ipe.tools.learning.replies import classify_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -106,13 +107,14 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
         _reset_postgres(url)
 
         def factory(name: str = "outcomes") -> OutcomeStore:
-            store = OutcomeStore(database=PostgresDatabase(url, schema=f"t_{name}", max_size=4))
+            database = PostgresDatabase(url, schema=f"t_{name}", max_size=4)
+            store = OutcomeStore(database=database, classify_reply=classify_reply)
             opened.append(store)
             return store
     else:
 
         def factory(name: str = "outcomes") -> OutcomeStore:
-            store = OutcomeStore(tmp_path / f"{name}.sqlite")
+            store = OutcomeStore(tmp_path / f"{name}.sqlite", classify_reply=classify_reply)
             opened.append(store)
             return store
 

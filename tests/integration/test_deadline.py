@@ -11,9 +11,10 @@ import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
 from ipe.domain import Lesson, SettingsInvalidError
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.settings import load_settings
-from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder
+from ipe.tools.learning.embeddings import default_embedder
 from ipe.tools.learning.segments import segment_key
 from ipe.tools.writing.deadline import Deadline, deadline_or_default, reserve_for
 from tests.fakes.models import ScriptedSlowModel

@@ -18,9 +18,9 @@ import pytest
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
 from ipe.domain import Lesson
 from ipe.memory.database import PostgresDatabase
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import NewEvent, OutcomeStore
-from ipe.tools.learning.embeddings import HashingEmbeddings
 from tests.conftest import load_example
 
 pytestmark = pytest.mark.services

@@ -1,6 +1,6 @@
 import math
 
-from ipe.tools.learning.embeddings import HashingEmbeddings
+from ipe.memory.embeddings import HashingEmbeddings
 
 
 def _cos(a: list[float], b: list[float]) -> float:

@@ -1,6 +1,6 @@
 from ipe.domain import Lesson
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.memory.lessons import LessonMemory
-from ipe.tools.learning.embeddings import HashingEmbeddings
 
 
 def _lesson(i: str, text: str, segment: str, status: str = "confirmed") -> Lesson:

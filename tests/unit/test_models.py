@@ -12,8 +12,9 @@ from pydantic import SecretStr
 from ipe.domain import InvalidInputError
 from ipe.graph.context import Context
 from ipe.graph.engine import IntelligentPersonalizationEngine
+from ipe.memory.embeddings import HashingEmbeddings
 from ipe.settings import Settings
-from ipe.tools.learning.embeddings import HashingEmbeddings, default_embedder
+from ipe.tools.learning.embeddings import default_embedder
 from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.models import (
     ModelSetupError,

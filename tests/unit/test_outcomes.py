@@ -1,6 +1,7 @@
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -171,6 +172,17 @@ def test_reply_text_without_intent_is_classified(store: OutcomeStore) -> None:
     assert result.new_outcome == "interested"
     vague = store.add_event("t1", "m2", event_id="e2", kind="replied", reply_text="Who is this?")
     assert vague.new_outcome == "neutral"
+
+
+def test_a_store_without_a_reply_classifier_stores_a_reply_text_unclassified(
+    tmp_path: Path,
+) -> None:
+    """Memory does not read replies: the caller classifies (the engine does, before storing)."""
+    store = OutcomeStore(tmp_path / "plain.sqlite")
+    store.record_message(_message("m1"))
+    result = store.add_event("t1", "m1", event_id="e1", kind="replied", reply_text="Tell me more!")
+    assert result.new_outcome == "neutral"
+    store.close()
 
 
 def test_bounced_messages_leave_the_strategy_model(store: OutcomeStore) -> None:

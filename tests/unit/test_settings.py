@@ -143,7 +143,8 @@ async def test_llm_none_makes_no_network_call_even_with_a_key(
     prospects: dict[str, Any],
 ) -> None:
     from ipe import FeedbackLoop, IntelligentPersonalizationEngine
-    from ipe.tools.learning.embeddings import HashingEmbeddings, run_embedder
+    from ipe.memory.embeddings import HashingEmbeddings
+    from ipe.tools.learning.embeddings import run_embedder
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     monkeypatch.setenv("IPE_LLM", "auto")  # the key alone would switch the model path on

@@ -143,6 +143,8 @@ async def to_new_event(ctx: Context, message_id: str, raw: dict[str, Any]) -> Ne
         reading = read_reply(str(text))
         if reading.spec.suppress:
             intent = stored_event(reading)  # the person's own words win over a caller's label
+        elif intent is None:  # left unclear (by the model): the rules' reading is stored
+            intent = stored_event(reading)
     return NewEvent(
         message_id=message_id,
         event_id=str(raw.get("event_id") or event_key(message_id, raw)),

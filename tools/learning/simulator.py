@@ -57,6 +57,7 @@ from ipe.tools.learning.policy_eval import (
     model_policy,
     uniform_policy,
 )
+from ipe.tools.learning.replies import classify_reply
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email
@@ -516,13 +517,15 @@ class ModelLevelLoop:
         return message_id, best.arm
 
     async def feedback(self, message_id: str, event: dict[str, Any]) -> None:
-        """Add one engagement event to the store."""
+        """Add one engagement event to the store (a reply's text read by the rules)."""
+        kind, text = str(event["event"]), event.get("reply_text")
         self.store.add_event(
             self.tenant,
             message_id,
             event_id=str(event["event_id"]),
-            kind=str(event["event"]),
-            reply_text=event.get("reply_text"),
+            kind=kind,
+            intent=classify_reply(text) if kind == "replied" and text else None,
+            reply_text=text,
             at=event.get("at"),
         )
 

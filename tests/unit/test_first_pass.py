@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipe.tools.text.folding import views
 from ipe.tools.trust import compliance, grounding, injection, lint
-from ipe.tools.trust.folding import views
 from ipe.tools.trust.patterns import _branches, any_of, lowercase_literals
 from ipe.tools.trust.policy import load_policy
 

@@ -6,7 +6,7 @@ import pytest
 
 from ipe.tools.learning.replies import classify_reply, read_reply
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import fold
+from ipe.tools.text.folding import fold
 
 CASES = [
     ("Por favor, no me escriban más", "unsubscribe_request"),

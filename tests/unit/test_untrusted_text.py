@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ipe.domain import Prospect
-from ipe.tools.trust.folding import skeleton, views
+from ipe.tools.text.folding import skeleton, views
 from ipe.tools.trust.injection import hostile_reason, offer_like, split_reason
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.trust.textcount import find_links

@@ -15,7 +15,7 @@ from functools import cache
 
 from ipe.tools.learning.intents import by_priority, registry
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import fold
+from ipe.tools.text.folding import fold
 
 RULE_LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
 """The languages the intent rules read (any other language goes to a person)."""

@@ -1,7 +1,7 @@
 """Opt-outs in any language: ``tools/policies/opt_outs.toml`` matched on folded text.
 
 The reply (what the prospect wrote now) is read in its folded, de-leeted and de-spaced forms
-(``tools/trust/folding.py``, the same folding the link checks use), so a look-alike letter from
+(``tools/text/folding.py``, the same folding the link checks use), so a look-alike letter from
 another script, a digit for a letter or spaced-out letters do not hide an opt-out. The phrases
 are folded the same way when they load. Uses of an opt-out word that ask nothing (a broken
 unsubscribe link, other brands' lists, a waitlist, "remove the watermark") are cut out first and
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import View, deleet, despace, fold
+from ipe.tools.text.folding import View, deleet, despace, fold
 
 
 @dataclass(frozen=True)

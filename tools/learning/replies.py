@@ -34,7 +34,7 @@ from ipe.tools.learning.intent import (
 )
 from ipe.tools.learning.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.learning.opt_outs import find_opt_out
-from ipe.tools.trust.folding import fold
+from ipe.tools.text.folding import fold
 
 MAX_CHARS = 20_000
 """A reply longer than this is not read by the rules (a person reads it); opt-outs still are."""

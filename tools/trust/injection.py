@@ -4,7 +4,7 @@ Three classes of patterns live in ``tools/policies/lint.toml``, each with a reas
 ``[[injection]]`` (instructions aimed at the model, in en/es/pt/fr/de and a few more),
 ``[[claims]]`` (claims about a brand or third parties: scam, fraud, lawsuit) and ``[[phishing]]``
 (asks for credentials or payment details). They run on every folded form of the text
-(``tools/trust/folding.py``: NFKC, look-alike letters, accents, leetspeak, spaced letters), so an
+(``tools/text/folding.py``: NFKC, look-alike letters, accents, leetspeak, spaced letters), so an
 instruction in fullwidth or Cyrillic letters is found like a plain one. A match marks the whole
 sentence or clause around it; the sanitizer drops that sentence and keeps the rest of the field
 (``sanitize.py``).
@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any
 
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import View, views
+from ipe.tools.text.folding import View, views
 from ipe.tools.trust.patterns import any_of, lowercase_literals
 
 KINDS = ("injection", "claims", "phishing")

@@ -46,7 +46,7 @@ from phonenumbers import Leniency
 
 from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import skeleton
+from ipe.tools.text.folding import skeleton
 from ipe.tools.trust.grounding import template_texts, unique_findings
 from ipe.tools.trust.injection import find_hostile, offer_like
 from ipe.tools.trust.textcount import find_links

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import fold
+from ipe.tools.text.folding import fold
 
 UNITS = ("chars", "bytes", "x_weighted")
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from ipe.domain import Relationship, Template
 from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.folding import fold
+from ipe.tools.text.folding import fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME = re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)?)\s*[(<:,]?\s*$")

@@ -161,6 +161,10 @@ def test_affiliate_nature_must_be_stated() -> None:
         "you earn a referral fee",
         "it is an affiliate program",
         "you would earn a share on each sale",
+        # tenants' wordings: plural "affiliates", a rate on what they refer
+        "Affiliates earn 30% on every enrolment they refer",
+        "our affiliates get a free seat",
+        "you earn 12% on every booking you refer",
     ],
 )
 def test_plain_disclosures_are_recognised(statement: str) -> None:
@@ -314,3 +318,24 @@ def test_is_compliant() -> None:
     block = Finding(rule_id="b", severity="blocking", field="body", message="m")
     assert is_compliant([]) and is_compliant([advisory])
     assert not is_compliant([advisory, block])
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt", "fr", "de"])
+@pytest.mark.parametrize("channel", ["email", "instagram", "linkedin", "tiktok"])
+def test_the_engine_adds_the_disclosure_a_promoting_copy_lacks(language: str, channel: str) -> None:
+    """Tenant copy that states a rate but not the program gets the bank's sentence, not a block."""
+    from ipe.tools.trust.compliance import disclose
+
+    dm = "Hi Jane,\n\nI look after partners at TrailPeak. You'd get 20% and a 30-day cookie.\n\nSam"
+    assert "disclosure.affiliate" in blocking(check(dm, channel=channel))
+    fixed = disclose(dm, TEMPLATE, channel=channel, language=language)
+    assert "disclosure.affiliate" not in blocking(check(fixed, channel=channel))
+    assert fixed.startswith("Hi Jane,\n\n") and fixed.endswith("\n\nSam")
+    assert disclose(fixed, TEMPLATE, channel=channel, language=language) == fixed
+
+
+def test_a_note_that_promotes_nothing_gets_no_disclosure() -> None:
+    from ipe.tools.trust.compliance import disclose
+
+    note = "Thanks for letting me know, Jane, and good luck with the tent series.\n\nSam"
+    assert disclose(note, TEMPLATE, channel="instagram") == note

@@ -31,6 +31,7 @@ from ipe.domain import (
 )
 from ipe.graph.state import RetrievedContext
 from ipe.tools.policies.channels import channel_names
+from ipe.tools.trust.compliance import disclose, discloses
 from ipe.tools.trust.critic import check_variation, select
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
@@ -42,7 +43,7 @@ from ipe.tools.writing.language import choose_language, detect
 from ipe.tools.writing.offline_drafter import compose, shape_for
 from ipe.tools.writing.templates import KNOWN, check_copy, copy_values, for_prospect, render
 
-EXAMPLES = {"records": 200, "brand": 2000, "mend": 2150, "copy": 650}
+EXAMPLES = {"records": 200, "brand": 2000, "disclose": 500, "mend": 1650, "copy": 650}
 """Generated examples per property (5,000 in all)."""
 
 
@@ -315,6 +316,23 @@ def test_the_engine_names_the_brand_of_any_promoting_text(
     assert name_brand(named, template, language=language) == named
     if not promotes(text, template):
         assert named == text
+
+
+@_runs("disclose")
+@given(
+    _TEXT,
+    st.sampled_from(["en", "es", "pt", "fr", "de"]),
+    st.sampled_from(["email", "instagram", "tiktok", "facebook", "x"]),
+)
+def test_the_engine_discloses_any_promoting_text(text: str, language: str, channel: str) -> None:
+    """After the engine's pass, a promoting text says it is an affiliate program; once is enough."""
+    template = _template("full", [], with_body=False, translate=False)
+    disclosed = disclose(text, template, channel=channel, language=language)
+    if text.strip() and promotes(text, template):
+        assert discloses(disclosed, load_policy(channel))
+    else:
+        assert disclosed == text
+    assert disclose(disclosed, template, channel=channel, language=language) == disclosed
 
 
 @_runs("mend")

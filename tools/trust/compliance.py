@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
+from ipe.prompts import load_bank
 from ipe.tools.trust.grounding import check_grounding
 from ipe.tools.trust.lint import lint
 from ipe.tools.trust.outbound import outbound_findings
@@ -226,7 +227,7 @@ def _legal_checks(
     promoting = promotes(body, template)  # a note that promotes nothing needs no disclosure
     if policy.requires_affiliate_disclosure and promoting:
         rule = policy.rule("affiliate_disclosure")
-        if not any(p.search(body) for p in _compiled(rule.patterns, re.IGNORECASE)):
+        if not discloses(body, policy):
             findings.append(
                 _finding(
                     rule,
@@ -319,3 +320,37 @@ def check_message(
 def is_compliant(findings: list[Finding]) -> bool:
     """True when no finding blocks."""
     return not any(f.severity == "blocking" for f in findings)
+
+
+def discloses(body: str, policy: ChannelPolicy) -> bool:
+    """True when ``body`` says plainly that this is an affiliate / commission offer."""
+    patterns = policy.rule("affiliate_disclosure").patterns
+    return any(p.search(body) for p in _compiled(tuple(patterns), re.IGNORECASE))
+
+
+_DISCLOSING_BANKS = ("en", "es", "pt", "fr", "de")
+
+
+def disclose(body: str, template: Template, *, channel: str, language: str = "en") -> str:
+    """``body`` with the program's plain disclosure added when a promoting text lacks one.
+
+    Tenants write their copy as people do ("I look after our partners... you'd earn 30% on every
+    enrolment"); when it promotes the offer and says nowhere that it is an affiliate program, the
+    engine adds one sentence from the phrase bank (``[disclosure]``) to the paragraph that states
+    the offer, as it names the brand in the sign-off: a rule the engine can satisfy is never a
+    reason to block. A body that discloses, promotes nothing, or is in a language without a
+    bank is returned unchanged (the check then says so).
+    """
+    policy = load_policy(channel)
+    head, sep, footer = body.partition("\n\n---\n")
+    base = language.split("-")[0].lower()
+    if not policy.requires_affiliate_disclosure or base not in _DISCLOSING_BANKS:
+        return body
+    if not head.strip() or not promotes(head, template) or discloses(head, policy):
+        return body
+    line = str(load_bank(f"{base}/message")["disclosure"]["line"])
+    paragraphs = head.rstrip().split("\n\n")
+    offer = [i for i, p in enumerate(paragraphs) if promotes(p, template)]
+    at = offer[-1] if offer else max(len(paragraphs) - 2, 0)
+    paragraphs[at] = f"{paragraphs[at].rstrip()} {line}"
+    return "\n\n".join(paragraphs) + sep + footer

@@ -21,7 +21,7 @@ from ipe.graph.state import RetrievedContext
 from ipe.tools.context.relationship import hold
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.policies.channels import registry
-from ipe.tools.trust.compliance import check_message
+from ipe.tools.trust.compliance import check_message, disclose
 from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.scoring import score_variation
@@ -182,6 +182,7 @@ def check_variation(
 
     def run(subject: str | None, body: str) -> MessageVariation:
         body = name_brand(mend(body), template, language=language)  # what the engine can fix
+        body = disclose(body, template, channel=channel, language=language)
         subject, body = finalize(subject, body, channel=channel, template=template)
         findings = check_message(
             subject,

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -51,6 +52,56 @@ FINISHED: list[float] = []
 """When each row of the last batch finished (seconds from its start)."""
 
 
+class Watch:
+    """What a batch spent besides waiting: the process's CPU, garbage collection, a blocked loop.
+
+    ``lag``: how late a 10 ms timer fires on the event loop (a step that holds the loop without
+    awaiting shows as lag); ``gc``: the time in the collector, per generation.
+    """
+
+    def __init__(self) -> None:
+        self.gc_s = [0.0, 0.0, 0.0]
+        self.lags: list[float] = []
+        self._gc_start = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_s[info["generation"]] += time.perf_counter() - self._gc_start
+
+    async def _tick(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(0.01)
+            self.lags.append(time.perf_counter() - start - 0.01)
+
+    async def __aenter__(self) -> Watch:
+        self._cpu = time.process_time()
+        gc.callbacks.append(self._on_gc)
+        self._ticker = asyncio.create_task(self._tick())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._ticker.cancel()
+        gc.callbacks.remove(self._on_gc)
+        self.cpu_s = time.process_time() - self._cpu
+
+    def summary(self) -> dict[str, float]:
+        lags = sorted(self.lags) or [0.0]
+        return {
+            "cpu_s": self.cpu_s,
+            "gc_s": sum(self.gc_s),
+            "gc_gen2_s": self.gc_s[2],
+            "loop_lag_p99_ms": lags[int(0.99 * (len(lags) - 1))] * 1000,
+            "loop_lag_max_ms": lags[-1] * 1000,
+        }
+
+
+WATCHED: dict[str, float] = {}
+"""The last batch's ``Watch.summary``."""
+
+
 async def run_batch(
     engine: Any, template: Any, count: int, concurrency: int
 ) -> tuple[float, dict[str, int], int]:
@@ -59,14 +110,17 @@ async def run_batch(
     errors = 0
     FINISHED.clear()
     start = time.perf_counter()
-    async for item in engine.personalize_many(rows(count), template, concurrency=concurrency):
-        FINISHED.append(time.perf_counter() - start)
-        if item.result is None:
-            errors += 1
-            continue
-        result = item.result
-        source = "deferred" if result.status == "deferred" else (result.source or "no message")
-        sources[source] = sources.get(source, 0) + 1
+    async with Watch() as watch:
+        async for item in engine.personalize_many(rows(count), template, concurrency=concurrency):
+            FINISHED.append(time.perf_counter() - start)
+            if item.result is None:
+                errors += 1
+                continue
+            result = item.result
+            source = "deferred" if result.status == "deferred" else (result.source or "no message")
+            sources[source] = sources.get(source, 0) + 1
+    WATCHED.clear()
+    WATCHED.update(watch.summary())
     return time.perf_counter() - start, sources, errors
 
 
@@ -142,6 +196,8 @@ async def latency(args: argparse.Namespace, template: Any, tmp: str) -> dict[str
         user_id="bench", data_dir=f"{tmp}/offline", llm="none"
     )
     offline_s, _, _ = await run_batch(offline, template, args.rows, args.concurrency)
+    offline_watch = dict(WATCHED)
+    children = os.times()
     proc, url = start_server(args.delay)
     os.environ["OPENAI_BASE_URL"] = url
     try:
@@ -154,6 +210,9 @@ async def latency(args: argparse.Namespace, template: Any, tmp: str) -> dict[str
     finally:
         proc.terminate()
         proc.wait(10)
+    ended = os.times()  # the server's CPU (a waited child), start-up included
+    server_cpu = ended.children_user + ended.children_system
+    server_cpu -= children.children_user + children.children_system
     calls = _delta(after, before, "calls") / args.rows
     bound = args.rows / args.concurrency * max(1.0, calls) * args.delay
     return {
@@ -168,6 +227,9 @@ async def latency(args: argparse.Namespace, template: Any, tmp: str) -> dict[str
         "errors": errors,
         "calls_per_message": calls,
         "peak_in_flight": after["peak_in_flight"],
+        "offline_watch": offline_watch,
+        "model_watch": dict(WATCHED),
+        "server_cpu_s": server_cpu,
     }
 
 
@@ -242,6 +304,14 @@ def main() -> None:
             f"bound (target 0.9); {b['calls_per_message']:.2f} calls a message, peak "
             f"{b['peak_in_flight']} in flight; rows by source {b['sources']}, errors {b['errors']}"
         )
+        for name in ("offline", "model"):
+            w = b[f"{name}_watch"]
+            print(
+                f"  {name} batch: {w['cpu_s']:.1f} s of this process's CPU, {w['gc_s']:.2f} s "
+                f"in garbage collection ({w['gc_gen2_s']:.2f} s full), event loop late by "
+                f"{w['loop_lag_p99_ms']:.0f} ms at p99, {w['loop_lag_max_ms']:.0f} ms at most"
+            )
+        print(f"  the test server's process: {b['server_cpu_s']:.1f} s of CPU")
 
 
 if __name__ == "__main__":

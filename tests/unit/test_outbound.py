@@ -68,16 +68,21 @@ CODE = st.builds(
 PLANTED = st.one_of(LINK, PHONE, CODE, st.builds(lambda c: f"handle @{c}x", LABEL))
 
 
-def _check(body: str, channel: str = "facebook") -> list[Any]:
+def _check(
+    body: str,
+    channel: str = "facebook",
+    facts: list[Fact] = FACTS,
+    trusted: list[str] = TRUSTED,
+) -> list[Any]:
     return check_message(
         None,
         body,
         channel=channel,
         template=TEMPLATE,
-        facts=FACTS,
+        facts=facts,
         excluded=[],
         prospect_name="Jane Doe",
-        trusted_texts=TRUSTED,
+        trusted_texts=trusted,
     )
 
 
@@ -199,19 +204,27 @@ def test_a_cited_fact_that_passes_is_not_read_as_our_claim() -> None:
         Fact(id="f3", kind="content_title", text="Visit for my rates", source_field="t"),
     ]
     body = f'{SHORT} Your post "Visit for my rates" made me think of it.'
-    findings = check_message(
-        None,
-        body,
-        channel="facebook",
-        template=TEMPLATE,
-        facts=facts,
-        excluded=[],
-        prospect_name="Jane Doe",
-        trusted_texts=[*TRUSTED, "Your post made me think of it"],
-    )
+    findings = _check(body, facts=facts, trusted=[*TRUSTED, "Your post made me think of it"])
     assert [f.rule_id for f in findings if f.rule_id.startswith("outbound")] == []
     uncited = body.replace('"Visit for my rates"', "about our better rates for you")
     assert "outbound.claim" in {f.rule_id for f in _check(uncited)}
+
+
+def test_the_verdict_follows_the_runs_facts_through_the_memoised_checks() -> None:
+    """The template's allow-list and each sentence's claim are reused across runs: a sentence
+    that cites one run's fact is not a claim there, and is one in a run without that fact, in
+    whatever order the runs come."""
+    quote = "Our better rates for you"
+    body = f'{SHORT} Your post "{quote}" made me think of it.'
+    cited = [*FACTS, Fact(id="f3", kind="content_title", text=quote, source_field="t")]
+
+    def claims(facts: list[Fact]) -> list[str]:
+        findings = _check(body, facts=facts, trusted=[*TRUSTED, "Your post made me think of it"])
+        return [f.rule_id for f in findings if f.rule_id.startswith("outbound")]
+
+    for _ in range(2):
+        assert claims(cited) == []
+        assert claims(FACTS) == ["outbound.claim"]
 
 
 def test_our_own_prompt_text_blocks() -> None:

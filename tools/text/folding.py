@@ -72,8 +72,14 @@ def _fold_char(char: str) -> str:
     return "".join(skeleton.get(c, c) for c in text)
 
 
+@lru_cache(maxsize=2048)
 def fold(text: str) -> View:
-    """NFKC, case-folded, accent-free skeleton of ``text`` (see the module docstring)."""
+    """NFKC, case-folded, accent-free skeleton of ``text`` (see the module docstring).
+
+    Memoised: the checks of one message fold the same text and sentences several times (the
+    views of the hostile-text patterns, the skeletons of the allow-list), and the variations of
+    a run and the messages of a template share most sentences.
+    """
     if text.isascii():
         return View(text.lower(), tuple(range(len(text))))
     out: list[str] = []

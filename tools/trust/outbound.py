@@ -35,7 +35,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -344,7 +344,8 @@ def _quoted_offer_words() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words})", re.IGNORECASE)
 
 
-_ALLOWED: dict[tuple[str, frozenset[str], tuple[str, ...]], Allowed] = {}
+_ALLOWED: dict[tuple[str, frozenset[str]], Allowed] = {}
+"""What each template (with the phrase banks) lets a message carry: built once per template."""
 
 
 def allowed_for(template: Template, trusted_texts: frozenset[str], facts: list[Fact]) -> Allowed:
@@ -353,9 +354,21 @@ def allowed_for(template: Template, trusted_texts: frozenset[str], facts: list[F
     ``facts`` lend nothing but citations (a fact that passes the allow-list itself may be quoted);
     prospect text, the prospect's name included, is never a source for a contact or a claim.
     """
-    key = (template.model_dump_json(), trusted_texts, tuple(str(f.text) for f in facts))
-    if key in _ALLOWED:  # every variation of a run asks with the same arguments
-        return _ALLOWED[key]
+    key = (template.model_dump_json(), trusted_texts)
+    allowed = _ALLOWED.get(key)
+    if allowed is None:  # every message for the template asks: digest it once
+        allowed = _template_allowed(template, trusted_texts)
+        if len(_ALLOWED) > 32:
+            _ALLOWED.clear()
+        _ALLOWED[key] = allowed
+    citations = tuple(
+        f.text.lower() for f in facts if len(f.text) >= 8 and not _span_rules(f.text, allowed)
+    )
+    return replace(allowed, citations=citations) if citations else allowed
+
+
+def _template_allowed(template: Template, trusted_texts: frozenset[str]) -> Allowed:
+    """The template's and the phrase banks' part of ``Allowed`` (no citations)."""
     texts = template_texts(template)
     names = tuple(
         skeleton(n)
@@ -370,7 +383,7 @@ def allowed_for(template: Template, trusted_texts: frozenset[str], facts: list[F
     trusted = " ".join(trusted_texts)
     folded = [skeleton(t) for t in texts]
     contacts = " ".join([*texts, trusted])
-    allowed = Allowed(
+    return Allowed(
         links=frozenset(_url_key(u) for t in texts for _, _, u in find_links(t)),
         emails=frozenset(m.group().lower() for m in _EMAIL.finditer(contacts)),
         digit_runs=tuple(d for d in (_digits(t) for t in texts) if len(d) >= 5),
@@ -384,16 +397,7 @@ def allowed_for(template: Template, trusted_texts: frozenset[str], facts: list[F
         claim_concepts=frozenset().union(*(_concepts_in(t) for t in folded)),
         offer_names=names,
         prompt_grams=frozenset(_prompt_grams() - set().union(*(_grams(t) for t in texts))),
-        citations=tuple(
-            f.text.lower()
-            for f in facts
-            if len(f.text) >= 8 and not span_problems(f.text, template, trusted_texts)
-        ),
     )
-    if len(_ALLOWED) > 32:
-        _ALLOWED.clear()
-    _ALLOWED[key] = allowed
-    return allowed
 
 
 def _phones(text: str) -> list[str]:
@@ -521,31 +525,36 @@ def _claims(text: str, allowed: Allowed, field: str) -> list[Finding]:
     findings = []
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        if not sentence or not _mentions_offer(sentence, allowed.offer_names):
-            continue
-        if field == "span":  # prospect text: naming the brand or the sender is what it may not do
-            if _names_offer(sentence, allowed.offer_names):
-                findings.append(
-                    _finding("claim", field, sentence, "Prospect text that names our brand.")
-                )
-            continue
-        said = sentence.lower()
-        for cited in allowed.citations:  # their own words, cited, are not a claim of ours
-            said = said.replace(cited, " ")
-        if not _mentions_offer(said, allowed.offer_names):
-            continue
-        unsupported = _unsupported_terms(skeleton(said), allowed)
-        if unsupported:
-            findings.append(
-                _finding(
-                    "claim",
-                    field,
-                    sentence,
-                    "A sentence about the brand or the offer claims what no approved claim "
-                    f"supports ({', '.join(unsupported[:5])}).",
-                )
-            )
+        message = _sentence_claim(sentence, allowed, field) if sentence else None
+        if message is not None:
+            findings.append(_finding("claim", field, sentence, message))
     return findings
+
+
+@lru_cache(maxsize=4096)
+def _sentence_claim(sentence: str, allowed: Allowed, field: str) -> str | None:
+    """Why ``sentence`` is an unsupported claim about the brand or the offer, or None.
+
+    Memoised: the variations of a run and the messages of a template share most sentences.
+    """
+    if not _mentions_offer(sentence, allowed.offer_names):
+        return None
+    if field == "span":  # prospect text: naming the brand or the sender is what it may not do
+        if _names_offer(sentence, allowed.offer_names):
+            return "Prospect text that names our brand."
+        return None
+    said = sentence.lower()
+    for cited in allowed.citations:  # their own words, cited, are not a claim of ours
+        said = said.replace(cited, " ")
+    if not _mentions_offer(said, allowed.offer_names):
+        return None
+    unsupported = _unsupported_terms(skeleton(said), allowed)
+    if not unsupported:
+        return None
+    return (
+        "A sentence about the brand or the offer claims what no approved claim "
+        f"supports ({', '.join(unsupported[:5])})."
+    )
 
 
 @cache

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ipe import FeedbackLoop, IntelligentPersonalizationEngine
+from ipe.domain import PersonalizationResult
 from ipe.tools.learning.replies import read_reply
 
 OPT_OUTS = [
@@ -127,6 +128,43 @@ async def test_a_question_the_template_cannot_answer_goes_to_a_person(
     result = await engine.personalize_message(_with_reply(prospects["ana-email"], reply), template)
     assert result.status == "needs_review"
     assert any("exclusivity" in r and "their question" in r for r in result.reasons)
+
+
+async def _answered(
+    data_dir: str, template: dict[str, Any], prospect: dict[str, Any], reply: str
+) -> PersonalizationResult:
+    engine = IntelligentPersonalizationEngine("t", data_dir=data_dir, durable=False)
+    return await engine.personalize_message(_with_reply(prospect, reply), template)
+
+
+async def test_a_question_an_approved_claim_answers_is_answered_from_it(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    claim = "Every pack is recycled nylon and ships plastic-free"
+    claimed = dict(template, approved_claims=[*template.get("approved_claims", []), claim])
+    reply = "Quick question: is the nylon in the packs recycled?"
+    result = await _answered(data_dir, claimed, prospects["ana-email"], reply)
+    assert "recycled nylon" in result.body, result.body
+    assert not any("do not answer their question" in r for r in result.reasons), result.reasons
+
+
+async def test_a_complaint_about_the_outreach_is_suppressed_not_answered(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    reply = "This was obviously a mass DM pretending to be personal. Don't do this."
+    result = await _answered(data_dir, template, prospects["ana-email"], reply)
+    assert result.status == "blocked" and result.body == "", result.reasons
+
+
+async def test_a_referral_names_the_new_contact_in_the_next_action(
+    data_dir: str, template: dict[str, Any], prospects: dict[str, Any]
+) -> None:
+    reply = (
+        "Bitte wenden Sie sich an unseren Marketingleiter, Herrn Paul Weber (p.weber@x.example)."
+    )
+    result = await _answered(data_dir, template, prospects["ana-email"], reply)
+    assert result.status == "needs_review"
+    assert any("next: write to Paul Weber <p.weber@x.example>" in r for r in result.reasons)
 
 
 async def test_a_call_request_gets_the_booking_link(

@@ -23,6 +23,7 @@ from ipe.tools.context.deferrals import find_deferral, past_dates
 from ipe.tools.learning.intents import UNCLEAR, Intent, get, resolve
 from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
+from ipe.tools.writing.answers import referred_contact
 from ipe.tools.writing.llm import LlmUnusable, model_intent
 
 OUT_OF_OFFICE = "out_of_office"
@@ -322,12 +323,23 @@ def _after_reply(
     review = reading.review if reading else None
     if spec.review and review is None:
         review = f"their reply reads as {spec.name}: a person checks the answer"
+    if spec.action == "referral_draft" and review is not None:
+        review += _referral_next(last.text or "")
     return Relationship(
         stage=spec.stage,
         evidence=[f"replied on {_day(last.at)} ({last.source}), read as {spec.name}: {said}"],
         review=review,
         **asked,
     )
+
+
+def _referral_next(text: str) -> str:
+    """The next action a referral asks for: the contact it names, to be written to."""
+    contact = referred_contact(text)
+    who = " ".join(x for x in (contact.name, f"<{contact.email}>" if contact.email else None) if x)
+    if not who:
+        return "; next: find the contact they meant (none named with an address)"
+    return f"; next: write to {who}, citing their referral"
 
 
 def _unanswered(

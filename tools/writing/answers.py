@@ -50,8 +50,43 @@ def topics_of(question: str) -> list[str]:
 
 
 def answer_kind(topic: str) -> str:
-    """Which part of the template answers ``topic`` (``commission``, ``cookie``, ``sample``...)."""
-    return str(_topics()[topic]["answer"])
+    """Which part of the template answers ``topic`` (``commission``, ``cookie``, ``sample``...).
+
+    A topic not in ``questions.toml`` (``CLAIM``: a claim that shares the question's words) is
+    answered by an approved claim.
+    """
+    spec = _topics().get(topic)
+    return str(spec["answer"]) if spec else "claims"
+
+
+CLAIM = "approved claim"
+"""The topic of a question no listed topic covers, answered by the claim sharing its words."""
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _overlap() -> tuple[int, frozenset[str]]:
+    spec = load_pack("questions")["overlap"]
+    return int(spec["min_shared"]), frozenset(str(w) for w in spec["stopwords"])
+
+
+def _content(text: str) -> set[str]:
+    """The content words of ``text``: folded, plural "s" dropped, no short or common words."""
+    _, stop = _overlap()
+    words = _WORDS.findall(fold(text).text)
+    return {w[:-1] if w.endswith("s") else w for w in words if len(w) >= 4 and w not in stop}
+
+
+def claim_sharing(question: str, template: Template) -> str | None:
+    """The approved claim that shares the most content words with ``question`` (enough of them)."""
+    least, _ = _overlap()
+    asked = _content(question)
+    best, shared = None, 0
+    for claim in template.approved_claims:
+        count = len(asked & _content(str(claim)))
+        if count >= least and count > shared:
+            best, shared = str(claim), count
+    return best
 
 
 def _claim_for(template: Template, words: list[str]) -> str | None:
@@ -84,6 +119,9 @@ def answer(question: str, template: Template) -> Answers:
             answered[topic] = text
         else:
             missing.append(topic)
+    shared = claim_sharing(question, template) if missing or not answered else None
+    if shared and shared not in answered.values():
+        answered[CLAIM] = shared  # a listed topic it does not answer stays open for a person
     return Answers(answered, tuple(missing))
 
 

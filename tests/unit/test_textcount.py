@@ -2,7 +2,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ipe.tools.trust.textcount import (
+from ipe.tools.text.textcount import (
     char_count,
     find_urls,
     measure,

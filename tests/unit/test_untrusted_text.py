@@ -6,9 +6,9 @@ import pytest
 
 from ipe.domain import Prospect
 from ipe.tools.text.folding import skeleton, views
+from ipe.tools.text.textcount import find_links
 from ipe.tools.trust.injection import hostile_reason, offer_like, split_reason
 from ipe.tools.trust.sanitize import sanitize_prospect
-from ipe.tools.trust.textcount import find_links
 
 BENIGN = Path(__file__).parents[1] / "adversarial" / "data" / "benign.tsv"
 

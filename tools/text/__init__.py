@@ -1,1 +1,1 @@
-"""Text primitives the trust checks, the reply rules and the drafters share (below all of them)."""
+"""Text primitives the trust checks, the reply rules and the drafters share: folding, counting."""

@@ -25,8 +25,8 @@ from wordfreq import zipf_frequency
 
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
+from ipe.tools.text.textcount import find_links
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
-from ipe.tools.trust.textcount import find_links
 from ipe.tools.writing.facts import content_stems
 
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"

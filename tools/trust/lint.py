@@ -14,8 +14,8 @@ from typing import Any
 
 from ipe.domain import Finding
 from ipe.tools.policies import load_pack
+from ipe.tools.text.textcount import find_urls
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
-from ipe.tools.trust.textcount import find_urls
 
 
 @cache

@@ -47,9 +47,9 @@ from phonenumbers import Leniency
 from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import skeleton
+from ipe.tools.text.textcount import find_links
 from ipe.tools.trust.grounding import template_texts, unique_findings
 from ipe.tools.trust.injection import find_hostile, offer_like
-from ipe.tools.trust.textcount import find_links
 from ipe.tools.writing.facts import content_stems
 
 SOURCE = "platform-rules.md: LLM05 improper output handling / LLM01 (what goes out is allow-listed)"

@@ -676,11 +676,18 @@ def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
     return findings
 
 
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\$\{|\{#|#\}|<%|%>")
+"""Liquid, Jinja, Twig, Handlebars, ERB tags: a span with one is not quoted, since the drafter
+would have to rewrite it (the rest of the field stays usable; the message is never blocked)."""
+
+
 @lru_cache(maxsize=4096)
 def _span_rules(text: str, allowed: Allowed) -> tuple[str, ...]:
     rules = [f.rule_id for f in text_findings(text, allowed, "span")]
     if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") for c in text):
         rules.append("format.invisible_chars")
+    if _TEMPLATE_SYNTAX.search(text):
+        rules.append("format.template_syntax")
     if _quoted_offer_words().search(skeleton(text)) or offer_like(text):  # never pass for ours
         rules.append("outbound.offer_talk")
     return tuple(dict.fromkeys(rules))

@@ -218,7 +218,7 @@ def test_a_follow_up_points_back_adds_a_reason_and_never_reintroduces():
     for channel in ("email", "x", "instagram", "linkedin"):
         body = _compose(channel, rel)
         lowered = body.lower()
-        assert "last week" in lowered and ("follow" in lowered)
+        assert "about a week ago" in lowered and ("follow" in lowered)  # 9 days: not "last week"
         assert "i'm lena" not in lowered and "lena here" not in lowered
         assert "not for you" in lowered or "no problem" in lowered
         assert "Carbon Steel" in body or "skillet" in body
@@ -362,3 +362,15 @@ def test_other_languages_are_written_whole_not_pasted(language, channel):
         if channel != "linkedin":
             assert detect(prose) == language, d.body
             assert 40 <= word_count(d.body) <= (120 if channel == "email" else 70), d.body
+
+
+@pytest.mark.parametrize("days", range(0, 120))
+def test_how_long_ago_never_claims_a_calendar_week(days: int) -> None:
+    """A day count says "about a week ago", never "last week" (10 days before a Monday is not)."""
+    rel = Relationship(stage="awaiting_reply", follow_up=1, days_since_outbound=days)
+    body = _compose("email", rel).lower()
+    assert "last week" not in body
+    if days <= 6:
+        assert "a few days ago" in body
+    elif days > 45:
+        assert "a while back" in body

@@ -708,11 +708,16 @@ def _thin(facts: list[Fact]) -> bool:
     return all(f.kind in _LABEL_KINDS for f in facts)
 
 
+_AGO_BANDS = ((6, "days"), (10, "week"), (20, "weeks"), (45, "few_weeks"))
+"""Up to how many days each phrase holds: 10 days is "about a week ago", never "last week" (a
+calendar claim the count cannot make: 10 days before a Monday is the week before last)."""
+
+
 def _ago(c: _Context, days: int | None) -> str:
     ago = c.bank["words"]["ago"]
     if days is None:
         return str(ago["unknown"])
-    key = "days" if days < 7 else "week" if days < 14 else "weeks" if days < 28 else "long"
+    key = next((name for most, name in _AGO_BANDS if days <= most), "long")
     return str(ago[key])
 
 

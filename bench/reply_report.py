@@ -30,8 +30,8 @@ from typing import Any
 
 from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.intent import RULE_LANGUAGES
-from ipe.tools.learning.intents import names, registry, resolve
 from ipe.tools.learning.replies import read_reply
+from ipe.tools.policies.intents import names, registry, resolve
 
 _NO_PITCH = {i.name for i in registry().values() if i.hold in ("declined", "forever")}
 

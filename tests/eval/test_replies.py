@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bench.reply_report import classify, load
 from ipe.tools.learning.intent import RULE_LANGUAGES
-from ipe.tools.learning.intents import resolve
 from ipe.tools.learning.replies import read_reply, with_model
+from ipe.tools.policies.intents import resolve
 
 REPLIES = load(Path(__file__).with_name("replies.jsonl"))
 

@@ -17,9 +17,8 @@ from ipe.domain import (
     VariationPlan,
 )
 from ipe.tools.learning import intent as intent_rules
-from ipe.tools.learning import intents
 from ipe.tools.learning.replies import read_reply
-from ipe.tools.policies import load_pack
+from ipe.tools.policies import intents, load_pack
 from ipe.tools.writing.llm import IntentOut
 from ipe.tools.writing.offline_drafter import compose
 

@@ -13,7 +13,7 @@ from ipe.memory.reward import (
     policy,
     reward_of,
 )
-from ipe.tools.learning import intents
+from ipe.tools.policies import intents
 
 EVENTS = [
     ("delivered", None),

@@ -22,8 +22,8 @@ from ipe.tools.context.relationship import (
 )
 from ipe.tools.context.timing import find_zone, iso_minutes, preferred_hour, send_window
 from ipe.tools.learning.embeddings import run_embedder
-from ipe.tools.learning.intents import resolve
 from ipe.tools.learning.segments import describe_segment, segment_key
+from ipe.tools.policies.intents import resolve
 from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.strategy import knobs
 

@@ -20,9 +20,9 @@ from langchain_core.language_models import BaseChatModel
 
 from ipe.domain import Prospect, Relationship, Status, UntrustedText
 from ipe.tools.context.deferrals import find_deferral, past_dates
-from ipe.tools.learning.intents import UNCLEAR, Intent, get, resolve
 from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.intents import UNCLEAR, Intent, get, resolve
 from ipe.tools.writing.answers import referred_contact
 from ipe.tools.writing.llm import LlmUnusable, model_intent
 

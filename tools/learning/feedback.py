@@ -23,9 +23,9 @@ from ipe.graph.context import Context
 from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.outcomes import MessageRecord, NewEvent
 from ipe.tools.learning.embeddings import run_embedder
-from ipe.tools.learning.intents import accepted_names, resolve
 from ipe.tools.learning.lessons import distil
 from ipe.tools.learning.replies import read_reply, stored_event, with_model
+from ipe.tools.policies.intents import accepted_names, resolve
 from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
 from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
 

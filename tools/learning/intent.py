@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ipe.tools.learning.intents import by_priority, registry
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.intents import by_priority, registry
 from ipe.tools.text.folding import fold
 
 RULE_LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")

@@ -32,8 +32,8 @@ from ipe.tools.learning.intent import (
     score_folded,
     stopword_language,
 )
-from ipe.tools.learning.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.learning.opt_outs import find_opt_out
+from ipe.tools.policies.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.text.folding import fold
 
 MAX_CHARS = 20_000

@@ -47,8 +47,6 @@ from ipe.domain import ANGLES, CTAS, TONES
 from ipe.memory.outcomes import MessageRecord, OutcomeStore
 from ipe.memory.reward import is_positive, policy, reward_of
 from ipe.tools.learning.bandit import BanditConfig, StrategyModel
-from ipe.tools.learning.intents import events as reply_events
-from ipe.tools.learning.intents import registry
 from ipe.tools.learning.policy_eval import (
     Estimate,
     LoggedSend,
@@ -61,6 +59,8 @@ from ipe.tools.learning.replies import classify_reply
 from ipe.tools.learning.segments import describe_segment, niche_group, segment_key
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email
+from ipe.tools.policies.intents import events as reply_events
+from ipe.tools.policies.intents import registry
 
 ChooseFn = Callable[[dict[str, Any], dict[str, Any], str], Awaitable[tuple[str, str]]]
 """``(prospect, template, channel) -> (message_id, arm "tone/angle/cta")``."""

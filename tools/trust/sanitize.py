@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ipe.domain import ExcludedSpan, Prospect
-from ipe.tools.learning.intents import opt_out_intent
 from ipe.tools.learning.replies import is_opt_out
+from ipe.tools.policies.intents import opt_out_intent
 from ipe.tools.trust.injection import find_instructions, has_split_trigger, split_reason
 
 SHORT_LIMIT = 120

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from ipe.domain import Relationship, Template
-from ipe.tools.learning.intents import get as get_intent
+from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.trust.formatting import above_footer
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")

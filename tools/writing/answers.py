@@ -16,8 +16,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from ipe.domain import Relationship, Template
-from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.text.folding import fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

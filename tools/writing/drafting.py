@@ -15,8 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from ipe.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
-from ipe.tools.learning.intents import get as get_intent
 from ipe.tools.policies.channels import is_email, is_note, registry
+from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.trust.formatting import first_name
 from ipe.tools.trust.policy import load_policy

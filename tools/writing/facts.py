@@ -20,10 +20,10 @@ from ipe.domain import (
     Prospect,
     Template,
 )
-from ipe.tools.learning.intents import resolve as resolve_intent
 from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.learning.segments import niche_group
 from ipe.tools.policies import load_pack
+from ipe.tools.policies.intents import resolve as resolve_intent
 from ipe.tools.text.textcount import find_links
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

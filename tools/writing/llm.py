@@ -47,9 +47,9 @@ from tenacity.stop import stop_base
 
 from ipe.graph.context import Context
 from ipe.prompts import load_prompt
-from ipe.tools.learning.intents import names as intent_names
-from ipe.tools.learning.intents import registry as intent_registry
-from ipe.tools.learning.intents import resolve as resolve_intent
+from ipe.tools.policies.intents import names as intent_names
+from ipe.tools.policies.intents import registry as intent_registry
+from ipe.tools.policies.intents import resolve as resolve_intent
 from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
 from ipe.tools.writing.models import chat_model_for, structured_method
 from ipe.tools.writing.pacing import (

@@ -112,6 +112,27 @@ def test_any_link_phone_code_or_handle_not_in_the_template_blocks(item: str, whe
     assert not is_compliant(findings)
 
 
+SCRIPT_CODE = st.builds(
+    lambda word, digits: f"{word}-{digits}",
+    st.one_of(
+        st.text(alphabet="АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ", min_size=4, max_size=8),
+        st.text(alphabet="ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ", min_size=4, max_size=8),
+        st.text(alphabet="芒果葡萄西瓜香蕉饺子", min_size=2, max_size=4),
+        st.text(alphabet="אבגדהוזחטיכלמנסעפצקרשת", min_size=3, max_size=6),
+    ),
+    st.integers(min_value=10, max_value=99),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(code=SCRIPT_CODE, where=st.integers(min_value=0, max_value=100))
+def test_a_code_word_in_any_script_blocks(code: str, where: int) -> None:
+    """КАЛИНА-19 was quoted into a message: a code is a code in every script."""
+    findings = _check(_insert(SHORT, code, where))
+    assert any(f.rule_id == "outbound.code" for f in findings), code
+    assert span_problems(f"Trail notes {code}", TEMPLATE) != []
+
+
 @pytest.mark.parametrize(
     ("text", "rule"),
     [

@@ -493,16 +493,26 @@ def _payment_ask() -> re.Pattern[str]:
     )
 
 
+_UNCASED_CODE = re.compile(r"[^\W\d_]{2,}[-_]\d{1,4}")
+"""Letters of a script without capitals joined to a number: "芒果-93", "מנגו-93"."""
+
+
 def _caps_codes(text: str) -> list[str]:
-    """Capitals of any script and digits together, with no small letter: "КАЛИНА-19"."""
-    return [
-        token
-        for token in (m.group() for m in _CAPS_CODE.finditer(text))
-        if not any(c.islower() for c in token)
-        and any(c.isupper() for c in token)
-        and "_" not in token
-        and _code_like(token)
-    ]
+    """The code words of ``text`` in any script.
+
+    Capitals and digits together with no small letter ("SAVE20", "КАЛИНА-19"), or letters of a
+    script without capitals joined to a number by a hyphen ("芒果-93").
+    """
+    codes = []
+    for token in (m.group() for m in _CAPS_CODE.finditer(text)):
+        if any(c.islower() for c in token):
+            continue
+        if any(c.isupper() for c in token):
+            if "_" not in token and _code_like(token):
+                codes.append(token)
+        elif _UNCASED_CODE.fullmatch(token):
+            codes.append(token)
+    return codes
 
 
 def _code_like(token: str) -> bool:

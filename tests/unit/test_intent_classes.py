@@ -30,6 +30,11 @@ CASES = [
     ("declined", "Thanks, but we only work with local makers, so this isn't a good fit."),
     ("declined", "We don't partner with supplement brands. All the best."),
     ("interested_call", "happy to chat, call?"),
+    ("deferral", "Ping me after the 20th please, I'm on the road until then."),
+    ("deferral", "Meldet euch im Februar nochmal, ab dem 3. bin ich wieder im Büro."),
+    ("deferral", "Ahora imposible. Hablemos en el segundo trimestre."),
+    ("deferral", "Agora não dá, depois do Carnaval a gente conversa."),
+    ("acknowledged", "No need to reply, just confirming I got it. Thanks!"),
 ]
 
 # an opt-out with a plea to keep talking about the program is of a newsletter or mailing only

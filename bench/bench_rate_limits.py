@@ -126,7 +126,7 @@ async def run_batch(
 
 async def metered(args: argparse.Namespace, template: Any, tmp: str) -> dict[str, Any]:
     from ipe.graph.engine import IntelligentPersonalizationEngine
-    from ipe.tools.writing import pacing
+    from ipe.tools.provider import pacing
 
     pacing.WINDOW_S = args.window  # the client's minute, scaled like the server's
     options = ["--rpm", str(args.rpm), "--tpm", str(args.tpm), "--window", str(args.window)]

@@ -51,7 +51,7 @@ from ipe.domain import (
     StorageError,
 )
 from ipe.memory.storage import storage_guard
-from ipe.tools.writing.pacing import QueueClock, queue_clock, rate_limited_total
+from ipe.tools.provider.pacing import QueueClock, queue_clock, rate_limited_total
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver

@@ -29,8 +29,8 @@ from ipe.nodes.feedback import feedback
 from ipe.nodes.profile_research import profile_research
 from ipe.nodes.review import review
 from ipe.nodes.strategy import strategy
+from ipe.tools.provider.llm import chat_model
 from ipe.tools.writing.drafting import repair_notes
-from ipe.tools.writing.llm import chat_model
 
 
 def _back_to_model(variation: MessageVariation | None) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from langgraph.config import get_config
 
 from ipe.settings import Settings, current, expand_path
-from ipe.tools.writing.models import has_key
+from ipe.tools.provider.models import has_key
 
 LlmMode = Literal["auto", "openai", "none"]
 LLM_MODES: tuple[str, ...] = ("auto", "openai", "none")

@@ -55,6 +55,7 @@ from ipe.prompts import prompt_version
 from ipe.settings import Settings, SettingsError, load_settings
 from ipe.tools.context.recipient import find_recipient
 from ipe.tools.learning.feedback import apply_engagement, expand_engagement
+from ipe.tools.provider.models import ModelSetupError, check_spec
 from ipe.tools.trust.inputs import (
     as_dict,
     bounded_event,
@@ -65,7 +66,6 @@ from ipe.tools.trust.inputs import (
 from ipe.tools.trust.review import store_outcome
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.warmup import preload
-from ipe.tools.writing.models import ModelSetupError, check_spec
 from ipe.tracing import install_privacy
 
 log = logging.getLogger(__name__)

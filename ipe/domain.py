@@ -6,8 +6,8 @@ builder, the facade and the CLI) can depend on it without import cycles.
 Trust is visible in the types. ``UntrustedText`` is anything that came from a prospect's record
 (scraped from the internet: it may contain instructions, markup or canaries). ``TrustedText`` comes
 from the tenant's own template, the policy packs or the phrase banks. Untrusted text only reaches a
-model inside a fenced data block (see ``tools/writing/llm.py``) and only reaches a message through a
-``Fact`` that the grounding check can trace.
+model inside a fenced data block (see ``tools/provider/llm.py``) and only reaches a message
+through a ``Fact`` that the grounding check can trace.
 """
 
 from __future__ import annotations

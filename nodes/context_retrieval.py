@@ -12,7 +12,7 @@ from ipe.graph.state import State
 from ipe.memory.people import person_of
 from ipe.tools.context.history import retrieve_context
 from ipe.tools.context.relationship import model_intents
-from ipe.tools.writing.llm import chat_model
+from ipe.tools.provider.llm import chat_model
 
 
 async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from langgraph.runtime import Runtime
 
 from ipe.graph.context import Context, settings
 from ipe.graph.state import DraftTask
-from ipe.tools.writing.deadline import Deadline
+from ipe.tools.provider.deadline import Deadline
+from ipe.tools.provider.llm import chat_model
 from ipe.tools.writing.draft_many import llm_variations
 from ipe.tools.writing.drafting import llm_variation, offline_variation
-from ipe.tools.writing.llm import chat_model
 
 
 async def draft(task: DraftTask, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -11,13 +11,13 @@ from langgraph.runtime import Runtime
 from ipe.graph.context import Context, settings
 from ipe.graph.state import State
 from ipe.prompts import prompt_version
+from ipe.tools.provider.deadline import RESEARCH_SHARE, Deadline
+from ipe.tools.provider.llm import chat_model
 from ipe.tools.trust.inputs import validate_request
 from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.sanitize import sanitize_prospect
-from ipe.tools.writing.deadline import RESEARCH_SHARE, Deadline
 from ipe.tools.writing.facts import analyse_profile, extract_facts, uncovered_text
 from ipe.tools.writing.language import choose_language
-from ipe.tools.writing.llm import chat_model
 from ipe.tools.writing.research import research_more
 from ipe.tools.writing.templates import for_prospect
 from ipe.tracing import annotate_run

@@ -16,7 +16,7 @@ from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.settings import load_settings
 from ipe.tools.learning.embeddings import default_embedder
 from ipe.tools.learning.segments import segment_key
-from ipe.tools.writing.deadline import Deadline, deadline_or_default, reserve_for
+from ipe.tools.provider.deadline import Deadline, deadline_or_default, reserve_for
 from tests.fakes.models import ScriptedSlowModel
 
 SLACK = 1.2

@@ -18,7 +18,7 @@ import pytest
 
 from ipe import IntelligentPersonalizationEngine
 from ipe.graph.batch import run_file
-from ipe.tools.writing import pacing
+from ipe.tools.provider import pacing
 from tests.fakes.openai_server import FakeOpenAIServer
 
 

@@ -19,7 +19,7 @@ from ipe.domain import (
 from ipe.tools.learning import intent as intent_rules
 from ipe.tools.learning.replies import read_reply
 from ipe.tools.policies import intents, load_pack
-from ipe.tools.writing.llm import IntentOut
+from ipe.tools.provider.llm import IntentOut
 from ipe.tools.writing.offline_drafter import compose
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from ipe.graph.engine import IntelligentPersonalizationEngine
 from ipe.memory.embeddings import HashingEmbeddings
 from ipe.settings import Settings
 from ipe.tools.learning.embeddings import default_embedder
-from ipe.tools.writing.llm import chat_model
-from ipe.tools.writing.models import (
+from ipe.tools.provider.llm import chat_model
+from ipe.tools.provider.models import (
     ModelSetupError,
     build_chat_model,
     chat_model_for,

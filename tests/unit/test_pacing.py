@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipe.tools.writing import pacing
-from ipe.tools.writing.pacing import Bucket, Pacer, QueueClock, parse_duration
+from ipe.tools.provider import pacing
+from ipe.tools.provider.pacing import Bucket, Pacer, QueueClock, parse_duration
 
 T = TypeVar("T")
 

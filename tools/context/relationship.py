@@ -23,8 +23,8 @@ from ipe.tools.context.deferrals import find_deferral, past_dates
 from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import UNCLEAR, Intent, get, resolve
+from ipe.tools.provider.llm import LlmUnusable, model_intent
 from ipe.tools.writing.answers import referred_contact
-from ipe.tools.writing.llm import LlmUnusable, model_intent
 
 OUT_OF_OFFICE = "out_of_office"
 """The registry's auto-reply intent: its hold needs a return date."""

@@ -15,8 +15,8 @@ from ipe.settings import Settings
 
 if TYPE_CHECKING:
     from ipe.graph.context import Context
-from ipe.tools.writing.deadline import EMBED_SHARE, deadline_or_default
-from ipe.tools.writing.models import embeddings_for, has_key
+from ipe.tools.provider.deadline import EMBED_SHARE, deadline_or_default
+from ipe.tools.provider.models import embeddings_for, has_key
 
 
 def default_embedder(

@@ -26,8 +26,8 @@ from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.lessons import distil
 from ipe.tools.learning.replies import read_reply, stored_event, with_model
 from ipe.tools.policies.intents import accepted_names, resolve
-from ipe.tools.writing.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
-from ipe.tools.writing.llm import LlmUnusable, chat_model, model_intent
+from ipe.tools.provider.deadline import CLASSIFY_SHARE, Deadline, deadline_or_default
+from ipe.tools.provider.llm import LlmUnusable, chat_model, model_intent
 
 KINDS: tuple[str, ...] = get_args(EngagementKind)
 INTENTS: tuple[str, ...] = accepted_names()

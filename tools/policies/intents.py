@@ -2,7 +2,7 @@
 
 Every layer that needs to know what a reply can mean reads this module: the rule classifier's
 label set (``tools/learning/intent.py``), the model's structured-output label set
-(``tools/writing/llm.py``), the relationship stage and hold (``tools/context/relationship.py``),
+(``tools/provider/llm.py``), the relationship stage and hold (``tools/context/relationship.py``),
 the drafter's answer (``tools/writing/offline_drafter.py``), feedback events and the reward
 table (through each intent's stored ``event``). Nothing else lists intents.
 """

@@ -18,9 +18,9 @@ from ipe.domain import MessageVariation, VariationPlan
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt
 from ipe.tools.policies.channels import is_email
-from ipe.tools.writing.deadline import Deadline
+from ipe.tools.provider.deadline import Deadline
+from ipe.tools.provider.llm import LlmTimedOut, LlmUnusable, call_structured, render
 from ipe.tools.writing.drafting import draft_prompt, offline_variation, prompt_language
-from ipe.tools.writing.llm import LlmTimedOut, LlmUnusable, call_structured, render
 
 
 class DraftItem(BaseModel):

@@ -17,13 +17,8 @@ from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
 from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.policies.intents import get as get_intent
-from ipe.tools.trust.critic import check_as_sent
-from ipe.tools.trust.formatting import first_name
-from ipe.tools.trust.policy import load_policy
-from ipe.tools.writing.answers import call_slots
-from ipe.tools.writing.deadline import Deadline
-from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
-from ipe.tools.writing.llm import (
+from ipe.tools.provider.deadline import Deadline
+from ipe.tools.provider.llm import (
     DraftOut,
     LlmTimedOut,
     LlmUnusable,
@@ -31,6 +26,11 @@ from ipe.tools.writing.llm import (
     fence,
     render,
 )
+from ipe.tools.trust.critic import check_as_sent
+from ipe.tools.trust.formatting import first_name
+from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.answers import call_slots
+from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.offline_drafter import bank, compose
 
 _CONTENT_FIELDS = {"title", "published_at", "platform", "summary"}

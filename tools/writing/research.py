@@ -8,9 +8,8 @@ from langchain_core.language_models import BaseChatModel
 
 from ipe.domain import Fact, Prospect, Template
 from ipe.prompts import load_prompt
-from ipe.tools.writing.deadline import Deadline
-from ipe.tools.writing.facts import screen_fact_text
-from ipe.tools.writing.llm import (
+from ipe.tools.provider.deadline import Deadline
+from ipe.tools.provider.llm import (
     LlmTimedOut,
     LlmUnusable,
     ResearchOut,
@@ -18,6 +17,7 @@ from ipe.tools.writing.llm import (
     fence,
     render,
 )
+from ipe.tools.writing.facts import screen_fact_text
 
 _FIELDS = ("bio", "niche", "company", "title", "location", "tags", "recent_content")
 

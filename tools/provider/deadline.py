@@ -9,7 +9,7 @@ most a share of the deadline, so the drafting round keeps time for its own call.
 
 The deadline is a wall-clock instant (``time.time()``), so it survives a checkpoint and means the
 same in every node of the run. Inside a batch, time a row's model calls spent queued for the
-provider's capacity (``tools/writing/pacing.py``) is not run time: the deadline moves by it.
+provider's capacity (``tools/provider/pacing.py``) is not run time: the deadline moves by it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from ipe.tools.writing.pacing import queue_shift
+from ipe.tools.provider.pacing import queue_shift
 
 DEFAULT_DEADLINE_S = 30.0
 """A message (or a clear status) within this many seconds unless configured otherwise."""

@@ -7,8 +7,8 @@ for OpenAI and OpenAI-compatible servers that refuse ``json_schema``, e.g. llama
 without tool calling (the scripted fakes in tests, some local servers) answer in JSON text, which
 is parsed and validated the same way.
 
-Every call is paced under the provider's rate limits (``tools/writing/pacing.py``) and runs inside
-the run's deadline (``tools/writing/deadline.py``): each attempt is cancelled when the time for
+Every call is paced under the provider's rate limits (``tools/provider/pacing.py``) and runs inside
+the run's deadline (``tools/provider/deadline.py``): each attempt is cancelled when the time for
 model work is up and retries (tenacity, for transient failures only) start only if they can still
 finish. Outside a batch a 429 whose ``Retry-After`` is longer than the time left gives up at once,
 so the caller falls back in time; inside one the wait is queue time, bounded by the batch's budget.
@@ -50,9 +50,9 @@ from ipe.prompts import load_prompt
 from ipe.tools.policies.intents import names as intent_names
 from ipe.tools.policies.intents import registry as intent_registry
 from ipe.tools.policies.intents import resolve as resolve_intent
-from ipe.tools.writing.deadline import MIN_CALL_S, Deadline, deadline_or_default
-from ipe.tools.writing.models import chat_model_for, structured_method
-from ipe.tools.writing.pacing import (
+from ipe.tools.provider.deadline import MIN_CALL_S, Deadline, deadline_or_default
+from ipe.tools.provider.models import chat_model_for, structured_method
+from ipe.tools.provider.pacing import (
     Pacer,
     QueueClock,
     estimate_tokens,
@@ -121,7 +121,7 @@ def chat_model(ctx: Context) -> BaseChatModel | None:
 
     Every model goes through here: an injected one (``Context.chat_model``: a test's scripted
     fake, a caller's own client) or one the factory builds from the ``provider:model`` setting
-    (``tools/writing/models.py``).
+    (``tools/provider/models.py``).
     """
     if not ctx.uses_llm:
         return None

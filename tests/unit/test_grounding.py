@@ -80,6 +80,30 @@ def test_an_invented_number_is_blocked() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Jane, a short follow-up to my note of 27 November.",
+        "Hallo Jane, kurz zu meiner Nachricht vom 27. November.",
+        "Hi Jane, following up on my note (27/11/2026).",
+    ],
+)
+def test_the_conversations_dates_are_grounded_numbers(text: str) -> None:
+    """A manager cites the day of the earlier note; its numbers come from the history's dates."""
+    assert ("grounding.number", "27") in rules(check(text))
+    findings = check_grounding(
+        None,
+        text,
+        facts=FACTS,
+        template=TEMPLATE,
+        prospect_name="Jane Doe",
+        excluded=[],
+        trusted_texts=TRUSTED,
+        dates=["2026-11-27T09:14:00Z", "2026-12-01"],
+    )
+    assert [f for f in findings if f.rule_id == "grounding.number"] == []
+
+
 def test_an_invented_proper_noun_is_blocked() -> None:
     [finding] = check("Hi Jane, congrats on the Netflix deal!")
     assert (finding.rule_id, finding.span) == ("grounding.proper_noun", "Netflix")

@@ -257,8 +257,12 @@ def check_message(
     trusted_texts: Iterable[str],
     linkedin_free_account: bool = False,
     language: str = "en",
+    dates: Iterable[str] = (),
 ) -> list[Finding]:
     """Every compliance finding for the message exactly as it would be sent on ``channel``.
+
+    ``dates``: the conversation's ISO dates, whose numbers a message may cite ("my note of 27
+    November").
 
     A subject is only checked (and only required) on channels that send one (email); elsewhere
     it is ignored because it never reaches the prospect.
@@ -294,6 +298,7 @@ def check_message(
         excluded=excluded,
         trusted_texts=trusted_texts,
         language=language,
+        dates=dates,
     )
     findings += outbound_findings(
         sent_subject,

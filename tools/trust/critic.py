@@ -160,6 +160,7 @@ def check_as_sent(
         context=run.context,
         linkedin_free_account=linkedin_free_account,
         language=variation.language or run.language,  # a model writes languages the bank lacks
+        dates=tuple(h.at for h in run.clean_prospect.interaction_history if h.at),
     )
 
 
@@ -174,10 +175,12 @@ def check_variation(
     context: RetrievedContext,
     linkedin_free_account: bool,
     language: str = "en",
+    dates: tuple[str, ...] = (),
 ) -> MessageVariation:
     """Format the variation as it would be sent, check it, and trim it once if only length fails.
 
     ``language`` is the message's: grounding reads which capitalised words are ordinary by it.
+    ``dates``: the conversation's (``interaction_history[].at``): "my note of 27 November".
     """
 
     def run(subject: str | None, body: str) -> MessageVariation:
@@ -195,6 +198,7 @@ def check_variation(
             trusted_texts=trusted_vocabulary(),
             linkedin_free_account=linkedin_free_account,
             language=language,
+            dates=dates,
         )
         sources = [f.text for f in facts] + [template.model_dump_json()]
         findings += shape_findings(body, channel=channel, template=template, sources=sources)

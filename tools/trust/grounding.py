@@ -866,22 +866,28 @@ def check_grounding(
     excluded: list[ExcludedSpan],
     trusted_texts: Iterable[str],
     language: str = "en",
+    dates: Iterable[str] = (),
 ) -> list[Finding]:
     """Blocking findings for every claim in ``subject`` and ``body`` that no source supports.
 
     ``language`` is the message's (ISO 639-1): it decides which words are ordinary (not names).
+    ``dates``: the ISO dates of the conversation (``interaction_history[].at``); their day, month
+    and year are grounded numbers ("my note of 27 November").
     """
     trusted = frozenset(trusted_texts)
+    days = tuple(sorted(set(dates)))
     run_key = (
         tuple((f.id, f.kind, f.text, f.url) for f in facts),
         template.model_dump_json(),
         prospect_name,
         trusted,
         language,
+        days,
     )
     sources = _RUN_SOURCES.get(run_key)
     if sources is None:  # the variations of one run share their sources: digest them once
         sources = _sources(facts, template, prospect_name, trusted, language)
+        sources.trusted_numbers = sources.trusted_numbers | _date_numbers(days)
         _RUN_SOURCES.clear()
         _RUN_SOURCES[run_key] = sources
     findings: list[Finding] = []
@@ -889,6 +895,16 @@ def check_grounding(
         if text:
             findings += _Checker(text, name, sources).run(excluded)
     return unique_findings(findings)
+
+
+def _date_numbers(dates: Iterable[str]) -> set[float]:
+    """The day, month and year of each ISO date ("2026-11-27..." -> 27, 11, 2026)."""
+    numbers: set[float] = set()
+    for at in dates:
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", at.strip())
+        if match:
+            numbers |= {float(part) for part in match.groups()}
+    return numbers
 
 
 def unique_findings(findings: list[Finding]) -> list[Finding]:

@@ -5,11 +5,17 @@ when an entry point starts (the engine's constructor, the server's module), keep
 of the async nodes (``langgraph dev`` flags any blocking call on its event loop) and keeps the
 first run as fast as the rest, in every language: each language's phrase bank and word lists, and
 ``dateparser``'s data for it, load on first use.
+
+What is loaded then (the modules, the parsed data) lives as long as the process, so it is moved
+out of the garbage collector's reach (``gc.freeze``): a full collection in a batch no longer walks
+its quarter of a million objects (0.1-0.2 s a pause on the 2-core machine, one or two per 500
+offline rows and more with a model: 1.4 s of a 13 s model batch's CPU before).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import random
 from datetime import UTC, datetime
 
@@ -92,6 +98,7 @@ def preload() -> None:
     classify_reply("thanks, sounds good")
     for name in PROMPTS:
         load_prompt(name)
+    gc.freeze()  # all of the above, and every module, for the life of the process
 
 
 def _draft_and_check(

@@ -22,12 +22,29 @@ assert bank.cache_info().currsize == 0, "a phrase bank was read at import"
 """
 
 
-def test_importing_the_graph_modules_builds_and_reads_nothing() -> None:
+def _in_a_fresh_process(code: str) -> None:
     env = {**os.environ, "IPE_LLM": "none"}
     run = subprocess.run(
-        [sys.executable, "-c", IMPORT_ONLY], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_importing_the_graph_modules_builds_and_reads_nothing() -> None:
+    _in_a_fresh_process(IMPORT_ONLY)
+
+
+WARM_UP_FREEZES = """
+import gc
+from ipe.tools.warmup import preload
+assert gc.get_freeze_count() == 0
+preload()
+assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()
+"""
+
+
+def test_the_warm_up_moves_what_it_loaded_out_of_full_collections() -> None:
+    _in_a_fresh_process(WARM_UP_FREEZES)
 
 
 def test_build_graph_attaches_what_it_is_given() -> None:

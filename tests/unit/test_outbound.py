@@ -73,12 +73,13 @@ def _check(
     channel: str = "facebook",
     facts: list[Fact] = FACTS,
     trusted: list[str] = TRUSTED,
+    template: Any = TEMPLATE,
 ) -> list[Any]:
     return check_message(
         None,
         body,
         channel=channel,
-        template=TEMPLATE,
+        template=template,
         facts=facts,
         excluded=[],
         prospect_name="Jane Doe",
@@ -366,3 +367,21 @@ def test_the_brand_forms_are_read_in_any_message_language(language: str) -> None
 
     template = TEMPLATE.model_copy(update={"brand": "Quillmate Software Inc."})
     assert "Quillmate" in brand_names(template, language)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ours"),
+    [
+        ("The cookie window is 30 days.", True),
+        ("The commission is 15% on every sale you refer.", True),
+        ("The cookie window is 90 days.", False),
+        ("The commission is 15% and the payout is 70%.", False),
+    ],
+)
+def test_our_own_terms_stated_are_not_an_ask_to_change_them(sentence: str, ours: bool) -> None:
+    """The phrase banks' "The cookie window is {cookie_days} days." rejected every variation."""
+    template = TEMPLATE.model_copy(
+        update={"offer": TEMPLATE.offer.model_copy(update={"commission": "15%", "cookie_days": 30})}
+    )
+    rules = {f.rule_id for f in _check(f"{SHORT} {sentence}", template=template)}
+    assert ("outbound.hostile" not in rules) is ours, rules

@@ -277,6 +277,9 @@ class Allowed:
     """The claim concepts (``outbound_claims.toml``) the template writes, in any language."""
     offer_names: tuple[str, ...]
     prompt_grams: frozenset[tuple[str, ...]]
+    figures: frozenset[str] = frozenset()
+    """The numbers the template writes ("15", "30"): our own terms stated are not an ask to change
+    them ("The cookie window is 30 days." is what the phrase banks say)."""
     citations: tuple[str, ...] = ()
     """Fact texts that pass the allow-list themselves (lower case): a message may cite them."""
 
@@ -397,6 +400,7 @@ def _template_allowed(template: Template, trusted_texts: frozenset[str]) -> Allo
         claim_concepts=frozenset().union(*(_concepts_in(t) for t in folded)),
         offer_names=names,
         prompt_grams=frozenset(_prompt_grams() - set().union(*(_grams(t) for t in texts))),
+        figures=frozenset(n for t in texts for n in _FIGURE.findall(t)),
     )
 
 
@@ -667,6 +671,8 @@ def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
     findings += _prompt_text(text, allowed, field)
     findings += _claims(text, allowed, field)
     for start, end, reason in find_hostile(text):
+        if reason == _TERMS_ASK and _only_our_figures(text[start:end], allowed):
+            continue
         findings.append(
             _finding("hostile", field, text[start:end], f"Hostile text in the message: {reason}.")
         )
@@ -689,6 +695,16 @@ def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\$\{|\{#|#\}|<%|%>")
 """Liquid, Jinja, Twig, Handlebars, ERB tags: a span with one is not quoted, since the drafter
 would have to rewrite it (the rest of the field stays usable; the message is never blocked)."""
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+_TERMS_ASK = "asks to change the offer terms"
+
+
+def _only_our_figures(span: str, allowed: Allowed) -> bool:
+    """True when every number of ``span`` is one the template writes (and there is one)."""
+    figures = _FIGURE.findall(span)
+    return bool(figures) and all(f in allowed.figures for f in figures)
 
 
 @lru_cache(maxsize=4096)

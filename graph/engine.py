@@ -560,7 +560,12 @@ def result_from_state(final: dict[str, Any]) -> PersonalizationResult:
         segment=context.segment if context else None,
         relationship=relationship,
         recipient=context.recipient if context else None,
-        not_before=relationship.not_before if final["status"] == "scheduled" else None,
+        not_before=(
+            relationship.not_before
+            if final["status"] == "scheduled"
+            or (final["status"] == "needs_review" and relationship.stage == "deferred")
+            else None
+        ),
         send_at=(
             context.send_at if context and final["status"] not in ("blocked", "deferred") else None
         ),

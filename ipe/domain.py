@@ -544,7 +544,8 @@ class PersonalizationResult(_Model):
     recipient: str | None = None
     """Who receives it on ``platform``: the e-mail address or the handle; ``None``: unreachable."""
     not_before: str | None = None
-    """For ``scheduled``: the ISO date before which nothing may be sent."""
+    """For ``scheduled`` (and a held draft a person reads first, ``needs_review``): the ISO date
+    before which nothing may be sent."""
     send_at: str | None = None
     """When to send: ISO 8601 with the prospect's UTC offset, a weekday in their working hours."""
 

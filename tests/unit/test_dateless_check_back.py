@@ -6,11 +6,15 @@ September, you said later would suit you better"; the sendability gate accepts t
 dateless deferrals in every bank language, on every channel shape.
 """
 
+import asyncio
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from ipe import IntelligentPersonalizationEngine
 from ipe.domain import Prospect, Relationship, VariationPlan
 from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.context.relationship import assess, inbound_exchange
@@ -204,3 +208,38 @@ def test_a_held_draft_is_the_check_back_written_for_its_day() -> None:
     assert "When we spoke in November" in body or "In November" in body, body
     assert "I'm Lena" not in body and "this week" not in body
     assert not sendability(body, language="en", template=TEMPLATE, relationship=held)
+
+
+def _away_record(language: str) -> dict[str, object]:
+    return {
+        "id": f"away-{language}",
+        "name": "Tomasz Nowak",
+        "email": "tomasz@example.org",
+        "bio": "Home barista reviewing hand grinders.",
+        "preferences": {"language": language},
+        "interaction_history": [
+            {"at": "2026-12-01T09:00:00Z", "direction": "outbound", "text": "Hi Tomasz, ..."},
+            {
+                "at": "2026-12-01T09:05:00Z",
+                "direction": "inbound",
+                "text": "I am out of the office until 4 January 2027.",
+                "outcome": "out_of_office",
+            },
+        ],
+    }
+
+
+def test_a_draft_held_for_a_return_is_a_follow_up_and_one_to_read_first_keeps_its_date(
+    tmp_path: Path,
+) -> None:
+    template = json.loads(Path("examples/template.json").read_text())
+    engine = IntelligentPersonalizationEngine(
+        user_id="held", data_dir=str(tmp_path), durable=False, llm="none"
+    )
+    held = asyncio.run(engine.personalize_message(_away_record("en"), template))
+    assert held.status == "scheduled" and held.not_before == "2027-01-04", held.reasons
+    assert "following up" in held.body.lower() or "follow-up" in held.body, held.body
+    assert "later would suit" not in held.body
+    assert "I'm Maya" not in held.body
+    polish = asyncio.run(engine.personalize_message(_away_record("pl"), template))
+    assert polish.status == "needs_review" and polish.not_before == "2027-01-04", polish.reasons

@@ -186,7 +186,9 @@ def check_variation(
     def run(subject: str | None, body: str) -> MessageVariation:
         body = name_brand(mend(body), template, language=language)  # what the engine can fix
         body = disclose(body, template, channel=channel, language=language)
-        subject, body = finalize(subject, body, channel=channel, template=template)
+        subject, body = finalize(
+            subject, body, channel=channel, template=template, language=language
+        )
         findings = check_message(
             subject,
             body,
@@ -362,9 +364,14 @@ def select(
     if held is not None:  # scheduled: drafted for the date they asked for, not sendable before
         reasons.append(held[1])
         status = held[0]
-        if language_note:
-            reasons.append(language_note)
-        reasons += [f"review before it goes: {r}" for r in unsendable.get(best.id, [])]
+        review = [language_note] if language_note else []
+        review += [f"review before it goes: {r}" for r in unsendable.get(best.id, [])]
+        reasons += review
+        if status == "scheduled" and review:  # a held draft goes out unread on its date
+            status = "needs_review"
+            reasons.append(
+                f"held until {context.relationship.not_before}, and a person reads the draft first"
+            )
     elif language_note:
         reasons.append(language_note)
     elif unsendable.get(best.id):

@@ -130,8 +130,12 @@ def _one_line(text: str) -> str:
     return text
 
 
-def email_footer(template: Template) -> str:
-    """The compliance footer: separator, sender identity, postal address, unsubscribe line."""
+def email_footer(template: Template, language: str = "en") -> str:
+    """The compliance footer: separator, sender identity, postal address, unsubscribe line.
+
+    Its fixed words are in ``language`` (``[footer.unsubscribe]`` of ``formatting.toml``; English
+    where the language has none).
+    """
     sender = template.sender
     identity = [
         part for part in (sender.name, sender.title, sender.company or template.brand) if part
@@ -140,24 +144,32 @@ def email_footer(template: Template) -> str:
     if sender.postal_address:
         lines.append(plain_text(sender.postal_address))
     if sender.unsubscribe_url:
-        unsubscribe = str(_bank()["footer"]["unsubscribe"])
+        unsubscribe = unsubscribe_line(language)
         lines.append(unsubscribe.format(url=_one_line(sender.unsubscribe_url)))
     if not lines:
         return ""
     return plain_text("\n".join([str(_bank()["footer"]["separator"]), *lines]))
 
 
+def unsubscribe_line(language: str) -> str:
+    """The footer's unsubscribe line in ``language`` (with ``{url}``); English when it has none."""
+    lines = _bank()["footer"]["unsubscribe"]
+    assert isinstance(lines, dict)
+    return str(lines.get(language, lines["en"]))
+
+
 def finalize(
-    subject: str | None, body: str, *, channel: str, template: Template
+    subject: str | None, body: str, *, channel: str, template: Template, language: str = "en"
 ) -> tuple[str | None, str]:
     """Return exactly what is sent: plain-text subject (email only) and body (+ email footer).
 
-    Idempotent: running it on its own output changes nothing (the footer is not added twice).
+    The footer's fixed words are in ``language``, the message's. Idempotent: running it on its
+    own output changes nothing (the footer is not added twice).
     """
     text = plain_text(body)
     if not is_email(channel):
         return None, text
-    footer = email_footer(template)
+    footer = email_footer(template, language)
     if footer:
         if text == footer:
             text = ""

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
@@ -802,9 +802,21 @@ def _follow_up(
     return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
 
 
-_CHECK_BACK = ("check_back_due", "deferred")
-"""The stages written as a check-back: due now, or held until the day they asked for (the draft
-a scheduled result carries goes out that day, so it is written for it)."""
+def _on_send_day(c: _Context, rel: Relationship) -> Relationship:
+    """A held relationship as it will stand on the day the draft goes out (``not_before``).
+
+    A scheduled result's draft is sent that day: they asked us to wait (a check-back citing
+    what they said) or were away (a follow-up to the note they came back to), and "a few days
+    ago" is counted to that day.
+    """
+    last = _last_outbound(c)
+    if not (rel.not_before and last):
+        return rel
+    try:
+        days = (date.fromisoformat(rel.not_before) - date.fromisoformat(last)).days
+    except ValueError:
+        return rel
+    return rel.model_copy(update={"days_since_outbound": max(days, 0)})
 
 
 def _month_name(month: int, language: str) -> str:
@@ -983,7 +995,7 @@ def answer_reply(
 
 def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
     v = c.values
-    special = {"awaiting_reply": "follow_up", **dict.fromkeys(_CHECK_BACK, "check_back")}
+    special = {"awaiting_reply": "follow_up", "check_back_due": "check_back"}
     if stage in special or stage == "asked_for_details":
         slot = special.get(stage, "details")
     elif (
@@ -1145,12 +1157,15 @@ def compose(
         c.notes.append(f"cta '{plan.cta}': a connection note has no link; it asks to connect")
         cta = "reply"
     stage = relationship.stage if relationship else "cold"
+    if stage == "deferred" and relationship is not None:  # held: written for its send day
+        stage = "check_back_due" if relationship.asked_for else "awaiting_reply"
+        relationship = _on_send_day(c, relationship)
     hook: _Hook | None = None
     copy_subject: str | None = None
     if stage == "awaiting_reply" and relationship is not None:
         body, hook = _follow_up(plan, c, facts, shape, relationship)
         cta = "reply"
-    elif stage in _CHECK_BACK and relationship is not None:  # held: written for its send day
+    elif stage == "check_back_due" and relationship is not None:
         body, hook = _check_back(plan, c, facts, shape, relationship)
         cta = "reply"
     elif stage == "asked_for_details":

@@ -53,7 +53,10 @@ CLEAN = (
 
 
 def check(
-    body: str, subject: str | None = None, excluded: list[ExcludedSpan] | None = None
+    body: str,
+    subject: str | None = None,
+    excluded: list[ExcludedSpan] | None = None,
+    dates: tuple[str, ...] = (),
 ) -> list[Finding]:
     return check_grounding(
         subject,
@@ -63,6 +66,7 @@ def check(
         prospect_name="Jane Doe",
         excluded=excluded or [],
         trusted_texts=TRUSTED,
+        dates=dates,
     )
 
 
@@ -91,16 +95,7 @@ def test_an_invented_number_is_blocked() -> None:
 def test_the_conversations_dates_are_grounded_numbers(text: str) -> None:
     """A manager cites the day of the earlier note; its numbers come from the history's dates."""
     assert ("grounding.number", "27") in rules(check(text))
-    findings = check_grounding(
-        None,
-        text,
-        facts=FACTS,
-        template=TEMPLATE,
-        prospect_name="Jane Doe",
-        excluded=[],
-        trusted_texts=TRUSTED,
-        dates=["2026-11-27T09:14:00Z", "2026-12-01"],
-    )
+    findings = check(text, dates=("2026-11-27T09:14:00Z", "2026-12-01"))
     assert [f for f in findings if f.rule_id == "grounding.number"] == []
 
 

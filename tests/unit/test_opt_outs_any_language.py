@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipe.tools.context.relationship import assess, hold, inbound_exchange
+from ipe.tools.context.relationship import assess, inbound_exchange
 from ipe.tools.learning.replies import read_reply
 from ipe.tools.policies import load_pack
+from ipe.tools.trust.holds import hold
 
 # one phrase per language whose opt-outs are written as patterns rather than phrase lists
 PATTERN_LANGUAGES = [

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from ipe.domain import Prospect
 from ipe.memory.outcomes import MessageRecord, Reply
 from ipe.tools.context.history import store_exchanges
-from ipe.tools.context.relationship import assess, hold, inbound_exchange, record_exchanges
+from ipe.tools.context.relationship import assess, inbound_exchange, record_exchanges
+from ipe.tools.trust.holds import hold
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
-from ipe.domain import Prospect, Relationship, Status, UntrustedText
+from ipe.domain import Prospect, Relationship, UntrustedText
 from ipe.tools.context.deferrals import find_deferral, past_dates
 from ipe.tools.learning.replies import Reading, read_reply, with_model
 from ipe.tools.policies import load_pack
@@ -412,38 +412,6 @@ def _unanswered(
         ],
         review=check,
     )
-
-
-def hold(relationship: Relationship) -> tuple[Status, str] | None:
-    """What the stage allows: ``(status, reason)`` when it blocks or schedules, else ``None``."""
-    pol = policy()
-    stage = relationship.stage
-    if stage == "opted_out":
-        return "blocked", "the prospect asked not to be contacted"
-    if stage == "declined":
-        return (
-            "blocked",
-            f"the prospect declined: no new message before {relationship.not_before} "
-            f"({pol['declined']['blocked_days']} days, tools/policies/relationship.toml)",
-        )
-    limit = int(pol["sequence"]["max_follow_ups"])
-    if stage == "awaiting_reply" and relationship.follow_up > limit:
-        return (
-            "blocked",
-            f"the sequence ended: {relationship.follow_up} messages went unanswered "
-            f"(the first and {limit} follow-up(s)); no further follow-up is written",
-        )
-    if stage == "deferred" and relationship.review:
-        return (
-            "needs_review",
-            f"held until {relationship.not_before}, and a person checks first: "
-            f"{relationship.review}",
-        )
-    if stage == "deferred":
-        return "scheduled", f"held until {relationship.not_before}: the prospect asked us to wait"
-    if relationship.review:
-        return "needs_review", f"a person reads their reply first: {relationship.review}"
-    return None
 
 
 def describe(relationship: Relationship) -> str:

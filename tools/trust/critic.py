@@ -18,13 +18,13 @@ from ipe.domain import (
     Template,
 )
 from ipe.graph.state import RetrievedContext
-from ipe.tools.context.relationship import hold
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.policies.channels import registry
 from ipe.tools.text.textcount import measure
 from ipe.tools.trust.compliance import check_message, disclose
 from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
+from ipe.tools.trust.holds import hold
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.sendable import mend, sendability
 from ipe.tools.writing.answers import reply_review

@@ -88,6 +88,7 @@ def _task(state: State, plan: VariationPlan, rejected: dict[str, MessageVariatio
         strategy=state.strategy,
         context=state.context,
         language=state.language,
+        register=state.register,
         deadline_at=state.deadline_at,
         variation_type=state.variation_type,
     )

@@ -175,6 +175,8 @@ class State(InputState):
     """Set when the prospect's language has no phrase bank: the message needs review."""
     language_wanted: str | None = None
     """The language the message should be in (the copy's, the record's or the detected one)."""
+    register: str | None = None
+    """``formal`` (Sie, usted) or ``informal`` (du, tú) where the language has both, else None."""
     excluded: list[ExcludedSpan] = field(default_factory=list)
     """Prospect text kept out of every draft, with the reason."""
     analysis: ProfileAnalysis | None = None
@@ -228,6 +230,8 @@ class DraftTask(_Traced):
     strategy: PersonalizationStrategy
     context: RetrievedContext
     language: str = "en"
+    register: str | None = None
+    """The message's register (``State.register``): picks the phrase bank's overlay."""
     deadline_at: float | None = None
     """The run's deadline (``State.deadline_at``): model work is cut to end before it."""
     plans: list[VariationPlan] = field(default_factory=list)

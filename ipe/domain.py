@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NewType
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 UntrustedText = NewType("UntrustedText", str)
 """Text that came from a prospect's record: data, never instructions."""
@@ -179,6 +179,11 @@ class Preferences(_Model):
     timezone: str | None = None
     language: str | None = None
     """The language they asked to be written to in (a tag or a name): it outranks the rest."""
+    formality: str | None = Field(
+        default=None, validation_alias=AliasChoices("formality", "register")
+    )
+    """How they want to be addressed: "formal" (Sie, usted) or "informal" (du, tú); also read
+    from ``register``. How they and we already wrote outranks it (``tools/writing/register.py``)."""
 
 
 class Prospect(BaseModel):

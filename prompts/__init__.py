@@ -34,6 +34,17 @@ def load_bank(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def bank_names(language: str) -> list[str]:
+    """The language's banks by name: ``<lang>/message`` first, then its register overlays."""
+    folder = files(__name__).joinpath("phrases", language)
+    overlays = sorted(
+        f"{language}/{entry.name.removesuffix('.toml')}"
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml") and entry.name != "message.toml"
+    )
+    return [f"{language}/message", *overlays]
+
+
 def _text_files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
     """Every ``.txt`` and ``.toml`` file under ``root`` (recursively), by relative name."""
     found: list[tuple[str, Traversable]] = []

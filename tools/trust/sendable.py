@@ -162,12 +162,16 @@ def _cites(text: str, relationship: Relationship, language: str) -> bool:
     said = _asked_words(relationship)
     if not said or said & {w.lower() for w in _WORD.findall(text)}:
         return True
-    from ipe.prompts import LANGUAGES, load_bank
+    from ipe.prompts import LANGUAGES, bank_names, load_bank
 
     if language not in LANGUAGES:
         return False
     folded = " ".join(text.casefold().split())
-    cites = load_bank(f"{language}/message")["check_back"]["cites"]
+    cites = [  # the base bank's and each register overlay's ("te"/"le venía mejor")
+        cite
+        for name in bank_names(language)
+        for cite in load_bank(name).get("check_back", {}).get("cites", [])
+    ]
     return any(str(cite).casefold() in folded for cite in cites)
 
 

@@ -32,6 +32,7 @@ from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.answers import call_slots
 from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.offline_drafter import bank, compose
+from ipe.tools.writing.register import register_note
 
 _CONTENT_FIELDS = {"title", "published_at", "platform", "summary"}
 _CONTENT_FIELD = re.compile(r"recent_content\[(\d+)\]\.(title|summary)")
@@ -58,6 +59,7 @@ def offline_variation(
         size="short" if is_note(task.channel) else "full",
         seed=f"{task.clean_prospect.id}\x1f{task.attempt}",
         language=task.language,
+        register=task.register,
         prospect=task.clean_prospect,
         relationship=relationship if isinstance(relationship, Relationship) else None,
         slots=call_slots(
@@ -294,6 +296,7 @@ def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
         subject_rule="required, plain, 3-7 words" if email else "none (leave it null)",
         language=language,
         language_name=NAMES.get(language, language),
+        register_note=register_note(language, task.register),
         stage=stage,
         stage_note=stage_note,
         variation_line=(

@@ -40,6 +40,8 @@ from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect
+from ipe.tools.writing.register import overlay as register_overlay
+from ipe.tools.writing.register import salutation
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
 
 Size = Literal["full", "short"]
@@ -92,9 +94,26 @@ def _limit(name: str) -> int:
 
 
 @cache
-def bank(language: str) -> dict[str, Any]:
-    """The phrase bank of ``language`` (one of ``LANGUAGES``)."""
-    return load_bank(f"{language}/message")
+def bank(language: str, register: str | None = None) -> dict[str, Any]:
+    """The phrase bank of ``language`` (one of ``LANGUAGES``) in ``register``.
+
+    Where the language has an overlay for the register (``prompts/phrases/de/formal.toml``: the
+    Sie forms), its phrases replace the base bank's, slot by slot.
+    """
+    base = load_bank(f"{language}/message")
+    name = register_overlay(language, register)
+    return _overlaid(base, load_bank(name)) if name else base
+
+
+def _overlaid(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        below = merged.get(key)
+        if isinstance(value, dict) and isinstance(below, dict):
+            merged[key] = _overlaid(below, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _pick(key: str, slot: str, options: Sequence[str]) -> str:
@@ -229,9 +248,11 @@ class _Context:
         template: Template,
         first_name: str,
         prospect: Prospect | None,
+        register: str | None = None,
     ) -> None:
         self.key, self.tone, self.language = key, tone, language
-        self.bank = bank(language)
+        self.register = register
+        self.bank = bank(language, register)
         self.template = template
         self.prospect = prospect
         self.notes: list[str] = []
@@ -241,6 +262,7 @@ class _Context:
         self.values: dict[str, str] = {
             "brand": _safe(short_brand(template, language)),
             "first_name": _safe(first_name),
+            "salutation": _safe(salutation(prospect)) if prospect else "",
             "sender_first": _safe(_first_name(sender.name)),
             "sender_role": _safe(lower_role(sender.title or "")),
             "product": product_phrase(offer.summary, language) if offer.summary.strip() else "",
@@ -540,8 +562,10 @@ def _cta(cta: str, c: _Context, links_allowed: bool) -> str:
 
 
 def _greeting(c: _Context) -> str:
-    if c.values["first_name"] and len(c.values["first_name"]) <= _limit("name_chars"):
-        return c.fill(c.phrase("greeting", tone=True))
+    phrase = c.phrase("greeting", tone=True)
+    name = c.values["salutation" if "{salutation}" in phrase else "first_name"]
+    if name and len(name) <= _limit("name_chars"):
+        return c.fill(phrase)
     return c.fill(c.phrase("greeting.anonymous"))
 
 
@@ -1124,12 +1148,14 @@ def compose(
     prospect: Prospect | None = None,
     relationship: Relationship | None = None,
     slots: Sequence[datetime] = (),
+    register: str | None = None,
 ) -> Draft:
     """Write the plan's message from the language's phrase bank, the facts and the template.
 
     ``seed`` should carry the prospect's id and the variation: phrase choice follows it. A reply
     (stage ``asked_for_details``) is answered per its intent (``answer_reply``); ``slots`` are
-    call times in the prospect's zone for a prospect who asked for a call.
+    call times in the prospect's zone for a prospect who asked for a call. ``register``
+    (``formal``/``informal``, from ``tools/writing/register.py``) picks the bank's overlay.
     """
     language = language if language in LANGUAGES else "en"
     key = f"{seed}\x1f{plan.id}"
@@ -1143,6 +1169,7 @@ def compose(
         template=template,
         first_name=first_name,
         prospect=prospect,
+        register=register,
     )
     if own is None:
         c.notes.append(
@@ -1209,6 +1236,8 @@ def trusted_vocabulary() -> frozenset[str]:
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
             walk(load_bank(entry.name.removesuffix(".toml")))
-        elif entry.is_dir() and entry.joinpath("message.toml").is_file():
-            walk(load_bank(f"{entry.name}/message"))
+        elif entry.is_dir():  # the language's bank and its register overlays
+            for bank_file in entry.iterdir():
+                if bank_file.name.endswith(".toml"):
+                    walk(load_bank(f"{entry.name}/{bank_file.name.removesuffix('.toml')}"))
     return frozenset(words)

@@ -99,6 +99,9 @@ class RetrievedContext(_Traced):
     """The record's history or this tenant's own outcomes say the prospect asked to stop."""
     relationship: Relationship = field(default_factory=Relationship)
     """Where we are with this person: stage, evidence, dates and their own words."""
+    register: str | None = None
+    """``formal`` or ``informal`` (Sie/du, usted/tú) where the language has both: how they and
+    we wrote, the record, the channel (``tools/writing/register.py``); else ``None``."""
     recipient: str | None = None
     """The address on ``channel`` (e-mail or handle); ``None`` when the record has none."""
     recipient_source: str = ""
@@ -176,7 +179,8 @@ class State(InputState):
     language_wanted: str | None = None
     """The language the message should be in (the copy's, the record's or the detected one)."""
     register: str | None = None
-    """``formal`` (Sie, usted) or ``informal`` (du, tú) where the language has both, else None."""
+    """``formal`` (Sie, usted) or ``informal`` (du, tú) where the language has both, else None:
+    chosen by context retrieval (``RetrievedContext.register``)."""
     excluded: list[ExcludedSpan] = field(default_factory=list)
     """Prospect text kept out of every draft, with the reason."""
     analysis: ProfileAnalysis | None = None

@@ -25,6 +25,6 @@ async def context_retrieval(state: State, runtime: Runtime[Context]) -> dict[str
     model = chat_model(ctx)  # the model reads their latest replies when configured
     intents = await model_intents(model, prospect) if model is not None else None
     context = await asyncio.to_thread(
-        retrieve_context, ctx, prospect, channel, analysis, person, intents
+        retrieve_context, ctx, prospect, channel, analysis, person, intents, state.language
     )
-    return {"context": context, "reasons": context.notes}
+    return {"context": context, "register": context.register, "reasons": context.notes}

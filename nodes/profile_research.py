@@ -18,7 +18,6 @@ from ipe.tools.trust.outbound import screen_facts
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts, uncovered_text
 from ipe.tools.writing.language import choose_language
-from ipe.tools.writing.register import choose_register
 from ipe.tools.writing.research import research_more
 from ipe.tools.writing.templates import for_prospect
 from ipe.tracing import annotate_run
@@ -49,9 +48,6 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
     if language.source:  # whether the message needs review: the critic says, on its text
         how = "from" if language.detected else "as the record's"
         reasons.append(f"language: '{language.wanted}' {how} {language.source}")
-    register = choose_register(clean, language.language, channel)
-    if register.reason:
-        reasons.append(register.reason)
     model = chat_model(ctx)
     if model is not None and uncovered_text(clean, facts):  # else research has nothing to find
         more, notes = await research_more(
@@ -73,7 +69,6 @@ async def profile_research(state: State, runtime: Runtime[Context]) -> dict[str,
         "language": language.language,
         "language_note": language.note,
         "language_wanted": language.wanted,
-        "register": register.register,
         "excluded": excluded,
         "analysis": analyse_profile(clean),
         "reasons": reasons,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
-from ipe.domain import Channel, ProfileAnalysis, Prospect
+from ipe.domain import Channel, Interaction, ProfileAnalysis, Prospect
 from ipe.graph.context import Context
 from ipe.graph.state import HistoryItem, RetrievedContext
 from ipe.memory.handles import lesson_memory, outcome_store
@@ -25,6 +25,7 @@ from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.policies.intents import resolve
 from ipe.tools.trust.policy import load_policy
+from ipe.tools.writing.register import RegisterChoice, choose_register
 from ipe.tools.writing.strategy import knobs
 
 
@@ -84,6 +85,7 @@ def build_context(
     intents: Mapping[int, str | None] | None = None,
     now: datetime | None = None,
     replies: list[Reply] | None = None,
+    language: str | None = None,
 ) -> RetrievedContext:
     """Assemble the run's context; ``past`` must already be this tenant's and this prospect's.
 
@@ -92,6 +94,9 @@ def build_context(
 
     ``suppressed`` is the tenant's suppression entry for this person (``OutcomeStore.
     suppression_for``): when given, the prospect is opted out whatever ``past`` holds.
+
+    ``language``: the message's; with it, the register (Sie or du...) is chosen from every
+    exchange, ours included (``tools/writing/register.py``).
     """
     policy = load_policy(channel)
     limit = policy.body_limit
@@ -129,6 +134,15 @@ def build_context(
     window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
     now = now or datetime.now(UTC)
     exchanges = record_exchanges(prospect, intents) + store_exchanges(past, replies)
+    register = RegisterChoice(None)
+    if language:  # how they and we wrote, the record's history and our sent messages alike
+        said = [
+            Interaction(at=x.at.isoformat() if x.at else None, direction=x.direction, text=x.text)
+            for x in exchanges
+        ]
+        register = choose_register(prospect, language, channel, said)
+        if register.reason:
+            notes.append(register.reason)
     sent = [x for x in exchanges if x.direction == "outbound"]  # previews are never contact
     recent = any(x.at is not None and now - x.at < window for x in sent)
     if suppressed is not None:
@@ -178,6 +192,7 @@ def build_context(
         contacted_recently=recent,
         opted_out=opted_out,
         relationship=relationship,
+        register=register.register,
         recipient=recipient.address,
         recipient_source=recipient.source,
         timezone=zone.name if zone else None,
@@ -194,6 +209,7 @@ def retrieve_context(
     analysis: ProfileAnalysis,
     person: Person | None = None,
     intents: Mapping[int, str | None] | None = None,
+    language: str | None = None,
 ) -> RetrievedContext:
     """``build_context`` over the calling tenant's stores (blocking: SQLite and Chroma).
 
@@ -218,6 +234,7 @@ def retrieve_context(
         removed_sentences=store.removed_sentences(ctx.user_id),
         suppressed=suppressed,
         intents=intents,
+        language=language,
     )
     if suppressed is None and context.relationship.stage == "opted_out" and who.keys:
         # an opt-out read in the record's own history: on the list, so no later record forgets it

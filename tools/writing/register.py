@@ -139,12 +139,21 @@ def salutation(prospect: Prospect) -> str:
     return " ".join(parts)
 
 
-def choose_register(prospect: Prospect, language: str, channel: str) -> RegisterChoice:
-    """The register of a message to ``prospect`` in ``language`` on ``channel``, with its reason."""
+def choose_register(
+    prospect: Prospect,
+    language: str,
+    channel: str,
+    history: Sequence[Interaction] | None = None,
+) -> RegisterChoice:
+    """The register of a message to ``prospect`` in ``language`` on ``channel``, with its reason.
+
+    ``history``: every message between us, the record's and this tenant's sent ones with their
+    replies (default: the record's ``interaction_history``).
+    """
     if language not in _policy()["languages"]:
         return RegisterChoice(None)
     salutation_ = salutation(prospect) if language == "de" else ""
-    history = prospect.interaction_history
+    history = prospect.interaction_history if history is None else history
     for direction, whose in (("inbound", "they write to us"), ("outbound", "we wrote to them")):
         for item in _latest_first(history, direction):
             found = detect_register(str(item.text), language)

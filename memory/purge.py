@@ -55,54 +55,18 @@ class Purge:
 
     @staticmethod
     def _record_ids(conn: Connection, tenant: str, messages: set[str]) -> set[str]:
-        ids: set[str] = set()
-        ordered = sorted(messages)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            ids |= {
-                str(r["label"]).removeprefix("id:")
-                for r in conn.execute(
-                    "SELECT label FROM message_keys WHERE tenant = ? AND kind = 'id' AND "
-                    f"message_id IN ({marks})",
-                    [tenant, *chunk],
-                ).fetchall()
-            }
-        return ids
+        sql = "SELECT label FROM message_keys WHERE tenant = ? AND kind = 'id' AND message_id IN"
+        return {label.removeprefix("id:") for label in _column_in(conn, sql, tenant, messages)}
 
     @staticmethod
     def _messages_of(conn: Connection, tenant: str, hashes: set[str]) -> set[str]:
-        found: set[str] = set()
-        ordered = sorted(hashes)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            found |= {
-                str(r["message_id"])
-                for r in conn.execute(
-                    "SELECT DISTINCT message_id FROM message_keys WHERE tenant = ? AND key_hash IN "
-                    f"({marks})",
-                    [tenant, *chunk],
-                ).fetchall()
-            }
-        return found
+        sql = "SELECT DISTINCT message_id FROM message_keys WHERE tenant = ? AND key_hash IN"
+        return _column_in(conn, sql, tenant, hashes)
 
     @staticmethod
     def _keys_of(conn: Connection, tenant: str, messages: set[str]) -> set[str]:
-        found: set[str] = set()
-        ordered = sorted(messages)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            found |= {
-                str(r["key_hash"])
-                for r in conn.execute(
-                    "SELECT DISTINCT key_hash FROM message_keys WHERE tenant = ? AND message_id IN "
-                    f"({marks})",
-                    [tenant, *chunk],
-                ).fetchall()
-            }
-        return found
+        sql = "SELECT DISTINCT key_hash FROM message_keys WHERE tenant = ? AND message_id IN"
+        return _column_in(conn, sql, tenant, messages)
 
     def _erase(
         self, conn: Connection, tenant: str, messages: list[str], hashes: list[str]
@@ -146,3 +110,16 @@ class Purge:
                 (tenant, entry),
             ).rowcount
         return counts
+
+
+def _column_in(conn: Connection, select: str, tenant: str, values: set[str]) -> set[str]:
+    """The one column ``select ... IN`` gives for ``values``, asked 500 values at a time."""
+    found: set[str] = set()
+    ordered = sorted(values)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found |= {
+            str(r[0]) for r in conn.execute(f"{select} ({marks})", [tenant, *chunk]).fetchall()
+        }
+    return found

@@ -49,7 +49,8 @@ class OptOutFinding:
         return self.language is not None
 
 
-def _phrase_regex(phrase: str, spaced: bool) -> str:
+def phrase_regex(phrase: str, spaced: bool) -> str:
+    """A phrase as an expression on folded text (a space: any spaces; ``word*``: a stem)."""
     folded = fold(phrase.strip()).text
     tail = folded.endswith("*")
     core = folded.rstrip("*").strip()
@@ -132,14 +133,14 @@ def rules() -> OptOutRules:
     newsletter: dict[str, re.Pattern[str]] = {}
     for code, spec in raw["languages"].items():
         spaced = bool(spec.get("spaced", True))
-        parts = [_phrase_regex(p, spaced) for p in spec.get("phrases", [])]
+        parts = [phrase_regex(p, spaced) for p in spec.get("phrases", [])]
         parts += [_fold_pattern(p) for p in spec.get("patterns", [])]
         parts += morphology(spec.get("morph", {}))
         languages[code] = _compile(parts)
         letters = spec.get("newsletter", [])
         if letters:
             newsletter[code] = _compile(
-                [_fold_pattern(p) if "\\" in p else _phrase_regex(p, spaced) for p in letters]
+                [_fold_pattern(p) if "\\" in p else phrase_regex(p, spaced) for p in letters]
             )
     return OptOutRules(
         languages=languages,

@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from ipe.tools.learning.declines import find_decline
 from ipe.tools.learning.intent import (
     RULE_LANGUAGES,
     best_intent,
@@ -209,6 +210,9 @@ def _read_words(raw: str) -> Reading:
         sure = sure and plain is None
         foreign = foreign and plain is None
     if (sure or foreign) and language not in RULE_LANGUAGES:
+        declined = _plain_decline(fresh, quote)
+        if declined is not None:
+            return declined
         return _unclear(
             f"written in {language or 'an unknown language'}: the intent rules read "
             f"{', '.join(RULE_LANGUAGES)}; a person reads it",
@@ -229,6 +233,9 @@ def _read_words(raw: str) -> Reading:
         "it mentions unsubscribing or stopping without asking to stop" if opt.mentioned else None
     )
     if intent is None:
+        declined = None if why_mention else _plain_decline(fresh, quote)
+        if declined is not None:
+            return declined
         why = why_mention or "no intent rule matched with confidence"
         if language and language not in RULE_LANGUAGES and confidence >= MIN_CONFIDENCE:
             why = f"written in {language}, which the intent rules do not read"
@@ -241,6 +248,16 @@ def _read_words(raw: str) -> Reading:
     elif why_mention:
         reasons.append(why_mention + f"; clearly {intent}")
     return Reading(intent, lang, confidence_out, review, quote, tuple(reasons))
+
+
+def _plain_decline(fresh: str, quote: str) -> Reading | None:
+    """A plain decline in a language the rules do not read (``declines.toml``), if there is one."""
+    found = find_decline(fresh)
+    if found is None:
+        return None
+    code, phrase = found
+    why = f"a plain decline in {code} ('{phrase}', tools/policies/declines.toml)"
+    return Reading("declined", code, 0.8, None, quote, (why,))
 
 
 def _with_hint(reading: Reading, hint: str | None) -> Reading:

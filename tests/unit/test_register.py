@@ -308,3 +308,22 @@ def test_the_model_is_told_the_register() -> None:
     assert register_note("de", "formal") == ", addressing them formally (Sie)"
     assert register_note("es", "informal") == ", addressing them informally (tú)"
     assert register_note("fr", "formal") == register_note("de", None) == ""
+
+
+def test_the_tenants_copy_sets_the_register_it_is_written_in() -> None:
+    """The copy is the tenant's words, sent as written: the hook and bridge join its register."""
+    copy = TEMPLATE.model_copy(
+        update={
+            "subject": "Eine Idee für Sie",
+            "body": "Hallo {{ first_name }},\n\n{{ personal_hook }} {{ why_you }}\n\n"
+            "Wir zahlen Ihnen 12 % auf jeden Verkauf. Hätten Sie Interesse?\n\nRuth",
+        }
+    )
+    facts, _ = extract_facts(PERSON["de"])
+    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
+    draft = compose(
+        plan, facts=facts, template=copy, first_name="Katrin", channel="instagram",
+        links_allowed=True, seed="s", language="de", prospect=PERSON["de"], register="informal",
+    )  # fmt: skip
+    assert not DU.search(draft.body), draft.body
+    assert any(n.startswith("register: formal, as the template's copy") for n in draft.notes)

@@ -40,8 +40,8 @@ from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand
 from ipe.tools.writing.facts import hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect
+from ipe.tools.writing.register import detect_register, salutation
 from ipe.tools.writing.register import overlay as register_overlay
-from ipe.tools.writing.register import salutation
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
 
 Size = Literal["full", "short"]
@@ -1162,6 +1162,13 @@ def compose(
     own = copy_in(template, language)  # the copy in this language: a translation, or its own
     if own is None:
         template = template.model_copy(update={"subject": None, "body": None})
+    chosen = register
+    written = (
+        _copy_register(own, language)
+        if relationship is None or (relationship.stage == "cold")
+        else None
+    )
+    register = written if written and register else register
     c = _Context(
         key=key,
         tone=plan.tone,
@@ -1171,6 +1178,11 @@ def compose(
         prospect=prospect,
         register=register,
     )
+    if register != chosen:
+        c.notes.append(
+            f"register: {register}, as the template's copy is written (not {chosen}: one "
+            "message, one register)"
+        )
     if own is None:
         c.notes.append(
             f"the template's copy is not in '{language}' and has no translation for it: the "
@@ -1211,6 +1223,13 @@ def compose(
     angle = hook.angle if hook else "generic"
     ids = list(hook.fact_ids) if hook else []
     return Draft(subject, body, ids, angle, c.notes, cta, language)
+
+
+def _copy_register(copy: Template | None, language: str) -> str | None:
+    """The register the tenant's copy addresses the reader in (Sie/du...), if it shows one."""
+    if copy is None or not (copy.body or "").strip():
+        return None
+    return detect_register(f"{copy.subject or ''}\n{copy.body}", language)
 
 
 @cache

@@ -113,6 +113,10 @@ _LOOKALIKE = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і"}
 _POLITE = ["Hola,", "Bonjour,", "Hi there,", "Thanks for the note.", "Gracias.", "Merci !", ""]
 _SIGNATURES = ["", "\n--\nAna", "\nSent from my iPhone", "\n\nSaludos,\nLucía\nCEO, Panela & Cia"]
 _QUOTED = ["", "\n\nOn Mon, 1 Dec 2026, Tom wrote:\n> Would you like to join our program?"]
+_QUOTED_ABOVE = [
+    "",
+    "Thanks.\n\nOn Mon, 1 Dec 2026, Tom wrote:\n> Would you like to join our program?\n\n",
+]
 
 
 def _strip_accents(text: str) -> str:
@@ -136,7 +140,8 @@ def disguised_opt_out(draw: st.DrawFn) -> str:
         )
     before, after = draw(st.sampled_from(_POLITE)), draw(st.sampled_from(_POLITE))
     signature, quoted = draw(st.sampled_from(_SIGNATURES)), draw(st.sampled_from(_QUOTED))
-    return f"{before}\n{phrase} {after}{signature}{quoted}"
+    above = draw(st.sampled_from(_QUOTED_ABOVE))  # an opt-out written below a ">" quote
+    return f"{above}{before}\n{phrase} {after}{signature}{quoted}"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -121,8 +121,11 @@ def fresh_text(text: str, *, keep_spacing: bool = False) -> str:
             if i < len(lines) and not lines[i].strip():
                 break
     kept: list[str] = []
-    for line in lines[i:]:
+    rest = lines[i:]
+    for n, line in enumerate(rest):
         key = _key(line)
+        if config.quote_header.match(key) and _marked_quote_follows(rest[n + 1 :]):
+            continue  # "On ... wrote:" over ">" lines: what they write below it is theirs too
         if config.quote_header.match(key) or config.signature.match(key):
             break
         if key.startswith(config.quote_prefixes) or config.footer.match(key):
@@ -134,6 +137,17 @@ def fresh_text(text: str, *, keep_spacing: bool = False) -> str:
         kept = [q for q in quoted if q and "http" not in q and "www." not in q]
         kept = [q for q in kept if not config.header_line.match(_key(q))]
     return "\n".join(kept)
+
+
+def _marked_quote_follows(lines: list[str]) -> bool:
+    """True when the next written line is quoted with a prefix (">"), so the quote has an end.
+
+    A quote without prefixes (Outlook's "From:" block) runs to the end of the mail: the caller
+    stops there, and nothing below it is read as theirs.
+    """
+    prefixes = rules().quote_prefixes
+    nxt = next((line.strip() for line in lines if line.strip()), "")
+    return nxt.startswith(prefixes)
 
 
 def normalise(text: str) -> str:

@@ -32,13 +32,13 @@ from ipe.domain import (
 )
 from ipe.graph.state import RetrievedContext
 from ipe.prompts import LANGUAGES, load_prompt
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.context.deferrals import find_deferral
 from ipe.tools.learning.bandit import StrategyModel
 from ipe.tools.learning.lessons import lesson_bonus
 from ipe.tools.learning.replies import classify_reply
 from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.critic import check_variation
-from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.writing.facts import analyse_profile, extract_facts
 from ipe.tools.writing.offline_drafter import compose

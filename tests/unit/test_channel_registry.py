@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from ipe.prompts import load_prompt
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.policies.channels import KINDS, channel_names, channels_of_kind, registry
 from ipe.tools.text.textcount import measure
-from ipe.tools.trust.policy import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("graph", "nodes", "tools", "memory", "prompts", "ipe")

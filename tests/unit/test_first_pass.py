@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.text.folding import views
 from ipe.tools.trust import compliance, grounding, injection, lint
 from ipe.tools.trust.patterns import _branches, any_of, lowercase_literals
-from ipe.tools.trust.policy import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipe.prompts import LANGUAGES, load_bank
+from ipe.tools.channel.formatting import above_footer, finalize, unsubscribe_line
 from ipe.tools.learning.intent import fresh_text
-from ipe.tools.trust.formatting import above_footer, finalize, unsubscribe_line
 from ipe.tools.trust.sendable import MIN_SENTENCE_LETTERS
 from ipe.tools.writing.language import detect
 from tests.unit.test_formatting import TEMPLATE

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipe.domain import Offer, Sender, Template, VariationPlan
-from ipe.tools.trust.formatting import finalize, first_name, fit_to_limit, plain_text
+from ipe.tools.channel.formatting import finalize, first_name, fit_to_limit, plain_text
 from ipe.tools.writing.offline_drafter import compose
 
 TEMPLATE = Template(

@@ -12,8 +12,8 @@ from ipe.domain import (
     Template,
     VariationPlan,
 )
+from ipe.tools.channel.formatting import above_footer
 from ipe.tools.policies.channels import channel_names
-from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.offline_drafter import (
     LANGUAGES,
     Draft,

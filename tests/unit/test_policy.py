@@ -4,10 +4,10 @@ from importlib.resources import files
 import pytest
 
 from ipe.domain import Offer, Sender, Template, UnknownChannelError
+from ipe.tools.channel.policy import load_policy, template_legal_gaps
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names
 from ipe.tools.trust.patterns import any_of
-from ipe.tools.trust.policy import load_policy, template_legal_gaps
 
 CHANNELS = channel_names()
 

@@ -30,11 +30,11 @@ from ipe.domain import (
     VariationPlan,
 )
 from ipe.graph.state import RetrievedContext
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.policies.channels import channel_names
 from ipe.tools.text.textcount import measure
 from ipe.tools.trust.compliance import disclose, discloses
 from ipe.tools.trust.critic import check_variation, select
-from ipe.tools.trust.policy import load_policy
 from ipe.tools.trust.sanitize import sanitize_prospect
 from ipe.tools.trust.sendable import mend, sendability
 from ipe.tools.writing.brand import name_brand, names_brand, promotes

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipe.domain import Prospect
-from ipe.tools.trust.sanitize import sanitize_prospect, sanitize_text, sanitize_url
+from ipe.tools.text.urls import sanitize_url
+from ipe.tools.trust.sanitize import sanitize_prospect, sanitize_text
 
 _HIDDEN = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff\u00ad"

@@ -1,7 +1,7 @@
 """A subject whose lines, once joined, complete markup is cleaned to a fixed point."""
 
 from ipe.domain import Sender, Template
-from ipe.tools.trust.formatting import finalize
+from ipe.tools.channel.formatting import finalize
 
 TEMPLATE = Template(
     id="t",

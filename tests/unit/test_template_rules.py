@@ -3,8 +3,8 @@
 import pytest
 
 from ipe.domain import Offer, Sender, Template, TemplateComplianceError
+from ipe.tools.channel.policy import looks_like_postal_address, template_legal_gaps
 from ipe.tools.trust.inputs import validate_request
-from ipe.tools.trust.policy import looks_like_postal_address, template_legal_gaps
 
 
 def _template(**update: object) -> Template:

@@ -335,7 +335,7 @@ GREETINGS = {
 @pytest.mark.parametrize("language", ["es", "pt", "fr", "de"])
 @pytest.mark.parametrize("channel", ["email", "instagram", "linkedin", "tiktok"])
 def test_other_languages_are_written_whole_not_pasted(language, channel):
-    from ipe.tools.trust.policy import load_policy
+    from ipe.tools.channel.policy import load_policy
     from ipe.tools.writing.language import detect
 
     facts, _ = extract_facts(COOK)

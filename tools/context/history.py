@@ -12,6 +12,7 @@ from ipe.memory.handles import lesson_memory, outcome_store
 from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import MessageRecord, Reply, Suppression
 from ipe.memory.people import Person
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.context.recipient import find_recipient
 from ipe.tools.context.relationship import (
     Exchange,
@@ -24,7 +25,6 @@ from ipe.tools.context.timing import find_zone, iso_minutes, preferred_hour, sen
 from ipe.tools.learning.embeddings import run_embedder
 from ipe.tools.learning.segments import describe_segment, segment_key
 from ipe.tools.policies.intents import resolve
-from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.register import RegisterChoice, choose_register
 from ipe.tools.writing.strategy import knobs
 

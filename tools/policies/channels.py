@@ -23,7 +23,7 @@ HANDLE_STYLES: tuple[HandleStyle, ...] = ("email", "at", "bare", "as_given")
 
 @dataclass(frozen=True)
 class ChannelSpec:
-    """One channel's table of ``channels.toml`` (its rules are ``tools/trust/policy.py``'s)."""
+    """One channel's table of ``channels.toml`` (its rules are ``tools/channel/policy.py``'s)."""
 
     name: str
     kind: ChannelKind

@@ -16,12 +16,12 @@ from functools import cache
 
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.prompts import load_bank
+from ipe.tools.channel.policy import ChannelPolicy, RuleInfo, load_policy
 from ipe.tools.text.textcount import char_count, find_links, measure
 from ipe.tools.trust.grounding import check_grounding
 from ipe.tools.trust.lint import lint
 from ipe.tools.trust.outbound import outbound_findings
 from ipe.tools.trust.patterns import any_of
-from ipe.tools.trust.policy import ChannelPolicy, RuleInfo, load_policy
 from ipe.tools.writing.brand import names_brand, promotes
 
 UNIT_LABELS = {"chars": "characters", "bytes": "UTF-8 bytes", "x_weighted": "weighted characters"}

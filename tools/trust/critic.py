@@ -18,11 +18,11 @@ from ipe.domain import (
     Template,
 )
 from ipe.graph.state import RetrievedContext
+from ipe.tools.channel.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.policies.channels import registry
 from ipe.tools.text.textcount import measure
 from ipe.tools.trust.compliance import check_message, disclose
-from ipe.tools.trust.formatting import above_footer, finalize, fit_to_limit
 from ipe.tools.trust.grounding import grounded_fact_ids
 from ipe.tools.trust.holds import hold
 from ipe.tools.trust.scoring import score_variation

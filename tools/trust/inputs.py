@@ -22,9 +22,9 @@ from ipe.domain import (
     UnknownChannelError,
     first_error,
 )
+from ipe.tools.channel.policy import template_legal_gaps
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_key, channel_names, channels_of_kind
-from ipe.tools.trust.policy import template_legal_gaps
 from ipe.tools.writing.templates import check_copy
 
 

@@ -16,11 +16,11 @@ import html
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
 
 from ipe.domain import ExcludedSpan, Prospect
 from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.policies.intents import opt_out_intent
+from ipe.tools.text.urls import sanitize_url
 from ipe.tools.trust.injection import find_instructions, has_split_trigger, split_reason
 
 SHORT_LIMIT = 120
@@ -52,10 +52,6 @@ _NEWLINES = re.compile(r"\n{3,}")
 _EMAIL = re.compile(
     r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
 )
-_HOST = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
-)
-_URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\{}|^]")
 
 SHORT_FIELDS = ("name", "company", "title", "location", "niche")
 PLAIN_FIELDS = ("id", "platform", "handle", "language")
@@ -94,7 +90,7 @@ _MARKUP_STEPS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("*", _MD_STAR, r"\1"),
 )
 """In order: each step's pattern, its replacement, and the characters it cannot match without
-(as ``ipe.tools.trust.formatting._MARKUP_STEPS``)."""
+(as ``ipe.tools.channel.formatting._MARKUP_STEPS``)."""
 
 
 def _strip_markup(text: str) -> str:
@@ -150,30 +146,6 @@ def sanitize_text(value: str, *, max_len: int = 2000, multiline: bool = False) -
         if cleaned == text:
             break
         text = cleaned
-    return text
-
-
-def sanitize_url(value: str) -> str | None:
-    """``value`` if it is a plain http(s) URL with a host and no credentials, else ``None``."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text or len(text) > 2048 or _URL_FORBIDDEN.search(text):
-        return None
-    if any(unicodedata.category(c).startswith("C") for c in text):
-        return None
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if "@" in parts.netloc or parts.username or parts.password:
-        return None
-    host = (parts.hostname or "").lower()
-    if not host or not _HOST.match(host) or port == 0:
-        return None
     return text
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ipe.domain import Fact, MessageVariation, PersonalizationStrategy
+from ipe.tools.channel.formatting import above_footer
 from ipe.tools.policies.channels import registry
-from ipe.tools.trust.formatting import above_footer
 from ipe.tools.writing.strategy import knobs
 
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 
 from ipe.domain import Relationship, Template
+from ipe.tools.channel.formatting import above_footer
 from ipe.tools.policies.intents import get as get_intent
-from ipe.tools.trust.formatting import above_footer
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 _NOT_PROSE = re.compile(

@@ -23,8 +23,8 @@ from wordfreq import zipf_frequency
 
 from ipe.domain import Template
 from ipe.prompts import load_bank
+from ipe.tools.channel.formatting import first_name
 from ipe.tools.policies import load_pack
-from ipe.tools.trust.formatting import first_name
 
 _FOOTER = "\n\n---\n"
 _BANKS = ("en", "es", "pt", "fr", "de")

@@ -15,6 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from ipe.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship, Template
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
+from ipe.tools.channel.formatting import first_name
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.provider.deadline import Deadline
@@ -27,8 +29,6 @@ from ipe.tools.provider.llm import (
     render,
 )
 from ipe.tools.trust.critic import check_as_sent
-from ipe.tools.trust.formatting import first_name
-from ipe.tools.trust.policy import load_policy
 from ipe.tools.writing.answers import call_slots
 from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.offline_drafter import bank, compose

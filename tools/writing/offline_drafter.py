@@ -31,10 +31,10 @@ from babel.numbers import format_percent
 
 from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, VariationPlan
 from ipe.prompts import LANGUAGES, load_bank
+from ipe.tools.channel.formatting import first_name as _first_name
+from ipe.tools.channel.formatting import fit_to_limit
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import get as get_intent
-from ipe.tools.trust.formatting import first_name as _first_name
-from ipe.tools.trust.formatting import fit_to_limit
 from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand

@@ -315,8 +315,8 @@ def review_template(template: Template) -> TemplateReview:
 
     Raises ``InvalidInputError`` when the copy is not valid Liquid or uses unknown fields.
     """
+    from ipe.tools.channel.policy import load_policy, template_legal_gaps
     from ipe.tools.policies.channels import channel_names
-    from ipe.tools.trust.policy import load_policy, template_legal_gaps
     from ipe.tools.writing.brand import promotes
 
     copy = check_copy(template)

@@ -17,7 +17,7 @@ from ipe.domain import Severity, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names, registry
 from ipe.tools.text.textcount import find_links
-from ipe.tools.trust.sanitize import sanitize_url
+from ipe.tools.text.urls import sanitize_url
 
 Unit = Literal["chars", "bytes", "x_weighted"]
 

@@ -10,6 +10,7 @@ from ipe.graph.context import Context, settings
 from ipe.graph.state import DraftTask
 from ipe.tools.provider.deadline import Deadline
 from ipe.tools.provider.llm import chat_model
+from ipe.tools.trust.critic import still_rejected
 from ipe.tools.writing.draft_many import llm_variations
 from ipe.tools.writing.drafting import llm_variation, offline_variation
 
@@ -26,7 +27,9 @@ async def draft(task: DraftTask, runtime: Runtime[Context]) -> dict[str, Any]:
         if task.plans:  # one-call mode: every plan in a single structured call
             variations = await llm_variations(model, task, task.plans, deadline=deadline)
         else:
-            variations = [await llm_variation(model, task, deadline=deadline)]
+            variations = [
+                await llm_variation(model, task, still_rejected=still_rejected, deadline=deadline)
+            ]
         if task.variation_type:
             variations = [
                 v.model_copy(update={"variation_type": task.variation_type}) for v in variations

@@ -17,8 +17,9 @@ from ipe.domain import (
     Status,
     Template,
 )
-from ipe.graph.state import RetrievedContext
+from ipe.graph.state import DraftTask, RetrievedContext
 from ipe.tools.channel.formatting import above_footer, finalize, fit_to_limit
+from ipe.tools.channel.policy import load_policy
 from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.policies.channels import registry
 from ipe.tools.text.textcount import measure
@@ -162,6 +163,14 @@ def check_as_sent(
         language=variation.language or run.language,  # a model writes languages the bank lacks
         dates=tuple(h.at for h in run.clean_prospect.interaction_history if h.at),
     )
+
+
+def still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
+    """The blocking rules the critic's own check finds in a repaired draft (empty: it passes)."""
+    policy = load_policy(task.channel)
+    free = policy.free_account_limit is not None and task.context.body_limit < policy.body_limit
+    checked = check_as_sent(variation, task, linkedin_free_account=free)
+    return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
 
 
 def check_variation(

@@ -7,6 +7,7 @@ critic checks it against the facts, the template and the channel's rules before 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -16,7 +17,6 @@ from ipe.domain import Angle, Cta, Fact, Finding, MessageVariation, Relationship
 from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
 from ipe.tools.channel.formatting import first_name
-from ipe.tools.channel.policy import load_policy
 from ipe.tools.policies.channels import is_email, is_note, registry
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.provider.deadline import Deadline
@@ -28,7 +28,6 @@ from ipe.tools.provider.llm import (
     fence,
     render,
 )
-from ipe.tools.trust.critic import check_as_sent
 from ipe.tools.writing.answers import call_slots
 from ipe.tools.writing.language import DETECTED, NAMES, choose_language, detect
 from ipe.tools.writing.offline_drafter import bank, compose
@@ -325,21 +324,18 @@ def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
     )
 
 
-def _still_rejected(variation: MessageVariation, task: DraftTask) -> list[str]:
-    """The blocking rules the critic's own check finds in a repaired draft (empty: it passes)."""
-    policy = load_policy(task.channel)
-    free = policy.free_account_limit is not None and task.context.body_limit < policy.body_limit
-    checked = check_as_sent(variation, task, linkedin_free_account=free)
-    return sorted({f.rule_id for f in checked.findings if f.severity == "blocking"})
-
-
 async def llm_variation(
-    model: BaseChatModel, task: DraftTask, *, deadline: Deadline | None = None
+    model: BaseChatModel,
+    task: DraftTask,
+    *,
+    still_rejected: Callable[[MessageVariation, DraftTask], list[str]],
+    deadline: Deadline | None = None,
 ) -> MessageVariation:
     """Ask the model for the plan's message; unusable output falls back to the offline composer.
 
     A repair (``task.rejected`` set) shows the model its rejected draft and the critic's findings,
-    once: if the critic's check still rejects the new draft, the offline composer writes it.
+    once: if the critic's check (``still_rejected``, the blocking rules it finds in the new draft)
+    still rejects it, the offline composer writes it.
     The call is cut to end before ``deadline`` (with time left for the offline composer, the
     critic and the recording); out of time, the variation is composed offline and says so.
     """
@@ -375,7 +371,7 @@ async def llm_variation(
         language=prompt_language(task),
     )
     if task.rejected is not None:
-        rules = _still_rejected(variation, task)
+        rules = still_rejected(variation, task)
         if rules:
             return offline_variation(
                 task, reason=f"the model's repair was rejected again ({', '.join(rules)})"

@@ -67,7 +67,11 @@ FOLLOW_UP_MARKERS = (
     r"earlier|last week|my (?:note|message|dm)|following up|follow up|circling back|"
     r"bumping|last (?:note|message)|mi (?:mensaje|nota)|te escrib[íi]|minha mensagem|te escrevi|"
     r"mon (?:message|mot)|je vous ai écrit|je t'ai écrit|meine[rn]? nachricht|letzte[rn]? woche|"
-    r"noch (?:ein)?mal"
+    r"noch (?:ein)?mal|nachfrage|(?:habe|hatte) (?:dir|ihnen|euch)\b.{0,80}geschrieben|"
+    # how long ago, as the banks count it ("about a week ago", "vor etwa einer Woche")
+    r"\b(?:days?|weeks?) ago\b|\bvor (?:etwa |gut |ein paar )?(?:einer |zwei )?(?:tagen|wochen?)\b|"
+    r"\bhace .{0,25}(?:semanas?|días)\b|\bil y a .{0,25}(?:semaines?|jours)\b|"
+    r"\bhá .{0,25}(?:semanas?|dias)\b"
 )
 REPLY_TO_HEAR_MORE = (
     r"reply (?:and|to) (?:hear|learn|get)|i'?ll send (?:you )?(?:everything|the details|more)|"

@@ -248,6 +248,8 @@ _TIME_ASKS = [
     ("Escríbeme a partir del 12 de enero", "a partir del 12 de enero"),
     ("Ahora estoy de viaje, escríbeme el mes que viene", "el mes que viene"),
     ("Get back to me next month", "next month"),
+    # a lead that bounds the busy time is quoted as the time to write again
+    ("We're heads-down on the office move through Q3, check back with me after that", "after Q3"),
 ]
 
 

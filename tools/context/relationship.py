@@ -171,6 +171,9 @@ def _asked_when(text: str, phrase: str) -> UntrustedText | None:
     alt = "|".join(re.escape(w) for w in leads)
     lead = re.search(rf"(?<!\w)(?:{alt})\s+$", flat[: found.start()], re.IGNORECASE)
     if lead is not None:
+        after = policy()["check_back"]["until_leads"].get(lead.group().strip().lower())
+        if after:  # "through Q3": the time to write again is after it
+            return UntrustedText(f"{after} {flat[found.start() : found.end()]}")
         return UntrustedText(flat[lead.start() : found.end()])
     if re.match(rf"(?:{alt})\s", found.group(), re.IGNORECASE):
         return UntrustedText(found.group())

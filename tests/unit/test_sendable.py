@@ -252,3 +252,12 @@ def test_a_rate_is_written_as_the_language_writes_it(language: str, rate: str, w
     from ipe.tools.writing.offline_drafter import local_rate
 
     assert local_rate(rate, language) == written
+
+
+def test_fullwidth_latin_is_mended_to_the_ascii_it_imitates() -> None:
+    """A look-alike domain in fullwidth letters becomes a plain one, which the link checks see."""
+    from ipe.tools.trust.sendable import mend
+
+    assert mend("Sign up at ｅｖｉｌ．ｃｏｍ today.") == "Sign up at evil.com today."
+    assert mend("你好，朋友！欢迎。") == "你好，朋友！欢迎。"  # CJK punctuation alone is kept
+    assert mend(mend("Code ＡＢＣ１２３ here.")) == "Code ABC123 here."

@@ -64,14 +64,27 @@ def _key(sentence: str) -> str:
     return re.sub(r"\W+", " ", sentence.lower()).strip()
 
 
+_FULLWIDTH = r"[\uFF01-\uFF5E]*"
+_FULLWIDTH_RUN = re.compile(_FULLWIDTH + r"[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]" + _FULLWIDTH)
+"""A run of fullwidth forms holding a Latin letter or digit ("ｅｖｉｌ．ｃｏｍ"); CJK punctuation
+alone ("，", "！") is not one."""
+
+
+def _halfwidth(text: str) -> str:
+    """Fullwidth Latin runs as the ASCII they imitate, so the link and contact checks see them."""
+    return _FULLWIDTH_RUN.sub(lambda m: "".join(chr(ord(c) - 0xFEE0) for c in m.group()), text)
+
+
 def mend(body: str) -> str:
     """Repair the mechanical seams of ``body`` (above any e-mail footer); idempotent.
 
-    A doubled stop ("Co.." where a brand ends a sentence) becomes one, a sentence that starts
-    in lower case gets its capital, and a sentence said twice is said once.
+    Fullwidth Latin letters become the ASCII they imitate (a look-alike domain written in them is
+    then a link like any other), a doubled stop ("Co.." where a brand ends a sentence) becomes
+    one, a sentence that starts in lower case gets its capital, and a sentence said twice is
+    said once.
     """
     head, sep, footer = body.partition("\n\n---\n")
-    head = _DOUBLE_STOP.sub(".", head)
+    head = _DOUBLE_STOP.sub(".", _halfwidth(head))
     for match in reversed(_lower_starts(head)):
         at = match.start(2)
         head = head[:at] + head[at].upper() + head[at + 1 :]

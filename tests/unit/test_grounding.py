@@ -278,3 +278,34 @@ def test_capitalised_words_are_the_capitalised_tokens(text: str) -> None:
     for sample in (text, text.encode("ascii", "ignore").decode()):  # both paths
         expected = [m.span() for m in _WORD.finditer(sample) if m.group()[0].isupper()]
         assert [m.span() for m in capitalised_words(sample)] == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "compound"),
+    [
+        ("Steinzeug", True),
+        ("Beschwerungssteinen", True),
+        ("Adventskalenders", True),
+        ("Partnerlink", True),
+        ("Unterrichtsplanung", True),
+        ("Northlight", False),  # English parts make a brand name, not a German compound
+        ("Fieldcraft", False),
+        ("Xylofrabz", False),
+    ],
+)
+def test_german_compounds_of_ordinary_words_are_not_names(word: str, compound: bool) -> None:
+    """German capitalises every noun: a compound of ordinary German words is no invented name."""
+    from ipe.tools.trust.grounding import german_compound
+
+    assert german_compound(word) is compound
+    findings = check_grounding(
+        None,
+        f"Hallo Jane, unser {word} ist neu.",
+        facts=FACTS,
+        template=TEMPLATE,
+        prospect_name="Jane Doe",
+        excluded=[],
+        trusted_texts=TRUSTED,
+        language="de",
+    )
+    assert ("grounding.proper_noun" in {f.rule_id for f in findings}) is not compound

@@ -131,6 +131,51 @@ def ordinary_word(word: str, language: str = "en") -> bool:
     return any(zipf_frequency(word, lang, wordlist="small") >= threshold for lang in wanted)
 
 
+_DE_INFLECTIONS = ("", "s", "es", "n", "en", "e", "er", "ern")
+_DE_LINKS = ("", "s", "es", "n", "en", "e")
+_DE_DERIVED = ("ung", "heit", "keit", "schaft", "tion", "tät", "ling")
+
+
+def _german(word: str) -> bool:
+    """A frequent German word, not an English one borrowed ("Link" is one, "Light" is not).
+
+    English parts make brand names ("Northlight"), not German compounds.
+    """
+    german = zipf_frequency(word, "de", wordlist="small")
+    return german >= _config()[2] and german >= zipf_frequency(word, "en", wordlist="small") - 0.5
+
+
+def _de_ordinary(word: str, endings: tuple[str, ...], minimum: int) -> bool:
+    return any(
+        word.endswith(end)
+        and len(word) - len(end) >= minimum
+        and _german(word[: len(word) - len(end)] if end else word)
+        for end in endings
+    )
+
+
+def german_compound(word: str) -> bool:
+    """True when ``word`` is a German compound of ordinary words ("Beschwerungssteinen").
+
+    Its head noun (inflected) is an ordinary German word of four letters or more, and what
+    precedes it (with a linking -s-, -en-...) is an ordinary word or a derived noun (-ung, -heit,
+    -keit...). German capitalises every noun, so a compound is not a name by itself.
+    """
+    word = word.lower()
+    for cut in range(3, len(word) - 3):
+        modifier, head = word[:cut], word[cut:]
+        if not _de_ordinary(head, _DE_INFLECTIONS, 4):
+            continue
+        for link in _DE_LINKS:
+            stem = modifier[: len(modifier) - len(link)] if link else modifier
+            if link and not modifier.endswith(link) or len(stem) < 3:
+                continue
+            derived = any(stem.endswith(d) and len(stem) > len(d) + 2 for d in _DE_DERIVED)
+            if derived or _german(stem):
+                return True
+    return False
+
+
 @cache
 def _number_words() -> tuple[dict[str, float], dict[str, float], re.Pattern[str]]:
     numbers = load_pack("lint")["numbers"]
@@ -817,6 +862,8 @@ class _Checker:
         ordinary = initial or language == "de"
         parts = [p for p in re.split(r"[-.]", token.replace("’", "'").lower()) if p]
         if parts and all(p in known or (ordinary and ordinary_word(p, language)) for p in parts):
+            return True
+        if language == "de" and all(german_compound(p) or p in known for p in parts):
             return True
         return ordinary and any(ordinary_word(form, language) for form in forms)
 

@@ -179,10 +179,17 @@ def finalize(
     return (None if subject is None else _one_line(subject)), text
 
 
+def split_footer(body: str) -> tuple[str, str, str]:
+    """A body split as ``str.partition`` at the e-mail footer's separator.
+
+    ``(above, separator, footer)``; the last two are empty when there is no footer.
+    """
+    return body.partition("\n\n" + str(_bank()["footer"]["separator"]) + "\n")
+
+
 def above_footer(body: str) -> str:
     """The part of a body a reader reads: everything above the e-mail footer's separator."""
-    separator = "\n\n" + str(_bank()["footer"]["separator"]) + "\n"
-    return body.split(separator, 1)[0]
+    return split_footer(body)[0]
 
 
 @lru_cache(maxsize=1024)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from functools import cache
 
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
-from ipe.prompts import load_bank
+from ipe.prompts import LANGUAGES, load_bank
+from ipe.tools.channel.formatting import split_footer
 from ipe.tools.channel.policy import ChannelPolicy, RuleInfo, load_policy
 from ipe.tools.text.textcount import char_count, find_links, measure
 from ipe.tools.trust.grounding import check_grounding
@@ -333,9 +334,6 @@ def discloses(body: str, policy: ChannelPolicy) -> bool:
     return any(p.search(body) for p in _compiled(tuple(patterns), re.IGNORECASE))
 
 
-_DISCLOSING_BANKS = ("en", "es", "pt", "fr", "de")
-
-
 def disclose(body: str, template: Template, *, channel: str, language: str = "en") -> str:
     """``body`` with the program's plain disclosure added when a promoting text lacks one.
 
@@ -347,9 +345,9 @@ def disclose(body: str, template: Template, *, channel: str, language: str = "en
     bank is returned unchanged (the check then says so).
     """
     policy = load_policy(channel)
-    head, sep, footer = body.partition("\n\n---\n")
+    head, sep, footer = split_footer(body)
     base = language.split("-")[0].lower()
-    if not policy.requires_affiliate_disclosure or base not in _DISCLOSING_BANKS:
+    if not policy.requires_affiliate_disclosure or base not in LANGUAGES:
         return body
     if not head.strip() or not promotes(head, template) or discloses(head, policy):
         return body

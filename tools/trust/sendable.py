@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from ipe.domain import Relationship, Template
-from ipe.tools.channel.formatting import above_footer
+from ipe.tools.channel.formatting import above_footer, split_footer
 from ipe.tools.policies.intents import get as get_intent
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -83,7 +83,7 @@ def mend(body: str) -> str:
     one, a sentence that starts in lower case gets its capital, and a sentence said twice is
     said once.
     """
-    head, sep, footer = body.partition("\n\n---\n")
+    head, sep, footer = split_footer(body)
     head = _DOUBLE_STOP.sub(".", _halfwidth(head))
     for match in reversed(_lower_starts(head)):
         at = match.start(2)

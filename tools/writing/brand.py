@@ -22,12 +22,10 @@ from typing import Any
 from wordfreq import zipf_frequency
 
 from ipe.domain import Template
-from ipe.prompts import load_bank
-from ipe.tools.channel.formatting import first_name
+from ipe.prompts import LANGUAGES, load_bank
+from ipe.tools.channel.formatting import above_footer, first_name, split_footer
 from ipe.tools.policies import load_pack
 
-_FOOTER = "\n\n---\n"
-_BANKS = ("en", "es", "pt", "fr", "de")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
@@ -103,7 +101,7 @@ def _offer_words() -> re.Pattern[str]:
 
 def promotes(text: str, template: Template) -> bool:
     """True when ``text`` promotes the offer: a term, a perk, a claim, a link or an offer word."""
-    body = text.split(_FOOTER, 1)[0]
+    body = above_footer(text)
     offer = template.offer
     terms = [offer.commission or "", *offer.perks, *template.approved_claims, *template.links]
     if any(t.strip() and t.strip().lower() in body.lower() for t in terms):
@@ -118,7 +116,7 @@ def signoff(template: Template, language: str = "en") -> str:
 
     Without a sender's name, the team's line ("The team at Quillmate Software").
     """
-    bank = load_bank(f"{language if language in _BANKS else 'en'}/message")["signoff"]
+    bank = load_bank(f"{language if language in LANGUAGES else 'en'}/message")["signoff"]
     aliases = [a.strip() for a in template.brand_aliases if a.strip()]
     brand = aliases[0] if aliases else without_legal_form(template.brand.strip())
     sender = first_name(template.sender.name) if template.sender.name.strip() else ""
@@ -133,7 +131,7 @@ def name_brand(body: str, template: Template, *, language: str = "en") -> str:
     Quillmate"; without one, the line is added. A body that names the brand, or promotes
     nothing, is returned unchanged.
     """
-    head, sep, footer = body.partition(_FOOTER)
+    head, sep, footer = split_footer(body)
     if not head.strip() or names_brand(head, template, language):
         return body
     if not promotes(head, template):

@@ -11,7 +11,7 @@ reported as ``mentioned``: the caller holds such a reply for a person.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ipe.tools.policies import load_pack
@@ -28,6 +28,9 @@ class OptOutRules:
     words: re.Pattern[str]
     widen: re.Pattern[str]
     keep: re.Pattern[str]
+    program: re.Pattern[str]
+    negation: re.Pattern[str]
+    complaints: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class OptOutFinding:
     """True when the opt-out is limited to a newsletter or mailing list."""
     mentioned: bool
     """An opt-out word was there only as a mention (a broken link, another list...)."""
+    complaint: bool = False
+    """Every opt-out phrase matched only inside a complaint about the message ("this is spam",
+    "a mass mail"): an opt-out unless the reply also declines plainly (``[complaints]``)."""
 
     @property
     def found(self) -> bool:
@@ -149,6 +155,9 @@ def rules() -> OptOutRules:
         words=_compile(list(raw["words"]["patterns"])),
         widen=_compile(list(raw["widen"]["patterns"])),
         keep=_compile(list(raw["keep"]["patterns"])),
+        program=_compile(list(raw["program"]["patterns"])),
+        negation=_compile(list(raw["negation"]["patterns"])),
+        complaints=_compile(list(raw["complaints"]["patterns"])),
     )
 
 
@@ -206,18 +215,27 @@ def _cut_mentions(text: str) -> tuple[str, bool]:
 
 
 def find_opt_out(text: str) -> OptOutFinding:
-    """Whether ``text`` (what the prospect wrote now) asks to stop, in any language or script."""
+    """Whether ``text`` (what the prospect wrote now) asks to stop, in any language or script.
+
+    A demand anywhere wins; a phrase that matches only inside a complaint about the message
+    ("this is spam") is reported with ``complaint`` set (still an opt-out: the caller decides).
+    """
     config = rules()
     mentioned = False
+    complaint: OptOutFinding | None = None
     for form in _forms(text):
         kept, cut = _cut_mentions(form)
         mentioned = mentioned or cut
+        spans = [m.span() for m in config.complaints.finditer(kept)]
         for code, pattern in config.languages.items():
-            match = pattern.search(kept)
-            if match is None:
-                continue
-            limited = _newsletter_only(kept, pattern, config.newsletter.get(code))
-            return OptOutFinding(code, match.group().strip(), limited, mentioned)
+            for match in pattern.finditer(kept):
+                limited = _newsletter_only(kept, pattern, config.newsletter.get(code))
+                found = OptOutFinding(code, match.group().strip(), limited, mentioned)
+                if not any(s <= match.start() and match.end() <= e for s, e in spans):
+                    return found
+                complaint = complaint or replace(found, complaint=True)
+    if complaint is not None:
+        return replace(complaint, mentioned=mentioned)
     return OptOutFinding(None, "", False, mentioned)
 
 
@@ -229,15 +247,28 @@ def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str
     """True when the opt-out in ``text`` is of a newsletter or mailing only.
 
     Every opt-out sentence names a newsletter, or the reply asks us to keep writing to them about
-    the program (``[keep]``); a sentence that widens it ("all your e-mails") never is.
+    the program (``[keep]``, or a sentence of its own naming the program without negation,
+    ``[program]``); a sentence that widens it ("all your e-mails") never is.
     """
-    if letter is None:
+    config = rules()
+    parts = _SENTENCE.split(text)
+    asks = [part for part in parts if pattern.search(part)]
+    if not asks or any(config.widen.search(p) for p in asks):
         return False
-    asks = [part for part in _SENTENCE.split(text) if pattern.search(part)]
-    widen = rules().widen
-    if asks and rules().keep.search(text) and not any(widen.search(p) for p in asks):
+    if config.keep.search(text) or any(_asks_about_program(p, pattern) for p in parts):
         return True  # "unsubscribe me from the mailing list, but keep writing about the program"
-    return bool(asks) and all(letter.search(p) and not widen.search(p) for p in asks)
+    return letter is not None and all(letter.search(p) for p in asks)
+
+
+def _asks_about_program(sentence: str, pattern: re.Pattern[str]) -> bool:
+    """True when ``sentence`` names the program, holds no opt-out and negates nothing."""
+    config = rules()
+    return bool(
+        config.program.search(sentence)
+        and not pattern.search(sentence)
+        and not config.negation.search(sentence)
+        and not any(p.search(sentence) for p in config.languages.values())
+    )
 
 
 def is_opt_out(text: str) -> bool:

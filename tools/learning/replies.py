@@ -33,7 +33,7 @@ from ipe.tools.learning.intent import (
     score_folded,
     stopword_language,
 )
-from ipe.tools.learning.opt_outs import find_opt_out
+from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out
 from ipe.tools.policies.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.text.folding import fold
 
@@ -189,9 +189,24 @@ def _read_words(raw: str) -> Reading:
     if opt.found:
         name = opt_out_intent(newsletter=opt.newsletter).name
         why = f"asks to stop ('{opt.phrase}', opt-out phrases: {opt.language})"
-        return Reading(
+        stop = Reading(
             name, None if opt.language == "bare" else opt.language, 1.0, None, quote, (why,)
         )
+        if not opt.complaint:
+            return stop
+        said = _read_intent(raw, body, fresh, quote, replace(opt, language=None))
+        if said.intent != "declined":  # a complaint alone about the message: an opt-out
+            return stop
+        why = (
+            f"a complaint about the message ('{opt.phrase}') with a plain decline and no demand "
+            "to stop: declined"
+        )
+        return replace(said, reasons=(*said.reasons, why))
+    return _read_intent(raw, body, fresh, quote, opt)
+
+
+def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding) -> Reading:
+    """The reading by the intent rules (no opt-out was asked for)."""
     if len(raw) > MAX_CHARS:
         return _unclear(f"the reply is too long to read by rule ({len(raw)} characters)", quote)
     if not _LETTER.search(fresh):

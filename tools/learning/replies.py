@@ -34,6 +34,7 @@ from ipe.tools.learning.intent import (
     stopword_language,
 )
 from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out
+from ipe.tools.learning.structure import refine
 from ipe.tools.policies.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.text.folding import fold
 
@@ -247,6 +248,12 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
     why_mention = (
         "it mentions unsubscribing or stopping without asking to stop" if opt.mentioned else None
     )
+    shaped, why_shape = refine(intent, clean, fresh)
+    if why_shape is not None and shaped == UNCLEAR:
+        return _unclear(why_shape, quote, lang or language)
+    if why_shape is not None:
+        intent, score = shaped, max(score, rules().min_score * 2)
+        lang = lang or language
     if intent is None:
         declined = None if why_mention else _plain_decline(fresh, quote)
         if declined is not None:
@@ -257,6 +264,8 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
         return _unclear(why, quote, lang or language)
     confidence_out = min(1.0, score / (rules().min_score * 2.5))
     reasons = [f"read as {intent} ({lang}, score {score:.1f})"]
+    if why_shape is not None:
+        reasons.append(why_shape)
     review = None
     if why_mention and intent in ("acknowledged", UNCLEAR):
         review = why_mention

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -674,15 +674,19 @@ def _band(shape: Shape) -> tuple[int, int]:
 
 
 def _choose(
-    candidates: list[tuple[str, _Hook | None]], shape: Shape, limit: int
+    candidates: Iterable[tuple[str, _Hook | None]], shape: Shape, limit: int
 ) -> tuple[str, _Hook | None]:
-    """The first candidate inside the word band and the limit; else the nearest under the limit."""
+    """The first candidate inside the word band and the limit; else the nearest under the limit.
+
+    ``candidates`` may be a generator: those after the first that fits are never composed.
+    """
     band = _band(shape)
-    within = [(b, h) for b, h in candidates if len(b) <= limit]
-    for body, hook in within:
-        if shape == "note" or _fits_words(body, band):
+    seen: list[tuple[str, _Hook | None]] = []
+    for body, hook in candidates:
+        seen.append((body, hook))
+        if len(body) <= limit and (shape == "note" or _fits_words(body, band)):
             return body, hook
-    pool = within or candidates
+    pool = [(b, h) for b, h in seen if len(b) <= limit] or seen
     return min(pool, key=lambda item: (abs(word_count(item[0]) - band[1]), len(item[0])))
 
 
@@ -714,14 +718,14 @@ def _cold(
     if _thin(facts) and cta in ("reply", "link", "link_request", "call"):
         cta = "thin_reply"  # a record this thin gets a qualifying question
     if shape == "dm":
-        candidates = [(_dm(c, h, cta, perks=p), h) for h in ordered for p in (True, False)]
-        return _choose(candidates, shape, _limit("dm_chars"))
-    candidates = [
+        dms = ((_dm(c, h, cta, perks=p), h) for h in ordered for p in (True, False))
+        return _choose(dms, shape, _limit("dm_chars"))
+    emails = (
         (_email(c, h, cta, perks=p, claim=k), h)
         for h in ordered
         for p, k in ((True, True), (True, False), (False, False))
-    ]
-    return _choose(candidates, shape, _limit("email_chars"))
+    )
+    return _choose(emails, shape, _limit("email_chars"))
 
 
 _LABEL_KINDS = frozenset({"niche", "tag", "platform", "location", "website"})

@@ -108,7 +108,8 @@ _LEET = str.maketrans(
         "+": "t",
     }
 )
-_LEET_WORD = re.compile(r"[a-z0-9@$!|+]+")
+_LEET_WORD = re.compile(r"[a-z0-9@$!|+]*[0-9@$!|+][a-z0-9@$!|+]*")
+"""A run of letters and leet symbols holding a symbol (a word without one stays as written)."""
 _HAS_LEET = re.compile(r"[0-9@$!|+]")
 
 

@@ -198,6 +198,12 @@ def _number_words() -> tuple[dict[str, float], dict[str, float], re.Pattern[str]
     return units, multipliers, pattern
 
 
+@cache
+def _number_words_lowercase() -> re.Pattern[str]:
+    """``_number_words``' pattern for lower-cased ASCII text (exactly IGNORECASE there)."""
+    return compile_for_lowercase(_number_words()[2].pattern)
+
+
 _ARTICLES = frozenset({"a", "an", "un", "una", "um", "uma", "une", "ein", "eine"})
 
 
@@ -223,11 +229,14 @@ def worded_terms(text: str) -> list[tuple[int, int, str, float]]:
 
     "forty percent" has unit "%", "thirty days" "days", "fifty dollars" "money".
     """
-    _, _, pattern = _number_words()
+    _, multipliers, pattern = _number_words()
     out: list[tuple[int, int, str, float]] = []
-    _, multipliers, _ = _number_words()
-    for match in pattern.finditer(text):
-        phrase, start = match.group(1), match.start(1)
+    if text.isascii():  # three times faster, the same spans: read the words from ``text``
+        matches = _number_words_lowercase().finditer(text.lower())
+    else:
+        matches = pattern.finditer(text)
+    for match in matches:
+        phrase, start = text[match.start(1) : match.end(1)], match.start(1)
         tokens = re.split(r"[\s-]+", phrase)
         if tokens[0].lower() in _ARTICLES and (
             len(tokens) < 2 or tokens[1].lower() not in multipliers

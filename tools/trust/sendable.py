@@ -107,7 +107,7 @@ def _language_reasons(text: str, language: str) -> list[str]:
 
     reasons = []
     for sentence in _sentences(_NOT_PROSE.sub(" ", text)):
-        if sum(c.isalpha() for c in sentence) < MIN_SENTENCE_LETTERS:
+        if sum(map(str.isalpha, sentence)) < MIN_SENTENCE_LETTERS:
             continue
         found = detect(sentence)
         if found is not None and found != language:

@@ -139,7 +139,7 @@ def detect(text: str) -> str | None:
 
     Memoised (about 1 ms a call): every draft asks it of the same template offer text.
     """
-    if sum(c.isalpha() for c in text) < MIN_LETTERS:
+    if sum(map(str.isalpha, text)) < MIN_LETTERS:
         return None
     values = _detector().compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:

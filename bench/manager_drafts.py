@@ -99,7 +99,7 @@ def load_drafts(path: Path) -> list[Case]:
     from tests.eval.golden import Expect
 
     cases = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             continue
         item = json.loads(line)

@@ -38,7 +38,9 @@ _NO_PITCH = {i.name for i in registry().values() if i.hold in ("declined", "fore
 
 def load(path: Path) -> list[dict[str, Any]]:
     """The reply rows of a JSONL file."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
+    ]
 
 
 def _expected(row: dict[str, Any]) -> str:

@@ -131,7 +131,7 @@ async def run_cases(path: str, template: dict[str, Any], data_dir: str) -> tuple
 def read_jsonl(path: str) -> list[dict[str, Any]]:
     """The entries of a JSONL file (blank lines skipped)."""
     rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
         if line.strip():
             try:
                 rows.append(json.loads(line))

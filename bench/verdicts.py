@@ -189,7 +189,11 @@ _SEND_WINDOW = re.compile(r"^send window: \S+")
 
 
 def _read(path: str) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in Path(path).read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
     for row in rows:
         row["reasons"] = [_SEND_WINDOW.sub("send window: (now)", r) for r in row["reasons"]]
     return rows

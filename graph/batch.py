@@ -321,7 +321,9 @@ class ResultsFile:
         keep = data[: data.rfind(b"\n") + 1]  # everything up to the last complete line
         if len(keep) != len(data):
             self._keep = len(keep)  # dropped at the first write, not before
-        for line in keep.decode("utf-8", errors="replace").splitlines():
+        # JSON Lines are split on "\n" only: a body may hold U+2028 or U+0085, which
+        # str.splitlines() would cut inside a row and the row would be run again.
+        for line in keep.decode("utf-8", errors="replace").split("\n"):
             try:
                 item = json.loads(line)
             except json.JSONDecodeError:

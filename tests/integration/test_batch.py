@@ -174,6 +174,14 @@ def test_a_cut_results_file_is_repaired_and_resumed(tmp_path: Path) -> None:
     assert [x["prospect_id"] for x in lines] == ["a", "b"]
 
 
+def test_a_row_holding_unicode_line_separators_is_not_run_again(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    body = "line one\u2028line two\u0085line three\u2029end"
+    row = json.dumps({"prospect_id": "a", "status": "ready", "body": body}, ensure_ascii=False)
+    out.write_text(row + "\n", "utf-8")
+    assert ResultsFile(out).done == {"a"}
+
+
 def test_rates() -> None:
     assert parse_rate("120/min") == 120 and parse_rate("2/s") == 120 and parse_rate("30") == 30
     for bad in ("fast", "-1/min", "0"):

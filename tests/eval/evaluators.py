@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ipe.domain import Template
+from ipe.tools.writing.brand import promotes
 from tests.eval.golden import Case, today
 
 SENDABLE = ("ready", "needs_review")
@@ -191,12 +193,20 @@ def _message_language(run: Run) -> str:
 # -- evaluators -------------------------------------------------------------------------------
 
 
+def courtesy_note(run: Run) -> bool:
+    """True when a decline got only a thank-you held for a person: it promotes nothing."""
+    if run.case.expect.stage != "declined" or run.status != "needs_review" or not run.body:
+        return False
+    return not promotes(run.body, Template.model_validate(run.case.template))
+
+
 def status(run: Run) -> Verdict:
     """The status a manager expects for the record's relationship state."""
     stage = run.case.expect.stage
     expected = {"deferred": ("scheduled",), "declined": ("blocked",), "opted_out": ("blocked",)}
     want = expected.get(stage, SENDABLE)
     ok = run.status in want and (run.status not in SENDABLE or bool(run.body))
+    ok = ok or courtesy_note(run)
     return Verdict(float(ok), ok, f"{run.status} (want {'/'.join(want)})")
 
 
@@ -248,7 +258,8 @@ def compliance(run: Run) -> Verdict | None:
     case, text, body = run.case, run.text, run.body
     problems = []
     lang = _message_language(run)
-    if not re.search(DISCLOSURE.get(lang, DISCLOSURE["en"]), text, re.IGNORECASE):
+    disclosed = re.search(DISCLOSURE.get(lang, DISCLOSURE["en"]), text, re.IGNORECASE)
+    if not disclosed and not courtesy_note(run):  # a thank-you promotes nothing: no disclosure
         problems.append("no affiliate disclosure")
     if case.template["brand"].lower() not in text.lower():
         problems.append("brand not named")
@@ -283,8 +294,11 @@ def compliance(run: Run) -> Verdict | None:
 
 
 def length_band(run: Run) -> Verdict | None:
-    """DMs 40-70 words, e-mail 60-120 above the footer, LinkedIn notes within 300 characters."""
-    if not run.sendable:
+    """DMs 40-70 words, e-mail 60-120 above the footer, LinkedIn notes within 300 characters.
+
+    A thank-you to a decline is short by design: no band.
+    """
+    if not run.sendable or courtesy_note(run):
         return None
     n = len(words(run.text))
     if run.case.channel == "linkedin":
@@ -368,7 +382,7 @@ def relationship(run: Run) -> Verdict | None:
                 ok = False
         return Verdict(float(ok), ok, note)
     if stage in ("declined", "opted_out"):
-        ok = run.status == "blocked"
+        ok = run.status == "blocked" or courtesy_note(run)
         return Verdict(float(ok), ok, run.status)
     if not run.sendable:
         return Verdict(0.0, False, f"{run.status}: nothing to send")

@@ -182,7 +182,8 @@ async def test_a_scheduled_message_is_timed_after_its_date_and_a_blocked_one_not
     when = datetime.fromisoformat(scheduled.send_at)
     assert when.date() >= date.fromisoformat(scheduled.not_before)
     assert when.utcoffset() in (timedelta(hours=1), timedelta(hours=2))  # CET or CEST
-    blocked = await engine.personalize_message(marta(sent(3), wrote(2, "No thanks")), template)
+    old_no = marta(sent(12), wrote(10, "No thanks"))  # past the thank-you days: nothing at all
+    blocked = await engine.personalize_message(old_no, template)
     assert blocked.status == "blocked" and blocked.send_at is None
 
 

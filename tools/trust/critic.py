@@ -334,8 +334,8 @@ def select(
         held = ("needs_review", f"a person answers their question: {why}")
     courtesy = [v for v in passing if _courtesy(v, context, template)]
     if held is not None and held[0] == "blocked" and courtesy:  # a thank-you after a "no"
-        reasons.append("they declined: a note that promotes nothing may still go")
-        passing, held = courtesy, None
+        why = "they declined: only a thank-you that promotes nothing, for a person to send or drop"
+        passing, held = courtesy, ("needs_review", why)
     if held is not None and held[0] == "blocked":
         return Review(scored, None, [], "blocked", [*reasons, held[1]])
     channel = registry().get(context.channel)

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
@@ -33,11 +33,12 @@ from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, Vari
 from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.channel.formatting import first_name as _first_name
 from ipe.tools.channel.formatting import fit_to_limit
+from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
-from ipe.tools.writing.brand import short_brand
+from ipe.tools.writing.brand import short_brand, signoff
 from ipe.tools.writing.facts import hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect
 from ipe.tools.writing.register import detect_register, salutation
@@ -1021,9 +1022,33 @@ def answer_reply(
     return "\n\n".join([_greeting(c), text, _name_line(c)]), cta
 
 
+def _fresh_no(rel: Relationship) -> bool:
+    """True when their "no" is recent enough for a thank-you (``[declined] thank_days``)."""
+    try:
+        said = datetime.fromisoformat(str(rel.asked_at))
+    except ValueError:
+        return False
+    said = said if said.tzinfo else said.replace(tzinfo=UTC)
+    days = int(load_pack("relationship")["declined"]["thank_days"])
+    return datetime.now(UTC) - said <= timedelta(days=days)
+
+
+def decline_note(c: _Context, shape: Shape) -> str:
+    """A thank-you to someone who declined: no pitch, term, link or offer word (no disclosure)."""
+    text = c.fill(c.phrase("answer.decline_note"))
+    name = signoff(c.template, c.language)  # who writes: "Maya from TrailPeak" (not a pitch)
+    if shape == "note":
+        return f"{_greeting(c)}\n{text}\n{name}"
+    return "\n\n".join([_greeting(c), text, name])
+
+
 def _subject(c: _Context, hook: _Hook | None, stage: str) -> str:
     v = c.values
-    special = {"awaiting_reply": "follow_up", "check_back_due": "check_back"}
+    special = {
+        "awaiting_reply": "follow_up",
+        "check_back_due": "check_back",
+        "declined": "declined",
+    }
     if stage in special or stage == "asked_for_details":
         slot = special.get(stage, "details")
     elif (
@@ -1213,6 +1238,8 @@ def compose(
         cta = "reply"
     elif stage == "asked_for_details":
         body, cta = answer_reply(c, shape, links_allowed, relationship, slots)
+    elif stage == "declined" and relationship is not None and _fresh_no(relationship):
+        body, cta = decline_note(c, shape), "reply"
     elif template.body and template.body.strip():
         body, copy_subject, hook = _templated(plan, c, facts, shape, cta)
         body, hook = _fit_copy(plan, c, facts, shape, cta, body, hook)

@@ -307,6 +307,7 @@ def check_message(
         template=template,
         facts=facts,
         trusted_texts=trusted_texts,
+        language=language,
     )
     short = policy.short_body_advised
     if short and char_count(body.strip()) < short:

@@ -43,6 +43,7 @@ from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import Leniency
+from wordfreq import available_languages, iter_wordlist, zipf_frequency
 
 from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
@@ -535,18 +536,20 @@ def _names_offer(text: str, names: Iterable[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded) for name in names if name)
 
 
-def _claims(text: str, allowed: Allowed, field: str) -> list[Finding]:
+def _claims(text: str, allowed: Allowed, field: str, language: str) -> list[Finding]:
     findings = []
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        message = _sentence_claim(sentence, allowed, field) if sentence else None
+        message = _sentence_claim(sentence, allowed, field, language) if sentence else None
         if message is not None:
             findings.append(_finding("claim", field, sentence, message))
     return findings
 
 
 @lru_cache(maxsize=4096)
-def _sentence_claim(sentence: str, allowed: Allowed, field: str) -> str | None:
+def _sentence_claim(
+    sentence: str, allowed: Allowed, field: str, language: str = "en"
+) -> str | None:
     """Why ``sentence`` is an unsupported claim about the brand or the offer, or None.
 
     Memoised: the variations of a run and the messages of a template share most sentences.
@@ -562,7 +565,7 @@ def _sentence_claim(sentence: str, allowed: Allowed, field: str) -> str | None:
         said = said.replace(cited, " ")
     if not _mentions_offer(said, allowed.offer_names):
         return None
-    unsupported = _unsupported_terms(skeleton(said), allowed)
+    unsupported = _unsupported_terms(skeleton(said), allowed, language)
     if not unsupported:
         return None
     return (
@@ -571,19 +574,77 @@ def _sentence_claim(sentence: str, allowed: Allowed, field: str) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class _Concept:
+    """One claim concept's terms (folded text): all languages together, and per language."""
+
+    name: str
+    pattern: re.Pattern[str]
+    """Any language's term at a word start, with up to three more letters (inflection)."""
+    exact: re.Pattern[str]
+    """Any language's term as a whole word (no letters added)."""
+    by_language: dict[str, re.Pattern[str]]
+    """Each language's own terms, with their inflection, as a whole word."""
+
+
 @cache
-def _claim_terms() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _claim_terms() -> tuple[_Concept, ...]:
     """Per claim concept, its perk, benefit, guarantee, status and rank terms (folded text)."""
     out = []
     for concept, languages in load_pack("outbound_claims")["concepts"].items():
         terms = {t for listed in languages.values() for t in listed}
         alternatives = "|".join(sorted(terms, key=len, reverse=True))
-        out.append((concept, re.compile(rf"(?<![\w#])(?:{alternatives})\w{{0,3}}(?!\w)")))
+        out.append(
+            _Concept(
+                name=concept,
+                pattern=re.compile(rf"(?<![\w#])(?:{alternatives})\w{{0,3}}(?!\w)"),
+                exact=re.compile(rf"(?:{alternatives})"),
+                by_language={
+                    lang: re.compile(rf"(?:{'|'.join(listed)})\w{{0,3}}")
+                    for lang, listed in languages.items()
+                },
+            )
+        )
     return tuple(out)
 
 
 def _concepts_in(folded: str) -> frozenset[str]:
-    return frozenset(c for c, pattern in _claim_terms() if pattern.search(folded))
+    return frozenset(c.name for c in _claim_terms() if c.pattern.search(folded))
+
+
+@cache
+def _ordinary_words(language: str) -> frozenset[str]:
+    """The frequent words of ``language``, folded as claim terms are matched.
+
+    ``wordfreq``'s, Zipf at least the grounding's ``ordinary_word_zipf``; empty for a language
+    it lacks.
+    """
+    threshold = float(load_pack("lint")["grounding"]["ordinary_word_zipf"])
+    if language not in available_languages(wordlist="small"):
+        return frozenset()
+    out = set()
+    for word in iter_wordlist(language, wordlist="small"):
+        if zipf_frequency(word, language, wordlist="small") < threshold:
+            break
+        out.add(skeleton(word))
+    return frozenset(out)
+
+
+def _another_languages_word(word: str, concept: _Concept, language: str) -> bool:
+    """True when ``word``, a term with letters added, is a word of the message's language.
+
+    That is, a frequent word of it that this language's own terms for the concept do not match.
+    Every language's terms are tried on every sentence, each with an inflection of up to three
+    letters; in a message whose language has its own terms for the concept, a frequent word of
+    that language is read as that word: Spanish "primeros" is not French "prime" (a bonus), German
+    "Topf" not English "top", Dutch "bestaat" not English "best". A term written whole ("bonus",
+    "gratis") is a term in any language, and in a language without terms for the concept an
+    inflected term ("bonusy") still counts.
+    """
+    own = concept.by_language.get(language)
+    if own is None or concept.exact.fullmatch(word) or own.fullmatch(word):
+        return False
+    return word in _ordinary_words(language)
 
 
 def _word_key(word: str) -> str:
@@ -591,7 +652,7 @@ def _word_key(word: str) -> str:
     return word.lower().replace("’", "'")[:6]
 
 
-def _unsupported_terms(folded: str, allowed: Allowed) -> list[str]:
+def _unsupported_terms(folded: str, allowed: Allowed, language: str = "en") -> list[str]:
     """The claim terms of one folded sentence that the template does not support.
 
     A term the template writes is supported with the topic word beside it (the nearest content
@@ -600,12 +661,14 @@ def _unsupported_terms(folded: str, allowed: Allowed) -> list[str]:
     is supported when the template writes its concept in another language.
     """
     out = []
-    for concept, pattern in _claim_terms():
-        for match in pattern.finditer(folded):
+    for concept in _claim_terms():
+        for match in concept.pattern.finditer(folded):
             term = match.group()
+            if _another_languages_word(term, concept, language):
+                continue
             words = _WORDS.findall(term)
             if not all(_word_key(w) in allowed.claim_words for w in words):
-                if concept not in allowed.claim_concepts:
+                if concept.name not in allowed.claim_concepts:
                     out.append(term)
                 continue
             after = _topic_word(_WORDS.findall(folded[match.end() :])[:3])
@@ -644,18 +707,23 @@ def outbound_findings(
     template: Template,
     facts: list[Fact],
     trusted_texts: Iterable[str],
+    language: str = "en",
 ) -> list[Finding]:
-    """Every blocking ``outbound.*`` finding for the message as it would be sent."""
+    """Every blocking ``outbound.*`` finding for the message as it would be sent.
+
+    ``language``: the message's (ISO 639-1), which decides how a word shared by several
+    languages' claim terms is read.
+    """
     allowed = allowed_for(template, frozenset(trusted_texts), facts)
     findings: list[Finding] = []
     for field, text in (("subject", subject), ("body", body)):
         if not text:
             continue
-        findings += text_findings(text, allowed, field)
+        findings += text_findings(text, allowed, field, language)
     return unique_findings(findings)
 
 
-def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
+def text_findings(text: str, allowed: Allowed, field: str, language: str = "en") -> list[Finding]:
     """The allow-list's findings on one text: contacts in every decoded form, then the rest."""
     findings: list[Finding] = []
     for how, form in decoded_forms(text):
@@ -669,7 +737,7 @@ def text_findings(text: str, allowed: Allowed, field: str) -> list[Finding]:
             _finding("header", field, match.group(), f'"{match.group()}" writes a mail header.')
         )
     findings += _prompt_text(text, allowed, field)
-    findings += _claims(text, allowed, field)
+    findings += _claims(text, allowed, field, language.split("-")[0].lower())
     for start, end, reason in find_hostile(text):
         if reason == _TERMS_ASK and _only_our_figures(text[start:end], allowed):
             continue

@@ -16,7 +16,9 @@ therefore passes as an ordinary word; in the middle of a sentence it still needs
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -152,6 +154,62 @@ def _de_ordinary(word: str, endings: tuple[str, ...], minimum: int) -> bool:
         and _german(word[: len(word) - len(end)] if end else word)
         for end in endings
     )
+
+
+@cache
+def _name_config() -> tuple[int, int, tuple[str, ...], dict[str, frozenset[str]]]:
+    section = load_pack("lint")["grounding"]
+    names = section["name_forms"]
+    courtesy = {
+        lang: frozenset(_plain(w) for w in words) for lang, words in section["courtesy"].items()
+    }
+    endings = tuple(_plain(e) for e in names["diminutive_endings"])
+    return int(names["max_ending"]), int(names["stem_may_lose"]), endings, courtesy
+
+
+def name_form(token: str, names: Iterable[str]) -> bool:
+    """True when ``token`` is an inflected or diminutive form of one of ``names`` (``_plain``).
+
+    Many languages inflect names: the vocative "Agnieszko" and genitive "Agnieszki" of
+    Agnieszka, Czech "Petře" of Petr, Finnish "Mikolle" of Mikko, Hungarian "Annának" of Anna,
+    Greek "Γιώργο" of Γιώργος, Lithuanian "Jonai" of Jonas. A form keeps the name's stem (all
+    of it but at most ``stem_may_lose`` letters, three at least) and adds a short ending (at most
+    ``max_ending`` letters); a diminutive keeps three letters of it and ends in one of
+    ``diminutive_endings`` (Tomasz -> "Tomek", Juan -> "Juanito"): ``[grounding.name_forms]``.
+    """
+    max_ending, may_lose, diminutives, _ = _name_config()
+    word = _plain(token.strip("'.-"))
+    for name in names:
+        if word == name:
+            return True
+        shared = len(os.path.commonprefix([word, name]))
+        if shared < 3:
+            continue
+        ending = word[shared:]
+        if shared >= len(name) - may_lose and len(ending) <= max_ending:
+            return True
+        if any(ending == d for d in diminutives if d):
+            return True
+    return False
+
+
+def courtesy_word(token: str, language: str) -> bool:
+    """True when ``token`` is a pronoun or title of address that a letter capitalises.
+
+    Per the message's language ("Pani", "Lei", "Usted", "Vous", "Вы"): ``[grounding.courtesy]``.
+    """
+    courtesy = _name_config()[3]
+    return _plain(token) in courtesy.get(language.split("-")[0].lower(), frozenset())
+
+
+def _cognate(token: str, prefixes: frozenset[str]) -> bool:
+    """True when ``token`` starts as a word of the template or the phrase banks does.
+
+    ``COGNATE_PREFIX`` letters, doubled letters single: that word translated, as Polish
+    "Afilianci" is "affiliates".
+    """
+    single = re.sub(r"(.)\1", r"\1", _plain(token))
+    return len(single) > COGNATE_PREFIX and single[:COGNATE_PREFIX] in prefixes
 
 
 def german_compound(word: str) -> bool:
@@ -364,6 +422,13 @@ class _Sources:
     )
     known_tokens: dict[tuple[str, bool], bool] = field(default_factory=dict)
     """``_Checker._known`` per (token, sentence-initial): the run's variations share most words."""
+    names: frozenset[str] = frozenset()
+    """The record's names, folded (``_plain``): the prospect's name and the capitalised words of
+    the facts that are not ordinary English; an inflected form of one is that name."""
+    template_prefixes: frozenset[str] = frozenset()
+    """The first ``COGNATE_PREFIX`` letters of each longer word of the template and the phrase
+    banks (``_plain``, doubled letters single): a sentence-initial word that starts so is that
+    word translated."""
 
     def __post_init__(self) -> None:
         self.known_words = self.words | self.trusted_words
@@ -525,6 +590,36 @@ def _fact_neighbours(texts: list[str]) -> dict[tuple[str, float], set[str]]:
     return out
 
 
+COGNATE_PREFIX = 5
+"""Letters a sentence-initial word shares with a template word to be that word translated."""
+
+
+def _plain(word: str) -> str:
+    """``word`` lower case, without accents: how name forms and cognates are compared."""
+    decomposed = unicodedata.normalize("NFKD", word.replace("’", "'").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _record_names(prospect_name: str, fact_texts: list[str]) -> frozenset[str]:
+    """The names an inflected form may be of (``_plain``, three letters or more).
+
+    The prospect's name words and the facts' capitalised words that are not ordinary English.
+    """
+    words = re.findall(r"[^\W\d_]+", prospect_name)
+    for text in fact_texts:
+        words += [
+            m.group()
+            for m in capitalised_words(text)
+            if not ordinary_word(m.group().lower(), "en") and "." not in m.group()
+        ]
+    return frozenset(_plain(w) for w in words if len(w) >= 3)
+
+
+def _cognate_prefixes(words: Iterable[str]) -> frozenset[str]:
+    singles = (re.sub(r"(.)\1", r"\1", _plain(w)) for w in words)
+    return frozenset(w[:COGNATE_PREFIX] for w in singles if len(w) > COGNATE_PREFIX)
+
+
 def _sources(
     facts: list[Fact],
     template: Template,
@@ -556,6 +651,8 @@ def _sources(
         fact_neighbours=_fact_neighbours([f.text for f in facts if f.kind in CITED_KINDS]),
         language=language,
         grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
+        names=_record_names(prospect_name, fact_texts),
+        template_prefixes=_cognate_prefixes(tmpl.text.words | bank.words),
     )
 
 
@@ -873,6 +970,10 @@ class _Checker:
         if parts and all(p in known or (ordinary and ordinary_word(p, language)) for p in parts):
             return True
         if language == "de" and all(german_compound(p) or p in known for p in parts):
+            return True
+        if courtesy_word(token, language) or name_form(token, self.sources.names):
+            return True
+        if initial and _cognate(token, self.sources.template_prefixes):
             return True
         return ordinary and any(ordinary_word(form, language) for form in forms)
 

@@ -92,6 +92,12 @@ FRESH_STAGES = {
 }
 """A drafts file's stage names, as the golden set's stages (for the scripted reply intent)."""
 
+FRESH_INTENTS = {"referral": "referral"}
+"""A drafts file's stage names that name the intent a model reads in their reply directly."""
+
+_INTENTS: dict[str, str] = {}
+"""The scripted reply intent of each drafts-file case whose stage names one (by case id)."""
+
 
 def load_drafts(path: Path) -> list[Case]:
     """Manager drafts written beside a fresh record set (``drafts.jsonl``: id, prospect,
@@ -106,9 +112,12 @@ def load_drafts(path: Path) -> list[Case]:
         prospect = json.loads((path.parent / item["prospect"]).read_text(encoding="utf-8"))
         template = json.loads((path.parent / item["template"]).read_text(encoding="utf-8"))
         stage = FRESH_STAGES.get(item["stage"], "cold")
+        case_id = f"{item['id']}-{item['prospect'].removesuffix('.json')}"
+        if item["stage"] in FRESH_INTENTS:
+            _INTENTS[case_id] = FRESH_INTENTS[item["stage"]]
         cases.append(
             Case(
-                id=f"{item['id']}-{item['prospect'].removesuffix('.json')}",
+                id=case_id,
                 channel=item["channel"],
                 template_key=item["template"],
                 prospect=prospect,
@@ -124,7 +133,7 @@ def load_drafts(path: Path) -> list[Case]:
 def run_case(case: Case, server: FakeOpenAIServer, url: str, tmp: Path) -> dict[str, Any]:
     """One CLI run of ``case`` against the scripted server; the parsed ``--json`` output."""
     assert case.manager_draft is not None
-    intent = INTENT_BY_STAGE.get(case.expect.stage, "neutral")
+    intent = _INTENTS.get(case.id) or INTENT_BY_STAGE.get(case.expect.stage, "neutral")
     server.script({"drafts": [case.manager_draft], "intent": intent})
     prospect, template = tmp / f"{case.id}.prospect.json", tmp / f"{case.id}.template.json"
     prospect.write_text(json.dumps(case.prospect, ensure_ascii=False), encoding="utf-8")

@@ -53,8 +53,9 @@ from ipe.memory.people import Person, person_of
 from ipe.memory.storage import storage_guard
 from ipe.prompts import prompt_version
 from ipe.settings import Settings, SettingsError, load_settings
-from ipe.tools.context.recipient import find_recipient
+from ipe.tools.context.recipient import find_recipient, inbound_addresses
 from ipe.tools.learning.feedback import apply_engagement, expand_engagement
+from ipe.tools.policies.channels import is_email
 from ipe.tools.provider.models import ModelSetupError, check_spec
 from ipe.tools.trust.inputs import (
     as_dict,
@@ -431,7 +432,8 @@ class IntelligentPersonalizationEngine:
         if platform:  # the caller chose the channel: an unreachable one is an input error
             clean, _ = sanitize_prospect(parsed)
             recipient = find_recipient(clean, channel)
-            if recipient.address is None:
+            referral = is_email(channel) and bool(inbound_addresses(clean))
+            if recipient.address is None and not referral:  # a reply may name whom to write to
                 raise InvalidInputError(
                     f"cannot write to prospect '{parsed.id}' on {channel}: {recipient.source}"
                 )

@@ -13,7 +13,7 @@ from ipe.memory.lessons import LessonMemory
 from ipe.memory.outcomes import MessageRecord, Reply, Suppression
 from ipe.memory.people import Person
 from ipe.tools.channel.policy import load_policy
-from ipe.tools.context.recipient import find_recipient
+from ipe.tools.context.recipient import find_recipient, referred_to
 from ipe.tools.context.relationship import (
     Exchange,
     assess,
@@ -156,7 +156,7 @@ def build_context(
         timezone=prospect.preferences.timezone,
     )
     notes.append(describe(relationship))
-    recipient = find_recipient(prospect, channel)
+    recipient = find_recipient(prospect, channel, referred_to(relationship))
     if recipient.note:
         notes.append(recipient.note)
     reply_times = [x.at for x in exchanges if x.direction == "inbound" and x.at is not None]

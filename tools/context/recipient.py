@@ -5,6 +5,10 @@ social platform the ``handle`` when the record's ``platform`` is that one, an en
 ``handles`` object (``{"x": "@sam", "linkedin": "https://www.linkedin.com/in/sam"}``), or a profile
 link on that platform in ``website``. A channel the record cannot be reached on has no recipient,
 and the message is never ``ready``.
+
+A referral is the exception: when their reply sends us to someone else and names that person's
+e-mail address, a message on e-mail goes to that address (``referred``), whatever the record's
+own; on another channel the referrer's handle is not the referred person's, and a note says so.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from ipe.domain import Channel, Prospect
+from ipe.domain import Channel, Prospect, Relationship
 from ipe.tools.policies.channels import channel_key, registry
+from ipe.tools.writing.answers import referred_contact
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 _HANDLE = re.compile(r"^@?[\w.\-]{1,100}$")
+_ADDRESS = re.compile(r"[^@\s<>,;:()\[\]\"']+@[^@\s<>,;:()\[\]\"']+\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,58 @@ def _profile_link(channel: str, url: str) -> str | None:
     return f"https://{host}/{path}"
 
 
-def find_recipient(prospect: Prospect, channel: Channel) -> Recipient:
-    """The address for ``channel`` from the record, or ``Recipient(None, reason)``."""
+@dataclass(frozen=True)
+class Referred:
+    """The person a referral sends us to, as their reply names them."""
+
+    email: str
+    name: str | None
+    source: str
+    """The history item that names them (``interaction_history[1]``)."""
+
+    def describe(self) -> str:
+        """``Nadia Ferreira <nadia@example.com>``."""
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+def referred_to(relationship: Relationship) -> Referred | None:
+    """The person their latest reply refers us to, when it reads as a referral naming an address."""
+    if relationship.intent != "referral" or not relationship.asked_for:
+        return None
+    contact = referred_contact(str(relationship.asked_for))
+    if not contact.email:
+        return None
+    return Referred(contact.email, contact.name, relationship.asked_source or "their reply")
+
+
+def inbound_addresses(prospect: Prospect) -> list[str]:
+    """The e-mail addresses written in the record's inbound history (what they sent us)."""
+    found = []
+    for item in prospect.interaction_history:
+        if item.direction == "inbound":
+            found += [m.group() for m in _ADDRESS.finditer(item.text or "")]
+    return [a for a in dict.fromkeys(found) if _EMAIL.match(a)]
+
+
+def find_recipient(
+    prospect: Prospect, channel: Channel, referred: Referred | None = None
+) -> Recipient:
+    """The address for ``channel`` from the record, or ``Recipient(None, reason)``.
+
+    ``referred``: the person their latest reply refers us to, when it names an address.
+    """
     record_platform = platform_key(prospect.platform)
     note = None
     if record_platform and record_platform not in registry():
         note = f"the record's platform '{prospect.platform}' is not a channel the engine writes for"
+    if referred is not None and _EMAIL.match(referred.email):
+        if _style(channel) == "email":
+            source = f"the contact their reply refers us to ({referred.source})"
+            return Recipient(referred.email, source, note)
+        note = (
+            f"their reply refers us to {referred.describe()}: a message to them goes by e-mail "
+            f"(this {channel} address is the referrer's)"
+        )
     if _style(channel) == "email":
         email = (prospect.email or "").strip()
         if email and _EMAIL.match(email):

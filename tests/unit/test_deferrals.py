@@ -25,7 +25,12 @@ TABLE = [
     ("en", "Let's revisit in Q3", SUN_10_MAY, date(2026, 7, 1)),
     ("en", "After Q3 please", SUN_10_MAY, date(2026, 10, 1)),
     ("en", "Try me again after the summer", MON_20_JUL, date(2026, 9, 1)),
-    ("en", "After the holidays works better", TUE_15_DEC, date(2027, 1, 7)),
+    (
+        "en",
+        "After the holidays works better",
+        TUE_15_DEC,
+        date(2027, 1, 4),
+    ),  # first working day of the year
     ("en", "Swamped, write again in two weeks", SUN_10_MAY, date(2026, 5, 24)),
     ("en", "Maybe in a few weeks", SUN_10_MAY, date(2026, 5, 31)),
     ("en", "Reach out in early May", SUN_10_MAY, date(2026, 5, 24)),  # May has begun: 14 days
@@ -46,12 +51,12 @@ TABLE = [
     ("pt", "Daqui a duas semanas", SUN_10_MAY, date(2026, 5, 24)),
     ("pt", "Depois do verão a gente conversa", MON_20_JUL, date(2026, 9, 1)),
     ("pt", "No próximo trimestre", SAT_3_OCT, date(2027, 1, 1)),
-    ("pt", "Depois das festas", TUE_15_DEC, date(2027, 1, 7)),
+    ("pt", "Depois das festas", TUE_15_DEC, date(2027, 1, 4)),  # 1st working day
     ("pt", "Me procura a partir de 15 de janeiro", TUE_15_DEC, date(2027, 1, 15)),
     ("fr", "Pas maintenant, recontactez-moi le mois prochain", SAT_3_OCT, date(2026, 11, 1)),
     ("fr", "On en reparle à la rentrée", MON_20_JUL, date(2026, 9, 1)),
     ("fr", "Dans deux semaines", SUN_10_MAY, date(2026, 5, 24)),
-    ("fr", "Après les fêtes", TUE_15_DEC, date(2027, 1, 7)),
+    ("fr", "Après les fêtes", TUE_15_DEC, date(2027, 1, 4)),  # 1st working day
     ("fr", "Plutôt au 3e trimestre", SUN_10_MAY, date(2026, 7, 1)),
     ("fr", "Je suis absente jusqu'au 3 juin", SUN_10_MAY, date(2026, 6, 3)),
     ("fr", "Après l'été", MON_20_JUL, date(2026, 9, 1)),
@@ -59,7 +64,7 @@ TABLE = [
     ("de", "Bitte nach dem 15. März nochmal", TUE_15_DEC, date(2027, 3, 16)),
     ("de", "In zwei Wochen gerne", SUN_10_MAY, date(2026, 5, 24)),
     ("de", "Im dritten Quartal", SUN_10_MAY, date(2026, 7, 1)),
-    ("de", "Nach den Feiertagen", TUE_15_DEC, date(2027, 1, 7)),
+    ("de", "Nach den Feiertagen", TUE_15_DEC, date(2027, 1, 4)),  # 1st working day
     ("de", "Nach dem Sommer", MON_20_JUL, date(2026, 9, 1)),
     ("de", "Nächsten Monat passt es besser", TUE_15_DEC, date(2027, 1, 1)),
 ]

@@ -63,6 +63,8 @@ class _Lang:
     month_date: re.Pattern[str]
     first_week: re.Pattern[str] | None
     weekday_day: re.Pattern[str]
+    weekday_alone: re.Pattern[str]
+    day_only: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class _Bank:
     langs: tuple[_Lang, ...]
     after: re.Pattern[str]
     until: re.Pattern[str]
+    inclusive: re.Pattern[str]
+    inclusive_before: re.Pattern[str]
+    mid: re.Pattern[str]
+    back: re.Pattern[str]
     settings: dict[str, Any]
     seasons: dict[str, tuple[int, int]]
     holidays: dict[str, dict[str, Any]]
@@ -108,7 +114,8 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
     if raw["next_after"]:
         nexts.append(re.compile(_word(rf"(?P<u>{units}|{qw})\s+{_alt(raw['next_after'])}")))
     numbers = _alt(raw["numbers"])
-    in_n = rf"{_alt(raw['in_words'])}\s+(?P<n>\d{{1,3}}|{numbers})\s+(?P<u>{units})"
+    hedge = rf"(?:{_alt(raw['hedges'])}\s+)?" if raw.get("hedges") else ""
+    in_n = rf"{_alt(raw['in_words'])}\s+{hedge}(?P<n>\d{{1,3}}|{numbers})\s+(?P<u>{units})"
     if raw["from_now"]:
         ago = rf"(?P<n2>\d{{1,3}}|{numbers})\s+(?P<u2>{units})\s+{_alt(raw['from_now'])}"
         in_n = rf"(?:{in_n}|{ago})"
@@ -122,6 +129,16 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
         holiday=re.compile(_word(f"(?P<h>{_alt(raw['holidays'])})")),
         month_date=re.compile(_month_date(code, _alt(raw["months"]))),
         first_week=_first_week(raw),
+        weekday_alone=re.compile(_word(f"(?P<w>{_alt(raw['weekdays'])})")),
+        day_only=(
+            re.compile(
+                _word(
+                    rf"{_alt(raw['day_only'])}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?(?![\d/.:])"
+                )
+            )
+            if raw.get("day_only")
+            else None
+        ),
         weekday_day=re.compile(
             rf"(?<!\w)(?P<w>{_alt(raw['weekdays'])}),?\s+(?:{_alt(raw['day_words'])}\s+)?"
             r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?![\d./:h-])(?!\s*(?:am|pm|uhr|h)(?!\w))"
@@ -148,6 +165,12 @@ def _bank() -> _Bank:
         langs=tuple(_compile_lang(code, raw["languages"][code]) for code in LANGUAGES),
         after=re.compile(_word(_alt(raw["modifiers"]["after"])) + r"[\s\w']{0,6}$"),
         until=re.compile(_word(_alt(raw["modifiers"]["until"])) + r"[\s\w']{0,6}$"),
+        inclusive=re.compile(r"^\W{0,3}" + _word(_alt(raw["modifiers"]["inclusive"]))),
+        inclusive_before=re.compile(
+            _word(_alt(raw["modifiers"]["inclusive_before"])) + r"[\s\w']{0,8}$"
+        ),
+        mid=re.compile(_word(_alt(raw["modifiers"]["mid"])) + r"[\s\-]{0,2}(?:de\s+|of\s+)?$"),
+        back=re.compile(_word(_alt(raw["modifiers"]["back"])) + r"[\s\w']{0,8}$"),
         settings=raw["settings"],
         seasons={k: (int(v[0]), int(v[1])) for k, v in raw["seasons"].items()},
         holidays=raw["holidays"],
@@ -220,7 +243,7 @@ def _season(name: str, written: date, after: bool, southern: bool) -> date:
     return start if start > written else _same_period(written)
 
 
-def _holiday(name: str, written: date) -> date:
+def _holiday(name: str, written: date, language: str = "en") -> date:
     spec = _bank().holidays[name]
     if "easter_offset" in spec:  # moves with Easter: the first such day after ``written``
         offset = timedelta(days=int(spec["easter_offset"]))
@@ -228,14 +251,25 @@ def _holiday(name: str, written: date) -> date:
             day: date = easter(year) + offset
             if day > written:
                 return day
-    ends = (int(spec["date"][0]), int(spec["date"][1]))
+    if "nth_weekday" in spec:  # fixed by a weekday: Thanksgiving, Black Friday, Cyber Monday
+        month, weekday, nth = (int(v) for v in spec["nth_weekday"])
+        for year in (written.year, written.year + 1):
+            first = date(year, month, 1)
+            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+            day += timedelta(days=int(spec.get("offset", 0)))
+            if day > written:
+                return day
+    month_day = spec.get("by_language", {}).get(language, spec["date"])
+    ends = (int(month_day[0]), int(month_day[1]))
     if name == "holidays":
         if written.month in (6, 7, 8):
             return _next_after((int(spec["in_summer"][0]), int(spec["in_summer"][1])), written)
-        if written.month in (11, 12) or (written.month == 1 and written.day < ends[1]):
-            return _next_after(ends, written)
-        return written + timedelta(days=int(spec["otherwise_days"]))
-    return _next_after(ends, written)
+        if not (written.month in (11, 12) or (written.month == 1 and written.day < ends[1])):
+            return written + timedelta(days=int(spec["otherwise_days"]))
+    day = _next_after(ends, written)
+    while spec.get("working_day") and day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def _relative(unit: str, n: int, written: date, next_period: bool) -> date:
@@ -297,6 +331,14 @@ class _Scan:
     def _after(self, m: re.Match[str]) -> bool:
         return bool(_bank().after.search(self._before(m)))
 
+    def _inclusive(self, m: re.Match[str]) -> bool:
+        """True when the date is said to be included ("4 décembre inclus", "through the 3rd")."""
+        bank = _bank()
+        return bool(
+            bank.inclusive.search(self.text[m.end() : m.end() + 24])
+            or bank.inclusive_before.search(self._before(m))
+        )
+
     def _recounted(self, m: re.Match[str], lang: _Lang) -> bool:
         """A month or season named in a sentence that recounts the past ("bought in October").
 
@@ -310,6 +352,8 @@ class _Scan:
     def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
         if until is None:
             return
+        if rule == "date" and self._inclusive(m):  # "until 4 December inclusive": back on the 5th
+            until += timedelta(days=1)
         if until <= self.day:
             self.taken.append((m.start(), m.end()))
             self.past.append(m.group(0).strip())
@@ -349,7 +393,7 @@ class _Scan:
         for m in lang.holiday.finditer(self.text):
             name = lang.raw["holidays"][m["h"]]
             if self._free(m) and (name == "new_year" or self._after(m)):
-                self.add(m, _holiday(name, self.day), "holiday", lang.code)
+                self.add(m, _holiday(name, self.day, lang.code), "holiday", lang.code)
         if lang.first_week is not None:
             for m in lang.first_week.finditer(self.text):
                 if self._free(m):
@@ -365,6 +409,19 @@ class _Scan:
                 if named is not None and self._after(m):
                     named += timedelta(days=1)
                 self.add(m, named, "date", lang.code)
+        bank = _bank()
+        for m in lang.weekday_alone.finditer(self.text):  # "back Monday", "bis Montag"
+            if self._free(m) and bank.back.search(self._before(m)):
+                ahead = (int(lang.raw["weekdays"][m["w"]]) - self.day.weekday() - 1) % 7 + 1
+                self.add(m, self.day + timedelta(days=ahead), "weekday", lang.code)
+        if lang.day_only is not None:  # "after the 15th": the next such day of a month
+            for m in lang.day_only.finditer(self.text):
+                cue = self._after(m) or bank.back.search(self._before(m))
+                if self._free(m) and cue:
+                    named = _next_day_of_month(int(m["d"]), self.day)
+                    if named is not None and self._after(m):
+                        named += timedelta(days=1)
+                    self.add(m, named, "date", lang.code)
 
     def _month_date(self, m: re.Match[str], lang: _Lang) -> None:
         groups = m.groupdict()
@@ -382,6 +439,12 @@ class _Scan:
         if parsed is None:
             return
         after = self._after(m)
+        if not has_day and _bank().mid.search(before):  # "mid-January", "Mitte Januar": the 15th
+            first = date(self.day.year, parsed.month, 15)
+            if first <= self.day:
+                first = first.replace(year=first.year + 1)
+            self.add(m, first + timedelta(days=1) if after else first, "date", lang.code)
+            return
         if not has_day:
             first = parsed.replace(day=1)
             if not groups.get("y"):  # the month's next start, or this month if we are in it
@@ -404,30 +467,60 @@ class _Scan:
             until = parsed + timedelta(days=1) if after else parsed
         self.add(m, until, "date", lang.code)
 
-    def numeric(self, lang_order: str) -> None:
+    def numeric(self, lang_order: str, fixed: bool) -> None:
         for m in re.finditer(r"(?<![\d.:/-])(20\d\d)-(\d{1,2})-(\d{1,2})(?![\d:])", self.text):
             try:
                 day = date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 continue
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
-        pattern = r"(?<![\d.:/,-])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d.:/,]*\d)"
+        pattern = r"(?<![\d.:/,-])(\d{1,2})([./])(\d{1,2})(?:[./](\d{2,4}))?(?![\d.:/,]*\d)"
         for m in re.finditer(pattern, self.text):
-            a, b = int(m[1]), int(m[2])
-            order = "MDY" if a <= 12 and (b > 12 or lang_order == "MDY") else "DMY"
-            month, day_n = (a, b) if order == "MDY" else (b, a)
-            year = int(m[3]) if m[3] else None
+            a, b = int(m[1]), int(m[3])
+            year = int(m[4]) if m[4] else None
             if year is not None and year < 100:
                 year += 2000
-            try:
-                day = date(year or self.day.year, month, day_n)
-            except ValueError:
+            orders = ["MDY", "DMY"] if a <= 12 and b <= 12 else []
+            if m[2] == "." or (fixed and lang_order == "DMY") or a > 12:
+                orders = ["DMY"]  # day first: dotted dates everywhere, and the language's order
+            elif b > 12 or (fixed and lang_order == "MDY"):
+                orders = ["MDY"]
+            # either order (04/01 in English or an unknown language): the nearer future day
+            found = [d for d in (_numeric_day(o, a, b, year, self.day) for o in orders) if d]
+            if not found:
                 continue
+            day = min(found, key=lambda d: (d <= self.day, abs((d - self.day).days)))
             if year is None and day <= self.day:
                 if self.day - day <= timedelta(days=RECENT_PAST_DAYS):
                     continue  # a day just gone ("out from 12/21" written on the 22nd): no wait
                 day = day.replace(year=day.year + 1)
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
+
+
+def _numeric_day(order: str, a: int, b: int, year: int | None, written: date) -> date | None:
+    """``a``/``b`` read in ``order`` (``MDY`` or ``DMY``), in ``year`` or the writing year."""
+    month, day_n = (a, b) if order == "MDY" else (b, a)
+    try:
+        day = date(year or written.year, month, day_n)
+    except ValueError:
+        return None
+    if year is None and written - day > timedelta(days=RECENT_PAST_DAYS):
+        try:
+            return day.replace(year=day.year + 1)  # no year: the next such day
+        except ValueError:
+            return None
+    return day
+
+
+def _next_day_of_month(day: int, written: date) -> date | None:
+    """The first date after ``written`` that is day ``day`` of a month."""
+    for k in range(0, 3):
+        first = _add_months(written.replace(day=1), k)
+        if day <= calendar.monthrange(first.year, first.month)[1]:
+            candidate = first.replace(day=day)
+            if candidate > written:
+                return candidate
+    return None
 
 
 def _weekday_day(weekday: int, day: int, written: date) -> date | None:
@@ -475,7 +568,7 @@ def _scan(text: str, written_at: datetime, language: str | None, timezone: str |
     scan = _Scan(normalise(text), written_at, is_southern(timezone), None)
     code = (language or "en").split("-")[0].lower()
     order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "MDY")
-    scan.numeric(order)
+    scan.numeric(order, fixed=code in LANGUAGES and code not in _bank().settings["either_order"])
     ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
     for lang in ordered:
         scan.run(lang)

@@ -229,6 +229,11 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
         declined = _plain_decline(fresh, quote)
         if declined is not None:
             return declined
+        auto, _ = best_intent(score_folded(clean, "any"))  # "Auto-reply:", "OOO": any language
+        if auto is not None and get(auto).hold == "until_date":
+            why = f"an auto-reply in {language or 'an unknown language'}: a person checks the date"
+            marker = f"read as {auto} from its marker"
+            return Reading(auto, language, 0.6, why, quote, (marker, why))
         return _unclear(
             f"written in {language or 'an unknown language'}: the intent rules read "
             f"{', '.join(RULE_LANGUAGES)}; a person reads it",

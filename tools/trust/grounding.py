@@ -452,15 +452,19 @@ class _TrustedDigest:
     numbers: set[float]
     words: set[str]
     ngrams: set[tuple[str, ...]]
+    prefixes: frozenset[str]
+    """``_cognate_prefixes`` of ``words``."""
 
 
 @lru_cache(maxsize=8)
 def _digest_trusted(trusted: frozenset[str]) -> _TrustedDigest:
+    words = _words(trusted)
     return _TrustedDigest(
         quote_texts=[_norm_quote(t) for t in trusted],
         numbers={n for t in trusted for n in numbers_in(t)},
-        words=_words(trusted),
+        words=words,
         ngrams=set().union(*(_ngrams(t) for t in trusted)),
+        prefixes=_cognate_prefixes(words),
     )
 
 
@@ -499,6 +503,8 @@ class _TemplateDigest:
     money: set[float]
     days: set[float]
     approved_claims: list[str]
+    prefixes: frozenset[str]
+    """``_cognate_prefixes`` of the template's words."""
 
 
 _TEMPLATE_DIGESTS: dict[str, _TemplateDigest] = {}
@@ -531,6 +537,7 @@ def _digest_template(template: Template) -> _TemplateDigest:
         money=money,
         days=days,
         approved_claims=[_norm(c) for c in template.approved_claims],
+        prefixes=_cognate_prefixes(text.words),
     )
     if len(_TEMPLATE_DIGESTS) >= 16:
         _TEMPLATE_DIGESTS.clear()
@@ -652,7 +659,7 @@ def _sources(
         language=language,
         grounded_ngrams=bank.ngrams | tmpl.text.ngrams | record.ngrams,
         names=_record_names(prospect_name, fact_texts),
-        template_prefixes=_cognate_prefixes(tmpl.text.words | bank.words),
+        template_prefixes=tmpl.prefixes | bank.prefixes,  # digested once per template and bank
     )
 
 

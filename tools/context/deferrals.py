@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 import dateparser
+from dateparser.search import search_dates
 from dateutil.easter import easter
 
-from ipe.tools.learning.intent import recounts_past
+from ipe.tools.learning.intent import fresh_text, recounts_past
 from ipe.tools.policies import load_pack
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de", "it", "nl", "pl")
@@ -63,8 +65,15 @@ class _Lang:
     month_date: re.Pattern[str]
     first_week: re.Pattern[str] | None
     weekday_day: re.Pattern[str]
-    weekday_alone: re.Pattern[str]
-    day_only: re.Pattern[str] | None
+    weekday: re.Pattern[str]
+    """A weekday named alone ("back Monday", "bis Montag", "lundi prochain")."""
+    day_alone: re.Pattern[str]
+    """A day of the month with no month ("after the 15th", "nach dem 15.", "après le 15")."""
+    mid: re.Pattern[str] | None
+    """The words for the middle of a month ("mid-January", "Mitte Januar"), at the end of a text."""
+    after: re.Pattern[str] | None
+    """This language's own "after" words that mean something else in another ("na": Dutch
+    "after", Portuguese "in the"): read only in this language's patterns and in its records."""
 
 
 @dataclass(frozen=True)
@@ -72,14 +81,15 @@ class _Bank:
     langs: tuple[_Lang, ...]
     after: re.Pattern[str]
     until: re.Pattern[str]
+    through: re.Pattern[str]
     inclusive: re.Pattern[str]
-    inclusive_before: re.Pattern[str]
-    mid: re.Pattern[str]
-    back: re.Pattern[str]
+    after_words: tuple[str, ...]
     settings: dict[str, Any]
     seasons: dict[str, tuple[int, int]]
     holidays: dict[str, dict[str, Any]]
     southern: tuple[str, ...]
+    generic: dict[str, dict[str, Any]]
+    """Holiday words (and "after" words) of languages read by dateparser alone (``[generic]``)."""
 
 
 def _month_date(code: str, months: str) -> str:
@@ -100,7 +110,7 @@ def _month_date(code: str, months: str) -> str:
     return rf"(?:(?P<d1>\d{{1,2}})°?\s+)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
 
 
-def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
+def _compile_lang(code: str, raw: dict[str, Any], approx: list[str]) -> _Lang:
     ords = _alt(raw["ordinals"])
     qw = _alt(raw["quarter_words"])
     year = r"(?:\s*(?:of|de|del|/|,)?\s*(?P<y>20\d\d))?"
@@ -114,8 +124,8 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
     if raw["next_after"]:
         nexts.append(re.compile(_word(rf"(?P<u>{units}|{qw})\s+{_alt(raw['next_after'])}")))
     numbers = _alt(raw["numbers"])
-    hedge = rf"(?:{_alt(raw['hedges'])}\s+)?" if raw.get("hedges") else ""
-    in_n = rf"{_alt(raw['in_words'])}\s+{hedge}(?P<n>\d{{1,3}}|{numbers})\s+(?P<u>{units})"
+    about = rf"(?:{_alt(approx)}\s+)?"  # "in about two weeks": the count as it is
+    in_n = rf"{_alt(raw['in_words'])}\s+{about}(?P<n>\d{{1,3}}|{numbers})\s+(?P<u>{units})"
     if raw["from_now"]:
         ago = rf"(?P<n2>\d{{1,3}}|{numbers})\s+(?P<u2>{units})\s+{_alt(raw['from_now'])}"
         in_n = rf"(?:{in_n}|{ago})"
@@ -129,16 +139,16 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
         holiday=re.compile(_word(f"(?P<h>{_alt(raw['holidays'])})")),
         month_date=re.compile(_month_date(code, _alt(raw["months"]))),
         first_week=_first_week(raw),
-        weekday_alone=re.compile(_word(f"(?P<w>{_alt(raw['weekdays'])})")),
-        day_only=(
-            re.compile(
-                _word(
-                    rf"{_alt(raw['day_only'])}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?(?![\d/.:])"
-                )
-            )
-            if raw.get("day_only")
-            else None
+        weekday=_weekday_alone(raw),
+        day_alone=re.compile(
+            rf"(?<!\w)(?:{_alt(raw['day_words'] or ['the'])})\s+"
+            r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
+            rf"(?![\d./:h-])(?!\s*(?:am|pm|uhr|h|{_alt(raw['months'])})(?!\w))"
         ),
+        mid=re.compile(_alt(raw["mid"]) + r"\s*$") if raw.get("mid") else None,
+        after=re.compile(_word(_alt(raw["after"])) + r"[\s\w']{0,6}$")
+        if raw.get("after")
+        else None,
         weekday_day=re.compile(
             rf"(?<!\w)(?P<w>{_alt(raw['weekdays'])}),?\s+(?:{_alt(raw['day_words'])}\s+)?"
             r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?![\d./:h-])(?!\s*(?:am|pm|uhr|h)(?!\w))"
@@ -146,35 +156,53 @@ def _compile_lang(code: str, raw: dict[str, Any]) -> _Lang:
     )
 
 
+def _weekday_alone(raw: dict[str, Any]) -> re.Pattern[str]:
+    """A weekday with a cue word before it (``weekday_cues``) or a "next" word after it."""
+    days = _alt(raw["weekdays"])
+    cues = _alt(raw.get("weekday_cues") or ["\x00"])
+    nxt = _alt(raw["next_after"] or ["\x00"])
+    return re.compile(
+        rf"(?<!\w)(?:(?P<cue>{cues})\s+(?P<w>{days})|(?P<w2>{days})\s+{nxt})(?!\w)"
+        r"(?!,?\s+(?:\w+\s+)?\d)"  # "Monday 30" / "lundi le 7": weekday_day reads those
+    )
+
+
 def _first_week(raw: dict[str, Any]) -> re.Pattern[str] | None:
-    """The "first week of <month>" phrases (``first_week`` in the data, ``{m}`` = a month)."""
+    """The "first week of <month>" phrases (``first_week`` in the data).
+
+    ``{n}`` is an ordinal (``ordinals``: the first, second... week) and ``{m}`` a month.
+    """
     phrases = [str(p) for p in raw.get("first_week", [])]
     if not phrases:
         return None
     months = _alt(raw["months"])
+    ords = _alt(raw["ordinals"])
     alts = sorted(phrases, key=len, reverse=True)
-    slot = re.escape("{m}")
-    parts = [re.escape(p).replace(slot, f"(?P<m{i}>{months})") for i, p in enumerate(alts)]
+    parts = [
+        re.escape(p)
+        .replace(re.escape("{m}"), f"(?P<m{i}>{months})")
+        .replace(re.escape("{n}"), f"(?P<n{i}>{ords})")
+        for i, p in enumerate(alts)
+    ]
     return re.compile(_word("(?:" + "|".join(parts) + ")"))
 
 
 @cache
 def _bank() -> _Bank:
     raw = load_pack("deferrals")
+    mods = raw["modifiers"]
     return _Bank(
-        langs=tuple(_compile_lang(code, raw["languages"][code]) for code in LANGUAGES),
-        after=re.compile(_word(_alt(raw["modifiers"]["after"])) + r"[\s\w']{0,6}$"),
-        until=re.compile(_word(_alt(raw["modifiers"]["until"])) + r"[\s\w']{0,6}$"),
-        inclusive=re.compile(r"^\W{0,3}" + _word(_alt(raw["modifiers"]["inclusive"]))),
-        inclusive_before=re.compile(
-            _word(_alt(raw["modifiers"]["inclusive_before"])) + r"[\s\w']{0,8}$"
-        ),
-        mid=re.compile(_word(_alt(raw["modifiers"]["mid"])) + r"[\s\-]{0,2}(?:de\s+|of\s+)?$"),
-        back=re.compile(_word(_alt(raw["modifiers"]["back"])) + r"[\s\w']{0,8}$"),
+        langs=tuple(_compile_lang(c, raw["languages"][c], mods["approx"]) for c in LANGUAGES),
+        after=re.compile(_word(_alt(mods["after"])) + r"[\s\w']{0,6}$"),
+        until=re.compile(_word(_alt(mods["until"])) + r"[\s\w']{0,6}$"),
+        through=re.compile(_word(_alt(mods["through"])) + r"[\s\w']{0,6}$"),
+        after_words=tuple(mods["after"]),
+        inclusive=re.compile(r"^[\s,.)(（）]{0,3}(?:[^\W\d]+[\s)）]+)?" + _alt(mods["inclusive"])),
         settings=raw["settings"],
         seasons={k: (int(v[0]), int(v[1])) for k, v in raw["seasons"].items()},
         holidays=raw["holidays"],
         southern=tuple(raw["settings"]["southern_zones"]),
+        generic=raw.get("generic", {}),
     )
 
 
@@ -243,33 +271,50 @@ def _season(name: str, written: date, after: bool, southern: bool) -> date:
     return start if start > written else _same_period(written)
 
 
-def _holiday(name: str, written: date, language: str = "en") -> date:
-    spec = _bank().holidays[name]
-    if "easter_offset" in spec:  # moves with Easter: the first such day after ``written``
-        offset = timedelta(days=int(spec["easter_offset"]))
-        for year in (written.year, written.year + 1):
-            day: date = easter(year) + offset
-            if day > written:
-                return day
-    if "nth_weekday" in spec:  # fixed by a weekday: Thanksgiving, Black Friday, Cyber Monday
-        month, weekday, nth = (int(v) for v in spec["nth_weekday"])
-        for year in (written.year, written.year + 1):
-            first = date(year, month, 1)
-            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
-            day += timedelta(days=int(spec.get("offset", 0)))
-            if day > written:
-                return day
-    month_day = spec.get("by_language", {}).get(language, spec["date"])
-    ends = (int(month_day[0]), int(month_day[1]))
-    if name == "holidays":
-        if written.month in (6, 7, 8):
-            return _next_after((int(spec["in_summer"][0]), int(spec["in_summer"][1])), written)
-        if not (written.month in (11, 12) or (written.month == 1 and written.day < ends[1])):
-            return written + timedelta(days=int(spec["otherwise_days"]))
-    day = _next_after(ends, written)
-    while spec.get("working_day") and day.weekday() >= 5:
+def _holiday_day(spec: dict[str, Any], year: int) -> date | None:
+    """The holiday's day in ``year`` (see ``[holidays]`` in the data), or ``None``."""
+    if "easter_offset" in spec:
+        day: date = easter(year) + timedelta(days=int(spec["easter_offset"]))
+        return day
+    if "nth_weekday" in spec:
+        month, weekday, n = (int(x) for x in spec["nth_weekday"])
+        first = date(year, month, 1)
+        first += timedelta(days=(weekday - first.weekday()) % 7)
+        return first + timedelta(weeks=n - 1, days=int(spec.get("offset", 0)))
+    if "by_year" in spec:
+        row = spec["by_year"].get(str(year))
+        return date(year, int(row[0]), int(row[1])) if row else None
+    return date(year, int(spec["date"][0]), int(spec["date"][1]))
+
+
+def _first_workday_after(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def _holiday(name: str, written: date, after: bool) -> date | None:
+    """The holiday's next day after ``written`` (``after``: the day after it)."""
+    spec = _bank().holidays[name]
+    if "first_workday_after" in spec:  # a break ("the holidays"), not a day
+        month, day = (int(x) for x in spec["first_workday_after"])
+        if written.month in (6, 7, 8):
+            return _next_after((int(spec["in_summer"][0]), int(spec["in_summer"][1])), written)
+        if written.month in (11, 12) or written.month == 1 and written.day < 7:
+            year = written.year + 1 if written.month > month else written.year
+            end = _first_workday_after(date(year, month, day))
+            if end > written:
+                return end
+        return written + timedelta(days=int(spec["otherwise_days"]))
+    for year in (written.year - 1, written.year, written.year + 1):
+        day_of = _holiday_day(spec, year)
+        if day_of is None:
+            continue
+        until = day_of + timedelta(days=1) if after else day_of
+        if until > written:
+            return until
+    return None
 
 
 def _relative(unit: str, n: int, written: date, next_period: bool) -> date:
@@ -288,18 +333,18 @@ def _relative(unit: str, n: int, written: date, next_period: bool) -> date:
     return _add_months(written, 12 * n)
 
 
+def _settings(written: datetime, order: str) -> dict[str, Any]:
+    return {
+        "RELATIVE_BASE": written.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": order,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+
+
 def _parse_date(span: str, lang: _Lang, written: datetime, order: str) -> date | None:
-    parsed = dateparser.parse(
-        span,
-        languages=[lang.code],
-        settings={
-            "RELATIVE_BASE": written.replace(tzinfo=None),
-            "PREFER_DATES_FROM": "future",
-            "PREFER_DAY_OF_MONTH": "first",
-            "DATE_ORDER": order,
-            "RETURN_AS_TIMEZONE_AWARE": False,
-        },
-    )
+    parsed = dateparser.parse(span, languages=[lang.code], settings=_settings(written, order))
     return parsed.date() if parsed else None
 
 
@@ -320,6 +365,8 @@ class _Scan:
         self.past: list[str] = []
         """Dates named that were already over when the reply was written."""
         self.taken: list[tuple[int, int]] = []
+        self.own: _Lang | None = None
+        """The record's language, when the phrase bank holds it (its own "after" words)."""
 
     def _free(self, m: re.Match[str]) -> bool:
         return not any(m.start() < e and s < m.end() for s, e in self.taken)
@@ -328,16 +375,20 @@ class _Scan:
         window = int(_bank().settings["modifier_window"])
         return self.text[max(0, m.start() - window) : m.start()]
 
-    def _after(self, m: re.Match[str]) -> bool:
-        return bool(_bank().after.search(self._before(m)))
+    def _after(self, m: re.Match[str], lang: _Lang | None = None, *, day: bool = True) -> bool:
+        """True when we may write only the day after the named day or period.
 
-    def _inclusive(self, m: re.Match[str]) -> bool:
-        """True when the date is said to be included ("4 décembre inclus", "through the 3rd")."""
+        "after X", "through X" and "X inclusive" name the last day they are away; "inclusive"
+        is read after a ``day`` only (not after "Urlaub" in "Urlaub bis einschließlich 12. März").
+        """
         bank = _bank()
-        return bool(
-            bank.inclusive.search(self.text[m.end() : m.end() + 24])
-            or bank.inclusive_before.search(self._before(m))
-        )
+        before = self._before(m)
+        if bank.after.search(before) or bank.through.search(before):
+            return True
+        own = [x.after for x in (lang, self.own) if x is not None and x.after is not None]
+        if any(pattern.search(before) for pattern in own):
+            return True
+        return day and bool(bank.inclusive.match(self.text[m.end() : m.end() + 30]))
 
     def _recounted(self, m: re.Match[str], lang: _Lang) -> bool:
         """A month or season named in a sentence that recounts the past ("bought in October").
@@ -352,8 +403,6 @@ class _Scan:
     def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
         if until is None:
             return
-        if rule == "date" and self._inclusive(m):  # "until 4 December inclusive": back on the 5th
-            until += timedelta(days=1)
         if until <= self.day:
             self.taken.append((m.start(), m.end()))
             self.past.append(m.group(0).strip())
@@ -368,7 +417,7 @@ class _Scan:
                     continue
                 n = int(m.group("n")) if "n" in m.groupdict() else lang.raw["ordinals"][m["o"]]
                 year = int(m["y"]) if m["y"] else None
-                self.add(m, _quarter(n, year, self.day, self._after(m)), "quarter", lang.code)
+                self.add(m, _quarter(n, year, self.day, self._after(m, lang)), "quarter", lang.code)
         for pattern in lang.next_period:
             for m in pattern.finditer(self.text):
                 if not self._free(m):
@@ -388,17 +437,24 @@ class _Scan:
         for m in lang.season.finditer(self.text):
             if self._free(m) and not self._recounted(m, lang):
                 name = lang.raw["seasons"][m["s"]]
-                until = _season(name, self.day, self._after(m), self.southern)
+                until = _season(name, self.day, self._after(m, lang, day=False), self.southern)
                 self.add(m, until, "season", lang.code)
         for m in lang.holiday.finditer(self.text):
             name = lang.raw["holidays"][m["h"]]
-            if self._free(m) and (name == "new_year" or self._after(m)):
-                self.add(m, _holiday(name, self.day, lang.code), "holiday", lang.code)
+            after = self._after(m, lang, day=False)
+            if self._free(m) and (name == "new_year" or after):
+                ends = _holiday(name, self.day, after)
+                if ends is not None:
+                    ends = self._weekday_before(m, lang, ends)
+                self.add(m, ends, "holiday", lang.code)
         if lang.first_week is not None:
             for m in lang.first_week.finditer(self.text):
                 if self._free(m):
-                    word = next(v for k, v in m.groupdict().items() if k.startswith("m") and v)
-                    self.add(m, _first_week_start(word, lang, self.written), "date", lang.code)
+                    groups = {k[0]: v for k, v in m.groupdict().items() if v}
+                    week = _first_week_start(groups["m"], lang, self.written)
+                    if week is not None:
+                        week += timedelta(weeks=int(lang.raw["ordinals"][groups["n"]]) - 1)
+                    self.add(m, week, "date", lang.code)
         for m in lang.month_date.finditer(self.text):
             if self._free(m):
                 self._month_date(m, lang)
@@ -406,22 +462,37 @@ class _Scan:
             if self._free(m):
                 weekday = int(lang.raw["weekdays"][m["w"]])
                 named = _weekday_day(weekday, int(m["d"]), self.day)
-                if named is not None and self._after(m):
+                if named is not None and self._after(m, lang):
                     named += timedelta(days=1)
                 self.add(m, named, "date", lang.code)
-        bank = _bank()
-        for m in lang.weekday_alone.finditer(self.text):  # "back Monday", "bis Montag"
-            if self._free(m) and bank.back.search(self._before(m)):
-                ahead = (int(lang.raw["weekdays"][m["w"]]) - self.day.weekday() - 1) % 7 + 1
-                self.add(m, self.day + timedelta(days=ahead), "weekday", lang.code)
-        if lang.day_only is not None:  # "after the 15th": the next such day of a month
-            for m in lang.day_only.finditer(self.text):
-                cue = self._after(m) or bank.back.search(self._before(m))
-                if self._free(m) and cue:
-                    named = _next_day_of_month(int(m["d"]), self.day)
-                    if named is not None and self._after(m):
-                        named += timedelta(days=1)
-                    self.add(m, named, "date", lang.code)
+        for m in lang.weekday.finditer(self.text):
+            if self._free(m) and not self._recounted(m, lang):
+                weekday = int(lang.raw["weekdays"][m["w"] or m["w2"]])
+                named = self.day + timedelta(days=(weekday - self.day.weekday() - 1) % 7 + 1)
+                cue = m["cue"] or ""
+                after = bool(_bank().after.search(cue + " ")) or self._after(m, lang)
+                self.add(m, named + timedelta(days=1) if after else named, "weekday", lang.code)
+        for m in lang.day_alone.finditer(self.text):
+            before = self._before(m)
+            bank = _bank()
+            cued = bank.after.search(before) or bank.through.search(before)
+            if self._free(m) and (cued or bank.until.search(before)):
+                named = _day_of_month(int(m["d"]), self.day)
+                if named is not None and self._after(m, lang):
+                    named += timedelta(days=1)
+                self.add(m, named, "date", lang.code)
+
+    def _weekday_before(self, m: re.Match[str], lang: _Lang, day: date) -> date:
+        """``day`` moved to the weekday named just before "after" ("Montag nach Neujahr")."""
+        before = self.text[max(0, m.start() - 30) : m.start()]
+        days = _alt(lang.raw["weekdays"])
+        found = re.search(
+            rf"(?<!\w)(?P<w>{days})\s+{_alt(_bank().after_words)}\s+[\w']*\s*$", before
+        )
+        if not found:
+            return day
+        weekday = int(lang.raw["weekdays"][found["w"]])
+        return day + timedelta(days=(weekday - day.weekday()) % 7)
 
     def _month_date(self, m: re.Match[str], lang: _Lang) -> None:
         groups = m.groupdict()
@@ -438,20 +509,19 @@ class _Scan:
         parsed = _parse_date(m.group(0), lang, self.written, order)
         if parsed is None:
             return
-        after = self._after(m)
-        if not has_day and _bank().mid.search(before):  # "mid-January", "Mitte Januar": the 15th
-            first = date(self.day.year, parsed.month, 15)
-            if first <= self.day:
-                first = first.replace(year=first.year + 1)
-            self.add(m, first + timedelta(days=1) if after else first, "date", lang.code)
-            return
+        after = self._after(m, lang)
         if not has_day:
             first = parsed.replace(day=1)
             if not groups.get("y"):  # the month's next start, or this month if we are in it
                 first = date(self.day.year, first.month, 1)
                 if first.month != self.day.month and first <= self.day:
                     first = first.replace(year=first.year + 1)
-            if first.month == self.day.month and first.year == self.day.year:
+            mid = lang.mid is not None and lang.mid.search(before)
+            if mid and not after:  # "mid-January", "Mitte Januar": the 15th
+                until = first.replace(day=15)
+                if until <= self.day:
+                    until = _add_months(until, 12)
+            elif first.month == self.day.month and first.year == self.day.year:
                 until = _add_months(first, 1) if after else _same_period(self.day)
             else:
                 until = _add_months(first, 1) if after else first
@@ -467,60 +537,109 @@ class _Scan:
             until = parsed + timedelta(days=1) if after else parsed
         self.add(m, until, "date", lang.code)
 
-    def numeric(self, lang_order: str, fixed: bool) -> None:
+    def numeric(self, lang_order: str) -> None:
+        for m in re.finditer(
+            r"(?:(20\d\d)\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]", self.text
+        ):
+            found = self._numeric_day(int(m[2]), int(m[3]), "MDY", int(m[1]) if m[1] else None)
+            if found is not None and found != date.min:  # 1月6日, 2027年1月6日, 1월 6일
+                self.add(
+                    m, found + timedelta(days=1) if self._after(m) else found, "date", "numeric"
+                )
         for m in re.finditer(r"(?<![\d.:/-])(20\d\d)-(\d{1,2})-(\d{1,2})(?![\d:])", self.text):
             try:
                 day = date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 continue
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
-        pattern = r"(?<![\d.:/,-])(\d{1,2})([./])(\d{1,2})(?:[./](\d{2,4}))?(?![\d.:/,]*\d)"
+        pattern = (  # not a figure: "3.2k", "1.5%"
+            r"(?<![\d.:/,-])(\d{1,2})([./])(\d{1,2})(?:[./](\d{2,4}))?(?![\d.:/,]*\d)(?![%a-z])"
+        )
         for m in re.finditer(pattern, self.text):
             a, b = int(m[1]), int(m[3])
             year = int(m[4]) if m[4] else None
             if year is not None and year < 100:
                 year += 2000
-            orders = ["MDY", "DMY"] if a <= 12 and b <= 12 else []
-            if m[2] == "." or (fixed and lang_order == "DMY") or a > 12:
-                orders = ["DMY"]  # day first: dotted dates everywhere, and the language's order
-            elif b > 12 or (fixed and lang_order == "MDY"):
-                orders = ["MDY"]
-            # either order (04/01 in English or an unknown language): the nearer future day
-            found = [d for d in (_numeric_day(o, a, b, year, self.day) for o in orders) if d]
-            if not found:
+            # Day first unless the language writes month first; a dot is always day first
+            # (4.1.2027). In English both are written (US 01/04, UK 04/01): when both readings
+            # are dates to come, the nearer one (an absence or a wait is more often weeks than
+            # months).
+            orders = ["DMY"] if m[2] == "." or lang_order != "MDY" else ["MDY", "DMY"]
+            readings = [r for o in orders if (r := self._numeric_day(a, b, o, year)) is not None]
+            if not readings:
                 continue
-            day = min(found, key=lambda d: (d <= self.day, abs((d - self.day).days)))
-            if year is None and day <= self.day:
-                if self.day - day <= timedelta(days=RECENT_PAST_DAYS):
-                    continue  # a day just gone ("out from 12/21" written on the 22nd): no wait
-                day = day.replace(year=day.year + 1)
+            day = min(readings) if len(readings) > 1 else readings[0]
+            if day == date.min:
+                continue  # a day just gone ("out from 12/21" written on the 22nd): no wait
             self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
 
+    def generic(self, code: str) -> None:
+        """Dates in a language the phrase bank does not hold, read by ``dateparser`` alone.
 
-def _numeric_day(order: str, a: int, b: int, year: int | None, written: date) -> date | None:
-    """``a``/``b`` read in ``order`` (``MDY`` or ``DMY``), in ``year`` or the writing year."""
-    month, day_n = (a, b) if order == "MDY" else (b, a)
-    try:
-        day = date(year or written.year, month, day_n)
-    except ValueError:
-        return None
-    if year is None and written - day > timedelta(days=RECENT_PAST_DAYS):
+        Only dates to come count (a word such as "today" is no wait); the "after", "through"
+        and "inclusive" words of every language still move the date one day on.
+        """
         try:
-            return day.replace(year=day.year + 1)  # no year: the next such day
+            hits = search_dates(
+                self.text, languages=[code], settings=_settings(self.written, "DMY")
+            )
+        except (ValueError, KeyError):  # a language dateparser does not know
+            return
+        horizon = self.day + timedelta(days=366 * int(_bank().settings["max_years_ahead"]))
+        for words, when in hits or []:
+            m = re.search(re.escape(words), self.text)
+            if m is None or not self._free(m) or not self.day < when.date() <= horizon:
+                continue
+            if not _generic_date(m, self.text):
+                continue
+            if not re.search(r"20\d\d", words) and _recent(when.date(), self.day):
+                self.taken.append((m.start(), m.end()))  # a day just gone, read as next year's
+                continue
+            until = when.date() + timedelta(days=1) if self._after(m) else when.date()
+            self.add(m, until, "date", code)
+        spec = _bank().generic.get(code)
+        if spec:
+            after = _alt(list(spec.get("after", [])) + list(_bank().after_words))
+            for m in re.finditer(rf"{after}\s+(?P<h>{_alt(spec['holidays'])})", self.text):
+                until = _holiday(spec["holidays"][m["h"]], self.day, after=True)
+                self.add(m, until, "holiday", code)
+
+    def _numeric_day(self, a: int, b: int, order: str, year: int | None) -> date | None:
+        month, day_n = (a, b) if order == "MDY" else (b, a)
+        try:
+            day = date(year or self.day.year, month, day_n)
         except ValueError:
             return None
-    return day
+        if year is None and day <= self.day:
+            if self.day - day <= timedelta(days=RECENT_PAST_DAYS):
+                return date.min
+            day = day.replace(year=day.year + 1)
+        return day
 
 
-def _next_day_of_month(day: int, written: date) -> date | None:
-    """The first date after ``written`` that is day ``day`` of a month."""
-    for k in range(0, 3):
-        first = _add_months(written.replace(day=1), k)
-        if day <= calendar.monthrange(first.year, first.month)[1]:
-            candidate = first.replace(day=day)
-            if candidate > written:
-                return candidate
-    return None
+def _recent(day: date, written: date) -> bool:
+    """True when ``day`` a year earlier is at most ``RECENT_PAST_DAYS`` before ``written``."""
+    try:
+        earlier = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        earlier = day - timedelta(days=365)
+    return timedelta(0) <= written - earlier <= timedelta(days=RECENT_PAST_DAYS)
+
+
+def _generic_date(m: re.Match[str], text: str) -> bool:
+    """True when what dateparser read can be a date.
+
+    Not a number alone ("20%"), a clock time ("o 18:00") or the text's first word (a greeting's
+    name: "Марта, добрый день").
+    """
+    words = m.group(0).strip()
+    if re.fullmatch(r"\W*\d+\W*", words) or ":" in words:
+        return False
+    if "%" in text[max(0, m.start() - 1) : m.end() + 1]:
+        return False
+    if not any(c.isdigit() for c in words) and (len(words) < 4 or not text[: m.start()].strip()):
+        return False
+    return True
 
 
 def _weekday_day(weekday: int, day: int, written: date) -> date | None:
@@ -541,6 +660,18 @@ def _weekday_day(weekday: int, day: int, written: date) -> date | None:
     return later[0] if later else None
 
 
+def _day_of_month(day: int, written: date) -> date | None:
+    """The next day ``day`` of a month after ``written`` ("after the 15th")."""
+    for k in range(3):
+        first = _add_months(written.replace(day=1), k)
+        if (
+            day <= calendar.monthrange(first.year, first.month)[1]
+            and first.replace(day=day) > written
+        ):
+            return first.replace(day=day)
+    return None
+
+
 def _first_week_start(month_word: str, lang: _Lang, written: datetime) -> date | None:
     """The start of the first working week of the month's next occurrence.
 
@@ -559,19 +690,30 @@ def _first_week_start(month_word: str, lang: _Lang, written: datetime) -> date |
 
 
 def normalise(text: str) -> str:
-    """Lower case with straight apostrophes and single spaces (what the patterns expect)."""
+    """Lower case with straight apostrophes, ASCII digits and single spaces.
+
+    What the patterns expect: "١٠ يناير" and "１０日" carry the same numbers as "10".
+    """
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = "".join(
+        str(unicodedata.digit(c)) if c.isdecimal() and not c.isascii() else c for c in text
+    )
     return " ".join(text.split())
 
 
 def _scan(text: str, written_at: datetime, language: str | None, timezone: str | None) -> _Scan:
-    scan = _Scan(normalise(text), written_at, is_southern(timezone), None)
+    # Only the words they wrote now: a date in a quoted mail or a signature decides nothing.
+    scan = _Scan(normalise(fresh_text(text)), written_at, is_southern(timezone), None)
     code = (language or "en").split("-")[0].lower()
-    order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "MDY")
-    scan.numeric(order, fixed=code in LANGUAGES and code not in _bank().settings["either_order"])
+    # Most of the world writes the day first; of the languages read here only English may not.
+    order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "DMY")
+    scan.own = next((lang for lang in _bank().langs if lang.code == code), None)
+    scan.numeric(order)
     ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
     for lang in ordered:
         scan.run(lang)
+    if not scan.found and code not in LANGUAGES:
+        scan.generic(code)
     return scan
 
 

@@ -1,0 +1,255 @@
+"""The date a deferral or out-of-office reply gives, by class (issue 21), in each language.
+
+Every example here was written for this file. Conventions (stated in tools/policies/deferrals.toml):
+"until X" / "back on X" = X; "through X" / "X inclusive" / "after X" = X + 1; a month alone = its
+first day; "mid-<month>" = the 15th; "the n-th week of <month>" = its n-th working week's Monday;
+"after the holidays" = the first working day after 1 January (Spain, Italy: after 6 January);
+"after <holiday>" = the day after.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from babel.dates import format_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ipe.tools.context.deferrals import find_deferral, past_dates
+
+WED_3_MAR = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
+FRI_10_DEC = datetime(2027, 12, 10, 16, 0, tzinfo=UTC)
+
+# (class, language, the prospect's words, when they wrote, the first day we may write again)
+CLASSES = [
+    # through / inclusive: the last day away is named, so the day after it
+    ("through", "en", "I'm away through March 12, back after that", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "en", "Out until the 9th of April inclusive.", WED_3_MAR, date(2027, 4, 10)),
+    ("through", "es", "Estaré fuera hasta el 12 de marzo inclusive", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "pt", "De férias até 12 de março, inclusive.", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "fr", "En congé jusqu'au 12 mars inclus.", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "de", "Im Urlaub bis einschließlich 12. März.", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "it", "Fuori sede fino al 12 marzo compreso", WED_3_MAR, date(2027, 3, 13)),
+    ("through", "nl", "Afwezig t/m 12 maart", WED_3_MAR, date(2027, 3, 13)),
+    # a weekday alone, with a cue: its next date after the writing day
+    ("weekday", "en", "Back on Friday, talk then", WED_3_MAR, date(2027, 3, 5)),
+    ("weekday", "en", "ooo till Monday", WED_3_MAR, date(2027, 3, 8)),
+    ("weekday", "es", "Estoy fuera hasta el lunes", WED_3_MAR, date(2027, 3, 8)),
+    ("weekday", "pt", "Volto na segunda, falamos aí", WED_3_MAR, date(2027, 3, 8)),
+    ("weekday", "fr", "On s'appelle lundi prochain ?", WED_3_MAR, date(2027, 3, 8)),
+    ("weekday", "de", "Bin bis Freitag auf Dienstreise", WED_3_MAR, date(2027, 3, 5)),
+    # the middle of a month: the 15th
+    ("mid-month", "en", "Ping me mid-April", WED_3_MAR, date(2027, 4, 15)),
+    ("mid-month", "es", "Escríbeme a mediados de abril", WED_3_MAR, date(2027, 4, 15)),
+    ("mid-month", "pt", "Fale comigo em meados de abril", WED_3_MAR, date(2027, 4, 15)),
+    ("mid-month", "fr", "Relancez-moi à la mi-avril", WED_3_MAR, date(2027, 4, 15)),
+    ("mid-month", "de", "Mitte April gerne wieder", WED_3_MAR, date(2027, 4, 15)),
+    # the n-th week of a month (1 May 2027 is a Saturday: its first week starts on the 3rd)
+    ("nth week", "en", "The third week of May suits me", WED_3_MAR, date(2027, 5, 17)),
+    ("nth week", "es", "Mejor la segunda semana de mayo", WED_3_MAR, date(2027, 5, 10)),
+    ("nth week", "pt", "Pode ser na segunda semana de maio", WED_3_MAR, date(2027, 5, 10)),
+    ("nth week", "fr", "Plutôt la deuxième semaine de mai", WED_3_MAR, date(2027, 5, 10)),
+    ("nth week", "de", "In der zweiten Maiwoche passt es", WED_3_MAR, date(2027, 5, 10)),
+    # a day of the month with no month, after an "after"/"until" word
+    ("day alone", "en", "Circle back after the 20th please", WED_3_MAR, date(2027, 3, 21)),
+    ("day alone", "es", "Después del día 20, gracias", WED_3_MAR, date(2027, 3, 21)),
+    ("day alone", "pt", "Depois do dia 20 eu vejo", WED_3_MAR, date(2027, 3, 21)),
+    ("day alone", "fr", "Revenez vers moi après le 20", WED_3_MAR, date(2027, 3, 21)),
+    ("day alone", "de", "Bitte nach dem 20. melden", WED_3_MAR, date(2027, 3, 21)),
+    # "in about N weeks": the count as it is
+    ("approx", "en", "Let's reconnect in about three weeks", WED_3_MAR, date(2027, 3, 24)),
+    ("approx", "es", "Hablamos en unas dos semanas", WED_3_MAR, date(2027, 3, 17)),
+    ("approx", "pt", "Daqui a umas duas semanas", WED_3_MAR, date(2027, 3, 17)),
+    ("approx", "fr", "Dans environ deux semaines", WED_3_MAR, date(2027, 3, 17)),
+    ("approx", "de", "In etwa zwei Wochen wieder", WED_3_MAR, date(2027, 3, 17)),
+    # named holidays (a table as data): the day after
+    (
+        "holiday",
+        "en",
+        "Try again after Valentine's Day",
+        WED_3_MAR.replace(month=1),
+        date(2027, 2, 15),
+    ),
+    (
+        "holiday",
+        "en",
+        "After Thanksgiving, please",
+        datetime(2027, 10, 1, tzinfo=UTC),
+        date(2027, 11, 26),
+    ),
+    ("holiday", "de", "Nach Fasching gerne", FRI_10_DEC, date(2028, 3, 1)),  # Shrove Tue 29 Feb
+    ("holiday", "fr", "Plutôt après la Saint-Valentin", FRI_10_DEC, date(2028, 2, 15)),
+    ("holiday", "pt", "Volto depois do Dia de Reis", FRI_10_DEC, date(2028, 1, 7)),
+    ("holiday", "es", "Después de San Valentín", FRI_10_DEC, date(2028, 2, 15)),
+    (
+        "holiday",
+        "nl",
+        "Graag na Sinterklaas",
+        datetime(2027, 11, 20, tzinfo=UTC),
+        date(2027, 12, 6),
+    ),
+    ("holiday", "vi", "Mình bận, liên hệ lại sau Tết nhé", FRI_10_DEC, date(2028, 1, 27)),
+    (
+        "holiday",
+        "ru",
+        "Вернёмся к этому после новогодних праздников",
+        FRI_10_DEC,
+        date(2028, 1, 10),
+    ),
+    # the year-end holidays: the first working day after 1 January (a Saturday in 2028)
+    ("holidays", "en", "Maybe after the holidays?", FRI_10_DEC, date(2028, 1, 3)),
+    ("holidays", "es", "Mejor después de las fiestas", FRI_10_DEC, date(2028, 1, 7)),  # Reyes
+    ("holidays", "fr", "On voit ça après les fêtes", FRI_10_DEC, date(2028, 1, 3)),
+    ("holidays", "de", "Lieber nach den Feiertagen", FRI_10_DEC, date(2028, 1, 3)),
+    ("holidays", "it", "Sentiamoci dopo le feste", FRI_10_DEC, date(2028, 1, 7)),  # Epiphany
+    ("holidays", "de", "Betriebsruhe bis Dienstag nach Neujahr", FRI_10_DEC, date(2028, 1, 4)),
+    # numeric dates: a dot is day first; languages other than English write the day first
+    ("numeric", "fi", "Palaan töihin 3.5.2027", WED_3_MAR, date(2027, 5, 3)),
+    ("numeric", "en", "Back 3.5.", WED_3_MAR, date(2027, 5, 3)),
+    ("numeric", "sv", "Tillbaka 3/5", WED_3_MAR, date(2027, 5, 3)),
+    ("numeric", "en", "Returning 03/25", WED_3_MAR, date(2027, 3, 25)),  # only one reading
+    ("numeric", "ja", "3月12日まで休業いたします", WED_3_MAR, date(2027, 3, 13)),  # まで: through
+    ("numeric", "zh", "我3月12日回来", WED_3_MAR, date(2027, 3, 12)),
+    ("numeric", "ar", "أنا في إجازة حتى ١٢ مارس", WED_3_MAR, date(2027, 3, 12)),
+    # other languages, read by dateparser, with their "after" and "inclusive" words
+    ("generic", "ro", "Reveniți după 20 aprilie", WED_3_MAR, date(2027, 4, 21)),
+    ("generic", "cs", "Jsem pryč do 20. dubna včetně", WED_3_MAR, date(2027, 4, 21)),
+    ("generic", "sv", "Ledig till och med 20 april", WED_3_MAR, date(2027, 4, 21)),
+    # dates in a quoted mail or a signature decide nothing
+    (
+        "quoted",
+        "en",
+        "Sounds good, after Easter then.\n\nOn Mon, 3 May 2027 at 10:00, Ana wrote:\n> June?",
+        WED_3_MAR,
+        date(2027, 3, 29),
+    ),
+    (
+        "signature",
+        "en",
+        "Not now, try me in the autumn.\n\nBest,\nApril",
+        WED_3_MAR,
+        date(2027, 9, 1),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "language", "text", "written", "expected"), CLASSES)
+def test_each_class_reads_the_date_they_gave(
+    kind: str, language: str, text: str, written: datetime, expected: date
+) -> None:
+    found = find_deferral(text, written, language=language)
+    assert found is not None, (kind, text)
+    assert found.until == expected, (kind, text, found)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "We spoke on the phone last week, all good"),
+        ("ja", "ご連絡ありがとうございます。"),
+        ("ru", "Спасибо, сейчас не интересно."),
+        ("ro", "Mulțumesc, nu acum."),
+    ],
+)
+def test_no_date_named_gives_none(language: str, text: str) -> None:
+    assert find_deferral(text, WED_3_MAR, language=language) is None
+
+
+_LOCALES = {"en": "en", "es": "es", "pt": "pt", "fr": "fr", "de": "de", "it": "it", "nl": "nl"}
+_THROUGH = {
+    "en": "Away through {}",
+    "es": "Fuera hasta el {} inclusive",
+    "pt": "Fora até {}, inclusive",
+    "fr": "Absente jusqu'au {} inclus",
+    "de": "Abwesend bis einschließlich {}",
+    "it": "Fuori ufficio fino al {} compreso",
+    "nl": "Afwezig tot en met {}",
+}
+_BACK_ON = {
+    "en": "Back on {}",
+    "es": "Vuelvo el {}",
+    "pt": "Volto em {}",
+    "fr": "De retour le {}",
+    "de": "Zurück am {}",
+    "it": "Rientro il {}",
+    "nl": "Terug op {}",
+}
+
+
+def _long(day: date, language: str) -> str:
+    pattern = {"en": "MMMM d, y", "de": "d. MMMM y"}.get(language, "long")
+    return format_date(day, pattern, locale=_LOCALES[language])
+
+
+_DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2031, 12, 31))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    written=_DAYS,
+    ahead=st.integers(min_value=1, max_value=400),
+    language=st.sampled_from(sorted(_THROUGH)),
+)
+def test_back_on_a_day_is_that_day_and_through_it_is_the_next(
+    written: date, ahead: int, language: str
+) -> None:
+    day = written + timedelta(days=ahead)
+    at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
+    back = find_deferral(_BACK_ON[language].format(_long(day, language)), at, language=language)
+    through = find_deferral(_THROUGH[language].format(_long(day, language)), at, language=language)
+    assert back is not None and back.until == day, (language, day, back)
+    assert through is not None and through.until == day + timedelta(days=1), (language, through)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    written=_DAYS,
+    back=st.integers(min_value=1, max_value=400),
+    language=st.sampled_from(sorted(_THROUGH)),
+)
+def test_a_day_already_over_is_never_scheduled_and_is_named(
+    written: date, back: int, language: str
+) -> None:
+    day = written - timedelta(days=back)
+    at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
+    text = _BACK_ON[language].format(_long(day, language))
+    assert find_deferral(text, at, language=language) is None, text
+    assert past_dates(text, at, language=language), text
+
+
+_WEEKDAYS = {
+    "en": ("back on {}", ["monday", "tuesday", "wednesday", "thursday", "friday"]),
+    "es": ("vuelvo el {}", ["lunes", "martes", "miércoles", "jueves", "viernes"]),
+    "fr": ("de retour {}", ["lundi", "mardi", "mercredi", "jeudi", "vendredi"]),
+    "de": ("zurück am {}", ["montag", "dienstag", "mittwoch", "donnerstag", "freitag"]),
+    "pt": ("volto na {}", ["segunda", "terça", "quarta", "quinta", "sexta"]),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(written=_DAYS, weekday=st.integers(0, 4), language=st.sampled_from(sorted(_WEEKDAYS)))
+def test_a_weekday_is_its_next_date_within_a_week(
+    written: date, weekday: int, language: str
+) -> None:
+    cue, names = _WEEKDAYS[language]
+    at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
+    found = find_deferral(cue.format(names[weekday]).capitalize(), at, language=language)
+    assert found is not None
+    assert found.until.weekday() == weekday
+    assert timedelta(days=1) <= found.until - written <= timedelta(days=7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    written=_DAYS,
+    ahead=st.integers(min_value=1, max_value=300),
+    language=st.sampled_from(["es", "pt", "fr", "de", "it", "nl", "pl", "fi", "sv", "cs", "ro"]),
+)
+def test_dotted_numbers_are_day_first_in_every_language(
+    written: date, ahead: int, language: str
+) -> None:
+    day = written + timedelta(days=ahead)
+    at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
+    found = find_deferral(f"-> {day.day}.{day.month}.{day.year}", at, language=language)
+    assert found is not None and found.until == day, (language, day, found)

@@ -111,6 +111,9 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
             found.append(rf"{word}{before}{gap}{verb}\w*{tail}")
         if lists:  # "remove jess@x.com from the newsletter", "usuń z listy"
             found.append(rf"{word}{verb}\w*[^!?\n]{{0,60}}?{word}{lists}")
+    if contact and spec.get("cease"):  # "прекратите мне писать", "smettete di scrivermi"
+        verb = _alt(contact)
+        found.append(rf"{word}{_alt(spec['cease'])}(?!\w)(?:\W+\w+){{0,3}}?\W+{verb}\w*")
     if contact and spec.get("never"):  # "μην επικοινωνήσετε ξανά μαζί μου", "no me escriba"
         verb = _alt(contact)
         ends = _alt(spec["endings"]) + r"(?!\w)" if spec.get("endings") else r"\w*"

@@ -96,7 +96,7 @@ def structure() -> Structure:
     times = load_pack("deferrals")
     names: list[str] = []
     for spec in times["languages"].values():
-        for key in ("months", "seasons", "holidays", "weekdays"):
+        for key in ("months", "seasons", "holidays", "weekdays", "quarter_words"):
             names += _words(spec.get(key))
         # everyday words that are also months ("may", "marca"): not a named time on their own
         names = [n for n in names if n not in _words(spec.get("needs_cue"))]
@@ -145,7 +145,7 @@ def not_now(intent: str | None, clean: str) -> bool:
     now = bool(s.now.search(clean))
     if intent in s.later_shift.strict:
         return _later(clean) or (now and bool(s.named_time.search(clean)))
-    return _timed(clean) or (now and _later(clean))
+    return _timed(clean) or (_later(clean) and (now or bool(s.named_time.search(clean))))
 
 
 def counter_offer(clean: str) -> bool:

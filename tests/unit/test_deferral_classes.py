@@ -16,7 +16,9 @@ from babel.dates import format_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipe.domain import Prospect
 from ipe.tools.context.deferrals import find_deferral, past_dates
+from ipe.tools.context.relationship import assess, record_exchanges
 
 WED_3_MAR = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
 FRI_10_DEC = datetime(2027, 12, 10, 16, 0, tzinfo=UTC)
@@ -253,3 +255,43 @@ def test_dotted_numbers_are_day_first_in_every_language(
     at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
     found = find_deferral(f"-> {day.day}.{day.month}.{day.year}", at, language=language)
     assert found is not None and found.until == day, (language, day, found)
+
+
+def test_a_number_date_that_reads_two_ways_is_the_nearer_and_says_so() -> None:
+    found = find_deferral("On leave, returning 06/02/2027", WED_3_MAR.replace(month=1))
+    assert found is not None and found.until == date(2027, 2, 6)  # not 2 June
+    assert found.doubt and "2027-02-06" in found.doubt and "2027-06-02" in found.doubt
+    one_way = find_deferral("On leave, returning 06/25/2027", WED_3_MAR.replace(month=1))
+    assert one_way is not None and one_way.until == date(2027, 6, 25) and one_way.doubt is None
+    dotted = find_deferral("On leave, returning 6.2.2027", WED_3_MAR.replace(month=1))
+    assert dotted is not None and dotted.until == date(2027, 2, 6) and dotted.doubt is None
+
+
+def test_a_date_that_reads_two_ways_holds_for_a_person() -> None:
+    prospect = Prospect(
+        id="p",
+        name="Kim",
+        interaction_history=[
+            {
+                "at": "2027-01-02T09:00:00Z",
+                "direction": "outbound",
+                "channel": "email",
+                "text": "Hi",
+            },
+            {
+                "at": "2027-01-03T09:00:00Z",
+                "direction": "inbound",
+                "channel": "email",
+                "text": "Out of office. I am back 06/02/2027 and will reply then.",
+            },
+        ],
+    )
+    rel = assess(record_exchanges(prospect), now=datetime(2027, 1, 4, tzinfo=UTC))
+    assert rel.stage == "deferred" and rel.not_before == "2027-02-06"
+    assert rel.review and "06/02/2027" in rel.review
+
+
+def test_a_past_dated_day_in_another_language_is_reported() -> None:
+    text = "Напишите мне после 3 марта 2025 года"
+    assert find_deferral(text, WED_3_MAR, language="ru") is None
+    assert past_dates(text, WED_3_MAR, language="ru")

@@ -42,6 +42,9 @@ class Deferral:
     rule: str
     """Which rule read them: ``quarter``, ``season``, ``holiday``, ``relative`` or ``date``."""
     language: str
+    doubt: str | None = None
+    """Why a person checks the reading, when the words read two ways ("04/01/2027": 4 January
+    or 1 April); ``None`` when they read one way."""
 
 
 def _alt(words: Any) -> str:
@@ -400,7 +403,9 @@ class _Scan:
             return True
         return False
 
-    def add(self, m: re.Match[str], until: date | None, rule: str, lang: str) -> None:
+    def add(
+        self, m: re.Match[str], until: date | None, rule: str, lang: str, doubt: str | None = None
+    ) -> None:
         if until is None:
             return
         if until <= self.day:
@@ -408,7 +413,7 @@ class _Scan:
             self.past.append(m.group(0).strip())
             return
         self.taken.append((m.start(), m.end()))
-        self.found.append(Deferral(until, m.group(0).strip(), rule, lang))
+        self.found.append(Deferral(until, m.group(0).strip(), rule, lang, doubt))
 
     def run(self, lang: _Lang) -> None:
         for pattern in lang.quarter:
@@ -568,10 +573,18 @@ class _Scan:
             readings = [r for o in orders if (r := self._numeric_day(a, b, o, year)) is not None]
             if not readings:
                 continue
-            day = min(readings) if len(readings) > 1 else readings[0]
+            day = min(readings)
             if day == date.min:
                 continue  # a day just gone ("out from 12/21" written on the 22nd): no wait
-            self.add(m, day + timedelta(days=1) if self._after(m) else day, "date", "numeric")
+            doubt = None
+            if len(set(readings)) > 1:
+                other = max(readings)
+                doubt = (
+                    f"'{m.group(0)}' reads as {day.isoformat()} or {other.isoformat()}: "
+                    f"took the nearer ({day.isoformat()})"
+                )
+            until = day + timedelta(days=1) if self._after(m) else day
+            self.add(m, until, "date", "numeric", doubt)
 
     def generic(self, code: str) -> None:
         """Dates in a language the phrase bank does not hold, read by ``dateparser`` alone.
@@ -588,9 +601,12 @@ class _Scan:
         horizon = self.day + timedelta(days=366 * int(_bank().settings["max_years_ahead"]))
         for words, when in hits or []:
             m = re.search(re.escape(words), self.text)
-            if m is None or not self._free(m) or not self.day < when.date() <= horizon:
+            if m is None or not self._free(m) or not _generic_date(m, self.text):
                 continue
-            if not _generic_date(m, self.text):
+            if when.date() <= self.day and re.search(r"20\d\d", words):
+                self.add(m, when.date(), "date", code)  # a dated day already over: reported
+                continue
+            if not self.day < when.date() <= horizon:
                 continue
             if not re.search(r"20\d\d", words) and _recent(when.date(), self.day):
                 self.taken.append((m.start(), m.end()))  # a day just gone, read as next year's

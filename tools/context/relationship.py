@@ -283,6 +283,7 @@ def _after_reply(
         if deferral is not None:
             until = deferral.until
             why = f"'{deferral.phrase}' written on {_day(last.at)} -> {until.isoformat()}"
+            check = deferral.doubt  # a date that reads two ways: a person checks it
             if spec.name == UNCLEAR:  # a date in words the rules cannot read: a person reads it
                 check = (reading.review if reading else None) or (
                     f"their reply is unclear; it names '{deferral.phrase}'"
@@ -382,6 +383,7 @@ def _unanswered(
             return Relationship(
                 stage="deferred",
                 not_before=away.until.isoformat(),
+                review=away.doubt,
                 days_since_outbound=days_out,
                 evidence=[
                     f"an out-of-office reply ({ooo[-1].source}) says '{away.phrase}' "

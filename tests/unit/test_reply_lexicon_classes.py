@@ -114,3 +114,31 @@ def test_valentines_is_a_holiday_in_the_date_data() -> None:
     text = "Écris-moi après la Saint-Valentin."
     found = find_deferral(text, datetime(2026, 12, 9), language="fr")
     assert found is not None and found.until == date(2027, 2, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fechado! Me liga no zoom amanhã?",
+        "Bora, marca uma reunião no meet na quinta.",
+    ],
+)
+def test_portuguese_no_is_a_preposition_not_a_negation(text: str) -> None:
+    assert read_reply(text).intent == "interested_call", read_reply(text).reasons
+
+
+def test_portuguese_nao_still_negates() -> None:
+    assert read_reply("Não quero reunião, obrigado.").intent != "interested_call"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi! How does the affiliate program work exactly?",
+        "Olá, como funciona o programa? Me conta um pouco mais.",
+        "Bonjour, pourriez-vous m'en dire plus ? Je ne vois pas comment ça fonctionne.",
+        "Hallo, wie funktioniert das Programm genau?",
+    ],
+)
+def test_asking_how_the_programme_works_is_asking_for_details(text: str) -> None:
+    assert read_reply(text).intent == "asked_for_details", read_reply(text).reasons

@@ -46,6 +46,8 @@ class IntentRules:
     min_score: float
     negation_window: int
     negators: frozenset[str]
+    not_negators: dict[str, frozenset[str]]
+    """Per language, negator words that are something else there (Portuguese "no" = "in the")."""
     quote_prefixes: tuple[str, ...]
     quote_header: re.Pattern[str]
     header_line: re.Pattern[str]
@@ -87,6 +89,7 @@ def rules() -> IntentRules:
         min_score=float(settings["min_score"]),
         negation_window=int(settings["negation_window"]),
         negators=frozenset(w.replace("'", "") for w in settings["negators"]),
+        not_negators={k: frozenset(v) for k, v in settings.get("not_negators", {}).items()},
         quote_prefixes=tuple(settings["quote_prefixes"]),
         quote_header=re.compile(settings["quote_header"], re.IGNORECASE),
         header_line=re.compile(settings["header_line"], re.IGNORECASE),
@@ -167,11 +170,12 @@ def stopword_language(clean: str) -> str | None:
     return None
 
 
-def _negated(text: str, start: int) -> bool:
+def _negated(text: str, start: int, language: str = "any") -> bool:
     config = rules()
     clause = _CLAUSE_BREAK.split(text[:start])[-1]
     words = _WORD.findall(clause)[-config.negation_window :]
-    return any(w.replace("'", "") in config.negators or w.endswith("n't") for w in words)
+    negators = config.negators - config.not_negators.get(language, frozenset())
+    return any(w.replace("'", "") in negators or w.endswith("n't") for w in words)
 
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")
@@ -201,8 +205,8 @@ def _recounted(text: str, match: re.Match[str], language: str) -> bool:
     return recounts_past(text, match.start(), match.end(), language)
 
 
-def _live(rule: IntentRule, clean: str, match: re.Match[str]) -> bool:
-    if rule.negatable and _negated(clean, match.start()):
+def _live(rule: IntentRule, clean: str, match: re.Match[str], language: str = "any") -> bool:
+    if rule.negatable and _negated(clean, match.start(), language):
         return False
     if rule.recounted and _recounted(clean, match, rule.lang):
         return False
@@ -215,7 +219,7 @@ def score_folded(clean: str, language: str) -> dict[str, float]:
     for rule in rules().rules:
         if rule.lang not in (language, "any"):
             continue
-        live = any(_live(rule, clean, match) for match in rule.pattern.finditer(clean))
+        live = any(_live(rule, clean, m, language) for m in rule.pattern.finditer(clean))
         if live:
             scores[rule.intent] = scores.get(rule.intent, 0.0) + rule.weight
     return scores

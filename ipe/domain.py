@@ -164,7 +164,12 @@ class RecentContent(_Model):
 class Interaction(_Model):
     """One past exchange between the tenant and this prospect."""
 
-    at: str | None = None
+    at: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("at", "date", "timestamp", "sent_at", "datetime", "time"),
+    )
+    """When it happened (ISO 8601); also read from ``date``, ``timestamp``, ``sent_at``,
+    ``datetime`` or ``time``, as people name it."""
     channel: str | None = None
     direction: str = "outbound"
     text: UntrustedText = UntrustedText("")

@@ -31,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ipe.tools.learning.replies import read_reply  # noqa: E402
 from tests.eval.evaluators import Run, prompt_context  # noqa: E402
 from tests.eval.golden import Case, load_cases  # noqa: E402
 from tests.eval.scripted import INTENT_BY_STAGE  # noqa: E402
@@ -88,6 +89,7 @@ FRESH_STAGES = {
     "call_proposal": "asked_for_details",
     "reply_positive": "asked_for_details",
     "courtesy_thanks": "declined",
+    "courtesy": "declined",
     "follow_up": "awaiting_reply",
 }
 """A drafts file's stage names, as the golden set's stages (for the scripted reply intent)."""
@@ -95,8 +97,20 @@ FRESH_STAGES = {
 FRESH_INTENTS = {"referral": "referral"}
 """A drafts file's stage names that name the intent a model reads in their reply directly."""
 
+READ_STAGES = ("reply",)
+"""Drafts-file stages that say only that we answer their reply: the scripted model reads it as
+the intent rules do (``read_reply`` on their latest inbound message)."""
+
 _INTENTS: dict[str, str] = {}
 """The scripted reply intent of each drafts-file case whose stage names one (by case id)."""
+
+
+def _last_reply(prospect: dict[str, Any]) -> str | None:
+    """The text of the record's latest inbound history item, if any."""
+    inbound = [
+        h for h in prospect.get("interaction_history") or [] if h.get("direction") == "inbound"
+    ]
+    return str(inbound[-1].get("text") or "") or None if inbound else None
 
 
 def load_drafts(path: Path) -> list[Case]:
@@ -115,6 +129,8 @@ def load_drafts(path: Path) -> list[Case]:
         case_id = f"{item['id']}-{item['prospect'].removesuffix('.json')}"
         if item["stage"] in FRESH_INTENTS:
             _INTENTS[case_id] = FRESH_INTENTS[item["stage"]]
+        elif item["stage"] in READ_STAGES and (said := _last_reply(prospect)):
+            _INTENTS[case_id] = read_reply(said).intent
         cases.append(
             Case(
                 id=case_id,

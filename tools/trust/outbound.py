@@ -43,7 +43,7 @@ from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import Leniency
-from wordfreq import available_languages, iter_wordlist, zipf_frequency
+from wordfreq import available_languages, get_frequency_dict
 
 from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
@@ -622,12 +622,15 @@ def _ordinary_words(language: str) -> frozenset[str]:
     threshold = float(load_pack("lint")["grounding"]["ordinary_word_zipf"])
     if language not in available_languages(wordlist="small"):
         return frozenset()
-    out = set()
-    for word in iter_wordlist(language, wordlist="small"):
-        if zipf_frequency(word, language, wordlist="small") < threshold:
-            break
-        out.add(skeleton(word))
-    return frozenset(out)
+    least = 10 ** (threshold - 9)  # Zipf is log10 of occurrences per billion words
+    words = get_frequency_dict(language, wordlist="small").items()
+    return frozenset(_plain(word) for word, share in words if share >= least)
+
+
+def _plain(word: str) -> str:
+    """``word`` lower case without accents: the claim terms' folding, for a word of a list."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _another_languages_word(word: str, concept: _Concept, language: str) -> bool:

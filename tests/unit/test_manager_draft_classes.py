@@ -24,7 +24,7 @@ from wordfreq import iter_wordlist, zipf_frequency
 from ipe.domain import Fact, Offer, Sender, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import skeleton
-from ipe.tools.trust.grounding import check_grounding, name_form
+from ipe.tools.trust.grounding import check_grounding, name_form, zone_places
 from ipe.tools.trust.outbound import outbound_findings
 
 KELPWISE = Template(
@@ -326,3 +326,95 @@ def test_a_capitalised_word_unrelated_to_the_record_is_flagged(name: str, invent
         return
     body = f"Dzień dobry, {name}! Pozdrawiam z miasta {invented}."
     assert proper_nouns(body, f"{name} Nowak", "pl") == [invented], body
+
+
+# --- a reply's call times, where the engine placed them, inflected words opening a sentence ----
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [
+        ("Posso na quinta-feira às 18h00 ou na terça às 18h30.", "pt"),
+        ("Ich kann am Donnerstag um 10 Uhr oder um 14:30.", "de"),
+        ("I'm free Thursday at 6 pm or Friday at 9:15.", "en"),
+        ("Je peux jeudi à 17h ou vendredi à 9h30.", "fr"),
+    ],
+)
+def test_the_hours_of_a_proposed_call_are_not_figures_to_trace(body: str, language: str) -> None:
+    findings = check_grounding(
+        None,
+        body,
+        facts=[],
+        template=LEARNWELL,
+        prospect_name="Ana Lima",
+        excluded=[],
+        trusted_texts=(),
+        language=language,
+    )
+    assert [f.span for f in findings if f.rule_id == "grounding.number"] == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(figure=st.integers(min_value=101, max_value=99_999))
+def test_a_figure_that_is_no_time_of_day_still_needs_a_source(figure: int) -> None:
+    body = f"Our partners sold {figure} seats last year."
+    findings = check_grounding(
+        None,
+        body,
+        facts=[],
+        template=LEARNWELL,
+        prospect_name="Ana Lima",
+        excluded=[],
+        trusted_texts=(),
+        language="en",
+    )
+    assert "grounding.number" in {f.rule_id for f in findings}, body
+
+
+@pytest.mark.parametrize(
+    ("zone", "language", "body"),
+    [
+        ("Europe/Lisbon", "pt", "Posso ligar às 18h, hora de Portugal."),
+        ("Europe/Warsaw", "pl", "Zadzwonię o 10 rano, czasu polskiego, jak w Polsce zwykle."),
+        (
+            "America/Chicago",
+            "en",
+            "I can call at 4 pm Chicago time, as you're in the United States.",
+        ),
+    ],
+)
+def test_where_the_engine_placed_them_may_be_named(zone: str, language: str, body: str) -> None:
+    def nouns(places: tuple[str, ...]) -> list[str]:
+        findings = check_grounding(
+            None,
+            body,
+            facts=[],
+            template=LEARNWELL,
+            prospect_name="Ana Lima",
+            excluded=[],
+            trusted_texts=(),
+            language=language,
+            places=places,
+        )
+        return [f.span for f in findings if f.rule_id == "grounding.proper_noun"]
+
+    assert nouns(zone_places(zone, language)) == []
+    assert nouns(zone_places("Asia/Tokyo", language)) != []  # another zone names other places
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [("Prowizje", "pl"), ("Warsztaty", "pl"), ("Provize", "cs"), ("Palkkiot", "fi")],
+)
+def test_an_inflected_ordinary_word_may_open_a_sentence(word: str, language: str) -> None:
+    body = f"Dzień dobry. {word} wypłacamy co miesiąc."
+    assert word not in proper_nouns(body, "Ewa Nowak", language)
+    assert proper_nouns(f"Co miesiąc płacimy, {word} też.", "Ewa Nowak", language) == [word]
+
+
+def test_a_history_entry_may_give_its_time_as_date() -> None:
+    from ipe.domain import Interaction
+
+    for key in ("at", "date", "timestamp", "sent_at"):
+        item = Interaction.model_validate({key: "2026-12-03", "direction": "inbound"})
+        assert item.at == "2026-12-03", key

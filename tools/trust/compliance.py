@@ -259,11 +259,12 @@ def check_message(
     linkedin_free_account: bool = False,
     language: str = "en",
     dates: Iterable[str] = (),
+    places: Iterable[str] = (),
 ) -> list[Finding]:
     """Every compliance finding for the message exactly as it would be sent on ``channel``.
 
     ``dates``: the conversation's ISO dates, whose numbers a message may cite ("my note of 27
-    November").
+    November"). ``places``: where the engine placed them (``grounding.zone_places``).
 
     A subject is only checked (and only required) on channels that send one (email); elsewhere
     it is ignored because it never reaches the prospect.
@@ -300,6 +301,7 @@ def check_message(
         trusted_texts=trusted_texts,
         language=language,
         dates=dates,
+        places=places,
     )
     findings += outbound_findings(
         sent_subject,

@@ -24,7 +24,7 @@ from ipe.tools.learning.edits import drop_removed, normalise
 from ipe.tools.policies.channels import registry
 from ipe.tools.text.textcount import measure
 from ipe.tools.trust.compliance import check_message, disclose
-from ipe.tools.trust.grounding import grounded_fact_ids
+from ipe.tools.trust.grounding import grounded_fact_ids, zone_places
 from ipe.tools.trust.holds import hold
 from ipe.tools.trust.scoring import score_variation
 from ipe.tools.trust.sendable import mend, sendability
@@ -210,6 +210,7 @@ def check_variation(
             linkedin_free_account=linkedin_free_account,
             language=language,
             dates=dates,
+            places=zone_places(context.timezone, language),
         )
         sources = [f.text for f in facts] + [template.model_dump_json()]
         findings += shape_findings(body, channel=channel, template=template, sources=sources)

@@ -23,7 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from wordfreq import zipf_frequency
+from babel.core import Locale, UnknownLocaleError, get_global
+from babel.dates import get_timezone, get_timezone_location
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
@@ -52,6 +54,12 @@ _NUMBER = re.compile(
     r"(?:\s?(k|m|b|bn|thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
+_TIME_OF_DAY = re.compile(
+    r"(?<![\w.,:/-])(?:[01]?\d|2[0-3])(?:[:h][0-5]\d(?!\d)(?:\s?(?:h|uhr)\b)?|"
+    r"\s?(?:h(?!\w)|uhr\b|am\b|pm\b|a\.m\.|p\.m\.|o'clock\b))",
+    re.IGNORECASE,
+)
+"""A time of day: 18h00, 18:30, 9h, 6 pm, 10 Uhr (the hours a call is proposed at)."""
 _LOWERCASE = {p: compile_for_lowercase(p.pattern) for p in (_PERCENT, _MONEY, _DAYS, _NUMBER)}
 """The case-insensitive patterns above, for lower-cased ASCII text (exactly IGNORECASE there)."""
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]|[.-](?=[^\W\d_]))*")
@@ -131,6 +139,42 @@ def ordinary_word(word: str, language: str = "en") -> bool:
     word = word.replace("’", "'").lower()
     wanted = [lang for lang in dict.fromkeys((language, "en")) if lang in languages]
     return any(zipf_frequency(word, lang, wordlist="small") >= threshold for lang in wanted)
+
+
+INFLECTION = 2
+"""Final letters an inflected form may change: Polish "prowizje" is "prowizji" inflected."""
+
+
+@cache
+def _stems(language: str) -> frozenset[str]:
+    """The stems an inflected form of a frequent word of ``language`` keeps.
+
+    Its words of five letters or more, less 1..``INFLECTION`` final letters.
+    """
+    _, _, threshold, languages = _config()
+    if language not in languages or language == "en":
+        return frozenset()
+    least = 10 ** (threshold - 9)  # Zipf is log10 of occurrences per billion words
+    out: set[str] = set()
+    for word, share in get_frequency_dict(language, wordlist="small").items():
+        if share >= least and len(word) >= 5 and word.isalpha():
+            out |= {word[:-cut] for cut in range(1, INFLECTION + 1)}
+    return frozenset(out)
+
+
+def inflected_ordinary(word: str, language: str) -> bool:
+    """True when ``word`` is a frequent word of ``language`` with its last letters changed.
+
+    Frequency lists hold the common forms of a word; a highly inflected language (Polish, Czech,
+    Finnish) writes many more: "Prowizje" opening a sentence is "prowizji" in another case. The
+    word keeps all of a frequent word but its last ``INFLECTION`` letters, and changes at most as
+    many.
+    """
+    word = word.replace("’", "'").lower()
+    stems = _stems(language)
+    return len(word) >= 5 and any(
+        word[:-cut] in stems for cut in range(1, INFLECTION + 1) if len(word) - cut >= 4
+    )
 
 
 _DE_INFLECTIONS = ("", "s", "es", "n", "en", "e", "er", "ern")
@@ -982,6 +1026,8 @@ class _Checker:
             return True
         if initial and _cognate(token, self.sources.template_prefixes):
             return True
+        if initial and inflected_ordinary(token, language):
+            return True
         return ordinary and any(ordinary_word(form, language) for form in forms)
 
     def proper_nouns(self) -> None:
@@ -1004,6 +1050,15 @@ class _Checker:
                 "phrase banks.",
             )
 
+    def times(self) -> None:
+        """Times of day ("18h00", "18:30", "6 pm", "10 Uhr") are not figures to trace.
+
+        They are the hours of a proposed call: not read as numbers (phone-like runs stay the
+        allow-list's).
+        """
+        for match in _TIME_OF_DAY.finditer(self.text):
+            self._consume(*match.span())
+
     def run(self, excluded: list[ExcludedSpan]) -> list[Finding]:
         self.excluded(excluded)
         self.urls()
@@ -1011,6 +1066,7 @@ class _Checker:
         self.quotes()
         self.promises()
         self.offer_terms()
+        self.times()
         self.numbers()
         self.proper_nouns()
         return self.findings
@@ -1031,14 +1087,18 @@ def check_grounding(
     trusted_texts: Iterable[str],
     language: str = "en",
     dates: Iterable[str] = (),
+    places: Iterable[str] = (),
 ) -> list[Finding]:
     """Blocking findings for every claim in ``subject`` and ``body`` that no source supports.
 
     ``language`` is the message's (ISO 639-1): it decides which words are ordinary (not names).
     ``dates``: the ISO dates of the conversation (``interaction_history[].at``); their day, month
     and year are grounded numbers ("my note of 27 November").
+    ``places``: the names of where the engine found them to be (``zone_places``): "hora de
+    Portugal" for a record in Porto; a source for their words, as the prospect's name is.
     """
     trusted = frozenset(trusted_texts)
+    prospect_name = " ".join([prospect_name, *places])
     days = tuple(sorted(set(dates)))
     run_key = (
         tuple((f.id, f.kind, f.text, f.url) for f in facts),
@@ -1059,6 +1119,28 @@ def check_grounding(
         if text:
             findings += _Checker(text, name, sources).run(excluded)
     return unique_findings(findings)
+
+
+@lru_cache(maxsize=256)
+def zone_places(zone: str | None, language: str = "en") -> tuple[str, ...]:
+    """The country and the city of time zone ``zone``, in ``language`` and in English (Babel).
+
+    The engine places the person in a zone from their record (location, replies); a message may
+    name where they are as a person would ("Portugal time", "hora de Portugal").
+    """
+    if not zone:
+        return ()
+    territory = get_global("zone_territories").get(zone)
+    names: list[str] = []
+    for code in dict.fromkeys((language.split("-")[0].lower(), "en")):
+        try:
+            locale = Locale.parse(code)
+            names.append(get_timezone_location(get_timezone(zone), locale=locale, return_city=True))
+        except (UnknownLocaleError, LookupError, ValueError):
+            continue
+        if territory and territory in locale.territories:
+            names.append(locale.territories[territory])
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _date_numbers(dates: Iterable[str]) -> set[float]:

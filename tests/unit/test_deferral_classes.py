@@ -65,7 +65,37 @@ CLASSES = [
     ("approx", "pt", "Daqui a umas duas semanas", WED_3_MAR, date(2027, 3, 17)),
     ("approx", "fr", "Dans environ deux semaines", WED_3_MAR, date(2027, 3, 17)),
     ("approx", "de", "In etwa zwei Wochen wieder", WED_3_MAR, date(2027, 3, 17)),
+    # idioms counted in days ("quince días" is two weeks), the week after next, "back tomorrow"
+    ("span", "en", "Swamped, ping me in a fortnight", WED_3_MAR, date(2027, 3, 17)),
+    ("span", "es", "Vuelve a escribirme en quince días", WED_3_MAR, date(2027, 3, 17)),
+    ("span", "pt", "Me chama daqui a quinze dias", WED_3_MAR, date(2027, 3, 17)),
+    ("span", "fr", "Recontacte-moi dans huit jours", WED_3_MAR, date(2027, 3, 10)),
+    ("span", "de", "Melde dich in vierzehn Tagen", WED_3_MAR, date(2027, 3, 17)),
+    ("span", "en", "Try the week after next", WED_3_MAR, date(2027, 3, 15)),
+    ("span", "de", "Übernächste Woche wieder", WED_3_MAR, date(2027, 3, 15)),
+    ("tomorrow", "en", "Out today, back tomorrow", WED_3_MAR, date(2027, 3, 4)),
+    ("tomorrow", "es", "Hoy no estoy, vuelvo mañana", WED_3_MAR, date(2027, 3, 4)),
+    ("tomorrow", "pt", "Volto amanhã", WED_3_MAR, date(2027, 3, 4)),
+    ("tomorrow", "fr", "De retour demain", WED_3_MAR, date(2027, 3, 4)),
+    ("tomorrow", "de", "Ab morgen wieder im Büro", WED_3_MAR, date(2027, 3, 4)),
+    # a day of the month after a return word
+    ("day alone", "en", "I'm back on the 22nd", WED_3_MAR, date(2027, 3, 22)),
+    ("day alone", "es", "Disponible a partir del 22", WED_3_MAR, date(2027, 3, 22)),
+    ("day alone", "fr", "Disponible à partir du 22", WED_3_MAR, date(2027, 3, 22)),
+    ("day alone", "de", "Ab dem 22. wieder da", WED_3_MAR, date(2027, 3, 22)),
+    # ISO week numbers and half years
+    ("week number", "de", "Melden Sie sich in KW 20", WED_3_MAR, date(2027, 5, 17)),
+    ("week number", "fr", "Plutôt semaine 20", WED_3_MAR, date(2027, 5, 17)),
+    ("week number", "en", "Calendar week 20 works", WED_3_MAR, date(2027, 5, 17)),
+    ("half year", "en", "Budget frees up in H2", WED_3_MAR, date(2027, 7, 1)),
+    ("half year", "de", "Eher im zweiten Halbjahr", WED_3_MAR, date(2027, 7, 1)),
+    ("half year", "es", "Quizá en el segundo semestre", WED_3_MAR, date(2027, 7, 1)),
+    ("half year", "fr", "Au second semestre", WED_3_MAR, date(2027, 7, 1)),
+    ("half year", "pt", "No segundo semestre", WED_3_MAR, date(2027, 7, 1)),
     # named holidays (a table as data): the day after
+    ("holiday", "de", "Nach Pfingsten gerne", WED_3_MAR, date(2027, 5, 17)),
+    ("holiday", "fr", "Après la Toussaint", WED_3_MAR, date(2027, 11, 2)),
+    ("holiday", "en", "After Labor Day", WED_3_MAR, date(2027, 9, 7)),
     (
         "holiday",
         "en",
@@ -152,6 +182,9 @@ def test_each_class_reads_the_date_they_gave(
         ("ja", "ご連絡ありがとうございます。"),
         ("ru", "Спасибо, сейчас не интересно."),
         ("ro", "Mulțumesc, nu acum."),
+        ("en", "Can we do a call on Thursday?"),  # a meeting, not a wait
+        ("en", "By week 3 the kids had had enough"),  # a week of a story, not a calendar week
+        ("es", "Te llamo por la mañana"),  # "mañana" without a return word: the morning
     ],
 )
 def test_no_date_named_gives_none(language: str, text: str) -> None:

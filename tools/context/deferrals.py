@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -68,12 +69,22 @@ class _Lang:
     month_date: re.Pattern[str]
     first_week: re.Pattern[str] | None
     weekday_day: re.Pattern[str]
+    weekday_cue: re.Pattern[str]
+    """A return or wait word ("back", "ab", "à partir de") at the end of a text."""
     weekday: re.Pattern[str]
     """A weekday named alone ("back Monday", "bis Montag", "lundi prochain")."""
     day_alone: re.Pattern[str]
     """A day of the month with no month ("after the 15th", "nach dem 15.", "après le 15")."""
     mid: re.Pattern[str] | None
     """The words for the middle of a month ("mid-January", "Mitte Januar"), at the end of a text."""
+    spans: re.Pattern[str] | None
+    """Idioms counted in days after an "in" word ("dans quinze jours" = 14 days)."""
+    week_after_next: re.Pattern[str] | None
+    tomorrow: re.Pattern[str] | None
+    """"tomorrow" after a return cue ("back tomorrow", "ab morgen")."""
+    week_number: re.Pattern[str] | None
+    """An ISO week number ("KW 15", "week 15")."""
+    half_year: re.Pattern[str] | None
     after: re.Pattern[str] | None
     """This language's own "after" words that mean something else in another ("na": Dutch
     "after", Portuguese "in the"): read only in this language's patterns and in its records."""
@@ -143,6 +154,7 @@ def _compile_lang(code: str, raw: dict[str, Any], approx: list[str]) -> _Lang:
         month_date=re.compile(_month_date(code, _alt(raw["months"]))),
         first_week=_first_week(raw),
         weekday=_weekday_alone(raw),
+        weekday_cue=re.compile(_word(_alt(raw.get("weekday_cues") or [chr(0)])) + r"\s*$"),
         day_alone=re.compile(
             rf"(?<!\w)(?:{_alt(raw['day_words'] or ['the'])})\s+"
             r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
@@ -152,11 +164,29 @@ def _compile_lang(code: str, raw: dict[str, Any], approx: list[str]) -> _Lang:
         after=re.compile(_word(_alt(raw["after"])) + r"[\s\w']{0,6}$")
         if raw.get("after")
         else None,
+        spans=_maybe(
+            raw.get("spans"),
+            lambda w: _word(rf"{_alt(raw['in_words'])}\s+{about}(?P<s>{w})"),
+        ),
+        week_after_next=_maybe(raw.get("week_after_next"), lambda w: _word(w)),
+        tomorrow=_maybe(
+            raw.get("tomorrow"),
+            lambda w: _word(rf"{_alt(raw.get('weekday_cues') or [chr(0)])}\s+{w}"),
+        ),
+        week_number=_maybe(
+            raw.get("week_numbers"), lambda w: rf"(?<!\w){w}\s*(?P<n>\d{{1,2}})(?![\d.:/])"
+        ),
+        half_year=_maybe(raw.get("half_years"), lambda w: _word(f"(?P<h>{w})")),
         weekday_day=re.compile(
             rf"(?<!\w)(?P<w>{_alt(raw['weekdays'])}),?\s+(?:{_alt(raw['day_words'])}\s+)?"
             r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?![\d./:h-])(?!\s*(?:am|pm|uhr|h)(?!\w))"
         ),
     )
+
+
+def _maybe(words: Any, pattern: Callable[[str], str]) -> re.Pattern[str] | None:
+    """``pattern`` over the alternation of ``words``, or ``None`` when the data lists none."""
+    return re.compile(pattern(_alt(words))) if words else None
 
 
 def _weekday_alone(raw: dict[str, Any]) -> re.Pattern[str]:
@@ -434,6 +464,7 @@ class _Scan:
                 else:
                     until = _relative(lang.raw["units"][unit], 1, self.day, True)
                     self.add(m, until, "relative", lang.code)
+        self._spans(lang)
         for m in lang.in_n.finditer(self.text):
             token, unit = m.groupdict().get("n") or m["n2"], m.groupdict().get("u") or m["u2"]
             if token and unit and self._free(m):
@@ -481,11 +512,40 @@ class _Scan:
             before = self._before(m)
             bank = _bank()
             cued = bank.after.search(before) or bank.through.search(before)
-            if self._free(m) and (cued or bank.until.search(before)):
+            cued = cued or bank.until.search(before) or lang.weekday_cue.search(before)
+            if self._free(m) and cued:
                 named = _day_of_month(int(m["d"]), self.day)
                 if named is not None and self._after(m, lang):
                     named += timedelta(days=1)
                 self.add(m, named, "date", lang.code)
+
+    def _spans(self, lang: _Lang) -> None:
+        """Idioms in days, the week after next, "back tomorrow", ISO weeks and half years."""
+        code = lang.code
+        if lang.spans is not None:
+            for m in lang.spans.finditer(self.text):
+                if self._free(m):
+                    days = int(lang.raw["spans"][m["s"]])
+                    self.add(m, self.day + timedelta(days=days), "relative", code)
+        if lang.week_after_next is not None:
+            for m in lang.week_after_next.finditer(self.text):
+                if self._free(m):
+                    monday = self.day + timedelta(days=7 - self.day.weekday())
+                    self.add(m, monday + timedelta(weeks=1), "relative", code)
+        if lang.tomorrow is not None:
+            for m in lang.tomorrow.finditer(self.text):
+                if self._free(m):
+                    self.add(m, self.day + timedelta(days=1), "relative", code)
+        if lang.week_number is not None:
+            for m in lang.week_number.finditer(self.text):
+                if self._free(m) and 1 <= int(m["n"]) <= 53:
+                    self.add(m, _iso_week(int(m["n"]), self.day), "date", code)
+        if lang.half_year is not None:
+            for m in lang.half_year.finditer(self.text):
+                if self._free(m):
+                    half = int(lang.raw["half_years"][m["h"]])
+                    until = _half_year(half, self.day, self._after(m, lang, day=False))
+                    self.add(m, until, "quarter", code)
 
     def _weekday_before(self, m: re.Match[str], lang: _Lang, day: date) -> date:
         """``day`` moved to the weekday named just before "after" ("Montag nach Neujahr")."""
@@ -674,6 +734,31 @@ def _weekday_day(weekday: int, day: int, written: date) -> date | None:
         if candidate.weekday() == weekday:
             return candidate
     return later[0] if later else None
+
+
+def _iso_week(week: int, written: date) -> date | None:
+    """The Monday of ISO week ``week``: this year's when still to come, else next year's."""
+    for year in (written.year, written.year + 1):
+        try:
+            monday = date.fromisocalendar(year, week, 1)
+        except ValueError:  # week 53 in a year of 52
+            continue
+        if monday + timedelta(days=6) > written:
+            return monday if monday > written else _same_period(written)
+    return None
+
+
+def _half_year(half: int, written: date, after: bool) -> date:
+    """The first day of the year's first (1) or second (2) half, or of the half after it."""
+    if after:
+        half, bump = (1, 1) if half == 2 else (2, 0)
+    else:
+        bump = 0
+    start = date(written.year + bump, 1 if half == 1 else 7, 1)
+    end = _add_months(start, 6)
+    if start <= written < end:
+        return _same_period(written)
+    return start if start > written else date(start.year + 1, start.month, 1)
 
 
 def _day_of_month(day: int, written: date) -> date | None:

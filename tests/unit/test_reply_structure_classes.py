@@ -138,3 +138,28 @@ _SHAPE = st.sampled_from(
 @given(_OPT_OUT, _SHAPE)
 def test_no_structure_ever_turns_an_opt_out_into_something_else(opt_out: str, shape: str) -> None:
     assert read_reply(f"{opt_out} {shape}").spec.suppress
+
+
+ASKS_ABOUT_THE_OFFER = [
+    "Hey, do you send a sample box before we start?",
+    "Schickt ihr vorab ein Muster? Mein Studio ist eher klein.",
+    "Envoyez-vous un échantillon avant de commencer ?",
+    "¿Enviáis una muestra antes de empezar?",
+    "Vocês mandam um kit de teste antes?",
+]
+
+
+@pytest.mark.parametrize("text", ASKS_ABOUT_THE_OFFER)
+def test_a_question_about_what_we_offer_is_not_a_counter_offer(text: str) -> None:
+    assert read_reply(text).intent == "question", read_reply(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you do a flat fee instead of commission?",
+        "Do you pay 25% if I post twice a month? I'd do it for that.",
+    ],
+)
+def test_a_question_that_states_terms_stays_a_counter_offer(text: str) -> None:
+    assert read_reply(text).intent == "negotiation", read_reply(text).reasons

@@ -50,6 +50,7 @@ class Structure:
     away_shift: Shift
     sarcasm_shift: Shift
     booked_shift: Shift
+    asks_shift: Shift
     now: re.Pattern[str]
     later: re.Pattern[str]
     refused: re.Pattern[str]
@@ -62,6 +63,8 @@ class Structure:
     sarcasm: re.Pattern[str]
     clock: re.Pattern[str]
     booking: re.Pattern[str]
+    asks: re.Pattern[str]
+    counter_words: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -111,6 +114,7 @@ def structure() -> Structure:
         away_shift=_shift(raw["away"]),
         sarcasm_shift=_shift(raw["sarcasm"]),
         booked_shift=_shift(raw["appointment"], "alone"),
+        asks_shift=_shift(raw["asks"]),
         now=_any(raw["later"]["now"]),
         later=_any(raw["later"]["later"]),
         refused=re.compile(raw["later"]["refused"]),
@@ -123,6 +127,8 @@ def structure() -> Structure:
         sarcasm=_any(raw["sarcasm"]["patterns"]),
         clock=re.compile(raw["appointment"]["clock"]),
         booking=_any(raw["appointment"]["booking"]),
+        asks=_any(raw["asks"]["question"]),
+        counter_words=re.compile(raw["asks"]["counter_words"]),
     )
 
 
@@ -158,6 +164,14 @@ def counter_offer(clean: str) -> bool:
     )
 
 
+def asks_only(clean: str) -> bool:
+    """True when the reply asks us something and states no figure and no counter word."""
+    s = structure()
+    return bool(
+        s.asks.search(clean) and not s.figure.search(clean) and not s.counter_words.search(clean)
+    )
+
+
 def away(clean: str) -> bool:
     """True when the reply says they are away and will answer later."""
     s = structure()
@@ -173,6 +187,8 @@ def refine(intent: str | None, clean: str, raw: str) -> tuple[str | None, str | 
     s = structure()
     if s.sarcasm_shift.applies(intent) and (s.sarcasm.search(raw) or s.sarcasm.search(clean)):
         return s.sarcasm_shift.target, "an ironic marker over a warm reading: a person reads it"
+    if s.asks_shift.applies(intent) and asks_only(clean):
+        return s.asks_shift.target, "a question about what we offer, stating no terms of theirs"
     if s.counter_shift.applies(intent) and counter_offer(clean):
         why = "a figure in a proposing frame: their own terms (counter-offer)"
         return s.counter_shift.target, why

@@ -148,6 +148,19 @@ CLASSES = [
     ("generic", "ro", "Reveniți după 20 aprilie", WED_3_MAR, date(2027, 4, 21)),
     ("generic", "cs", "Jsem pryč do 20. dubna včetně", WED_3_MAR, date(2027, 4, 21)),
     ("generic", "sv", "Ledig till och med 20 april", WED_3_MAR, date(2027, 4, 21)),
+    # languages without spaces: relative periods, their parts and weekdays; holidays with the
+    # "after" word written after them
+    ("cjk relative", "ja", "再来月の上旬にまたご連絡ください", WED_3_MAR, date(2027, 5, 1)),
+    ("cjk relative", "ja", "来週の水曜以降でお願いします", WED_3_MAR, date(2027, 3, 10)),
+    ("cjk relative", "zh", "下个月下旬再说吧", WED_3_MAR, date(2027, 4, 21)),
+    ("cjk relative", "zh", "下周五再联系", WED_3_MAR, date(2027, 3, 12)),
+    ("cjk relative", "ko", "다음 달 중순에 연락 주세요", WED_3_MAR, date(2027, 4, 15)),
+    ("cjk holiday", "ja", "ゴールデンウィーク明けにご連絡ください", WED_3_MAR, date(2027, 5, 6)),
+    ("cjk holiday", "zh", "春节后再聊", FRI_10_DEC, date(2028, 1, 27)),
+    # seasons in languages read by dateparser alone
+    ("generic season", "sv", "Hör av dig efter sommaren", WED_3_MAR, date(2027, 9, 1)),
+    ("generic season", "da", "Skriv igen til efteråret", WED_3_MAR, date(2027, 9, 1)),
+    ("generic season", "ru", "Давайте вернёмся к этому осенью", WED_3_MAR, date(2027, 9, 1)),
     # dates in a quoted mail or a signature decide nothing
     (
         "quoted",

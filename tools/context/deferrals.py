@@ -675,10 +675,39 @@ class _Scan:
             self.add(m, until, "date", code)
         spec = _bank().generic.get(code)
         if spec:
-            after = _alt(list(spec.get("after", [])) + list(_bank().after_words))
-            for m in re.finditer(rf"{after}\s+(?P<h>{_alt(spec['holidays'])})", self.text):
-                until = _holiday(spec["holidays"][m["h"]], self.day, after=True)
-                self.add(m, until, "holiday", code)
+            self._generic_words(spec, code)
+
+    def _generic_words(self, spec: dict[str, Any], code: str) -> None:
+        """The ``[generic]`` words of a language: holidays, seasons and relative periods."""
+        after = _alt(list(spec.get("after", [])) + list(_bank().after_words))
+        if spec.get("holidays"):
+            names = _alt(spec["holidays"])
+            post = _alt(spec.get("after_post") or [chr(0)])  # "お盆明け", "春节后": after follows
+            pattern = rf"{after}\s*(?P<h>{names})|(?P<h2>{names})\s*{post}"
+            for m in re.finditer(pattern, self.text):
+                if self._free(m):
+                    name = spec["holidays"][m["h"] or m["h2"]]
+                    self.add(m, _holiday(name, self.day, after=True), "holiday", code)
+        if spec.get("seasons"):
+            pattern = rf"(?P<a>{after}\s*)?(?<!\w)(?P<s>{_alt(spec['seasons'])})(?!\w)"
+            for m in re.finditer(pattern, self.text):
+                if self._free(m):
+                    name = spec["seasons"][m["s"]]
+                    self.add(
+                        m, _season(name, self.day, bool(m["a"]), self.southern), "season", code
+                    )
+        if spec.get("relative"):
+            parts = _alt(spec.get("parts") or [chr(0)])
+            days = _alt(spec.get("weekdays") or [chr(0)])
+            joint = _alt(spec.get("joiners") or [chr(0)])  # "来週の水曜", "下个月的中旬"
+            pattern = (
+                rf"(?P<r>{_alt(spec['relative'])})(?:{joint})?(?:(?P<p>{parts})|(?P<w>{days}))?"
+            )
+            for m in re.finditer(pattern, self.text):
+                if self._free(m):
+                    unit, n = spec["relative"][m["r"]]
+                    until = _relative_cjk(str(unit), int(n), self.day, m, spec)
+                    self.add(m, until, "relative", code)
 
     def _numeric_day(self, a: int, b: int, order: str, year: int | None) -> date | None:
         month, day_n = (a, b) if order == "MDY" else (b, a)
@@ -734,6 +763,23 @@ def _weekday_day(weekday: int, day: int, written: date) -> date | None:
         if candidate.weekday() == weekday:
             return candidate
     return later[0] if later else None
+
+
+def _relative_cjk(unit: str, n: int, written: date, m: re.Match[str], spec: dict[str, Any]) -> date:
+    """A relative period in a language without spaces ("来月中旬", "下下周一", "다음 주").
+
+    The period ``n`` on, at its start, at its named part (the 15th for "中旬") or on its named
+    weekday.
+    """
+    if unit == "day":
+        return written + timedelta(days=n)
+    if unit == "week":
+        monday = written + timedelta(days=7 - written.weekday()) + timedelta(weeks=n - 1)
+        return monday + timedelta(days=int(spec["weekdays"][m["w"]])) if m["w"] else monday
+    if unit == "year":
+        return date(written.year + n, 1, 1)
+    first = _add_months(written.replace(day=1), n)
+    return first.replace(day=int(spec["parts"][m["p"]])) if m["p"] else first
 
 
 def _iso_week(week: int, written: date) -> date | None:

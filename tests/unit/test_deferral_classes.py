@@ -161,6 +161,43 @@ CLASSES = [
     ("generic season", "sv", "Hör av dig efter sommaren", WED_3_MAR, date(2027, 9, 1)),
     ("generic season", "da", "Skriv igen til efteråret", WED_3_MAR, date(2027, 9, 1)),
     ("generic season", "ru", "Давайте вернёмся к этому осенью", WED_3_MAR, date(2027, 9, 1)),
+    # an event the reply dates elsewhere ("after the launch"): the day after that date
+    (
+        "event",
+        "en",
+        "Our launch is on 18 March; write to me after the launch.",
+        WED_3_MAR,
+        date(2027, 3, 19),
+    ),
+    (
+        "event",
+        "es",
+        "Presentamos el 18 de marzo. Escríbeme después del lanzamiento.",
+        WED_3_MAR,
+        date(2027, 3, 19),
+    ),
+    (
+        "event",
+        "pt",
+        "A feira é no dia 18 de março, fale comigo depois da feira.",
+        WED_3_MAR,
+        date(2027, 3, 19),
+    ),
+    (
+        "event",
+        "fr",
+        "Le salon a lieu le 18 mars, recontactez-moi après le salon.",
+        WED_3_MAR,
+        date(2027, 3, 19),
+    ),
+    (
+        "event",
+        "de",
+        "Die Messe ist am 18. März, melden Sie sich nach der Messe.",
+        WED_3_MAR,
+        date(2027, 3, 19),
+    ),
+    ("event", "en", "Ask me after the launch in May", WED_3_MAR, date(2027, 5, 1)),  # a month alone
     # dates in a quoted mail or a signature decide nothing
     (
         "quoted",

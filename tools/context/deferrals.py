@@ -77,6 +77,8 @@ class _Lang:
     """A day of the month with no month ("after the 15th", "nach dem 15.", "après le 15")."""
     mid: re.Pattern[str] | None
     """The words for the middle of a month ("mid-January", "Mitte Januar"), at the end of a text."""
+    event_after: re.Pattern[str] | None
+    """An "after" word before an event ("after the launch"), which the reply may date."""
     spans: re.Pattern[str] | None
     """Idioms counted in days after an "in" word ("dans quinze jours" = 14 days)."""
     week_after_next: re.Pattern[str] | None
@@ -124,7 +126,9 @@ def _month_date(code: str, months: str) -> str:
     return rf"(?:(?P<d1>\d{{1,2}})°?\s+)?(?<!\w)(?P<m>{months})(?!\w)(?:\s+(?P<y>20\d\d))?"
 
 
-def _compile_lang(code: str, raw: dict[str, Any], approx: list[str]) -> _Lang:
+def _compile_lang(
+    code: str, raw: dict[str, Any], approx: list[str], after_words: list[str]
+) -> _Lang:
     ords = _alt(raw["ordinals"])
     qw = _alt(raw["quarter_words"])
     year = r"(?:\s*(?:of|de|del|/|,)?\s*(?P<y>20\d\d))?"
@@ -164,6 +168,10 @@ def _compile_lang(code: str, raw: dict[str, Any], approx: list[str]) -> _Lang:
         after=re.compile(_word(_alt(raw["after"])) + r"[\s\w']{0,6}$")
         if raw.get("after")
         else None,
+        event_after=_maybe(
+            raw.get("events"),
+            lambda w: _word(rf"{_alt(after_words)}\s+(?:[\w']+\s+){{0,2}}?{w}"),
+        ),
         spans=_maybe(
             raw.get("spans"),
             lambda w: _word(rf"{_alt(raw['in_words'])}\s+{about}(?P<s>{w})"),
@@ -225,7 +233,9 @@ def _bank() -> _Bank:
     raw = load_pack("deferrals")
     mods = raw["modifiers"]
     return _Bank(
-        langs=tuple(_compile_lang(c, raw["languages"][c], mods["approx"]) for c in LANGUAGES),
+        langs=tuple(
+            _compile_lang(c, raw["languages"][c], mods["approx"], mods["after"]) for c in LANGUAGES
+        ),
         after=re.compile(_word(_alt(mods["after"])) + r"[\s\w']{0,6}$"),
         until=re.compile(_word(_alt(mods["until"])) + r"[\s\w']{0,6}$"),
         through=re.compile(_word(_alt(mods["through"])) + r"[\s\w']{0,6}$"),
@@ -646,6 +656,29 @@ class _Scan:
             until = day + timedelta(days=1) if self._after(m) else day
             self.add(m, until, "date", "numeric", doubt)
 
+    def after_event(self) -> None:
+        """An event the reply dates ("after the launch"): the day after that date.
+
+        An "after" word before an event noun (``events`` in the data), in a reply whose latest
+        date names a day (not a month alone: "after the launch in April" stays April).
+        """
+        dated = [
+            d
+            for d in self.found
+            if d.rule in ("date", "numeric") and any(c.isdigit() for c in d.phrase)
+        ]
+        if not dated:
+            return
+        latest = max(dated, key=lambda d: d.until)
+        for lang in _bank().langs:
+            if lang.event_after is None:
+                continue
+            m = lang.event_after.search(self.text)
+            if m is not None and self._free(m):
+                until = latest.until + timedelta(days=1)
+                self.found.append(Deferral(until, m.group(0).strip(), "event", lang.code))
+                return
+
     def generic(self, code: str) -> None:
         """Dates in a language the phrase bank does not hold, read by ``dateparser`` alone.
 
@@ -861,6 +894,7 @@ def _scan(text: str, written_at: datetime, language: str | None, timezone: str |
         scan.run(lang)
     if not scan.found and code not in LANGUAGES:
         scan.generic(code)
+    scan.after_event()
     return scan
 
 

@@ -134,6 +134,33 @@ def rank_by_relevance(facts: Iterable[Fact], template: Template) -> list[Fact]:
     return sorted(facts, key=lambda f: (-hook_score(f, template), -f.weight))
 
 
+_ITEM = re.compile(r"^recent_content\[(\d+)\]\.")
+
+
+def by_item_relevance(
+    facts: list[Fact], template: Template, every: Iterable[Fact] = ()
+) -> list[Fact]:
+    """``facts`` ordered by their content item's relevance to the offer, then their own.
+
+    A content item's title and summary (among ``facts`` and ``every``, the record's other facts)
+    count as one: a plain title ("Studio Vlog #42") ranks as high as what its summary says about
+    the offer, so the item chosen is the one most about it.
+    """
+    best: dict[str, float] = {}
+    for fact in [*facts, *every]:
+        item = _ITEM.match(fact.source_field)
+        if item:
+            key = item.group(1)
+            best[key] = max(best.get(key, 0.0), hook_score(fact, template))
+
+    def score(fact: Fact) -> tuple[float, float]:
+        item = _ITEM.match(fact.source_field)
+        own = hook_score(fact, template)
+        return (-(best[item.group(1)] if item else own), -own)
+
+    return sorted(facts, key=score)
+
+
 def credited_fact_ids(body: str, facts: Iterable[Fact], *, min_share: float = 0.6) -> list[str]:
     """Facts a (paraphrased) text uses: most of the fact's topic words are in the text.
 

@@ -36,6 +36,7 @@ from ipe.tools.channel.formatting import fit_to_limit
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import get as get_intent
+from ipe.tools.text.folding import fold
 from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand, signoff
@@ -43,7 +44,9 @@ from ipe.tools.writing.facts import hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect
 from ipe.tools.writing.register import detect_register, salutation
 from ipe.tools.writing.register import overlay as register_overlay
+from ipe.tools.writing.retell import retell
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
+from ipe.tools.writing.terms import read_commission, worded
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -296,18 +299,40 @@ class _Context:
             return
         words = self.bank["words"]
         if self.values["product"]:
-            self.values["product"] = str(words["our_products"])
+            self.values["product"] = str(words["our_offer"][offer_kind(template)])
         if self.values["sample"]:
             self.values["sample"] = str(words["our_sample"])
         self.other_perks = []
         self.values["sender_role"] = ""
-        rate = _LEADING_RATE.match(self.values["commission"])
-        if rate and not _RATE.match(self.values["commission"]):  # "30% recurring for 12 months"
-            self.values["commission"] = rate.group(0).strip()  # the rate; the bank words the rest
+        self._local_commission()
         self.notes.append(
             f"the offer is worded in '{worded}': its summary and perks are left out of this "
             f"'{self.language}' message (the terms are stated as approved)"
         )
+
+    def _local_commission(self) -> None:
+        """The commission in this language with every qualifier ("25 %, wiederkehrend in ...").
+
+        A commission with a qualifier ``read_commission`` does not know keeps its rate only, and
+        the notes say what was left out.
+        """
+        text = self.values["commission"]
+        if not text or _RATE.match(text):
+            return
+        read = read_commission(text)
+        if read is not None:
+            phrases = {k: str(v) for k, v in self.bank["terms"].items()}
+            self.values["commission"] = worded(
+                read, phrases, lambda rate: local_rate(rate, self.language)
+            )
+            return
+        rate = _LEADING_RATE.match(text)
+        if rate:
+            self.values["commission"] = local_rate(rate.group(0).strip(), self.language)
+            self.notes.append(
+                f"the commission '{text}' has terms the '{self.language}' bank cannot word: "
+                "only its rate is stated"
+            )
 
     def phrase(self, slot: str, *, tone: bool = False) -> str:
         """The picked phrase of ``slot`` (dotted path; ``tone`` selects the tone's list)."""
@@ -323,6 +348,17 @@ class _Context:
     def fill(self, phrase: str, extra: Mapping[str, str] | None = None) -> str:
         values = {**self.values, **(extra or {})}
         return " ".join(phrase.format_map(values).split())
+
+
+def offer_kind(template: Template) -> str:
+    """What the template offers (``[offer_kinds]``): ``course``, ``software`` or ``product``."""
+    texts = (template.offer.summary, template.goal, template.name)
+    for text in texts:
+        folded = f" {fold(text).text} "
+        for kind, words in _rules()["offer_kinds"].items():
+            if any(re.search(rf"(?<!\w){re.escape(str(w))}(?!\w)", folded) for w in words):
+                return str(kind)
+    return "product"
 
 
 def _sample_perk(template: Template) -> str | None:
@@ -358,7 +394,13 @@ def _ordered(facts: list[Fact], wanted: set[str], template: Template) -> list[Fa
 
 
 def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shape) -> list[_Hook]:
-    hooks: list[_Hook] = []
+    """Hooks on their content, the item most about the offer first (its title or its summary).
+
+    Where an item's summary says something about the offer, the first hook tells it back to
+    them ("In your video "Studio Vlog #42", you add up ...", ``retell``); the title alone
+    comes after.
+    """
+    ranked: list[tuple[tuple[bool, float], _Hook]] = []
     max_chars = _limit(f"{shape}_title_chars")
     for fact in _ordered(_usable(facts, ["content_title", "content_summary"]), wanted, c.template):
         platform = _content_platform(fact, c.prospect)
@@ -369,22 +411,35 @@ def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shap
             "seen": _platform_word(c.language, "seen", platform) if platform else c.values["seen"],
         }
         relevance = offer_relevance(fact.text, c.template)
+        score = hook_score(fact, c.template)
+        hooks: list[_Hook] = []
         if fact.kind == "content_title":
             text = _safe(fact.text)
             if len(text) > max_chars:
                 continue
             values = {**words, "title": _quote(text)}
-            summary = _summary_for(fact, facts) if shape == "email" else None
-            content = _appositive(summary.text, c.language) if summary else None
+            summary = _summary_for(fact, facts)
+            if summary is not None:
+                score = max(score, hook_score(summary, c.template))
+                relevance = max(relevance, offer_relevance(summary.text, c.template))
+                retold = _retold(c, summary, shape)
+                if retold:
+                    ids = [fact.id, summary.id]
+                    slot_values = {**values, "retold": retold}
+                    hooks.append(
+                        _Hook("hook.retold", "recent_content", slot_values, ids, relevance, "title")
+                    )
+            content = (
+                _appositive(summary.text, c.language) if summary and shape == "email" else None
+            )
             if summary and content:
-                both = offer_relevance(summary.text, c.template)
                 hooks.append(
                     _Hook(
                         "hook.title_summary",
                         "recent_content",
                         {**values, "content": content},
                         [fact.id, summary.id],
-                        max(relevance, both),
+                        relevance,
                         "title",
                     )
                 )
@@ -392,13 +447,49 @@ def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shap
                 _Hook("hook.title", "recent_content", values, [fact.id], relevance, "title")
             )
         elif shape != "note":
+            if _title_for(fact, facts) is None:
+                retold = _retold(c, fact, shape)
+                if retold:
+                    values = {**words, "retold": retold}
+                    hooks.append(
+                        _Hook(
+                            "hook.retold_untitled",
+                            "recent_content",
+                            values,
+                            [fact.id],
+                            relevance,
+                            "title",
+                        )
+                    )
             content = _appositive(fact.text, c.language)
             if content:
                 values = {**words, "content": content}
                 hooks.append(
                     _Hook("hook.summary", "recent_content", values, [fact.id], relevance, "title")
                 )
-    return hooks
+        ranked += [((not wanted & set(h.fact_ids), -score), h) for h in hooks]
+    return [h for _, h in sorted(ranked, key=lambda item: item[0])]
+
+
+def _retold(c: _Context, summary: Fact, shape: Shape) -> str | None:
+    """The summary's offer-relevant sentences told to them, fit for the shape (None if none)."""
+    if shape == "note" or c.prospect is None:
+        return None
+    return retell(
+        summary.text,
+        name=c.prospect.name,
+        language=c.language,
+        relevance=lambda sentence: offer_relevance(sentence, c.template),
+        max_chars=_limit(f"{shape}_retold_chars"),
+    )
+
+
+def _title_for(summary: Fact, facts: list[Fact]) -> Fact | None:
+    match = _SOURCE_INDEX.search(summary.source_field)
+    if match is None:
+        return None
+    wanted = f"recent_content[{match.group(1)}].title"
+    return next((f for f in facts if f.source_field == wanted), None)
 
 
 def _niche_facts(facts: list[Fact], wanted: set[str], template: Template) -> list[Fact]:
@@ -815,18 +906,19 @@ def _follow_up(
         reason = c.fill(c.phrase("follow_up.new_title"), hook.values)
     elif c.values["sample"]:
         reason = c.fill(c.phrase("follow_up.new_sample"))
-    elif c.values["commission"] and _RATE.match(c.values["commission"]):
-        reason = c.fill(c.phrase("follow_up.new_terms"))
+    elif c.values["commission"]:  # the terms in full: a bare rate, or one with its qualifiers
+        slot = "new_terms" if _RATE.match(c.values["commission"]) else "new_terms_text"
+        reason = c.fill(c.phrase(f"follow_up.{slot}"))
     else:
         reason = ""
-    parts = [
-        opener,
-        reason,
-        c.fill(c.phrase("follow_up.ask")),
-        c.fill(c.phrase("follow_up.easy_out")),
-    ]
-    text = " ".join(p for p in parts if p)
+    ask, easy_out = c.fill(c.phrase("follow_up.ask")), c.fill(c.phrase("follow_up.easy_out"))
+    text = " ".join(p for p in (opener, reason, ask, easy_out) if p)
     if shape == "note":
+        # the new reason outranks the ask: the easy out asks too ("just say so")
+        for parts in ((opener, reason, ask, easy_out), (opener, reason, easy_out)):
+            note = f"{_greeting(c)}\n" + " ".join(p for p in parts if p)
+            if len(note) <= _limit("note_max"):
+                return note, hook
         return f"{_greeting(c)}\n{text}", hook
     return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
 
@@ -929,9 +1021,12 @@ def _slot(c: _Context, when: datetime) -> str:
     return c.fill(c.phrase(f"answer.{part}"), {"weekday": day})
 
 
-def _call(c: _Context, slots: Sequence[datetime]) -> list[str]:
-    """A call: the template's booking page, else two times in their working hours, else ask."""
-    booking = booking_link(c.template)
+def _call(c: _Context, slots: Sequence[datetime], links_allowed: bool) -> list[str]:
+    """A call: the template's booking page, else two times in their working hours, else ask.
+
+    A channel that carries no link (a TikTok DM) gets the times or the question, never the page.
+    """
+    booking = booking_link(c.template) if links_allowed else None
     if booking:
         return [c.fill(c.phrase("answer.call_booking"), {"booking_link": _safe(booking)})]
     if len(slots) >= 2:
@@ -1009,7 +1104,7 @@ def answer_reply(
     if action == "referral_draft":
         return _referral(c, relationship), "reply"
     parts = {
-        "propose_call": lambda: _call(c, slots),
+        "propose_call": lambda: _call(c, slots, links_allowed),
         "answer_question": lambda: _question(c, relationship),
         "counter_offer_draft": lambda: [c.fill(c.phrase("answer.negotiation"))],
         "next_step": lambda: _next_step(c, links_allowed),
@@ -1135,6 +1230,8 @@ def _fit_copy(
     if shape == "dm" and word_count(body) > _band("dm")[1]:
         hook_text = _hook_text(c, hook) if hook else ""
         keep = [c.values["brand"], *(s for s in _SENTENCE_END.split(hook_text) if s)]
+        if c.values["commission"]:  # the terms are stated once, never left out
+            keep.append(c.values["commission"])
         fitted = fit_to_limit(
             body, limit=_band("dm")[1], measure=word_count, keep=keep, whole_sentences=True
         )

@@ -25,7 +25,7 @@ from ipe.domain import (
 from ipe.tools.learning.bandit import StrategyModel, allowed_arms
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import registry
-from ipe.tools.writing.facts import hook_score, rank_by_relevance
+from ipe.tools.writing.facts import by_item_relevance, hook_score, rank_by_relevance
 
 
 @cache
@@ -38,6 +38,16 @@ def facts_for_angle(angle: str, facts: list[Fact]) -> list[Fact]:
     """The facts an angle can open with, strongest first."""
     kinds = set(knobs()["angle_facts"][angle])
     return [f for f in facts if f.kind in kinds]
+
+
+def _planned_facts(
+    angle: str, facts: list[Fact], every: list[Fact], template: Template | None
+) -> list[Fact]:
+    """The two facts a plan opens with: its content item most about the offer first."""
+    candidates = facts_for_angle(angle, facts)
+    if template is not None:
+        candidates = by_item_relevance(candidates, template, every)
+    return candidates[:2]
 
 
 def available_angles(facts: list[Fact]) -> list[Angle]:
@@ -131,6 +141,7 @@ def build_strategy(
     the variations differ in that factor only.
     """
     budget = length_budget(channel, body_limit)
+    every = list(facts)  # a long summary still ranks its item (by_item_relevance)
     facts = [f for f in facts if len(f.text) <= max(30, budget // 4)] or facts
     angles: list[str] = list(available_angles(facts))
     notes = []
@@ -224,7 +235,7 @@ def build_strategy(
             tone=draw.tone,
             angle=draw.angle,
             cta=draw.cta,
-            fact_ids=[f.id for f in facts_for_angle(draw.angle, facts)[:2]],
+            fact_ids=[f.id for f in _planned_facts(draw.angle, facts, every, template)],
             predicted_outcome=round(draw.draw, 4),
             posterior_mean=round(draw.mean, 4),
             propensity_drafted=round(propensity[draw.arm].drafted, 6),

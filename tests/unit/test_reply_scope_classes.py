@@ -166,3 +166,19 @@ def test_an_opt_out_word_about_someone_or_something_else_never_suppresses(
 ) -> None:
     reading = read_reply(f"{mention} {ask}")
     assert not reading.spec.suppress, (mention, ask, reading.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unsubscribe me from the newsletter and don't contact me about the program either.",
+        "Dadme de baja del boletín y no me escribáis sobre el programa.",
+    ],
+)
+def test_a_second_opt_out_clause_beyond_the_newsletter_is_never_contact(text: str) -> None:
+    assert read_reply(text).intent == "opted_out", read_reply(text).reasons
+
+
+def test_a_spaced_out_elided_article_is_read_as_written_together() -> None:
+    text = "v o r r e i  a n n u l l a r e  l ' i s c r i z i o n e"
+    assert read_reply(text).spec.suppress, read_reply(text).reasons

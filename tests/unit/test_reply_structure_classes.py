@@ -163,3 +163,21 @@ def test_a_question_about_what_we_offer_is_not_a_counter_offer(text: str) -> Non
 )
 def test_a_question_that_states_terms_stays_a_counter_offer(text: str) -> None:
     assert read_reply(text).intent == "negotiation", read_reply(text).reasons
+
+
+def test_their_own_plan_to_read_later_is_not_a_deferral() -> None:
+    reading = read_reply("Thanks, got it! I'll have a look later this week.")
+    assert reading.intent != "deferral", reading.reasons
+
+
+def test_later_refused_with_neither_stays_declined() -> None:
+    reading = read_reply("No gracias, ahora mismo no me interesa y tampoco más adelante.")
+    assert reading.intent == "declined", reading.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Genial, ¿hablamos el jueves a las 10:00?", "Sounds good, can we talk Friday at 2pm?"],
+)
+def test_a_clock_time_with_a_talk_verb_is_a_call(text: str) -> None:
+    assert read_reply(text).intent == "interested_call", read_reply(text).reasons

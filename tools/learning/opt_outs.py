@@ -170,6 +170,8 @@ _INVISIBLE = re.compile(
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 """A hyphen inside a word ("3-m4ils"): dropped in one form, so the leet on either side is read."""
 _GAP = re.compile(r"[^\S\n]{2,}")
+_SPACED_APOSTROPHE = re.compile(r"(?<!\w)([ldjmnstc])[^\S\n]*'[^\S\n]*(?=\w)")
+"""An elided article spaced out ("l ' iscrizione", "d ' envoi"): read as written together."""
 _LETTERS = re.compile(r"\s*\w(?:[ .\-_*]\w)+\s*")
 
 
@@ -199,7 +201,8 @@ def _forms(text: str) -> list[str]:
     )
     joined_words = _INNER_HYPHEN.sub("", base.text)
     unhyphened = deleet(View(joined_words, tuple(range(len(joined_words))))).text
-    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened):
+    elided = _SPACED_APOSTROPHE.sub(r"\1'", joined)  # "l ' iscrizione" spaced out: "l'iscrizione"
+    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened, elided):
         if candidate not in found:
             found.append(candidate)
     return found
@@ -243,6 +246,8 @@ def find_opt_out(text: str) -> OptOutFinding:
 
 
 _SENTENCE = re.compile(r"[!?;\n。！？]+|\.+(?!\w)")
+_CLAUSE = re.compile(r"\s(?:and|but|y|pero|e|mas|et|mais|und|aber|en|maar|og|men|och|и|но)\s")
+"""A clause break inside a sentence: "unsubscribe me from the newsletter and don't contact me"."""
 """A sentence break (a dot inside an address, "jess.w@x.com", is not one)."""
 
 
@@ -255,7 +260,10 @@ def _newsletter_only(text: str, pattern: re.Pattern[str], letter: re.Pattern[str
     """
     config = rules()
     parts = _SENTENCE.split(text)
-    asks = [part for part in parts if pattern.search(part)]
+    clauses = [c for part in parts for c in _CLAUSE.split(part)]  # each ask names its list
+    asks = [clause for clause in clauses if pattern.search(clause)] or [
+        part for part in parts if pattern.search(part)
+    ]
     if not asks or any(config.widen.search(p) for p in asks):
         return False
     if config.keep.search(text) or any(_asks_about_program(p, pattern) for p in parts):

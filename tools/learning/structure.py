@@ -53,6 +53,7 @@ class Structure:
     asks_shift: Shift
     now: re.Pattern[str]
     later: re.Pattern[str]
+    again: re.Pattern[str]
     refused: re.Pattern[str]
     named_time: re.Pattern[str]
     after_word: re.Pattern[str]
@@ -117,6 +118,7 @@ def structure() -> Structure:
         asks_shift=_shift(raw["asks"]),
         now=_any(raw["later"]["now"]),
         later=_any(raw["later"]["later"]),
+        again=_any(raw["later"]["again"]),
         refused=re.compile(raw["later"]["refused"]),
         named_time=re.compile(named),
         after_word=re.compile(rf"(?<!\w){_alt(after)}(?!\w)[\s\w']{{0,12}}$"),
@@ -132,9 +134,10 @@ def structure() -> Structure:
     )
 
 
-def _later(clean: str) -> bool:
+def _later(clean: str, pattern: re.Pattern[str] | None = None) -> bool:
     s = structure()
-    return any(not s.refused.search(clean[: m.start()]) for m in s.later.finditer(clean))
+    found = (pattern or s.later).finditer(clean)
+    return any(not s.refused.search(clean[: m.start()]) for m in found)
 
 
 def _timed(clean: str) -> bool:
@@ -151,7 +154,8 @@ def not_now(intent: str | None, clean: str) -> bool:
     now = bool(s.now.search(clean))
     if intent in s.later_shift.strict:
         return _later(clean) or (now and bool(s.named_time.search(clean)))
-    return _timed(clean) or (_later(clean) and (now or bool(s.named_time.search(clean))))
+    asked = _later(clean, s.again)  # "try me again", not "I'll look at it later"
+    return _timed(clean) or (asked and (now or bool(s.named_time.search(clean))))
 
 
 def counter_offer(clean: str) -> bool:

@@ -378,3 +378,25 @@ def test_a_past_dated_day_in_another_language_is_reported() -> None:
     text = "Напишите мне после 3 марта 2025 года"
     assert find_deferral(text, WED_3_MAR, language="ru") is None
     assert past_dates(text, WED_3_MAR, language="ru")
+
+
+_DATEPARSER_ONLY = ["ru", "uk", "bg", "sv", "da", "nb", "fi", "cs", "sk", "hr", "ro", "hu", "tr"]
+_DATEPARSER_ONLY += ["el", "ca", "id", "vi", "ja", "zh", "ko", "ar", "he"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    written=_DAYS,
+    offset=st.integers(min_value=1, max_value=300),
+    locale=st.sampled_from(_DATEPARSER_ONLY),
+)
+def test_a_date_in_a_language_without_a_phrase_bank_is_read_and_a_past_one_named(
+    written: date, offset: int, locale: str
+) -> None:
+    at = datetime(written.year, written.month, written.day, 11, tzinfo=UTC)
+    ahead = written + timedelta(days=offset)
+    found = find_deferral(format_date(ahead, "long", locale=locale), at, language=locale)
+    assert found is not None and found.until == ahead, (locale, ahead, found)
+    gone = format_date(written - timedelta(days=offset), "long", locale=locale)
+    assert find_deferral(gone, at, language=locale) is None, (locale, gone)
+    assert past_dates(gone, at, language=locale), (locale, gone)

@@ -685,15 +685,22 @@ class _Scan:
         Only dates to come count (a word such as "today" is no wait); the "after", "through"
         and "inclusive" words of every language still move the date one day on.
         """
+        settings = _settings(self.written, "DMY")
         try:
-            hits = search_dates(
-                self.text, languages=[code], settings=_settings(self.written, "DMY")
-            )
+            hits = search_dates(self.text, languages=[code], settings=settings)
         except (ValueError, KeyError):  # a language dateparser does not know
             return
         horizon = self.day + timedelta(days=366 * int(_bank().settings["max_years_ahead"]))
-        for words, when in hits or []:
+        for words, found in hits or []:
             m = re.search(re.escape(words), self.text)
+            when = found
+            day_dot = re.search(r"(?<!\d)(\d{1,2})\.\s+$", self.text[: m.start()]) if m else None
+            if m is not None and day_dot and not words[:1].isdigit():
+                # "13. mája 2028": the search read the month alone; read the day with it
+                whole = dateparser.parse(
+                    f"{day_dot[1]} {words}", languages=[code], settings=settings
+                )
+                when = whole or found
             if m is None or not self._free(m) or not _generic_date(m, self.text):
                 continue
             if when.date() <= self.day and re.search(r"20\d\d", words):
@@ -889,11 +896,11 @@ def _scan(text: str, written_at: datetime, language: str | None, timezone: str |
     order = {lang.code: lang.raw["date_order"] for lang in _bank().langs}.get(code, "DMY")
     scan.own = next((lang for lang in _bank().langs if lang.code == code), None)
     scan.numeric(order)
+    if code not in LANGUAGES:  # its own language first: "7 oktober" is Swedish, not German
+        scan.generic(code)
     ordered = sorted(_bank().langs, key=lambda lang: lang.code != code)  # the record's first
     for lang in ordered:
         scan.run(lang)
-    if not scan.found and code not in LANGUAGES:
-        scan.generic(code)
     scan.after_event()
     return scan
 

@@ -181,3 +181,28 @@ def test_later_refused_with_neither_stays_declined() -> None:
 )
 def test_a_clock_time_with_a_talk_verb_is_a_call(text: str) -> None:
     assert read_reply(text).intent == "interested_call", read_reply(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheers, I'll take a look later tonight.",
+        "Gracias, lo miro más tarde.",
+        "Valeu, vou dar uma olhada mais tarde.",
+        "Merci, je jette un oeil plus tard.",
+        "Danke, schaue ich mir nachher an.",
+    ],
+)
+def test_their_plan_to_read_it_later_is_thanks_not_a_wait(text: str) -> None:
+    assert read_reply(text).intent != "deferral", read_reply(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not right now. I'll have a look later, maybe in March.",
+        "Pas maintenant, je regarde ça plus tard, recontactez-moi en mars.",
+    ],
+)
+def test_a_plan_to_read_later_beside_a_limit_in_time_stays_a_deferral(text: str) -> None:
+    assert read_reply(text).intent == "deferral", read_reply(text).reasons

@@ -51,6 +51,7 @@ class Structure:
     sarcasm_shift: Shift
     booked_shift: Shift
     asks_shift: Shift
+    own_plan_shift: Shift
     now: re.Pattern[str]
     later: re.Pattern[str]
     again: re.Pattern[str]
@@ -66,6 +67,7 @@ class Structure:
     booking: re.Pattern[str]
     asks: re.Pattern[str]
     counter_words: re.Pattern[str]
+    own_plan: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -116,6 +118,7 @@ def structure() -> Structure:
         sarcasm_shift=_shift(raw["sarcasm"]),
         booked_shift=_shift(raw["appointment"], "alone"),
         asks_shift=_shift(raw["asks"]),
+        own_plan_shift=_shift(raw["own_plan"]),
         now=_any(raw["later"]["now"]),
         later=_any(raw["later"]["later"]),
         again=_any(raw["later"]["again"]),
@@ -131,6 +134,7 @@ def structure() -> Structure:
         booking=_any(raw["appointment"]["booking"]),
         asks=_any(raw["asks"]["question"]),
         counter_words=re.compile(raw["asks"]["counter_words"]),
+        own_plan=_any(raw["own_plan"]["patterns"]),
     )
 
 
@@ -176,6 +180,17 @@ def asks_only(clean: str) -> bool:
     )
 
 
+def own_plan(clean: str) -> bool:
+    """True when "later" is only their plan to read it: no refusal now, no ask, no named time."""
+    s = structure()
+    return bool(
+        s.own_plan.search(clean)
+        and not s.now.search(clean)
+        and not _later(clean, s.again)
+        and not s.named_time.search(clean)
+    )
+
+
 def away(clean: str) -> bool:
     """True when the reply says they are away and will answer later."""
     s = structure()
@@ -198,6 +213,8 @@ def refine(intent: str | None, clean: str, raw: str) -> tuple[str | None, str | 
         return s.counter_shift.target, why
     if s.away_shift.applies(intent) and away(clean):
         return s.away_shift.target, "away, with a promise to answer later: an auto-reply"
+    if s.own_plan_shift.applies(intent) and own_plan(clean):
+        return s.own_plan_shift.target, "their own plan to read it later, no wait asked for"
     if not_now(intent, clean):
         why = "a refusal or reply limited in time (not now / later / after a date)"
         return s.later_shift.target, why

@@ -182,3 +182,18 @@ def test_a_second_opt_out_clause_beyond_the_newsletter_is_never_contact(text: st
 def test_a_spaced_out_elided_article_is_read_as_written_together() -> None:
     text = "v o r r e i  a n n u l l a r e  l ' i s c r i z i o n e"
     assert read_reply(text).spec.suppress, read_reply(text).reasons
+
+
+NEGATED_RETURNS = [
+    "Not interested, and don't reach out again.",
+    "No me interesa y no me vuelvas a contactar.",
+    "Não tenho interesse, não me contate de novo.",
+    "Pas intéressé, et ne me recontactez plus.",
+    "Kein Interesse, kontaktieren Sie mich nicht wieder.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED_RETURNS)
+def test_an_ask_to_come_back_under_a_negation_is_an_opt_out_never_a_deferral(text: str) -> None:
+    reading = read_reply(text)
+    assert reading.spec.suppress, reading.reasons

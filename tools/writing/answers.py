@@ -41,12 +41,19 @@ def _topics() -> dict[str, dict[str, object]]:
 def topics_of(question: str) -> list[str]:
     """The topics ``question`` asks about (in ``questions.toml`` order)."""
     text = fold(question).text
-    found = []
+    found: dict[str, set[str]] = {}
     for name, spec in _topics().items():
         asks = [str(a) for a in spec["asks"]]  # type: ignore[attr-defined]
-        if any(re.search(r"(?<!\w)" + re.escape(a), text) for a in asks):
-            found.append(name)
-    return found
+        said = {a for a in asks if re.search(r"(?<!\w)" + re.escape(a), text)}
+        if said:
+            found[name] = said
+    for name, said in list(found.items()):  # "when is the commission paid out?" asks a payout
+        spec = _topics()[name]
+        generic = {str(w) for w in spec.get("generic", [])}  # type: ignore[attr-defined]
+        others = {str(w) for w in spec.get("yields_to", [])}  # type: ignore[attr-defined]
+        if said <= generic and others & found.keys():
+            del found[name]
+    return list(found)
 
 
 def answer_kind(topic: str) -> str:

@@ -46,7 +46,7 @@ from ipe.tools.writing.register import detect_register, salutation
 from ipe.tools.writing.register import overlay as register_overlay
 from ipe.tools.writing.retell import retell
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
-from ipe.tools.writing.terms import read_commission, worded
+from ipe.tools.writing.terms import payout_worded, read_commission, read_payout, worded
 
 Size = Literal["full", "short"]
 Shape = Literal["dm", "email", "note"]
@@ -1036,17 +1036,38 @@ def _call(c: _Context, slots: Sequence[datetime], links_allowed: bool) -> list[s
 
 
 def _question(c: _Context, relationship: Relationship) -> list[str]:
+    """Each topic the template answers, answered in the message's language; the rest named.
+
+    A term is worded by the bank (the commission, the cookie, the sample, the payout schedule
+    and method); an approved claim is quoted only when it is written in the message's
+    language. A topic left open is named ("I'm confirming the minimum payout with the team"),
+    never "the rest of your question" where nothing was answered.
+    """
     found = answer_question(str(relationship.asked_for or ""), c.template)
     parts: list[str] = []
+    open_topics = list(found.unanswered)
     for topic, text in found.answered.items():
         kind = answer_kind(topic)
+        payout = read_payout(text) if kind == "claims" else None
         if kind in ("commission", "cookie", "sample") and c.values[_VALUE_OF[kind]]:
             parts.append(c.fill(c.phrase(f"answer.{kind}")))
-        else:
+        elif payout is not None:
+            parts.append(payout_worded(payout, c.bank["terms"], c.phrase("answer.payout")))
+        elif c.offer_language == c.language:
             parts.append(c.fill(c.phrase("answer.claim"), {"claim": _safe(text).rstrip(".")}))
-    if found.unanswered or not found.answered:
+        else:
+            open_topics.append(topic)  # the claim is in another language: a person answers
+    if open_topics and (parts or any(t in _topic_names(c) for t in open_topics)):
+        names = [_topic_names(c).get(t, _topic_names(c)["other"]) for t in open_topics]
+        joined = _join_list(list(dict.fromkeys(names)), str(c.bank["words"]["and"]))
+        parts.append(c.fill(c.phrase("answer.open_topics"), {"topics": joined}))
+    elif open_topics or not parts:
         parts.append(c.fill(c.phrase("answer.open_question")))
     return [*parts, c.fill(c.phrase("answer.close"))]
+
+
+def _topic_names(c: _Context) -> dict[str, str]:
+    return {str(k): str(v) for k, v in c.bank["answer"]["topic_names"].items()}
 
 
 _VALUE_OF = {"commission": "commission", "cookie": "cookie_days", "sample": "sample"}

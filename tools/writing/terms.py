@@ -103,3 +103,59 @@ def worded(
     if commission.months is not None:
         return phrases["months"].format(rate=rate, months=commission.months)
     return rate
+
+
+_SCHEDULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("biweekly", re.compile(r"\b(?:every (?:two|2) weeks|bi-?weekly|fortnightly)\b", re.I)),
+    ("monthly", re.compile(r"\b(?:every month|each month|monthly|once a month)\b", re.I)),
+    ("weekly", re.compile(r"\b(?:every week|each week|weekly)\b", re.I)),
+    ("quarterly", re.compile(r"\b(?:every quarter|each quarter|quarterly)\b", re.I)),
+)
+_METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("PayPal", re.compile(r"\bpaypal\b", re.I)),
+    ("Wise", re.compile(r"\bwise\b", re.I)),
+    ("Stripe", re.compile(r"\bstripe\b", re.I)),
+    ("Payoneer", re.compile(r"\bpayoneer\b", re.I)),
+    (
+        "bank_transfer",
+        re.compile(r"\b(?:bank transfer|wire transfer|bank wire|direct deposit)\b", re.I),
+    ),
+)
+_PAID = re.compile(r"\b(?:paid|pay(?:s|out|outs)?|payments?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Payout:
+    """When and how commissions are paid, as an approved claim says it."""
+
+    schedule: str | None
+    """``monthly``, ``weekly``, ``biweekly`` or ``quarterly``."""
+    methods: tuple[str, ...] = ()
+    """Payment services by name ("PayPal"), and ``bank_transfer``."""
+
+
+def read_payout(claim: str) -> Payout | None:
+    """The payout schedule and methods an English claim states; None when it states neither.
+
+    "affiliate commissions are paid out every month by PayPal or bank transfer" -> monthly,
+    (PayPal, bank_transfer). A claim about a minimum or a threshold is not read (a figure this
+    reader would drop).
+    """
+    if not _PAID.search(claim) or re.search(r"\d|minimum|threshold", claim, re.I):
+        return None
+    schedule = next((name for name, p in _SCHEDULES if p.search(claim)), None)
+    methods = tuple(name for name, p in _METHODS if p.search(claim))
+    if schedule is None and not methods:
+        return None
+    return Payout(schedule, methods)
+
+
+def payout_worded(payout: Payout, terms: Mapping[str, Any], sentence: str) -> str:
+    """The payout said with the bank's ``[terms]`` (schedules, methods) in ``sentence``."""
+    names = [str(terms["bank_transfer"]) if m == "bank_transfer" else m for m in payout.methods]
+    joined = ", ".join(names[:-1]) + f" {terms['or']} " + names[-1] if len(names) > 1 else ""
+    joined = joined or "".join(names)
+    methods = str(terms["payout_methods"]).format(methods=joined) if names else ""
+    schedule = str(terms["schedules"][payout.schedule]) if payout.schedule else ""
+    text = sentence.format(schedule=schedule, methods=methods)
+    return " ".join(text.split()).replace(" .", ".")

@@ -6,8 +6,12 @@ parts of a reply, in every language at once:
 - a refusal limited in time ("not now" + "in spring", "later") is a deferral;
 - a figure stated in a proposing frame ("I'll do it for 15%", "faço por R$ 500") is a counter-offer;
 - an absence with a promise to answer later is an out-of-office reply;
+- a question about what we offer that states no terms of theirs is a question, not a counter;
+- their own plan to read it later is thanks, not a deferral;
 - an ironic marker turns a warm reading into ``unclear`` (a person reads it);
 - a clock time names a meeting, so a "deferral" that gives one is a call being booked.
+
+Each class names, in the data, the intents it may change and the one it gives (``Shift``).
 
 ``refine`` takes the phrase rules' intent and the folded text and returns the intent these
 structures give, with the reason; it never touches an opt-out (those are read before).
@@ -109,7 +113,7 @@ def structure() -> Structure:
     after = _words(times["modifiers"]["after"]) + _words(times["modifiers"]["until"])
     named = (
         rf"(?<!\w){_alt(names)}(?!\w)|\b\d{{1,2}}[./]\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th|er)\b"
-        r"|\bq[1-4]\b|\b(?:in|within|en|em|dans|dentro de|daqui a|in)\s+(?:\w+\s+)?\d{1,2}\s+\w+"
+        r"|\bq[1-4]\b|\b(?:in|within|en|em|dans|dentro de|daqui a)\s+(?:\w+\s+)?\d{1,2}\s+\w+"
     )
     return Structure(
         later_shift=_shift(raw["later"], "strict"),

@@ -418,3 +418,28 @@ def test_a_history_entry_may_give_its_time_as_date() -> None:
     for key in ("at", "date", "timestamp", "sent_at"):
         item = Interaction.model_validate({key: "2026-12-03", "direction": "inbound"})
         assert item.at == "2026-12-03", key
+
+
+VERBATIM = st.one_of(
+    st.builds(
+        lambda h: f"https://{h}.example/partners", st.from_regex(r"[a-z]{3,9}", fullmatch=True)
+    ),
+    st.builds(lambda h: f"www.{h}.example", st.from_regex(r"[a-z]{3,9}", fullmatch=True)),
+    st.builds(lambda h: f"{h}@{h}.example", st.from_regex(r"[a-z]{3,9}", fullmatch=True)),
+    st.builds(lambda h: f"@{h}", st.from_regex(r"[a-z]{3,9}", fullmatch=True)),
+    st.sampled_from(["eBay", "iPhone", "macOS"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(token=VERBATIM, stop=st.sampled_from([".", "?", "!"]))
+def test_mend_never_capitalises_a_link_address_handle_or_inner_capital(
+    token: str, stop: str
+) -> None:
+    """'Worth a look? https://...' goes out as written; a plain word gets its capital."""
+    from ipe.tools.trust.sendable import mend
+
+    assert mend(f"Worth a look{stop} {token} is where it is.") == (
+        f"Worth a look{stop} {token} is where it is."
+    )
+    assert mend(f"Worth a look{stop} the rest follows.") == f"Worth a look{stop} The rest follows."

@@ -42,13 +42,23 @@ _SAID_TWICE_MIN = 12  # a sentence this long said twice is a seam ("Thanks!" twi
 """Sentences shorter than this are not judged for language (too little text to tell)."""
 
 
+_VERBATIM = re.compile(r"[^\s]*(?:://|www\.|@|\.[a-z]{2,}/|[a-z][A-Z])")
+"""A token written as it must stay: a link, an address, a handle, a name like "iPhone"."""
+
+
 def _lower_starts(text: str) -> list[re.Match[str]]:
-    """Where a sentence starts in lower case after a stop that is not an abbreviation's."""
+    """Where a sentence starts in lower case after a stop that is not an abbreviation's.
+
+    A link, an e-mail address, a handle or a word with an inner capital ("eBay") that follows a
+    stop is not a sentence starting in lower case: it is written as it must stay.
+    """
     found = []
     for match in _LOWER_START.finditer(text):
         token = text[: match.start(1)].split()[-1].lower()
         if "." in token[:-1] or token in _ABBREVIATIONS or len(token) <= 2:
             continue  # "a.m.", "e.g.", "etc.", "St."
+        if _VERBATIM.match(text, match.start(2)):
+            continue
         found.append(match)
     return found
 

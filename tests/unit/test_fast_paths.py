@@ -6,14 +6,11 @@ it replaced: the same words de-leeted, the same number words found, the same can
 
 import re
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ipe.tools.text.folding import View, deleet, fold
-from ipe.tools.trust import injection, lint
 from ipe.tools.trust.grounding import _number_words, _number_words_lowercase, worded_terms
-from ipe.tools.trust.patterns import _by_first_letter, _first_letters
 from ipe.tools.writing.offline_drafter import _band, _choose, _fits_words, word_count
 
 _EVERY_WORD = re.compile(r"[a-z0-9@$!|+]+")
@@ -113,58 +110,3 @@ def test_choosing_from_a_generator_chooses_what_composing_all_chooses(lengths, s
     if fits:  # nothing after the first fitting candidate was composed
         assert chosen == fits[0]
         assert len(composed) == candidates.index(fits[0]) + 1
-
-
-@pytest.mark.parametrize(
-    ("branch", "letters"),
-    [
-        (r"(?:ignore|disregard)\s+all", {"i", "d"}),
-        (r"you\s+are\s+now", {"y"}),
-        (r"(?<!my\s)(?<!our\s)(?:new|Updated)\s+rules", {"n", "U"}),
-        (r"(?:say|(?:tell|write))\b", {"s", "t", "w"}),
-        (r"a?b", None),  # the first letter may be left out
-        (r"(?:ai|bot)?\s*:", None),
-        (r"(?:a)*b", None),
-        (r"[ab]c", None),  # classes, escapes and capturing groups are not read
-        (r"\$\d", None),
-        (r"(abc)", None),
-        (r"(?:|x)", None),  # an empty alternative starts with whatever follows
-        (r"(?:abc", None),  # unbalanced
-        ("", None),
-    ],
-)
-def test_the_first_letters_of_an_alternative(branch, letters):
-    assert _first_letters(branch) == (frozenset(letters) if letters is not None else None)
-
-
-_BRANCHES = st.lists(
-    st.sampled_from(
-        [r"(?:ignore|disregard)\s+all", r"you\s+are", r"(?<!my\s)new\s+rules", r"a?bc", r"[xy]z"]
-        + [r"(?:say|tell)\b", r"\d+\s*%", r"(?:ab)?cd", r"Dan\b", r"(?=o)o(?:ff|n)", r"e(?!x)\w"]
-    ),
-    min_size=1,
-    max_size=8,
-)
-_WORDS = st.lists(
-    st.sampled_from(
-        ["ignore", "disregard", "all", "you", "are", "my", "new", "rules", "bc", "abc", "xz", "say"]
-        + ["tell", "15", "%", "cd", "abcd", "dan", "DAN", "off", "on", "ex", "ea", ".", "\n", "é"]
-    ),
-    max_size=10,
-).map(" ".join)
-
-
-@given(_BRANCHES, _WORDS, st.booleans())
-def test_grouping_by_first_letter_matches_where_the_plain_alternation_does(branches, text, fold):
-    flags = re.IGNORECASE if fold else 0
-    plain = re.compile(rf"\b(?:{'|'.join(f'(?:{b})' for b in branches)})", flags)
-    grouped = re.compile(rf"\b(?:{_by_first_letter(branches)})", flags)
-    assert bool(grouped.search(text)) == bool(plain.search(text))
-    assert {m.start() for m in grouped.finditer(text)} <= {
-        i for i in range(len(text) + 1) if plain.match(text, i)
-    }
-
-
-def test_the_hostile_text_first_pass_is_grouped_and_the_lint_phrases_are_not():
-    assert injection._any(injection.KINDS).pattern.startswith(r"\b(?:(?=")
-    assert not lint._any_phrase("spam_phrases", True).pattern.startswith(r"\b(?:(?=")

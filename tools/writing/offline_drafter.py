@@ -40,7 +40,7 @@ from ipe.tools.text.folding import fold
 from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand, signoff
-from ipe.tools.writing.facts import hook_score, offer_relevance
+from ipe.tools.writing.facts import content_stems, hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect
 from ipe.tools.writing.register import detect_register, salutation
 from ipe.tools.writing.register import overlay as register_overlay
@@ -902,25 +902,66 @@ def _follow_up(
 ) -> tuple[str, _Hook | None]:
     opener = c.fill(c.phrase("follow_up.opener"), {"ago": _ago(c, rel.days_since_outbound)})
     hook = _news(c, facts, plan, shape, since=_last_outbound(c))
-    if hook is not None:
-        reason = c.fill(c.phrase("follow_up.new_title"), hook.values)
-    elif c.values["sample"]:
-        reason = c.fill(c.phrase("follow_up.new_sample"))
-    elif c.values["commission"]:  # the terms in full: a bare rate, or one with its qualifiers
-        slot = "new_terms" if _RATE.match(c.values["commission"]) else "new_terms_text"
-        reason = c.fill(c.phrase(f"follow_up.{slot}"))
-    else:
-        reason = ""
+    reason = c.fill(c.phrase("follow_up.new_title"), hook.values) if hook else _new_reason(c)
     ask, easy_out = c.fill(c.phrase("follow_up.ask")), c.fill(c.phrase("follow_up.easy_out"))
     text = " ".join(p for p in (opener, reason, ask, easy_out) if p)
     if shape == "note":
         # the new reason outranks the ask: the easy out asks too ("just say so")
-        for parts in ((opener, reason, ask, easy_out), (opener, reason, easy_out)):
+        for parts in (
+            (opener, reason, ask, easy_out),
+            (opener, reason, easy_out),
+            (opener, reason),
+        ):
             note = f"{_greeting(c)}\n" + " ".join(p for p in parts if p)
             if len(note) <= _limit("note_max"):
                 return note, hook
         return f"{_greeting(c)}\n{text}", hook
     return "\n\n".join([_greeting(c), text, _name_line(c)]), hook
+
+
+def _new_reason(c: _Context) -> str:
+    """One reason our earlier messages did not give: the sample, the terms or the cookie window.
+
+    A reason is new when its figure (the rate, the cookie's days) or most of its words (the
+    sample perk) are not in what we already sent them; a record without our earlier texts takes
+    the first there is.
+    """
+    said = " ".join(x.text for x in _outbound(c)).casefold()
+    commission = c.values["commission"]
+    rate = _LEADING_RATE.match(commission)
+    candidates: list[tuple[str, bool]] = [
+        (
+            "new_sample",
+            bool(c.values["sample"]) and not _words_said(_sample_perk(c.template) or "", said),
+        ),
+        (
+            "new_terms" if _RATE.match(commission) else "new_terms_text",
+            bool(commission) and not (rate and _figure_said(rate.group(0), said)),
+        ),
+        (
+            "new_cookie",
+            bool(c.values["cookie_days"]) and not _cookie_said(c.values["cookie_days"], said),
+        ),
+    ]
+    slot = next((name for name, new in candidates if new), None)
+    return c.fill(c.phrase(f"follow_up.{slot}")) if slot else ""
+
+
+def _figure_said(figure: str, said: str) -> bool:
+    number = re.sub(r"[^\d.,]", "", figure).rstrip(".,")
+    return bool(number) and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d])", said) is not None
+
+
+def _cookie_said(days: str, said: str) -> bool:
+    """The cookie window was stated: its days as days ("45-day", "45 Tage"), or a cookie named."""
+    as_days = rf"(?<![\d.,]){re.escape(days)}\s?-?\s?(?:day|día|dia|jour|tag)"
+    return re.search(as_days, said) is not None or ("cookie" in said and _figure_said(days, said))
+
+
+def _words_said(text: str, said: str) -> bool:
+    """Most of ``text``'s topic words are in ``said`` (a perk we already offered)."""
+    words = content_stems(text)
+    return bool(words) and len(words & content_stems(said)) * 2 >= len(words)
 
 
 def _on_send_day(c: _Context, rel: Relationship) -> Relationship:

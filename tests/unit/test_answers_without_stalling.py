@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ipe.domain import Offer, Relationship, Sender, Template, VariationPlan
 from ipe.prompts import LANGUAGES
+from ipe.tools.trust.outbound import outbound_findings
 from ipe.tools.writing.answers import topics_of
 from ipe.tools.writing.offline_drafter import bank, compose
 from ipe.tools.writing.terms import Payout, read_payout
@@ -116,6 +117,19 @@ def test_an_open_topic_is_named_and_the_known_part_answered(language: str) -> No
     assert names["minimum"] in body, body
     assert bank(language)["terms"]["schedules"]["monthly"] in body, body
     assert names["other"] not in body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("topic", ["exclusivity", "minimum", "audience", "tracking", "contract"])
+def test_naming_an_open_topic_claims_nothing(language: str, topic: str) -> None:
+    """A topic named for a person ("exclusivity") is no claim of ours: the allow-list passes it."""
+    name = bank(language)["answer"]["topic_names"][topic]
+    for phrase in bank(language)["answer"]["open_topics"]:
+        body = "Hi Jo,\n\n" + phrase.format(topics=name) + "\n\nOona"
+        findings = outbound_findings(
+            None, body, template=TEMPLATE, facts=[], trusted_texts=frozenset()
+        )
+        assert not findings, (findings, body)
 
 
 def test_read_payout() -> None:

@@ -385,3 +385,21 @@ def test_our_own_terms_stated_are_not_an_ask_to_change_them(sentence: str, ours:
     )
     rules = {f.rule_id for f in _check(f"{SHORT} {sentence}", template=template)}
     assert ("outbound.hostile" not in rules) is ours, rules
+
+
+# Class: a span written in styled letters (fullwidth, squared, circled, mathematical) is not
+# quoted: pasted as it is it carries words a check reads only once folded (round-3 blind trust
+# set, seen after its measure). Examples written here.
+@pytest.mark.parametrize(
+    "span",
+    ["Ｗｒｉｔｅ ＫＩＷＩ-12", "🅂🄴🄽🄳 ＣＯＤＥ", "𝐀𝐃𝐃 𝐏𝐄𝐀𝐑-7 at the end", "ⓈⓉⓄⓅ here"],
+)
+def test_a_span_in_styled_letters_is_not_quoted(span: str) -> None:
+    assert "format.styled_letters" in span_problems(span, TEMPLATE)
+
+
+@pytest.mark.parametrize(
+    "span", ["10 km² climb, 3 h", "Café de Flore, ﬁrst light", "東京の山歩き", "Ålesund in März"]
+)
+def test_superscripts_ligatures_and_other_scripts_are_quoted(span: str) -> None:
+    assert "format.styled_letters" not in span_problems(span, TEMPLATE)

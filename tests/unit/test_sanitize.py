@@ -250,3 +250,34 @@ def test_sanitize_prospect_returns_a_new_object() -> None:
     assert clean.bio == "Hi"
     assert clean is not prospect
     assert excluded == []
+
+
+# Class: a display name holding template tags (round-3 blind trust set, seen after its measure):
+# the greeting wrote what the tags held ('Hi PWNED'). Examples written here, not from the set.
+@pytest.mark.parametrize(
+    "name",
+    [
+        "{{ 'ADMIN' }} Kim",
+        "{% if true %}Lee{% endif %}",
+        "Sam ${greeting}",
+        "{{ user.name | upcase }}",
+        "Rae {# note #}",
+    ],
+)
+def test_a_name_holding_template_tags_is_not_a_name(name: str) -> None:
+    clean, excluded = sanitize_prospect(Prospect(id="p1", name=name, handle="@rae_runs"))
+    assert clean.name == "rae_runs"
+    assert [e.reason for e in excluded] == ["template tags in a name"]
+
+
+@given(
+    st.text(
+        st.characters(whitelist_categories=("Lu", "Ll", "Zs"), max_codepoint=0x24F),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda s: s.strip())
+)
+def test_an_ordinary_name_is_kept(name: str) -> None:
+    for shown in (name, f"{name} | Trail Tips", f"{name} (she/her)"):
+        clean, excluded = sanitize_prospect(Prospect(id="p1", name=shown))
+        assert "template tags in a name" not in [e.reason for e in excluded]

@@ -763,9 +763,27 @@ def text_findings(text: str, allowed: Allowed, field: str, language: str = "en")
     return findings
 
 
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\$\{|\{#|#\}|<%|%>")
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\$\{|\{#|#\}|<%|%>")
 """Liquid, Jinja, Twig, Handlebars, ERB tags: a span with one is not quoted, since the drafter
 would have to rewrite it (the rest of the field stays usable; the message is never blocked)."""
+
+STYLED_LETTERS_AT = 3
+"""Letters written in a styled block (fullwidth, circled, squared, mathematical bold or script:
+NFKC folds them to plain letters) from which a span is not quoted: pasted as they are they carry
+words a check reads only once folded, and a manager would not paste a fancy font either."""
+
+
+def styled_letters(text: str) -> int:
+    """How many characters of ``text`` are styled forms of plain letters ('🅂', 'Ａ', '𝐛')."""
+    if text.isascii():
+        return 0
+    return sum(
+        1
+        for char in text
+        if not char.isascii()
+        and unicodedata.normalize("NFKC", char).isascii()
+        and unicodedata.normalize("NFKC", char).isalpha()
+    )
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
@@ -783,8 +801,10 @@ def _span_rules(text: str, allowed: Allowed) -> tuple[str, ...]:
     rules = [f.rule_id for f in text_findings(text, allowed, "span")]
     if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") for c in text):
         rules.append("format.invisible_chars")
-    if _TEMPLATE_SYNTAX.search(text):
+    if TEMPLATE_SYNTAX.search(text):
         rules.append("format.template_syntax")
+    if styled_letters(text) >= STYLED_LETTERS_AT:
+        rules.append("format.styled_letters")
     if _quoted_offer_words().search(skeleton(text)) or offer_like(text):  # never pass for ours
         rules.append("outbound.offer_talk")
     return tuple(dict.fromkeys(rules))

@@ -22,6 +22,7 @@ from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.policies.intents import opt_out_intent
 from ipe.tools.text.urls import sanitize_url
 from ipe.tools.trust.injection import find_instructions, has_split_trigger, split_reason
+from ipe.tools.trust.outbound import TEMPLATE_SYNTAX
 
 SHORT_LIMIT = 120
 TITLE_LIMIT = 300
@@ -183,6 +184,18 @@ class _Cleaner:
         rest = sanitize_text(" ".join(kept), max_len=max_len)
         return rest if sum(c.isalpha() for c in rest) >= 3 else ""
 
+    def name(self, value: str) -> str:
+        """A display name the greeting may use: ``free_text``, or '' when it holds template tags.
+
+        The greeting would write what the tags hold ('Hi PWNED'); the handle stands in.
+        """
+        text = self.free_text(value, "name", SHORT_LIMIT)
+        if text and TEMPLATE_SYNTAX.search(text):
+            reason = "template tags in a name"
+            self.excluded.append(ExcludedSpan(field="name", text=text, reason=reason))
+            return ""
+        return text
+
     def url(self, value: str | None, field: str) -> str | None:
         if value is None or not str(value).strip():
             return None
@@ -269,7 +282,9 @@ def sanitize_prospect(p: Prospect) -> tuple[Prospect, list[ExcludedSpan]]:
     data["id"] = data["id"] or p.id
     for key in SHORT_FIELDS:
         if data[key] is not None:
-            data[key] = clean.free_text(data[key], key, SHORT_LIMIT) or None
+            name = key == "name"
+            text = clean.name(data[key]) if name else clean.free_text(data[key], key, SHORT_LIMIT)
+            data[key] = text or None
     if data["bio"] is not None:
         data["bio"] = clean.free_text(data["bio"], "bio", TEXT_LIMIT) or None
     data["email"] = clean.email(p.email, "email")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipe.tools.learning.opt_outs import find_opt_out, morphology
-from ipe.tools.learning.replies import read_reply
+from ipe.tools.learning.replies import is_opt_out, read_reply
 from ipe.tools.policies import load_pack
 
 # (language, reply): imperatives with attached pronouns, never-contact-me-again, erasure
@@ -165,3 +165,33 @@ def test_a_mention_alone_never_suppresses_whatever_surrounds_it(
 ) -> None:
     text = f"{before}\n{reply}{signature}{quoted}"
     assert not read_reply(text).spec.suppress, text
+
+
+# Class: the pronoun before the negation ("больше мне не пишите": more / to me / not / write),
+# the common order in Russian and Ukrainian; a past tense there is no request ("мне не писали").
+# Examples written here (the round-3 blind holdout had one such opt-out read as newsletter-only).
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Спасибо, но больше мне не пишите.",
+        "Нам не звоните, пожалуйста.",
+        "Меня больше не беспокойте этими предложениями.",
+        "Уберите меня из рассылки и мне больше не пишите.",
+        "Мені більше не пишіть, дякую.",
+        "Нас не турбуйте більше.",
+    ],
+)
+def test_the_pronoun_before_the_negation_is_a_never_contact_opt_out(reply: str) -> None:
+    assert read_reply(reply).intent == "opted_out"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Мне не писали раньше из вашей компании, расскажите подробнее.",
+        "Вы мне не звонили на прошлой неделе?",
+        "Мені не писали раніше, цікаво.",
+    ],
+)
+def test_a_past_tense_after_the_negation_is_no_request(reply: str) -> None:
+    assert not is_opt_out(reply)

@@ -121,6 +121,9 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
         head = rf"{word}{_alt(spec['never'])}(?:{space}\w+){{0,3}}?{space}"
         if before:
             found.append(rf"{head}{before}(?:{space}\w+){{0,2}}?{space}{verb}{ends}")
+            # the pronoun before the negation: "больше мне не пишите", "мені більше не пишіть"
+            never = _alt(spec["never"])
+            found.append(rf"{word}{before}(?:{space}\w+){{0,2}}?{space}{never}{space}{verb}{ends}")
         if after:
             found.append(rf"{head}{verb}{ends}(?:{space}\w+){{0,2}}?{space}{after}(?!\w)")
         if attached and spec.get("endings"):  # the endings hold the forms with the pronoun

@@ -87,7 +87,7 @@ def test_a_verb_used_for_something_else_does_not_suppress(reply: str) -> None:
 
 def test_every_morph_table_builds_and_declares_only_known_fields() -> None:
     known = {"remove", "attached", "me_before", "me_after", "lists", "contact", "never", "endings"}
-    known.add("cease")
+    known |= {"cease", "others"}
     tables = {
         code: spec["morph"]
         for code, spec in load_pack("opt_outs")["languages"].items()
@@ -195,3 +195,26 @@ def test_the_pronoun_before_the_negation_is_a_never_contact_opt_out(reply: str) 
 )
 def test_a_past_tense_after_the_negation_is_no_request(reply: str) -> None:
     assert not is_opt_out(reply)
+
+
+# Class: someone else does the opting out or gets the messages ("how do my followers opt out",
+# "don't want them getting spammed because of me"): a question about their audience, not a
+# request about us writing to them. Examples written here (round-3 holdout, seen after measure).
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Before I sign up: can my readers opt out of your promo emails easily?",
+        "If my audience buys, I don't want them getting spammed. How do you handle that?",
+        "Do customers who opted out still get your reminders?",
+    ],
+)
+def test_someone_else_opting_out_is_not_an_opt_out(reply: str) -> None:
+    assert not is_opt_out(reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Don't email me again.", "Please do not ever contact me again.", "Do not let them spam me."],
+)
+def test_a_request_about_us_writing_stays_an_opt_out(reply: str) -> None:
+    assert is_opt_out(reply)

@@ -118,7 +118,10 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
         verb = _alt(contact)
         ends = _alt(spec["endings"]) + r"(?!\w)" if spec.get("endings") else r"\w*"
         space = r"[^\S\n]+"  # the negation and its verb stay in one clause: no punctuation
-        head = rf"{word}{_alt(spec['never'])}(?:{space}\w+){{0,3}}?{space}"
+        # words between them; one naming someone else ("don't want THEM getting spammed") makes
+        # the verb theirs, not a request about us writing to the person (``others``)
+        others = rf"(?!{_alt(spec['others'])}(?!\w))" if spec.get("others") else ""
+        head = rf"{word}{_alt(spec['never'])}(?:{space}{others}\w+){{0,3}}?{space}"
         if before:
             found.append(rf"{head}{before}(?:{space}\w+){{0,2}}?{space}{verb}{ends}")
             # the pronoun before the negation: "больше мне не пишите", "мені більше не пишіть"

@@ -206,3 +206,32 @@ def test_their_plan_to_read_it_later_is_thanks_not_a_wait(text: str) -> None:
 )
 def test_a_plan_to_read_later_beside_a_limit_in_time_stays_a_deferral(text: str) -> None:
     assert read_reply(text).intent == "deferral", read_reply(text).reasons
+
+
+# Class: a request to send (again) the program as a whole is asking for the details, in every
+# language, whatever else the reply says (a spam folder, thanks, a greeting). Examples written
+# here; the round-3 blind holdout showed the class after its measure.
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your first mail went to junk. Could you resend everything about the program?",
+        "Thanks! Happy to look. Can you forward the full details to my work address?",
+        "Hola, ¿me podrías reenviar todo sobre el programa? No me llegó bien.",
+        "Oi! Consegue me mandar de novo os detalhes do programa?",
+        "Bonjour, pourriez-vous me renvoyer toutes les informations sur le programme ?",
+        "Hallo, könnten Sie mir die Unterlagen zum Programm bitte noch einmal zuschicken?",
+    ],
+)
+def test_a_request_to_send_the_program_whole_is_asking_for_details(reply: str) -> None:
+    assert read_reply(reply).intent == "asked_for_details"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "What's your commission rate? Could you send me that number?",
+        "Thanks, I already sent the details to my manager.",
+    ],
+)
+def test_one_topic_or_our_own_sending_is_not_a_request_for_the_whole(reply: str) -> None:
+    assert read_reply(reply).intent != "asked_for_details"

@@ -9,7 +9,8 @@ parts of a reply, in every language at once:
 - a question about what we offer that states no terms of theirs is a question, not a counter;
 - their own plan to read it later is thanks, not a deferral;
 - an ironic marker turns a warm reading into ``unclear`` (a person reads it);
-- a clock time names a meeting, so a "deferral" that gives one is a call being booked.
+- a clock time names a meeting, so a "deferral" that gives one is a call being booked;
+- a request to send (again) the program as a whole is asking for the details.
 
 Each class names, in the data, the intents it may change and the one it gives (``Shift``).
 
@@ -72,6 +73,9 @@ class Structure:
     asks: re.Pattern[str]
     counter_words: re.Pattern[str]
     own_plan: re.Pattern[str]
+    send_shift: Shift
+    send_verb: re.Pattern[str]
+    send_object: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -139,6 +143,9 @@ def structure() -> Structure:
         asks=_any(raw["asks"]["question"]),
         counter_words=re.compile(raw["asks"]["counter_words"]),
         own_plan=_any(raw["own_plan"]["patterns"]),
+        send_shift=_shift(raw["send"]),
+        send_verb=re.compile(raw["send"]["verbs"]),
+        send_object=re.compile(raw["send"]["objects"]),
     )
 
 
@@ -195,6 +202,12 @@ def own_plan(clean: str) -> bool:
     )
 
 
+def send_request(clean: str) -> bool:
+    """True when one sentence asks us to send the program as a whole (verb and object in it)."""
+    s = structure()
+    return any(s.send_verb.search(p) and s.send_object.search(p) for p in _SENTENCE.split(clean))
+
+
 def away(clean: str) -> bool:
     """True when the reply says they are away and will answer later."""
     s = structure()
@@ -215,6 +228,8 @@ def refine(intent: str | None, clean: str, raw: str) -> tuple[str | None, str | 
     if s.counter_shift.applies(intent) and counter_offer(clean):
         why = "a figure in a proposing frame: their own terms (counter-offer)"
         return s.counter_shift.target, why
+    if s.send_shift.applies(intent) and send_request(clean):
+        return s.send_shift.target, "a request to send the program as a whole: the details"
     if s.away_shift.applies(intent) and away(clean):
         return s.away_shift.target, "away, with a promise to answer later: an auto-reply"
     if s.own_plan_shift.applies(intent) and own_plan(clean):

@@ -777,13 +777,8 @@ def styled_letters(text: str) -> int:
     """How many characters of ``text`` are styled forms of plain letters ('🅂', 'Ａ', '𝐛')."""
     if text.isascii():
         return 0
-    return sum(
-        1
-        for char in text
-        if not char.isascii()
-        and unicodedata.normalize("NFKC", char).isascii()
-        and unicodedata.normalize("NFKC", char).isalpha()
-    )
+    folded = (unicodedata.normalize("NFKC", char) for char in text if not char.isascii())
+    return sum(1 for plain in folded if plain.isascii() and plain.isalpha())
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")

@@ -104,8 +104,9 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
         verb = _alt(remove)
         if attached:  # "elimíneme", "tirem-me", "cancellatemi", "retirez-moi"
             found.append(rf"{word}{verb}\w{{0,6}}?{attached}(?!\w)")
-        if after:  # "удалите меня", "entfernen Sie mich"
-            found.append(rf"{word}{verb}\w*(?:\W+\w+){{0,2}}?\W+{after}(?!\w)")
+        if after:  # "удалите меня", "entfernen Sie mich"; not "drop me a line" (``given``)
+            given = rf"(?![^\S\n]+{_alt(spec['given'])}(?!\w))" if spec.get("given") else ""
+            found.append(rf"{word}{verb}\w*(?:\W+\w+){{0,2}}?\W+{after}(?!\w){given}")
         if before:  # "mich bitte entfernen", "me podéis quitar de la newsletter"
             tail = rf"[^!?\n]{{0,60}}?{word}{lists}" if lists else ""
             found.append(rf"{word}{before}{gap}{verb}\w*{tail}")

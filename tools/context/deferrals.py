@@ -77,6 +77,12 @@ class _Lang:
     """A day of the month with no month ("after the 15th", "nach dem 15.", "après le 15")."""
     mid: re.Pattern[str] | None
     """The words for the middle of a month ("mid-January", "Mitte Januar"), at the end of a text."""
+    end: re.Pattern[str] | None
+    """The words for the end of a month ("end of January", "Ende Januar"), at the end of a text."""
+    month_end: re.Pattern[str] | None
+    """The end of the month they write in ("end of the month", "fin de mes", "Monatsende")."""
+    later_this_month: re.Pattern[str] | None
+    """Later in the month they write in ("later this month", "plus tard dans le mois")."""
     event_after: re.Pattern[str] | None
     """An "after" word before an event ("after the launch"), which the reply may date."""
     spans: re.Pattern[str] | None
@@ -99,6 +105,8 @@ class _Bank:
     until: re.Pattern[str]
     through: re.Pattern[str]
     inclusive: re.Pattern[str]
+    done: re.Pattern[str]
+    """Words after a period that say it is over ("once Q1 closes", "wenn Q1 abgeschlossen ist")."""
     after_words: tuple[str, ...]
     settings: dict[str, Any]
     seasons: dict[str, tuple[int, int]]
@@ -165,6 +173,9 @@ def _compile_lang(
             rf"(?![\d./:h-])(?!\s*(?:am|pm|uhr|h|{_alt(raw['months'])})(?!\w))"
         ),
         mid=re.compile(_alt(raw["mid"]) + r"\s*$") if raw.get("mid") else None,
+        end=re.compile(_word(_alt(raw["end"])) + r"\s*$") if raw.get("end") else None,
+        month_end=_maybe(raw.get("month_end"), _word),
+        later_this_month=_maybe(raw.get("later_this_month"), _word),
         after=re.compile(_word(_alt(raw["after"])) + r"[\s\w']{0,6}$")
         if raw.get("after")
         else None,
@@ -182,7 +193,7 @@ def _compile_lang(
             lambda w: _word(rf"{_alt(raw.get('weekday_cues') or [chr(0)])}\s+{w}"),
         ),
         week_number=_maybe(
-            raw.get("week_numbers"), lambda w: rf"(?<!\w){w}\s*(?P<n>\d{{1,2}})(?![\d.:/])"
+            raw.get("week_numbers"), lambda w: rf"(?<!\w){w}\s*(?P<n>\d{{1,2}})(?![\d:/]|\.\d)"
         ),
         half_year=_maybe(raw.get("half_years"), lambda w: _word(f"(?P<h>{w})")),
         weekday_day=re.compile(
@@ -241,6 +252,7 @@ def _bank() -> _Bank:
         through=re.compile(_word(_alt(mods["through"])) + r"[\s\w']{0,6}$"),
         after_words=tuple(mods["after"]),
         inclusive=re.compile(r"^[\s,.)(（）]{0,3}(?:[^\W\d]+[\s)）]+)?" + _alt(mods["inclusive"])),
+        done=re.compile(r"^\s*(?:[\w']+\s+){0,2}?" + _word(_alt(mods["done"]))),
         settings=raw["settings"],
         seasons={k: (int(v[0]), int(v[1])) for k, v in raw["seasons"].items()},
         holidays=raw["holidays"],
@@ -319,11 +331,19 @@ def _holiday_day(spec: dict[str, Any], year: int) -> date | None:
     if "easter_offset" in spec:
         day: date = easter(year) + timedelta(days=int(spec["easter_offset"]))
         return day
-    if "nth_weekday" in spec:
+    if "nth_weekday" in spec:  # n = -1: the last such weekday of the month
         month, weekday, n = (int(x) for x in spec["nth_weekday"])
+        offset = timedelta(days=int(spec.get("offset", 0)))
+        if n < 0:
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            return last - timedelta(days=(last.weekday() - weekday) % 7) + offset
         first = date(year, month, 1)
         first += timedelta(days=(weekday - first.weekday()) % 7)
-        return first + timedelta(weeks=n - 1, days=int(spec.get("offset", 0)))
+        return first + timedelta(weeks=n - 1) + offset
+    if "weekday_on_or_after" in spec:
+        month, day_of, weekday = (int(x) for x in spec["weekday_on_or_after"])
+        start = date(year, month, day_of)
+        return start + timedelta(days=(weekday - start.weekday()) % 7)
     if "by_year" in spec:
         row = spec["by_year"].get(str(year))
         return date(year, int(row[0]), int(row[1])) if row else None
@@ -431,6 +451,8 @@ class _Scan:
         own = [x.after for x in (lang, self.own) if x is not None and x.after is not None]
         if any(pattern.search(before) for pattern in own):
             return True
+        if bank.done.match(self.text[m.end() : m.end() + 30]):  # "once Q1 closes"
+            return True
         return day and bool(bank.inclusive.match(self.text[m.end() : m.end() + 30]))
 
     def _recounted(self, m: re.Match[str], lang: _Lang) -> bool:
@@ -475,6 +497,7 @@ class _Scan:
                     until = _relative(lang.raw["units"][unit], 1, self.day, True)
                     self.add(m, until, "relative", lang.code)
         self._spans(lang)
+        self._this_month(lang)
         for m in lang.in_n.finditer(self.text):
             token, unit = m.groupdict().get("n") or m["n2"], m.groupdict().get("u") or m["u2"]
             if token and unit and self._free(m):
@@ -528,6 +551,24 @@ class _Scan:
                 if named is not None and self._after(m, lang):
                     named += timedelta(days=1)
                 self.add(m, named, "date", lang.code)
+
+    def _this_month(self, lang: _Lang) -> None:
+        """The end of the month they write in, or later in it.
+
+        "End of the month" is over when the next month starts: its first day. "Later this month"
+        is the later of a week on and the 15th, within the month.
+        """
+        first_next = _add_months(self.day.replace(day=1), 1)
+        if lang.month_end is not None:
+            for m in lang.month_end.finditer(self.text):
+                if self._free(m):
+                    self.add(m, first_next, "relative", lang.code)
+        if lang.later_this_month is not None:
+            for m in lang.later_this_month.finditer(self.text):
+                if self._free(m):
+                    later = max(self.day + timedelta(days=7), self.day.replace(day=15))
+                    until = min(later, first_next - timedelta(days=1))
+                    self.add(m, until, "relative", lang.code)
 
     def _spans(self, lang: _Lang) -> None:
         """Idioms in days, the week after next, "back tomorrow", ISO weeks and half years."""
@@ -592,10 +633,13 @@ class _Scan:
                 if first.month != self.day.month and first <= self.day:
                     first = first.replace(year=first.year + 1)
             mid = lang.mid is not None and lang.mid.search(before)
+            end = lang.end is not None and lang.end.search(before)
             if mid and not after:  # "mid-January", "Mitte Januar": the 15th
                 until = first.replace(day=15)
                 if until <= self.day:
                     until = _add_months(until, 12)
+            elif end:  # "end of January", "Ende Januar": the month is over, the next one starts
+                until = _add_months(first, 1)
             elif first.month == self.day.month and first.year == self.day.year:
                 until = _add_months(first, 1) if after else _same_period(self.day)
             else:

@@ -64,6 +64,20 @@ _TAG = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
+DOUBT_CONFIDENCE = 0.5
+"""A short reply lingua places this surely in another language is checked by a person."""
+_RULE_LETTERS = "áéíóúñüàâãçêôõèëîïœùûÿäöß"
+"""The accented letters en, es, pt, fr and de write (lower case)."""
+_FOREIGN_LETTER = re.compile(
+    "["
+    + "".join(
+        chr(c)
+        for c in range(0xC0, 0x250)
+        if chr(c).isalpha() and chr(c).lower() not in _RULE_LETTERS and chr(c) not in "×÷"
+    )
+    + "]"
+)
+"""A Latin letter none of the rule languages writes (Polish ś, Hungarian ő, Swedish å...)."""
 
 
 @dataclass(frozen=True)
@@ -272,11 +286,45 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
     if why_shape is not None:
         reasons.append(why_shape)
     review = None
+    doubt = _language_doubt(language, confidence, sure, clean, fresh, intent)
     if why_mention and intent in ("acknowledged", UNCLEAR):
         review = why_mention
+    elif doubt is not None:
+        review = doubt
+        reasons.append(doubt)
     elif why_mention:
         reasons.append(why_mention + f"; clearly {intent}")
     return Reading(intent, lang, confidence_out, review, quote, tuple(reasons))
+
+
+def _language_doubt(
+    language: str | None, confidence: float, sure: bool, clean: str, raw: str, intent: str
+) -> str | None:
+    """Why a person checks a sendable reading of a short reply in a language the rules may not read.
+
+    A short reply is read with every rule language's rules; when lingua's best guess is another
+    language ("Hoi! Bedankt, maar ik heb geen interesse", "Odezwij się po świętach") and no rule
+    language's common words fill it, or it holds a letter no rule language writes ("ś", "ő",
+    "å"), a rule that matched may have matched a look-alike word: the reading stands, but it is
+    not sent on its own. A decline or an opt-out is never softened.
+    """
+    spec = get(intent)
+    if sure or spec.suppress or spec.hold == "declined":
+        return None
+    letter = _FOREIGN_LETTER.search(raw)
+    if letter is not None:
+        return (
+            f"'{letter.group()}' is a letter none of {', '.join(RULE_LANGUAGES)} writes: a person "
+            "checks the reading"
+        )
+    if language is None or language in RULE_LANGUAGES or confidence < DOUBT_CONFIDENCE:
+        return None
+    if stopword_language(clean) is not None:
+        return None
+    return (
+        f"lingua reads it as {language} ({confidence:.2f}), not a language the rules read: "
+        "a person checks the reading"
+    )
 
 
 def _plain_decline(fresh: str, quote: str) -> Reading | None:

@@ -10,7 +10,13 @@ parts of a reply, in every language at once:
 - their own plan to read it later is thanks, not a deferral;
 - an ironic marker turns a warm reading into ``unclear`` (a person reads it);
 - a clock time names a meeting, so a "deferral" that gives one is a call being booked;
-- a request to send (again) the program as a whole is asking for the details.
+- a request to send (again) the program as a whole is asking for the details;
+- a call asked for or accepted (a meeting no negation refuses) dominates details, a question or
+  thanks;
+- thanks and agreement words with nothing else left is an acknowledgement, not a request;
+- an invitation to come back ("write me again next year") limits a decline in time, like "later";
+- a question about the terms beside what holds them back ("is it exclusive? we already work with
+  others") is a question, unless they also refuse plainly.
 
 Each class names, in the data, the intents it may change and the one it gives (``Shift``).
 
@@ -21,10 +27,13 @@ structures give, with the reason; it never touches an opt-out (those are read be
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ipe.tools.learning.intent import recounts_past
+from ipe.tools.learning.intent import rules as intent_rules
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import UNCLEAR, get, resolve
 from ipe.tools.text.folding import fold
@@ -76,6 +85,17 @@ class Structure:
     send_shift: Shift
     send_verb: re.Pattern[str]
     send_object: re.Pattern[str]
+    call_shift: Shift
+    meeting: re.Pattern[str]
+    meeting_refused: re.Pattern[str]
+    thanks_shift: Shift
+    thanks: re.Pattern[str]
+    thanked: re.Pattern[str]
+    agree: re.Pattern[str]
+    leftover: int
+    asks_first_shift: Shift
+    terms: re.Pattern[str]
+    refusal: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -110,7 +130,15 @@ def structure() -> Structure:
     times = load_pack("deferrals")
     names: list[str] = []
     for spec in times["languages"].values():
-        for key in ("months", "seasons", "holidays", "weekdays", "quarter_words"):
+        for key in (
+            "months",
+            "seasons",
+            "holidays",
+            "weekdays",
+            "quarter_words",
+            "month_end",
+            "later_this_month",
+        ):
             names += _words(spec.get(key))
         # everyday words that are also months ("may", "marca"): not a named time on their own
         names = [n for n in names if n not in _words(spec.get("needs_cue"))]
@@ -146,6 +174,17 @@ def structure() -> Structure:
         send_shift=_shift(raw["send"]),
         send_verb=re.compile(raw["send"]["verbs"]),
         send_object=re.compile(raw["send"]["objects"]),
+        call_shift=_shift(raw["call"]),
+        meeting=_any(raw["call"]["meeting"]),
+        meeting_refused=re.compile(raw["call"]["refused_after"]),
+        thanks_shift=_shift(raw["thanks"]),
+        thanks=re.compile(raw["thanks"]["thanks"]),
+        thanked=re.compile(raw["thanks"]["thanked"]),
+        agree=_any(raw["thanks"]["agree"]),
+        leftover=int(raw["thanks"]["leftover"]),
+        asks_first_shift=_shift(raw["asks_first"]),
+        terms=re.compile(raw["asks_first"]["terms"]),
+        refusal=re.compile(raw["asks_first"]["refusal"]),
     )
 
 
@@ -167,8 +206,9 @@ def not_now(intent: str | None, clean: str) -> bool:
     if not s.later_shift.applies(intent):
         return False
     now = bool(s.now.search(clean))
-    if intent in s.later_shift.strict:
-        return _later(clean) or (now and bool(s.named_time.search(clean)))
+    if intent in s.later_shift.strict:  # "later", an invitation to come back, or now + a time
+        invited = _later(clean) or _later(clean, s.again)
+        return invited or (now and bool(s.named_time.search(clean)))
     asked = _later(clean, s.again)  # "try me again", not "I'll look at it later"
     return _timed(clean) or (asked and (now or bool(s.named_time.search(clean))))
 
@@ -208,10 +248,76 @@ def send_request(clean: str) -> bool:
     return any(s.send_verb.search(p) and s.send_object.search(p) for p in _SENTENCE.split(clean))
 
 
+def _clause_start(clean: str, start: int) -> int:
+    """Where the clause holding ``clean[start]`` begins (after the last , . ; : ! ? or line)."""
+    breaks = [clean.rfind(mark, 0, start) for mark in ",.;:!?\n"]
+    return max(breaks) + 1
+
+
+def call_request(clean: str) -> bool:
+    """True when a meeting is asked for or accepted: no negation refuses it, before or after.
+
+    The negators are the intent rules' ("no need for a call", "I'd rather read than hop on a
+    call", "pas besoin d'appel"), read in the meeting's own clause; a refusal right after it
+    ("a call isn't necessary") and a sentence that recounts the past ("we had a call in May")
+    count as no request.
+    """
+    s = structure()
+    config = intent_rules()
+    for m in s.meeting.finditer(clean):
+        clause = clean[_clause_start(clean, m.start()) : m.start()]
+        words = re.findall(r"[a-z']+", clause)[-config.negation_window :]
+        if any(w.replace("'", "") in config.negators or w.endswith("n't") for w in words):
+            continue
+        if s.meeting_refused.search(clean[m.end() :]):
+            continue
+        if recounts_past(clean, m.start(), m.end(), "en"):
+            continue
+        return True
+    return False
+
+
+def bare_thanks(clean: str) -> bool:
+    """True when the reply thanks or agrees and asks for nothing: no "?", no words left over.
+
+    Its thanks (with what they thank for), words of agreement and symbols are taken out; at most
+    ``leftover`` words may remain (a name: "thanks Dan").
+    """
+    s = structure()
+    if "?" in clean or not s.thanks.search(clean):
+        return False
+    rest = s.agree.sub(" ", s.thanked.sub(" ", clean))
+    return len(re.findall(r"[^\W\d_]+", rest)) <= s.leftover
+
+
+def asks_before_deciding(clean: str) -> bool:
+    """True when a sentence asks about the offer's terms ("is it exclusive?") and none refuses."""
+    s = structure()
+    if s.refusal.search(clean):
+        return False
+    asked = re.findall(r"[^.!?\n]*\?", clean)
+    return any(s.terms.search(sentence) for sentence in asked)
+
+
 def away(clean: str) -> bool:
     """True when the reply says they are away and will answer later."""
     s = structure()
     return bool(s.absence.search(clean) and s.promise.search(clean))
+
+
+def _checks() -> list[tuple[Shift, Callable[[str], bool], str]]:
+    """The classes read on the folded text, in the order they win: (shift, test, reason)."""
+    s = structure()
+    return [
+        (s.asks_shift, asks_only, "a question about what we offer, stating no terms of theirs"),
+        (s.counter_shift, counter_offer, "a figure in a proposing frame: their own terms"),
+        (s.call_shift, call_request, "a call asked for or accepted: it dominates details"),
+        (s.thanks_shift, bare_thanks, "thanks or agreement with nothing asked: acknowledged"),
+        (s.asks_first_shift, asks_before_deciding, "a question about the terms before deciding"),
+        (s.send_shift, send_request, "a request to send the program as a whole: the details"),
+        (s.away_shift, away, "away, with a promise to answer later: an auto-reply"),
+        (s.own_plan_shift, own_plan, "their own plan to read it later, no wait asked for"),
+    ]
 
 
 def refine(intent: str | None, clean: str, raw: str) -> tuple[str | None, str | None]:
@@ -223,17 +329,9 @@ def refine(intent: str | None, clean: str, raw: str) -> tuple[str | None, str | 
     s = structure()
     if s.sarcasm_shift.applies(intent) and (s.sarcasm.search(raw) or s.sarcasm.search(clean)):
         return s.sarcasm_shift.target, "an ironic marker over a warm reading: a person reads it"
-    if s.asks_shift.applies(intent) and asks_only(clean):
-        return s.asks_shift.target, "a question about what we offer, stating no terms of theirs"
-    if s.counter_shift.applies(intent) and counter_offer(clean):
-        why = "a figure in a proposing frame: their own terms (counter-offer)"
-        return s.counter_shift.target, why
-    if s.send_shift.applies(intent) and send_request(clean):
-        return s.send_shift.target, "a request to send the program as a whole: the details"
-    if s.away_shift.applies(intent) and away(clean):
-        return s.away_shift.target, "away, with a promise to answer later: an auto-reply"
-    if s.own_plan_shift.applies(intent) and own_plan(clean):
-        return s.own_plan_shift.target, "their own plan to read it later, no wait asked for"
+    for shift, test, why in _checks():
+        if shift.applies(intent) and test(clean):
+            return shift.target, why
     if not_now(intent, clean):
         why = "a refusal or reply limited in time (not now / later / after a date)"
         return s.later_shift.target, why

@@ -28,6 +28,7 @@ from typing import Any
 
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import View, views
+from ipe.tools.trust.addressee import aims_at_reader
 from ipe.tools.trust.patterns import any_of, lowercase_literals
 
 KINDS = ("injection", "claims", "phishing")
@@ -120,21 +121,36 @@ def _frames(kinds: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(entry.get("frame") for kind in kinds for entry in pack.get(kind, []))
 
 
+@cache
+def _objects(kinds: tuple[str, ...]) -> tuple[bool, ...]:
+    """Whether each pattern is an override with an object (``object = true``), as ``_patterns``."""
+    pack = load_pack("lint")
+    return tuple(bool(entry.get("object")) for kind in kinds for entry in pack.get(kind, []))
+
+
 Hit = tuple[int, int, str, str | None]
 """``(start, end, reason, frame)`` of one match in the original text."""
 
 
-def _hits(text: str, kinds: tuple[str, ...]) -> list[Hit]:
-    """Every match in any folded view of ``text``, with its pattern's frame."""
+def _hits(text: str, kinds: tuple[str, ...], *, to_reader: bool = False) -> list[Hit]:
+    """Every match in any folded view of ``text``, with its pattern's frame.
+
+    ``to_reader``: an override with an object counts only when it addresses the writer of the
+    message (``tools/trust/addressee.py``: not "ignore the package directions").
+    """
     found: list[Hit] = []
     for view in views(text):
         if not _first_pass(view.text, kinds):
             continue
-        for (pattern, reason), frame in zip(_patterns(kinds), _frames(kinds), strict=True):
+        patterns = zip(_patterns(kinds), _frames(kinds), _objects(kinds), strict=True)
+        for (pattern, reason), frame, has_object in patterns:
             for match in pattern.finditer(view.text):
-                if match.end() > match.start():
-                    start, end = view.span(*match.span())
-                    found.append((start, end, reason, frame))
+                if match.end() <= match.start():
+                    continue
+                if to_reader and has_object and not aims_at_reader(view.text, *match.span()):
+                    continue
+                start, end = view.span(*match.span())
+                found.append((start, end, reason, frame))
     return found
 
 
@@ -300,10 +316,10 @@ def find_instructions(text: str) -> list[tuple[int, int, str]]:
     """
     if not text:
         return []
-    found = _hits(text, ("injection",))
+    found = _hits(text, ("injection",), to_reader=True)
     if not found:
         return []
-    everything = found + [hit for hit in _hits(text, KINDS) if hit not in found]
+    everything = found + [hit for hit in _hits(text, KINDS, to_reader=True) if hit not in found]
     used = set(_used(text, everything))
     instructions = [hit for hit in found if hit in used]
     return _widened(text, instructions + _carried(text, instructions))

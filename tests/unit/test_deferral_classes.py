@@ -4,7 +4,8 @@ Every example here was written for this file. Conventions (stated in tools/polic
 "until X" / "back on X" = X; "through X" / "X inclusive" / "after X" = X + 1; a month alone = its
 first day; "mid-<month>" = the 15th; "the n-th week of <month>" = its n-th working week's Monday;
 "after the holidays" = the first working day after 1 January (Spain, Italy: after 6 January);
-"after <holiday>" = the day after.
+"after <holiday>" = the day after; a hedged span ("in about three weeks") = the span; a numeric
+date that reads either way = the nearer future day; a dotted one is day first.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from ipe.tools.context.relationship import assess, record_exchanges
 
 WED_3_MAR = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
 FRI_10_DEC = datetime(2027, 12, 10, 16, 0, tzinfo=UTC)
+WED_9_DEC = datetime(2026, 12, 9, 10, 0)
+FRI_13_NOV = datetime(2026, 11, 13, 10, 0)
 
 # (class, language, the prospect's words, when they wrote, the first day we may write again)
 CLASSES = [
@@ -213,6 +216,54 @@ CLASSES = [
         WED_3_MAR,
         date(2027, 9, 1),
     ),
+    # Written on Wednesday 9 December 2026 (Cyber Monday: Friday 13 November), naive times
+    # inclusive: the named day is still away
+    ("inclusive", "en", "Away until 18 December inclusive.", WED_9_DEC, date(2026, 12, 19)),
+    ("inclusive", "fr", "Absente jusqu'au 18 décembre inclus.", WED_9_DEC, date(2026, 12, 19)),
+    ("inclusive", "es", "Fuera hasta el 18 de diciembre, incluido.", WED_9_DEC, date(2026, 12, 19)),
+    ("inclusive", "pt", "Ausente até 18 de dezembro, inclusive.", WED_9_DEC, date(2026, 12, 19)),
+    ("inclusive", "de", "Abwesend bis einschließlich 18. Dezember.", WED_9_DEC, date(2026, 12, 19)),
+    ("inclusive", "en", "Out through December 18.", WED_9_DEC, date(2026, 12, 19)),
+    # the middle of a month
+    ("mid-month", "en", "Ping me mid-February.", WED_9_DEC, date(2027, 2, 15)),
+    ("mid-month", "de", "Bitte Mitte Februar nochmal.", WED_9_DEC, date(2027, 2, 15)),
+    ("mid-month", "fr", "On en reparle à la mi-février.", WED_9_DEC, date(2027, 2, 15)),
+    ("mid-month", "es", "Escríbeme a mediados de febrero.", WED_9_DEC, date(2027, 2, 15)),
+    ("mid-month", "pt", "Me chama em meados de fevereiro.", WED_9_DEC, date(2027, 2, 15)),
+    # a bare weekday after a return word: the next such day
+    ("weekday", "en", "Out at a trade fair, back Thursday.", WED_9_DEC, date(2026, 12, 10)),
+    ("weekday", "de", "Bin bis Freitag auf Reisen.", WED_9_DEC, date(2026, 12, 11)),
+    ("weekday", "es", "Estoy fuera hasta el lunes.", WED_9_DEC, date(2026, 12, 14)),
+    # a hedged span
+    (
+        "hedged span",
+        "en",
+        "Let's pick this up in about three weeks.",
+        WED_9_DEC,
+        date(2026, 12, 30),
+    ),
+    ("hedged span", "de", "In etwa zwei Wochen gerne.", WED_9_DEC, date(2026, 12, 23)),
+    ("hedged span", "fr", "Dans environ deux semaines.", WED_9_DEC, date(2026, 12, 23)),
+    # numeric dates: dotted is day first; either order: the nearer future day
+    ("numeric", "fi", "Palaan 11.1.2027.", WED_9_DEC, date(2027, 1, 11)),
+    ("numeric", "en", "On leave, returning 11/01/2027.", WED_9_DEC, date(2027, 1, 11)),
+    ("numeric", "en", "Back on 12/21.", WED_9_DEC, date(2026, 12, 21)),
+    ("numeric", "sv", "Tillbaka 11/1.", WED_9_DEC, date(2027, 1, 11)),
+    # the day alone after "after"/"until"
+    (
+        "day alone",
+        "en",
+        "Write again after the 20th, I'm travelling.",
+        WED_9_DEC,
+        date(2026, 12, 21),
+    ),
+    # holidays as data
+    ("holiday", "en", "Let's talk after New Year.", WED_9_DEC, date(2027, 1, 2)),
+    ("holiday", "en", "After the holidays, please.", WED_9_DEC, date(2027, 1, 4)),
+    ("holiday", "de", "Nach den Feiertagen gerne.", WED_9_DEC, date(2027, 1, 4)),
+    ("holiday", "es", "Después de las fiestas, mejor.", WED_9_DEC, date(2027, 1, 7)),
+    ("holiday", "en", "Swamped until after Cyber Monday.", FRI_13_NOV, date(2026, 12, 1)),
+    ("holiday", "de", "Nach Fasching wieder.", WED_9_DEC, date(2027, 2, 10)),
 ]
 
 
@@ -400,3 +451,38 @@ def test_a_date_in_a_language_without_a_phrase_bank_is_read_and_a_past_one_named
     gone = format_date(written - timedelta(days=offset), "long", locale=locale)
     assert find_deferral(gone, at, language=locale) is None, (locale, gone)
     assert past_dates(gone, at, language=locale), (locale, gone)
+
+
+def _next(month: int, day: int, after: date) -> date:
+    this = date(after.year, month, day)
+    return this if this > after else this.replace(year=after.year + 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(1, 12),
+    st.integers(1, 12),
+)
+def test_an_ambiguous_numeric_date_is_the_nearer_future_reading(
+    written: date, a: int, b: int
+) -> None:
+    readings = {date(written.year, a, b), date(written.year, b, a)}
+    if any(timedelta(0) <= written - d <= timedelta(days=31) for d in readings):
+        return  # a day just gone reads as the start of an absence: no wait (another class)
+    found = find_deferral(f"Back on {a}/{b}.", datetime.combine(written, datetime.min.time()))
+    assert found is not None
+    assert found.until == min(_next(a, b, written), _next(b, a, written))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)), st.integers(1, 28))
+def test_inclusive_is_always_one_day_after_the_same_date_without_it(
+    written: date, day: int
+) -> None:
+    at = datetime.combine(written, datetime.min.time())
+    plain = find_deferral(f"Away until March {day}.", at, language="en")
+    included = find_deferral(f"Away until March {day} inclusive.", at, language="en")
+    assert (plain is None) == (included is None)
+    if plain and included:
+        assert included.until - plain.until == timedelta(days=1)

@@ -21,11 +21,11 @@ from typing import Any
 from langchain_core.tracers.base import BaseTracer
 from langgraph.config import get_config
 
+from ipe.addresses import mask_addresses
 from ipe.settings import TRACE_MASKS, Settings, current
 
 MASKS: tuple[str, ...] = TRACE_MASKS
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
     r"(?<![\w+-])(?!\d{4}-\d{2}-\d{2})\+?(?:\(\d{1,4}\)[ .-]?)?\d[\d ().-]{5,}\d(?![\w-])"
 )
@@ -76,7 +76,7 @@ def mask_text(value: str, path: Sequence[str | int], masks: Iterable[str] = MASK
     if "handle" in chosen and "=" in value:
         value = _REPR_HANDLE.sub(r"\1'<handle>'", value)
     if "email" in chosen:
-        value = _EMAIL.sub("<email>", value)
+        value = mask_addresses(value, "<email>")
     if "phone" in chosen:
         value = _PHONE.sub(_phone, value)
     if "handle" in chosen:

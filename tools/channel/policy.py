@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ipe.addresses import is_address
 from ipe.domain import Severity, Template, UnknownChannelError
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names, registry
@@ -21,7 +22,6 @@ from ipe.tools.text.urls import sanitize_url
 
 Unit = Literal["chars", "bytes", "x_weighted"]
 
-_EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _ADDRESS_WORD = re.compile(r"[^\W\d_]{2,}")
 _PO_BOX = re.compile(
@@ -135,7 +135,8 @@ def valid_unsubscribe(value: str | None) -> bool:
         return False
     text = value.strip()
     if text.lower().startswith("mailto:"):
-        return bool(_EMAIL_RE.match(text[len("mailto:") :]))
+        address, _, _query = text[len("mailto:") :].partition("?")
+        return is_address(address)
     return sanitize_url(text) is not None and text.lower().startswith("https://")
 
 

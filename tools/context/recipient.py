@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from ipe.addresses import find_addresses, is_address
 from ipe.domain import Channel, Prospect, Relationship
 from ipe.tools.policies.channels import channel_key, registry
 from ipe.tools.writing.answers import referred_contact
 
-_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 _HANDLE = re.compile(r"^@?[\w.\-]{1,100}$")
-_ADDRESS = re.compile(r"[^@\s<>,;:()\[\]\"']+@[^@\s<>,;:()\[\]\"']+\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,8 @@ def inbound_addresses(prospect: Prospect) -> list[str]:
     found = []
     for item in prospect.interaction_history:
         if item.direction == "inbound":
-            found += [m.group() for m in _ADDRESS.finditer(item.text or "")]
-    return [a for a in dict.fromkeys(found) if _EMAIL.match(a)]
+            found += [m.group() for m in find_addresses(item.text or "")]
+    return list(dict.fromkeys(found))
 
 
 def find_recipient(
@@ -121,7 +120,7 @@ def find_recipient(
     note = None
     if record_platform and record_platform not in registry():
         note = f"the record's platform '{prospect.platform}' is not a channel the engine writes for"
-    if referred is not None and _EMAIL.match(referred.email):
+    if referred is not None and is_address(referred.email):
         if _style(channel) == "email":
             source = f"the contact their reply refers us to ({referred.source})"
             return Recipient(referred.email, source, note)
@@ -131,7 +130,7 @@ def find_recipient(
         )
     if _style(channel) == "email":
         email = (prospect.email or "").strip()
-        if email and _EMAIL.match(email):
+        if email and is_address(email):
             return Recipient(email, "email", note)
         why = "the record has no e-mail address" if not email else "the record's e-mail is invalid"
         return Recipient(None, why, note)

@@ -27,6 +27,7 @@ from babel.core import Locale, UnknownLocaleError, get_global
 from babel.dates import get_timezone, get_timezone_location
 from wordfreq import get_frequency_dict, zipf_frequency
 
+from ipe.addresses import find_addresses
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.text.textcount import find_links
@@ -36,7 +37,6 @@ from ipe.tools.writing.facts import content_stems
 SOURCE = "platform-rules.md: LLM09 misinformation / FTC Endorsement Guides"
 EXCLUDED_RUN = 4
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUOTE = re.compile(r"“([^”\n]{1,300})”|\"([^\"\n]{1,300})\"")
 _PERCENT = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|por ciento\b|por cento\b|"
@@ -530,7 +530,7 @@ def _digest(texts: list[str]) -> _TextDigest:
         texts=texts,
         quote_texts=[_norm_quote(t) for t in texts],
         urls={_url_key(u) for text in texts for _, _, u in find_links(text)},
-        emails={m.group().lower() for t in texts for m in _EMAIL.finditer(t)},
+        emails={m.group().lower() for t in texts for m in find_addresses(t)},
         numbers=[n for t in texts for n in numbers_in(t)],
         words=_words(texts),
         ngrams=set().union(*(_ngrams(t) for t in texts)),
@@ -853,7 +853,7 @@ class _Checker:
     def emails(self) -> None:
         if "@" not in self.text:
             return
-        for match in _EMAIL.finditer(self.text):
+        for match in find_addresses(self.text):
             self._consume(*match.span())
             if match.group().lower() not in self.sources.emails:
                 self._flag(

@@ -45,6 +45,7 @@ import phonenumbers
 from phonenumbers import Leniency
 from wordfreq import available_languages, get_frequency_dict
 
+from ipe.addresses import find_addresses
 from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import skeleton
@@ -55,7 +56,6 @@ from ipe.tools.writing.facts import content_stems
 
 SOURCE = "platform-rules.md: LLM05 improper output handling / LLM01 (what goes out is allow-listed)"
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 _CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9_]{1,20})\b")
 _CAPS_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[^\W_](?:[\w-]{2,}[^\W_])(?![\w-])")
@@ -389,7 +389,7 @@ def _template_allowed(template: Template, trusted_texts: frozenset[str]) -> Allo
     contacts = " ".join([*texts, trusted])
     return Allowed(
         links=frozenset(_url_key(u) for t in texts for _, _, u in find_links(t)),
-        emails=frozenset(m.group().lower() for m in _EMAIL.finditer(contacts)),
+        emails=frozenset(m.group().lower() for m in find_addresses(contacts)),
         digit_runs=tuple(d for d in (_digits(t) for t in texts) if len(d) >= 5),
         handles=frozenset(m.group(1).lower() for m in _HANDLE.finditer(contacts)),
         codes=frozenset(
@@ -430,7 +430,7 @@ def _contacts(text: str, allowed: Allowed, field: str, how: str) -> list[Finding
             findings.append(
                 _finding("link", field, url, f'Link "{url}"{said} is not one the template gives.')
             )
-    for match in _EMAIL.finditer(text):
+    for match in find_addresses(text):
         if match.group().lower() not in allowed.emails:
             findings.append(
                 _finding(

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ipe.addresses import is_address
 from ipe.domain import ExcludedSpan, Prospect
 from ipe.tools.learning.replies import is_opt_out
 from ipe.tools.policies.intents import opt_out_intent
@@ -50,9 +51,6 @@ _MD_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\n{3,}")
-_EMAIL = re.compile(
-    r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
 
 SHORT_FIELDS = ("name", "company", "title", "location", "niche")
 PLAIN_FIELDS = ("id", "platform", "handle", "language")
@@ -209,7 +207,7 @@ class _Cleaner:
         if value is None or not value.strip():
             return None
         text = value.strip()
-        if len(text) <= 254 and _EMAIL.match(text):
+        if is_address(text):
             return text
         shown = sanitize_text(text, max_len=200)
         self.excluded.append(ExcludedSpan(field=field, text=shown, reason="invalid email"))

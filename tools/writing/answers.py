@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from ipe.addresses import find_addresses
 from ipe.domain import Relationship, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.text.folding import fold
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME = re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)?)\s*[(<:,]?\s*$")
 
 
@@ -167,7 +167,8 @@ class Contact:
 
 def referred_contact(text: str) -> Contact:
     """The contact a referral names: an e-mail address and the capitalised name before it."""
-    match = _EMAIL.search(text)
+    found = find_addresses(text)
+    match = found[0] if found else None
     email = match.group() if match else None
     name = None
     if match:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache, lru_cache
 
+from ipe.addresses import mask_addresses
 from ipe.domain import (
     TONES,
     ExcludedSpan,
@@ -38,7 +39,6 @@ _TONE_WORDS = {
     "warm": "enthusiastic",
     "excited": "enthusiastic",
 }
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -195,16 +195,25 @@ def _bio_sentences(bio: str) -> list[str]:
     return out[:2]
 
 
+_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)|\[\s*\]")
+"""What an address in brackets leaves once it is taken out ('Jordan Blake <>')."""
+
+
 def screen_fact_text(text: str, source: str) -> tuple[str, ExcludedSpan | None]:
-    """Drop links and addresses from a fact's words (a fact's link is its ``url``).
+    """Drop addresses, then links, from a fact's words (a fact's link is its ``url``).
+
+    Addresses first: a local part can read as a domain ('oskar.brandt' of
+    'oskar.brandt@kiln-and-co.example'), and taking it out as a link would leave the domain.
 
     Whether a fact may be quoted (offer-like terms, codes, claims about our brand...) is the
     outbound allow-list's call (``ipe.tools.trust.outbound.screen_facts``): it is not a reason to
     exclude the field.
     """
+    text = mask_addresses(text, "")
     for start, end, _ in sorted(find_links(text), reverse=True):
         text = text[:start] + text[end:]
-    return re.sub(r"\s+", " ", _EMAIL.sub("", text)).strip(" ,;:-"), None
+    text = _EMPTY_BRACKETS.sub("", text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-"), None
 
 
 def _history_words(prospect: Prospect) -> list[tuple[FactKind, str, str, str | None, float]]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import View, views
-from ipe.tools.trust.addressee import aims_at_reader
+from ipe.tools.trust.addressee import addressee
 from ipe.tools.trust.patterns import any_of, lowercase_literals
 
 KINDS = ("injection", "claims", "phishing")
@@ -136,7 +136,8 @@ def _hits(text: str, kinds: tuple[str, ...], *, to_reader: bool = False) -> list
     """Every match in any folded view of ``text``, with its pattern's frame.
 
     ``to_reader``: an override with an object counts only when it addresses the writer of the
-    message (``tools/trust/addressee.py``: not "ignore the package directions").
+    message (``tools/trust/addressee.py``: not "ignore the package directions"); one with a
+    generic object ("forget the rules") gets the frame ``generic``: it counts beside a demand.
     """
     found: list[Hit] = []
     for view in views(text):
@@ -147,10 +148,11 @@ def _hits(text: str, kinds: tuple[str, ...], *, to_reader: bool = False) -> list
             for match in pattern.finditer(view.text):
                 if match.end() <= match.start():
                     continue
-                if to_reader and has_object and not aims_at_reader(view.text, *match.span()):
+                aimed = addressee(view.text, *match.span()) if to_reader and has_object else None
+                if aimed == "elsewhere":
                     continue
                 start, end = view.span(*match.span())
-                found.append((start, end, reason, frame))
+                found.append((start, end, reason, "generic" if aimed == "generic" else frame))
     return found
 
 
@@ -270,6 +272,7 @@ def _used(text: str, hits: list[Hit]) -> list[Hit]:
         for hit in hits
         if (hit[3] == "address" and loose)
         or (hit[3] == "override" and (strict or not _is_mention(text, hit[0], hit[1])))
+        or (hit[3] == "generic" and strict)
     ]
 
 

@@ -9,9 +9,28 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
-"""The languages with a phrase bank (``phrases/<language>/``), English first: the offline drafter
-writes in these."""
+
+def _bank_languages() -> tuple[str, ...]:
+    """Every folder of ``phrases/`` with a ``message.toml``, English first, then by code."""
+    root = files(__name__).joinpath("phrases")
+    found = {
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and entry.joinpath("message.toml").is_file()
+    }
+    return ("en", *sorted(found - {"en"}))
+
+
+LANGUAGES: tuple[str, ...] = _bank_languages()
+"""The languages with a phrase bank (``phrases/<language>/message.toml``), English first: the
+offline drafter writes in these. Adding a language is adding its folder: every layer (the
+language choice, register, terms, answers, subjects, the footer, the critic's disclosure and
+keep words) reads it from there."""
+
+RULE_TABLES: frozenset[str] = frozenset({"register", "checks"})
+"""Tables of a language's bank that hold rules, not phrases: ``[register]`` (cues, channel
+defaults, forms) and ``[checks]`` (what the critic and the fitter read: disclosure patterns, offer
+words, keep markers). Walks over a bank's text leave them out."""
 
 
 @cache

@@ -59,6 +59,9 @@ DATED_REPLIES = (
     ("Fale comigo em 3 de março, por favor.", "pt"),
     ("Recontactez-moi le 3 mars, merci.", "fr"),
     ("Bitte melden Sie sich am 3. März wieder.", "de"),
+    ("Scrivimi di nuovo il 3 marzo, grazie.", "it"),
+    ("Stuur me op 3 maart nog een bericht.", "nl"),
+    ("Proszę napisać do mnie 3 marca.", "pl"),
 )
 """A reply naming a date in each language: ``dateparser`` loads a language's data on its first
 date (50-110 ms each), and each language's reply rules are compiled on first use."""

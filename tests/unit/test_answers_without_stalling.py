@@ -83,9 +83,14 @@ def _stalls(language: str) -> list[str]:
     return [p.split("{")[0].strip() for p in phrases if p.split("{")[0].strip()]
 
 
+READ = sorted(ASKS)
+"""The languages whose questions the topic rules read (tools/policies/questions.toml); every bank
+language's answers are written (test_every_bank_language.py)."""
+
+
 @settings(max_examples=120, deadline=None)
 @given(
-    language=st.sampled_from(LANGUAGES),
+    language=st.sampled_from(READ),
     picks=st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),
     channel=st.sampled_from(["instagram", "email", "x", "linkedin"]),
 )
@@ -103,7 +108,7 @@ def test_no_stall_when_the_template_answers_every_topic(
         assert (schedule if needed == "monthly" else needed) in body, body
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", READ)
 def test_an_open_topic_is_named_and_the_known_part_answered(language: str) -> None:
     minimum = {
         "en": "Is there a minimum payout?",

@@ -21,6 +21,15 @@ SENDER_GENDERED = {
     # "m'a marqué(e)": the participle agrees when "me" is the direct object (not "m'a donné envie")
     "fr": r"\b(?:ravie?|heureuse|heureux|contente?)\b"
     r"|\bm'a (?:marqu|touch|impressionn|inspir|interpell|séduit|surpris|convaincu)\w*",
+    # "Sarò sincero/a", "sono contento/a", "lieto/a", "grato/a"
+    "it": r"\b(?:sincer|content|liet|grat|onorat|entusiast)[oa]\b",
+    # every past or conditional first person agrees ("widziałem/widziałam", "chciałbym/-abym")
+    # (a vowel, d or g before "łem": "zespołem", "stołem" are nouns in the instrumental)
+    "pl": r"\b\w*(?:[aeiuyąęóżdg]łem|łam|łbym|łabym)\b|\b(?:sam|sama|zainteresowan[ya])\b",
+}
+READER_GENDERED = {
+    # the reader is unknown too: "widziałeś/widziałaś", "byłbyś/byłabyś", "zainteresowany/a"
+    "pl": r"\b\w+(?:łeś|łaś|łbyś|łabyś)\b|\bzainteresowan[aey]\b",
 }
 
 
@@ -50,3 +59,18 @@ def test_the_check_reads_the_gendered_forms_it_guards_against() -> None:
     assert re.search(SENDER_GENDERED["pt"], "Obrigada pelo retorno.", re.IGNORECASE)
     assert re.search(SENDER_GENDERED["fr"], "Votre vidéo m'a marqué.", re.IGNORECASE)
     assert re.search(SENDER_GENDERED["fr"], "Ravie d'avoir de vos nouvelles.", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", ["pl/message", "pl/formal"])
+def test_no_polish_phrase_agrees_with_the_readers_gender(name: str) -> None:
+    """Pan/Pani come from the overlay's forms; no verb or adjective guesses the reader's gender."""
+    pattern = re.compile(READER_GENDERED["pl"], re.IGNORECASE)
+    found = [p for p in _strings(load_bank(name)) if pattern.search(p)]
+    assert found == [], found
+
+
+def test_the_new_checks_read_the_forms_they_guard_against() -> None:
+    assert re.search(SENDER_GENDERED["it"], "Sarò sincera: non conosco il tuo lavoro.", re.I)
+    assert re.search(SENDER_GENDERED["pl"], "Widziałem Twój film.", re.IGNORECASE)
+    assert re.search(SENDER_GENDERED["pl"], "Chciałabym zaprosić Cię.", re.IGNORECASE)
+    assert re.search(READER_GENDERED["pl"], "Czy widziałaś naszą ofertę?", re.IGNORECASE)

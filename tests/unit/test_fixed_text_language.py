@@ -1,8 +1,8 @@
 """Every fixed string the engine adds is in the message's language.
 
-The phrase banks (each language's ``message.toml``) and the e-mail footer's unsubscribe line
-(``[footer.unsubscribe]`` of ``formatting.toml``) are the engine's own words: each one long
-enough to tell reads as its language, and an e-mail in French carries the French footer.
+The phrase banks (each language's ``message.toml``, its ``[footer] unsubscribe`` line included)
+are the engine's own words: each one long enough to tell reads as its language, and an e-mail in
+French carries the French footer.
 """
 
 import re
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipe.prompts import LANGUAGES, load_bank
+from ipe.prompts import LANGUAGES, RULE_TABLES, load_bank
 from ipe.tools.channel.formatting import above_footer, finalize, unsubscribe_line
 from ipe.tools.learning.intent import fresh_text
 from ipe.tools.trust.sendable import MIN_SENTENCE_LETTERS
@@ -38,7 +38,8 @@ def _bank_sentences() -> list[tuple[str, str, str]]:
     """(language, path, text) of every bank string long enough to tell its language."""
     found = []
     for language in LANGUAGES:
-        for path, text in _strings(load_bank(f"{language}/message")):
+        table = {k: v for k, v in load_bank(f"{language}/message").items() if k not in RULE_TABLES}
+        for path, text in _strings(table):
             if sum(c.isalpha() for c in _PLACEHOLDER.sub(" ", text)) >= MIN_SENTENCE_LETTERS:
                 found.append((language, path, text))
     return found
@@ -80,7 +81,7 @@ def test_the_reply_reader_cuts_each_footer_line_as_our_own(language: str) -> Non
 
 @settings(max_examples=100, deadline=None)
 @given(
-    language=st.sampled_from([*LANGUAGES, "it", "nl"]),
+    language=st.sampled_from([*LANGUAGES, "sv", "ja"]),
     body=st.text(alphabet=st.characters(codec="utf-8", categories=["L", "Zs"]), max_size=60),
 )
 def test_an_email_carries_the_footer_of_its_language_once(language: str, body: str) -> None:

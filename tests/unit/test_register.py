@@ -26,7 +26,7 @@ from ipe.domain import (
     Template,
     VariationPlan,
 )
-from ipe.prompts import bank_names, load_bank
+from ipe.prompts import LANGUAGES, RULE_TABLES, bank_names, load_bank
 from ipe.tools.trust.sendable import sendability
 from ipe.tools.writing.facts import extract_facts
 from ipe.tools.writing.offline_drafter import bank, compose
@@ -34,6 +34,7 @@ from ipe.tools.writing.register import (
     choose_register,
     detect_register,
     languages,
+    reader_gender,
     register_note,
     salutation,
 )
@@ -46,8 +47,18 @@ SIE = re.compile(r"(?<=[^.!?:\s] )(?:Sie|Ihr\w*)\b|\bIhnen\b")
 sentence may be "she"/"her"), or "Ihnen" anywhere."""
 TU = re.compile(r"(?i)\b(?:tú|tu|tus|ti|te|contigo)\b")
 USTED = re.compile(r"(?i)\b(?:usted|ustedes|le escribo|escribirle|dígame|pregúnteme)\b")
-INFORMAL_FORMS = {"de": SIE, "es": USTED}
-FORMAL_FORMS = {"de": DU, "es": TU}
+TU_IT = re.compile(r"(?i)\b(?:tu|ti|te|tuo|tua|tuoi|tue|puoi|vuoi|dimmi|fammi)\b")
+LEI_IT = re.compile(r"(?<=[^.!?:…\s] )(?:Lei|La|Le|Suo|Sua|Suoi|Sue)\b|\w(?:Le|La)\b")
+JE = re.compile(r"(?i)\b(?:je|jij|jou|jouw)\b")
+U = re.compile(r"(?i)\b(?:u|uw)\b")
+TY = re.compile(
+    r"(?i)\b(?:ty|cię|ciebie|tobie|tobą|twój|twoja|twoje|twojego|twojej|twoich|twoim|twoją)\b"
+)
+PAN = re.compile(r"\b(?:Pan|Pani|Pana|Panu|Panią)\b|\{pan\w*\}")
+INFORMAL_FORMS = {"de": SIE, "es": USTED, "it": LEI_IT, "nl": U, "pl": PAN}
+"""The other register's address, which no phrase of the informal bank may use."""
+FORMAL_FORMS = {"de": DU, "es": TU, "it": TU_IT, "nl": JE, "pl": TY}
+"""The other register's address, which no phrase of the formal bank may use."""
 
 TEMPLATE = Template(
     id="crocks",
@@ -61,25 +72,54 @@ TEMPLATE = Template(
     ),
     links=["https://mossgrove.example/partners"],
 )
+
+
+def _fermenter(language: str, name: str, niche: str, bio: str, title: str) -> Prospect:
+    return Prospect(
+        id=f"p-{language}",
+        name=name,
+        platform="instagram",
+        niche=niche,
+        audience_size=12000,
+        bio=bio,
+        recent_content=[{"title": title, "published_at": "2026-11-20"}],
+    )
+
+
 PERSON = {
-    "de": Prospect(
-        id="p-de",
-        name="Katrin Vogelsang",
-        platform="instagram",
-        niche="Fermentation",
-        audience_size=12000,
-        bio="Gemüse, Gläser und Geduld.",
-        recent_content=[{"title": "Sauerkraut in sieben Tagen", "published_at": "2026-11-20"}],
-    ),
-    "es": Prospect(
-        id="p-es",
-        name="Lucía Ferrer",
-        platform="instagram",
-        niche="fermentación",
-        audience_size=12000,
-        bio="Verduras, tarros y paciencia.",
-        recent_content=[{"title": "Chucrut en siete días", "published_at": "2026-11-20"}],
-    ),
+    lang: _fermenter(lang, *fields)
+    for lang, fields in {
+        "de": (
+            "Katrin Vogelsang",
+            "Fermentation",
+            "Gemüse, Gläser und Geduld.",
+            "Sauerkraut in sieben Tagen",
+        ),
+        "es": (
+            "Lucía Ferrer",
+            "fermentación",
+            "Verduras, tarros y paciencia.",
+            "Chucrut en siete días",
+        ),
+        "it": (
+            "Giulia Ferraro",
+            "fermentazione",
+            "Verdure, barattoli e pazienza.",
+            "Crauti in sette giorni",
+        ),
+        "nl": (
+            "Sanne de Vries",
+            "fermenteren",
+            "Groenten, potten en geduld.",
+            "Zuurkool in zeven dagen",
+        ),
+        "pl": (
+            "Wiktoria Zielińska",
+            "fermentacja",
+            "Warzywa, słoiki i cierpliwość.",
+            "Kiszona kapusta w siedem dni",
+        ),
+    }.items()
 }
 STAGES: list[Relationship | None] = [
     None,
@@ -121,7 +161,7 @@ def _draft(language: str, register: str, **kw: Any) -> str:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    language=st.sampled_from(["de", "es"]),
+    language=st.sampled_from(sorted(PERSON)),
     register=st.sampled_from(["formal", "informal"]),
     channel=st.sampled_from(CHANNELS),
     stage=st.sampled_from(STAGES),
@@ -154,13 +194,17 @@ def test_a_message_never_mixes_registers(
     assert not wrong.search(text), (register, text)
 
 
-@pytest.mark.parametrize("language", ["de", "es"])
+def test_every_two_register_language_has_its_forms_here() -> None:
+    assert set(languages()) == set(FORMAL_FORMS) == set(INFORMAL_FORMS)
+
+
+@pytest.mark.parametrize("language", sorted(FORMAL_FORMS))
 def test_every_phrase_of_a_register_is_in_it(language: str) -> None:
     def strings(node: object) -> list[str]:
         if isinstance(node, str):
             return [node]
         if isinstance(node, dict):
-            return [s for v in node.values() for s in strings(v)]
+            return [s for k, v in node.items() if k not in RULE_TABLES for s in strings(v)]
         if isinstance(node, list):
             return [s for v in node for s in strings(v)]
         return []
@@ -170,10 +214,16 @@ def test_every_phrase_of_a_register_is_in_it(language: str) -> None:
     assert not formal and not informal, (formal, informal)
 
 
-@pytest.mark.parametrize("name", [n for lang in ("de", "es") for n in bank_names(lang)[1:]])
+@pytest.mark.parametrize("name", [n for lang in LANGUAGES for n in bank_names(lang)[1:]])
 def test_an_overlay_replaces_existing_slots_with_the_same_placeholders(name: str) -> None:
+    """Same slots, same placeholders, for register and regional overlays (``pt/PT``) alike; a
+    formal greeting may leave the name out (Polish "Dzień dobry," needs no vocative), and the
+    overlay's own ``[forms]`` (Pan/Pani) are its own."""
     base = load_bank(name.split("/")[0] + "/message")
     holes = re.compile(r"\{(\w+)\}")
+    overlay = load_bank(name)
+    forms = {k for by_gender in overlay.get("forms", {}).values() for k in by_gender}
+    names = {"first_name", "salutation", "contact"}
 
     def walk(over: object, under: object, path: str) -> None:
         assert under is not None, f"{name}: {path} is not in the base bank"
@@ -182,11 +232,11 @@ def test_an_overlay_replaces_existing_slots_with_the_same_placeholders(name: str
             for key, value in over.items():
                 walk(value, under.get(key), f"{path}.{key}")
             return
-        wanted = set(holes.findall(str(under))) - {"first_name"}
-        found = set(holes.findall(str(over))) - {"first_name", "salutation"}
+        wanted = set(holes.findall(str(under))) - names
+        found = set(holes.findall(str(over))) - names - forms
         assert found == wanted, (path, found, wanted)
 
-    walk(load_bank(name), base, name)
+    walk({k: v for k, v in overlay.items() if k != "forms"}, base, name)
 
 
 def test_the_german_follow_up_keeps_the_sie_of_our_first_note() -> None:
@@ -259,7 +309,28 @@ def test_the_record_then_the_channel_decide() -> None:
     assert "default on tiktok" in choose_register(bare, "de", "tiktok").reason
     assert choose_register(PERSON["es"], "es", "email").register == "informal"
     assert choose_register(bare, "fr", "email").register is None  # vous always
-    assert set(languages()) == {"de", "es"}
+    assert set(languages()) == {"de", "es", "it", "nl", "pl"}
+    assert choose_register(PERSON["it"], "it", "email").register == "formal"  # Lei on e-mail
+    assert choose_register(PERSON["nl"], "nl", "email").register == "informal"  # je
+
+
+def test_polish_formal_address_takes_the_readers_gender_from_the_first_name() -> None:
+    """Pan or Pani: the first name tells (bank data); without one, the message keeps ty."""
+    assert reader_gender(PERSON["pl"], "pl") == "feminine"
+    assert (
+        reader_gender(PERSON["pl"].model_copy(update={"name": "Kuba Nowak"}), "pl") == "masculine"
+    )
+    assert (
+        reader_gender(PERSON["pl"].model_copy(update={"name": "Piotr Nowak"}), "pl") == "masculine"
+    )
+    assert reader_gender(PERSON["pl"], "de") is None  # German needs no gender for Sie
+    assert choose_register(PERSON["pl"], "pl", "email").register == "formal"
+    anonymous = PERSON["pl"].model_copy(update={"name": "@kiszonki"})
+    choice = choose_register(anonymous, "pl", "email")
+    assert choice.register == "informal" and "first name" in choice.reason
+    assert "Pani" in _draft("pl", "formal") and "Twój" not in _draft("pl", "formal")
+    piotr = _draft("pl", "formal", prospect=PERSON["pl"].model_copy(update={"name": "Piotr Nowak"}))
+    assert "Pana" in piotr and "Pani" not in piotr
 
 
 @pytest.mark.parametrize(
@@ -286,13 +357,13 @@ def test_the_detector_reads_pronouns_and_verb_forms(
 
 def test_a_formal_greeting_names_the_person_as_they_were_named() -> None:
     p = _with(PERSON["de"], ("outbound", "Guten Tag Frau Vogelsang, ..."))
-    assert salutation(p) == "Frau Vogelsang"
-    assert salutation(_with(PERSON["de"], ("inbound", "Gruß an Herrn Vogelsang"))) == (
+    assert salutation(p, "de") == "Frau Vogelsang"
+    assert salutation(_with(PERSON["de"], ("inbound", "Gruß an Herrn Vogelsang")), "de") == (
         "Herr Vogelsang"
     )
-    assert salutation(PERSON["de"]) == "Katrin Vogelsang"  # gender unknown: the full name
+    assert salutation(PERSON["de"], "de") == "Katrin Vogelsang"  # gender unknown: the full name
     only = PERSON["de"].model_copy(update={"name": "Katrin"})
-    assert salutation(only) == ""
+    assert salutation(only, "de") == ""
     body = _draft("de", "formal", prospect=only)
     assert body.split("\n")[1] == "Guten Tag,", body
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ipe.domain import Template
-from ipe.prompts import load_bank
+from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.policies.channels import is_email
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
@@ -47,9 +47,13 @@ def _bank() -> dict[str, dict[str, object]]:
 
 @cache
 def _strings(section: str, key: str) -> tuple[str, ...]:
+    """``formatting.toml``'s list ``[section] key``; for ``keep``, each bank's ``[checks]`` too."""
     value = _bank()[section][key]
     assert isinstance(value, list)
-    return tuple(str(v) for v in value)
+    if section == "keep":
+        for language in LANGUAGES:
+            value = [*value, *load_bank(f"{language}/message").get("checks", {}).get(key, [])]
+    return tuple(dict.fromkeys(str(v) for v in value))
 
 
 @cache
@@ -133,8 +137,8 @@ def _one_line(text: str) -> str:
 def email_footer(template: Template, language: str = "en") -> str:
     """The compliance footer: separator, sender identity, postal address, unsubscribe line.
 
-    Its fixed words are in ``language`` (``[footer.unsubscribe]`` of ``formatting.toml``; English
-    where the language has none).
+    Its fixed words are in ``language`` (``[footer] unsubscribe`` of the language's phrase bank;
+    English where the language has none).
     """
     sender = template.sender
     identity = [
@@ -153,9 +157,8 @@ def email_footer(template: Template, language: str = "en") -> str:
 
 def unsubscribe_line(language: str) -> str:
     """The footer's unsubscribe line in ``language`` (with ``{url}``); English when it has none."""
-    lines = _bank()["footer"]["unsubscribe"]
-    assert isinstance(lines, dict)
-    return str(lines.get(language, lines["en"]))
+    base = language.split("-")[0].lower()
+    return str(load_bank(f"{base if base in LANGUAGES else 'en'}/message")["footer"]["unsubscribe"])
 
 
 def finalize(

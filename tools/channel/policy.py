@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ipe.addresses import is_address
 from ipe.domain import Severity, Template, UnknownChannelError
+from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import channel_names, registry
 from ipe.tools.text.textcount import find_links
@@ -94,6 +95,19 @@ def _flag(rules: dict[str, RuleInfo], key: str) -> bool:
     return bool(rule is not None and rule.value)
 
 
+def _with_bank_disclosures(rule: dict[str, Any]) -> dict[str, Any]:
+    """The disclosure rule with each phrase bank's own ``[checks] disclosure_patterns`` added.
+
+    A language's plain words for "affiliate program" and "commission" ("affiliateprogramma",
+    "program partnerski") come with its bank, so adding a language adds what discloses in it.
+    """
+    patterns = [*rule.get("patterns", [])]
+    for language in LANGUAGES:
+        checks = load_bank(f"{language}/message").get("checks", {})
+        patterns += checks.get("disclosure_patterns", [])
+    return {**rule, "patterns": list(dict.fromkeys(patterns))}
+
+
 @cache
 def load_policy(channel: str) -> ChannelPolicy:
     """Return the policy of ``channel``; raises ``UnknownChannelError`` for any other name."""
@@ -103,6 +117,8 @@ def load_policy(channel: str) -> ChannelPolicy:
         raise UnknownChannelError(f"unknown channel '{channel}': use one of {names}")
     table = pack[channel]  # the registry's own table: unit and rules
     raw: dict[str, Any] = {**pack.get("common", {}).get("rules", {}), **table.get("rules", {})}
+    if "affiliate_disclosure" in raw:
+        raw["affiliate_disclosure"] = _with_bank_disclosures(raw["affiliate_disclosure"])
     rules = {key: RuleInfo.model_validate(entry) for key, entry in raw.items()}
     body_limit = _int_value(rules, "body_limit")
     if body_limit is None:

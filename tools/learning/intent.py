@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import by_priority, registry
 from ipe.tools.text.folding import fold
@@ -94,13 +95,26 @@ def rules() -> IntentRules:
         quote_header=re.compile(settings["quote_header"], re.IGNORECASE),
         header_line=re.compile(settings["header_line"], re.IGNORECASE),
         signature=re.compile(settings["signature"], re.IGNORECASE),
-        footer=re.compile(settings["footer"], re.IGNORECASE),
+        footer=_footer(settings["footer"]),
         conditions=re.compile(settings["conditions"]),
         past={code: re.compile(p) for code, p in settings["past"].items()},
         stopwords={k: frozenset(v) for k, v in settings["stopwords"].items()},
         stopword_min=int(settings["stopword_min"]),
         stopword_share=float(settings["stopword_share"]),
     )
+
+
+def _footer(policy: str) -> re.Pattern[str]:
+    """Our footer quoted back: the policy's lines, and each bank's unsubscribe line with a link.
+
+    Lines are matched folded (``_key``), so each bank's line is folded the same way.
+    """
+    found = [policy]
+    for language in LANGUAGES:
+        line = str(load_bank(f"{language}/message")["footer"]["unsubscribe"])
+        words = fold(line.split("{url}")[0]).text.split()
+        found.append(r"^" + r"\s+".join(map(re.escape, words)) + r"\s*(?:https?://|www\.)\S*$")
+    return re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
 
 
 def _key(line: str) -> str:

@@ -29,6 +29,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from ipe.addresses import find_addresses
 from ipe.domain import ExcludedSpan, Fact, Finding, Template
+from ipe.prompts import LANGUAGES, load_bank
 from ipe.tools.policies import load_pack
 from ipe.tools.text.textcount import find_links
 from ipe.tools.trust.patterns import any_of, compile_for_lowercase
@@ -715,10 +716,22 @@ def _money_value(match: re.Match[str]) -> float:
 
 
 @cache
+def offer_vocabulary() -> tuple[str, ...]:
+    """Word starts that aim a figure at the reader as an offer term (commission, earn...).
+
+    ``[grounding] offer_vocabulary`` of ``tools/policies/lint.toml``, and each phrase bank's
+    own (``[checks] offer_words``), so a language's bank brings its words.
+    """
+    words = [*load_pack("lint")["grounding"]["offer_vocabulary"]]
+    for language in LANGUAGES:
+        words += load_bank(f"{language}/message").get("checks", {}).get("offer_words", [])
+    return tuple(dict.fromkeys(str(w) for w in words))
+
+
+@cache
 def _offer_vocabulary() -> re.Pattern[str]:
     """Words that aim a figure at the reader as an offer term (commission, cookie, earn...)."""
-    words = load_pack("lint")["grounding"]["offer_vocabulary"]
-    return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(offer_vocabulary()) + r")", re.IGNORECASE)
 
 
 def _fmt(values: set[float], suffix: str = "") -> str:

@@ -50,7 +50,7 @@ from ipe.domain import Fact, Finding, Template
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import skeleton
 from ipe.tools.text.textcount import find_links
-from ipe.tools.trust.grounding import template_texts, unique_findings
+from ipe.tools.trust.grounding import offer_vocabulary, template_texts, unique_findings
 from ipe.tools.trust.injection import find_hostile, offer_like
 from ipe.tools.writing.facts import content_stems
 
@@ -332,11 +332,11 @@ def _mentions_offer(text: str, names: Iterable[str]) -> bool:
 def _offer_words() -> re.Pattern[str]:
     """Words that make a sentence one about the offer.
 
-    ``[grounding] offer_vocabulary`` (word starts) and ``[outbound] offer_words`` (whole words,
-    with a short ending: perks, gratuits).
+    ``offer_vocabulary`` (word starts: the lint policy's and each bank's) and ``[outbound]
+    offer_words`` (whole words, with a short ending: perks, gratuits).
     """
     section = load_pack("lint")
-    starts = "|".join(section["grounding"]["offer_vocabulary"])
+    starts = "|".join(offer_vocabulary())
     whole = "|".join(section["outbound"]["offer_words"])
     return re.compile(rf"(?<!\w)(?:{starts}|(?:{whole})\w{{0,3}}(?!\w))", re.IGNORECASE)
 

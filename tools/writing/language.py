@@ -18,15 +18,15 @@ import langcodes
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from ipe.domain import Prospect
-from ipe.prompts import LANGUAGES
+from ipe.prompts import LANGUAGES, bank_names
 
 _LINGUA: dict[str, Language] = {
     code: Language.from_iso_code_639_1(IsoCode639_1.from_str(code))
     for code in "en es pt fr de it nl pl sv da nb fi cs ro tr id ja zh ko ru".split()
 }
 DETECTED: tuple[str, ...] = tuple(_LINGUA)
-"""Languages the detector chooses among: the five with a phrase bank and common others, so a
-Polish or Italian record reads as Polish or Italian (a model writes it; the offline drafter writes
+"""Languages the detector chooses among: those with a phrase bank and common others, so a
+Swedish or Czech record reads as Swedish or Czech (a model writes it; the offline drafter writes
 English and says so), never as the nearest language that has a bank."""
 _NAMES = {
     "english": "en",
@@ -123,6 +123,28 @@ def normalise(code: str | None) -> str | None:
         return text.split("-")[0].split("_")[0][:2]
     named = {_NAMES[w] for w in _NAME_WORD.findall(text) if w in _NAMES}
     return named.pop() if len(named) == 1 else text
+
+
+def regional_variant(prospect: Prospect | None, language: str) -> str | None:
+    """The regional overlay of ``language``'s bank the record asks for ("pt/PT" for "pt-PT").
+
+    Read from ``preferences.language``, then ``language``, as a tag with a region ("pt-PT",
+    "pt_PT"); only a region whose bank the language has (``prompts/phrases/pt/PT.toml``).
+    """
+    if prospect is None:
+        return None
+    for value in (prospect.preferences.language, prospect.language):
+        text = (value or "").strip().replace("_", "-")
+        if not _CODE.match(text):
+            continue
+        try:
+            tag = langcodes.Language.get(text)
+        except (ValueError, LookupError):
+            continue
+        if tag.language == language and tag.territory:
+            name = f"{language}/{tag.territory.upper()}"
+            return name if name in bank_names(language) else None
+    return None
 
 
 def _record_text(prospect: Prospect) -> str:

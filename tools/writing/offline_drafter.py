@@ -30,7 +30,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, VariationPlan
-from ipe.prompts import LANGUAGES, load_bank
+from ipe.prompts import LANGUAGES, RULE_TABLES, load_bank
 from ipe.tools.channel.formatting import first_name as _first_name
 from ipe.tools.channel.formatting import fit_to_limit
 from ipe.tools.policies import load_pack
@@ -41,8 +41,8 @@ from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import answer_kind, referred_contact
 from ipe.tools.writing.brand import short_brand, signoff
 from ipe.tools.writing.facts import content_stems, hook_score, offer_relevance
-from ipe.tools.writing.language import copy_language, detect
-from ipe.tools.writing.register import detect_register, salutation
+from ipe.tools.writing.language import copy_language, detect, regional_variant
+from ipe.tools.writing.register import detect_register, reader_gender, salutation
 from ipe.tools.writing.register import overlay as register_overlay
 from ipe.tools.writing.retell import retell
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
@@ -98,15 +98,17 @@ def _limit(name: str) -> int:
 
 
 @cache
-def bank(language: str, register: str | None = None) -> dict[str, Any]:
-    """The phrase bank of ``language`` (one of ``LANGUAGES``) in ``register``.
+def bank(language: str, register: str | None = None, region: str | None = None) -> dict[str, Any]:
+    """The phrase bank of ``language`` (one of ``LANGUAGES``) in ``register`` and ``region``.
 
     Where the language has an overlay for the register (``prompts/phrases/de/formal.toml``: the
-    Sie forms), its phrases replace the base bank's, slot by slot.
+    Sie forms), its phrases replace the base bank's, slot by slot; a regional overlay
+    (``region``: the bank name ``pt/PT``, European Portuguese) is laid over both.
     """
-    base = load_bank(f"{language}/message")
-    name = register_overlay(language, register)
-    return _overlaid(base, load_bank(name)) if name else base
+    merged = load_bank(f"{language}/message")
+    for name in (register_overlay(language, register), region):
+        merged = _overlaid(merged, load_bank(name)) if name else merged
+    return merged
 
 
 def _overlaid(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -204,10 +206,11 @@ def lower_role(title: str) -> str:
 def product_phrase(summary: str, language: str = "en") -> str:
     """The offer summary as a noun phrase inside a sentence (no final stop, lower-case start).
 
-    German keeps the first letter: its nouns are capitalised.
+    A language whose nouns are capitalised (German: ``nouns_capitalised`` in its bank's
+    ``[words]``) keeps the first letter.
     """
     text = _safe(summary).rstrip(".!;: ")
-    return text if language == "de" else _lower_first(text)
+    return text if bank(language)["words"].get("nouns_capitalised") else _lower_first(text)
 
 
 def _appositive(summary: str, language: str) -> str | None:
@@ -235,8 +238,8 @@ def _join_list(items: Sequence[str], and_word: str) -> str:
     return ", ".join(items[:-1]) + f" {and_word} " + items[-1]
 
 
-def _platform_word(language: str, table: str, platform: str | None) -> str:
-    words = bank(language)["words"][table]
+def _platform_word(phrases: Mapping[str, Any], table: str, platform: str | None) -> str:
+    words = phrases["words"][table]
     return str(words.get((platform or "").lower(), words["default"]))
 
 
@@ -256,7 +259,8 @@ class _Context:
     ) -> None:
         self.key, self.tone, self.language = key, tone, language
         self.register = register
-        self.bank = bank(language, register)
+        self.region = regional_variant(prospect, language)
+        self.bank = bank(language, register, self.region)
         self.template = template
         self.prospect = prospect
         self.notes: list[str] = []
@@ -266,7 +270,7 @@ class _Context:
         self.values: dict[str, str] = {
             "brand": _safe(short_brand(template, language)),
             "first_name": _safe(first_name),
-            "salutation": _safe(salutation(prospect)) if prospect else "",
+            "salutation": _safe(salutation(prospect, language)) if prospect else "",
             "sender_first": _safe(_first_name(sender.name)),
             "sender_role": _safe(lower_role(sender.title or "")),
             "product": product_phrase(offer.summary, language) if offer.summary.strip() else "",
@@ -275,16 +279,33 @@ class _Context:
             "sample": _safe(sample or ""),
             "perks": "",
             "link": _safe(template.links[0]) if template.links else "",
-            "audience_noun": _platform_word(language, "audience_noun", platform),
-            "piece": _platform_word(language, "piece", platform),
-            "seen": _platform_word(language, "seen", platform),
+            "audience_noun": _platform_word(self.bank, "audience_noun", platform),
+            "piece": _platform_word(self.bank, "piece", platform),
+            "seen": _platform_word(self.bank, "seen", platform),
         }
         if _RATE.match(self.values["commission"]):  # "12 %" in German and French
             self.values["commission"] = local_rate(self.values["commission"], language)
+        self._reader_forms(prospect)
         self.other_perks = [_safe(p) for p in offer.perks if _safe(p) != self.values["sample"]]
         self.offer_language = "en"
         """The language the tenant wrote the offer in (its summary, perks and claims)."""
         self._foreign_offer(template)
+
+    def _reader_forms(self, prospect: Prospect | None) -> None:
+        """The words an overlay names the reader by (``[forms.<gender>]``: Polish Pan/Pani).
+
+        Where the overlay needs a gender the record cannot give, the base bank is written
+        instead (one register, whole: ``choose_register`` already says so in its reasons).
+        """
+        forms = self.bank.get("forms")
+        if not forms:
+            return
+        gender = reader_gender(prospect, self.language)
+        if gender is None or gender not in forms:
+            self.bank, self.register = bank(self.language, None, self.region), None
+            self.notes.append("register: the formal address needs the reader's gender: base bank")
+            return
+        self.values.update({str(k): str(v) for k, v in forms[gender].items()})
 
     def _foreign_offer(self, template: Template) -> None:
         """An offer worded in another language is not pasted into this one (terms stay exact)."""
@@ -299,9 +320,9 @@ class _Context:
             return
         words = self.bank["words"]
         if self.values["product"]:
-            self.values["product"] = str(words["our_offer"][offer_kind(template)])
+            self.values["product"] = self.fill(str(words["our_offer"][offer_kind(template)]))
         if self.values["sample"]:
-            self.values["sample"] = str(words["our_sample"])
+            self.values["sample"] = self.fill(str(words["our_sample"]))
         self.other_perks = []
         self.values["sender_role"] = ""
         self._local_commission()
@@ -405,10 +426,8 @@ def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shap
     for fact in _ordered(_usable(facts, ["content_title", "content_summary"]), wanted, c.template):
         platform = _content_platform(fact, c.prospect)
         words = {
-            "piece": _platform_word(c.language, "piece", platform)
-            if platform
-            else c.values["piece"],
-            "seen": _platform_word(c.language, "seen", platform) if platform else c.values["seen"],
+            "piece": _platform_word(c.bank, "piece", platform) if platform else c.values["piece"],
+            "seen": _platform_word(c.bank, "seen", platform) if platform else c.values["seen"],
         }
         relevance = offer_relevance(fact.text, c.template)
         score = hook_score(fact, c.template)
@@ -537,7 +556,7 @@ def _bio_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
             hooks.append(_Hook("hook.bio", "bio", {"bio": _quote(clause)}, [fact.id], relevance))
     jobs, companies = _usable(facts, ["job_title"]), _usable(facts, ["company"])
     job, company = (jobs[0] if jobs else None), (companies[0] if companies else None)
-    forms = _rules()["roles"][c.language]
+    forms = c.bank["roles"]
     values = {
         "job_title": _safe(lower_role(job.text)) if job else "",
         "company": _safe(company.text) if company else "",
@@ -982,8 +1001,13 @@ def _on_send_day(c: _Context, rel: Relationship) -> Relationship:
 
 
 def _month_name(month: int, language: str) -> str:
-    """The month's name in ``language`` as it stands alone ("September", "septembre")."""
-    return str(format_date(datetime(2000, month, 1).date(), "LLLL", locale=language))
+    """The month's name in ``language`` as its bank's phrases take it ("September", "września").
+
+    Babel's stand-alone name ("LLLL") unless the bank's ``[words] month_format`` says another
+    pattern (Polish "MMMM", the genitive that follows "z").
+    """
+    pattern = str(bank(language)["words"].get("month_format", "LLLL"))
+    return str(format_date(datetime(2000, month, 1).date(), pattern, locale=language))
 
 
 def _month_of(at: str | None, language: str) -> str | None:
@@ -1108,7 +1132,7 @@ def _question(c: _Context, relationship: Relationship) -> list[str]:
 
 
 def _topic_names(c: _Context) -> dict[str, str]:
-    return {str(k): str(v) for k, v in c.bank["answer"]["topic_names"].items()}
+    return {str(k): c.fill(str(v)) for k, v in c.bank["answer"]["topic_names"].items()}
 
 
 _VALUE_OF = {"commission": "commission", "cookie": "cookie_days", "sample": "sample"}
@@ -1448,5 +1472,6 @@ def trusted_vocabulary() -> frozenset[str]:
         elif entry.is_dir():  # the language's bank and its register overlays
             for bank_file in entry.iterdir():
                 if bank_file.name.endswith(".toml"):
-                    walk(load_bank(f"{entry.name}/{bank_file.name.removesuffix('.toml')}"))
+                    table = load_bank(f"{entry.name}/{bank_file.name.removesuffix('.toml')}")
+                    walk({k: v for k, v in table.items() if k not in RULE_TABLES})
     return frozenset(words)

@@ -251,3 +251,17 @@ def test_first_person_habits_ties_and_a_hand_over_are_not_opt_outs(text: str) ->
 )
 def test_the_real_opt_outs_beside_those_are_still_heard(text: str) -> None:
     assert read_reply(text).spec.suppress, read_reply(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks. We have no budget yet. Get back to us next quarter.",
+        "Merci. Pas encore de budget. Revenez vers nous au prochain trimestre.",
+        "Obrigado. Ainda sem orçamento. Nos procura no próximo trimestre.",
+        "Gracias. Aún no hay presupuesto. Escríbenos el próximo trimestre.",
+        "Danke. Noch kein Budget. Melden Sie sich nächstes Quartal wieder.",
+    ],
+)
+def test_an_ask_to_come_back_to_us_at_a_named_time_is_a_deferral(text: str) -> None:
+    assert _intent(text) == "deferral", read_reply(text).reasons

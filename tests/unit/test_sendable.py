@@ -101,7 +101,12 @@ def test_language_comes_from_preferences_then_the_record_then_their_words():
         id="p", name="Giulia", bio="Macino il caffè a mano ogni mattina per la moka."
     )
     chosen = choose_language(italian, copy="Hi {{ first_name }}, our program pays 12%.")
-    assert chosen.wanted == "it" and chosen.language == "en" and chosen.note
+    assert chosen.wanted == "it" and chosen.language == "it" and chosen.note is None  # a bank
+    swedish = Prospect(
+        id="p", name="Elin", bio="Jag maler kaffe för hand varje morgon till min mokabryggare."
+    )
+    chosen = choose_language(swedish, copy="Hi {{ first_name }}, our program pays 12%.")
+    assert chosen.wanted == "sv" and chosen.language == "en" and chosen.note  # no bank
 
 
 def test_a_translation_is_used_and_foreign_copy_is_not_pasted():

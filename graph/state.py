@@ -98,6 +98,8 @@ class RetrievedContext(_Traced):
     opted_out: bool = False
     """The record's history or this tenant's own outcomes say the prospect asked to stop."""
     relationship: Relationship = field(default_factory=Relationship)
+    in_conversation: bool = False
+    """They have written to us (accepted, replied): a LinkedIn message is no connection note."""
     """Where we are with this person: stage, evidence, dates and their own words."""
     register: str | None = None
     """``formal`` or ``informal`` (Sie/du, usted/tú) where the language has both: how they and

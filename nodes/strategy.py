@@ -52,6 +52,7 @@ async def strategy(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         template=state.clean_template,
         rules=rules_of(state.strategy_rules),
         variation_type=state.variation_type,
+        first_touch=state.context.relationship.stage == "cold",
     )
     arms = ", ".join(p.arm for p in plan.variations)
     return {"strategy": plan, "reasons": [f"strategy for {segment}: drafting {arms}", *plan.notes]}

@@ -59,6 +59,8 @@ class ChannelPolicy(BaseModel):
     body_limit: int
     unit: Unit
     free_account_limit: int | None = None
+    conversation_limit: int | None = None
+    """The limit of a message inside a conversation, where it differs (a LinkedIn note's 300)."""
     post_limit: int | None = None
     post_unit: Unit | None = None
     subject_limit: int | None = None
@@ -72,8 +74,14 @@ class ChannelPolicy(BaseModel):
     short_body_advised: int = 0
     rules: dict[str, RuleInfo]
 
-    def limit(self, *, linkedin_free_account: bool = False) -> int:
-        """The body limit that applies, in ``unit`` (the free-account limit where it exists)."""
+    def limit(self, *, linkedin_free_account: bool = False, in_conversation: bool = False) -> int:
+        """The body limit that applies, in ``unit`` (the free-account limit where it exists).
+
+        ``in_conversation``: the person has written to us (accepted, replied), so the message is
+        no connection request and the conversation's limit applies where the channel has one.
+        """
+        if in_conversation and self.conversation_limit is not None:
+            return self.conversation_limit
         if linkedin_free_account and self.free_account_limit is not None:
             return self.free_account_limit
         return self.body_limit
@@ -130,6 +138,7 @@ def load_policy(channel: str) -> ChannelPolicy:
         body_limit=body_limit,
         unit=table["unit"],
         free_account_limit=_int_value(rules, "free_account_limit"),
+        conversation_limit=_int_value(rules, "conversation_limit"),
         post_limit=_int_value(rules, "post_limit"),
         post_unit=post.unit if post is not None else None,
         subject_limit=_int_value(rules, "subject_limit"),

@@ -99,9 +99,9 @@ def build_context(
     exchange, ours included (``tools/writing/register.py``).
     """
     policy = load_policy(channel)
-    limit = policy.body_limit
-    if linkedin_free_account and policy.free_account_limit:
-        limit = policy.free_account_limit
+    exchanges = record_exchanges(prospect, intents) + store_exchanges(past, replies)
+    talking = any(x.direction == "inbound" for x in exchanges)  # no connection request any more
+    limit = policy.limit(linkedin_free_account=linkedin_free_account, in_conversation=talking)
     history = [
         HistoryItem(
             at=h.at,
@@ -133,7 +133,6 @@ def build_context(
         notes.append(f"retrieved {len(found)} confirmed lesson(s) for {description}")
     window = timedelta(days=int(knobs()["status"]["needs_review_if_contacted_within_days"]))
     now = now or datetime.now(UTC)
-    exchanges = record_exchanges(prospect, intents) + store_exchanges(past, replies)
     register = RegisterChoice(None)
     if language:  # how they and we wrote, the record's history and our sent messages alike
         said = [
@@ -184,6 +183,7 @@ def build_context(
         segment=segment,
         segment_description=description,
         body_limit=limit,
+        in_conversation=talking,
         unit=policy.unit,
         links_allowed=policy.links_allowed,
         history=history,

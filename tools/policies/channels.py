@@ -40,6 +40,16 @@ class ChannelSpec:
     prompt_example: str | None
     """A worked example of a message on it (a prompt under ``prompts/``), if it has one."""
     ctas: tuple[str, ...] | None
+    conversation_words: tuple[int, int] | None = None
+    """The word band of a message inside a conversation, where it differs (a LinkedIn note's)."""
+    conversation_hard_max_words: int | None = None
+
+    def band(self, *, in_conversation: bool = False) -> tuple[int, int, int]:
+        """The word band and hard maximum: a conversation's where the channel declares one."""
+        if in_conversation and self.conversation_words is not None:
+            hard = self.conversation_hard_max_words or self.conversation_words[1]
+            return (*self.conversation_words, hard)
+        return (*self.words, self.hard_max_words)
 
     @property
     def is_email(self) -> bool:
@@ -79,7 +89,20 @@ def _spec(name: str, table: dict[str, object]) -> ChannelSpec:
         hard_max_words=int(cast(int, need("hard_max_words"))),
         prompt_example=str(table["prompt_example"]) if table.get("prompt_example") else None,
         ctas=tuple(str(c) for c in cast(list[str], table["ctas"])) if "ctas" in table else None,
+        conversation_words=_pair(table.get("conversation_words")),
+        conversation_hard_max_words=(
+            int(cast(int, table["conversation_hard_max_words"]))
+            if "conversation_hard_max_words" in table
+            else None
+        ),
     )
+
+
+def _pair(value: object) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    low, high = (int(x) for x in cast(list[int], value))
+    return low, high
 
 
 @cache

@@ -145,12 +145,16 @@ def _format_checks(text: str, field: str, policy: ChannelPolicy) -> list[Finding
     return merge + markup + _invisible(text, field, policy.rule("invisible_chars"))
 
 
-def _length(body: str, policy: ChannelPolicy, free_account: bool) -> list[Finding]:
-    limit = policy.limit(linkedin_free_account=free_account)
+def _length(
+    body: str, policy: ChannelPolicy, free_account: bool, in_conversation: bool = False
+) -> list[Finding]:
+    limit = policy.limit(linkedin_free_account=free_account, in_conversation=in_conversation)
     measured = measure(body, policy.unit)
     if measured <= limit:
         return []
     key = "free_account_limit" if limit != policy.body_limit else "body_limit"
+    if in_conversation and limit == policy.conversation_limit:
+        key = "conversation_limit"
     label = UNIT_LABELS[policy.unit]
     account = " for a free account" if key == "free_account_limit" else ""
     return [
@@ -260,11 +264,16 @@ def check_message(
     language: str = "en",
     dates: Iterable[str] = (),
     places: Iterable[str] = (),
+    in_conversation: bool = False,
+    said: Iterable[str] = (),
 ) -> list[Finding]:
     """Every compliance finding for the message exactly as it would be sent on ``channel``.
 
     ``dates``: the conversation's ISO dates, whose numbers a message may cite ("my note of 27
     November"). ``places``: where the engine placed them (``grounding.zone_places``).
+    ``in_conversation``: the person has written to us, so a LinkedIn message is held to the
+    message limit, not the connection note's. ``said``: what they wrote to us (their words said
+    back in a note that promotes nothing are no claim of ours).
 
     A subject is only checked (and only required) on channels that send one (email); elsewhere
     it is ignored because it never reaches the prospect.
@@ -272,7 +281,7 @@ def check_message(
     policy = load_policy(channel)
     sends_subject = policy.subject_limit is not None
     sent_subject = subject if sends_subject else None
-    findings = _length(body, policy, linkedin_free_account)
+    findings = _length(body, policy, linkedin_free_account, in_conversation)
     if sends_subject:
         findings += _subject_checks(subject, policy)
     findings += _legal_checks(sent_subject, body, policy, template, language)
@@ -310,6 +319,7 @@ def check_message(
         facts=facts,
         trusted_texts=trusted_texts,
         language=language,
+        said=said,
     )
     short = policy.short_body_advised
     if short and char_count(body.strip()) < short:

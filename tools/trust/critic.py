@@ -44,12 +44,17 @@ def _shape() -> dict[str, Any]:
 
 
 def shape_findings(
-    body: str, *, channel: str, template: Template, sources: list[str]
+    body: str,
+    *,
+    channel: str,
+    template: Template,
+    sources: list[str],
+    in_conversation: bool = False,
 ) -> list[Finding]:
     """Advisory findings on the message's shape.
 
-    A cut quote or sentence, the length in words against the channel's band, and offer terms
-    stated more than once.
+    A cut quote or sentence, the length in words against the channel's band (a conversation's
+    band where the channel declares one), and offer terms stated more than once.
     """
     shape = _shape()
     text = above_footer(body)
@@ -70,8 +75,9 @@ def shape_findings(
         )
     if channel in registry():
         words = len(text.split())
-        low, high = registry()[channel].words
-        hard, kind = registry()[channel].hard_max_words, registry()[channel].kind
+        spec = registry()[channel]
+        low, high, hard = spec.band(in_conversation=in_conversation)
+        kind = "message" if in_conversation and spec.conversation_words else spec.kind
         if words > high:
             over = words > hard
             findings.append(
@@ -162,6 +168,9 @@ def check_as_sent(
         linkedin_free_account=linkedin_free_account,
         language=variation.language or run.language,  # a model writes languages the bank lacks
         dates=tuple(h.at for h in run.clean_prospect.interaction_history if h.at),
+        said=tuple(
+            h.text for h in run.clean_prospect.interaction_history if h.direction == "inbound"
+        ),
     )
 
 
@@ -185,11 +194,14 @@ def check_variation(
     linkedin_free_account: bool,
     language: str = "en",
     dates: tuple[str, ...] = (),
+    said: tuple[str, ...] = (),
 ) -> MessageVariation:
     """Format the variation as it would be sent, check it, and trim it once if only length fails.
 
     ``language`` is the message's: grounding reads which capitalised words are ordinary by it.
     ``dates``: the conversation's (``interaction_history[].at``): "my note of 27 November".
+    ``said``: their inbound messages (their own words said back in a note that promotes nothing
+    are no claim).
     """
 
     def run(subject: str | None, body: str) -> MessageVariation:
@@ -211,9 +223,17 @@ def check_variation(
             language=language,
             dates=dates,
             places=zone_places(context.timezone, language),
+            in_conversation=context.in_conversation,
+            said=said,
         )
         sources = [f.text for f in facts] + [template.model_dump_json()]
-        findings += shape_findings(body, channel=channel, template=template, sources=sources)
+        findings += shape_findings(
+            body,
+            channel=channel,
+            template=template,
+            sources=sources,
+            in_conversation=context.in_conversation,
+        )
         ids = grounded_fact_ids(body, facts)
         ids += [i for i in credited_fact_ids(above_footer(body), facts) if i not in ids]
         return variation.model_copy(

@@ -52,6 +52,7 @@ from ipe.tools.text.folding import skeleton
 from ipe.tools.text.textcount import find_links
 from ipe.tools.trust.grounding import offer_vocabulary, template_texts, unique_findings
 from ipe.tools.trust.injection import find_hostile, offer_like
+from ipe.tools.writing.brand import promotes
 from ipe.tools.writing.facts import content_stems
 
 SOURCE = "platform-rules.md: LLM05 improper output handling / LLM01 (what goes out is allow-listed)"
@@ -283,6 +284,9 @@ class Allowed:
     them ("The cookie window is 30 days." is what the phrase banks say)."""
     citations: tuple[str, ...] = ()
     """Fact texts that pass the allow-list themselves (lower case): a message may cite them."""
+    echoes: frozenset[str] = frozenset()
+    """Words the person wrote to us (``_word_key``), in a message that promotes nothing: "I
+    understand, exclusive is exclusive" says their word back, it claims nothing of ours."""
 
 
 @cache
@@ -670,6 +674,8 @@ def _unsupported_terms(folded: str, allowed: Allowed, language: str = "en") -> l
             if _another_languages_word(term, concept, language):
                 continue
             words = _WORDS.findall(term)
+            if allowed.echoes and all(_word_key(w) in allowed.echoes for w in words):
+                continue  # their own word said back in a note that promotes nothing
             if not all(_word_key(w) in allowed.claim_words for w in words):
                 if concept.name not in allowed.claim_concepts:
                     out.append(term)
@@ -711,13 +717,19 @@ def outbound_findings(
     facts: list[Fact],
     trusted_texts: Iterable[str],
     language: str = "en",
+    said: Iterable[str] = (),
 ) -> list[Finding]:
     """Every blocking ``outbound.*`` finding for the message as it would be sent.
 
     ``language``: the message's (ISO 639-1), which decides how a word shared by several
-    languages' claim terms is read.
+    languages' claim terms is read. ``said``: what the person wrote to us; in a message that
+    promotes nothing (a thank-you after a "no"), their own words said back are no claim.
     """
     allowed = allowed_for(template, frozenset(trusted_texts), facts)
+    their = [t for t in said if t.strip()]
+    if their and not promotes(body, template):
+        words = frozenset(_word_key(w) for t in their for w in _WORDS.findall(skeleton(t)))
+        allowed = replace(allowed, echoes=words)
     findings: list[Finding] = []
     for field, text in (("subject", subject), ("body", body)):
         if not text:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ipe.addresses import find_addresses
 from ipe.domain import Relationship, Template
+from ipe.tools.learning.intent import normalise, rules, score_folded, stopword_language
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.text.folding import fold
@@ -38,9 +39,28 @@ def _topics() -> dict[str, dict[str, object]]:
     return dict(load_pack("questions")["topics"])
 
 
+_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
+
+
+def asked_part(text: str) -> str:
+    """``text`` without the sentences that tell about their own things ("My audience...").
+
+    "How long is the cookie? My audience signs up a month later." asks about the cookie only: a
+    topic word in a sentence that opens on their own possessive (``[telling] openers``) is no
+    question about it.
+    """
+    openers = {str(w) for w in load_pack("questions")["telling"]["openers"]}
+    kept = []
+    for sentence in _SENTENCES.findall(text):
+        first = fold(sentence.strip()).text.split(" ", 1)[0]
+        if "?" in sentence or first not in openers:
+            kept.append(sentence.strip())
+    return " ".join(kept) or text
+
+
 def topics_of(question: str) -> list[str]:
-    """The topics ``question`` asks about (in ``questions.toml`` order)."""
-    text = fold(question).text
+    """The topics ``question`` asks about (in ``questions.toml`` order), in its asking sentences."""
+    text = fold(asked_part(question)).text
     found: dict[str, set[str]] = {}
     for name, spec in _topics().items():
         asks = [str(a) for a in spec["asks"]]  # type: ignore[attr-defined]
@@ -196,3 +216,53 @@ def call_slots(zone: str | None, send_at: str | None, *, count: int = 2) -> list
             out.append(day)
         day += timedelta(days=1)
     return out
+
+
+_CLAUSE = re.compile(r"[,;.!?]|\b(?:so|but|because|por isso|pero|porque|mais|donc|aber|deshalb)\b")
+
+
+@cache
+def _parts() -> tuple[tuple[str, int], ...]:
+    """Each part-of-day phrase with its hour, the longest first (``[call_times.parts]``)."""
+    parts = load_pack("questions")["call_times"]["parts"]
+    pairs = [(str(w), int(p["hour"])) for p in parts.values() for w in p["words"]]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def call_hour(text: str) -> int | None:
+    """The hour of the part of the day they ask a call to be in, or None where they name none.
+
+    "I'm in the studio most afternoons, so mornings UK time are best" gives the morning's hour:
+    of two parts named, the one in a clause holding a preference word wins, else the last named.
+    """
+    folded = f" {fold(text).text} "
+    prefer = [str(w) for w in load_pack("questions")["call_times"]["prefer"]]
+    found: list[tuple[int, int, bool]] = []  # (position, hour, preferred)
+    taken: list[tuple[int, int]] = []
+    for phrase, hour in _parts():
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue  # "tarde" inside "fim da tarde"
+            taken.append((m.start(), m.end()))
+            starts = [b.end() for b in _CLAUSE.finditer(folded, 0, m.start())]
+            end = _CLAUSE.search(folded, m.end())
+            clause = folded[starts[-1] if starts else 0 : end.start() if end else None]
+            wanted = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", clause) for w in prefer)
+            found.append((m.start(), hour, wanted))
+    if not found:
+        return None
+    liked = [f for f in found if f[2]]
+    return max(liked or found)[1]
+
+
+def at_hour(slots: list[datetime], hour: int | None) -> list[datetime]:
+    """``slots`` moved to ``hour`` on their own day (unchanged without an hour)."""
+    return slots if hour is None else [s.replace(hour=hour) for s in slots]
+
+
+def asks_for_call(text: str, language: str | None) -> bool:
+    """True when ``text`` asks for a call in the words the intent rules read as one."""
+    clean = normalise(text)
+    language = language or stopword_language(clean) or "en"
+    score = score_folded(clean, language).get("interested_call", 0.0)
+    return score >= rules().min_score

@@ -71,12 +71,17 @@ def brand_names(template: Template, language: str = "en") -> tuple[str, ...]:
 
 
 def short_brand(template: Template, language: str = "en") -> str:
-    """How a person names the brand in a sentence: the first alias, else the shortest form."""
+    """How the engine names the brand in a sentence: the first declared alias, else the brand.
+
+    The brand is written without its legal form ("Quillmate Software" for "Quillmate Software
+    Inc."), never cut to a form the template does not declare ("Atelier" for "Atelier Nord"):
+    a derived short form counts as naming the brand when a tenant's copy uses it
+    (``brand_names``), but the engine only writes the names the tenant gave.
+    """
     aliases = [a.strip() for a in template.brand_aliases if a.strip()]
     if aliases:
         return aliases[0]
-    names = brand_names(template, language)
-    return min(names, key=len) if names else template.brand.strip()
+    return without_legal_form(template.brand.strip()) or template.brand.strip()
 
 
 def _mentions(text: str, phrase: str) -> bool:

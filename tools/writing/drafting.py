@@ -55,7 +55,8 @@ def offline_variation(
         first_name=first_name(task.clean_prospect.name),
         channel=task.channel,
         links_allowed=task.context.links_allowed,
-        size="short" if is_note(task.channel) else "full",
+        size="short" if _is_note(task) else "full",
+        in_conversation=_in_conversation(task),
         seed=f"{task.clean_prospect.id}\x1f{task.attempt}",
         language=task.language,
         register=task.register,
@@ -129,8 +130,17 @@ def _stage_note(stage: str) -> str:
     return str(load_table("draft_stages").get(stage, ""))
 
 
+def _in_conversation(task: DraftTask) -> bool:
+    return bool(getattr(task.context, "in_conversation", False))
+
+
+def _is_note(task: DraftTask) -> bool:
+    """A connection note: a note channel before the person has written to us."""
+    return is_note(task.channel) and not _in_conversation(task)
+
+
 def _shape(task: DraftTask) -> str:
-    if is_note(task.channel):
+    if _is_note(task):
         return render("draft_shape_note", limit=task.context.body_limit)
     return load_prompt("draft_shape_email" if is_email(task.channel) else "draft_shape_dm")
 
@@ -306,7 +316,7 @@ def draft_prompt(task: DraftTask, *, one_plan: bool = True) -> str:
         else "",
         links_allowed=(
             "no (a connection note carries none)"
-            if is_note(task.channel)
+            if _is_note(task)
             else "yes"
             if task.context.links_allowed
             else "no"

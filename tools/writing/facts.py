@@ -59,10 +59,13 @@ _STOP = frozenset(
 
 
 def _stem(word: str) -> str:
+    """A word's stem: its suffix and a final "e" off ("issue" and "issues" both give "issu")."""
     for suffix in ("ings", "ing", "ers", "es", "ed", "er", "s"):
         if len(word) - len(suffix) >= 4 and word.endswith(suffix):
             word = word[: -len(suffix)]
             break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word[:6]
 
 

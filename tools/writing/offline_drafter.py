@@ -38,13 +38,19 @@ from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.text.folding import fold
 from ipe.tools.writing.answers import answer as answer_question
-from ipe.tools.writing.answers import answer_kind, referred_contact
+from ipe.tools.writing.answers import (
+    answer_kind,
+    asks_for_call,
+    at_hour,
+    call_hour,
+    referred_contact,
+)
 from ipe.tools.writing.brand import short_brand, signoff
 from ipe.tools.writing.facts import content_stems, hook_score, offer_relevance
 from ipe.tools.writing.language import copy_language, detect, regional_variant
 from ipe.tools.writing.register import detect_register, reader_gender, salutation
 from ipe.tools.writing.register import overlay as register_overlay
-from ipe.tools.writing.retell import retell
+from ipe.tools.writing.retell import bio_hooks, retell, retell_bio
 from ipe.tools.writing.templates import booking_link, check_copy, copy_in, copy_values, render
 from ipe.tools.writing.terms import payout_worded, read_commission, read_payout, worded
 
@@ -203,14 +209,34 @@ def lower_role(title: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
 
 
-def product_phrase(summary: str, language: str = "en") -> str:
+def product_phrase(summary: str, language: str = "en", names: frozenset[str] = frozenset()) -> str:
     """The offer summary as a noun phrase inside a sentence (no final stop, lower-case start).
 
     A language whose nouns are capitalised (German: ``nouns_capitalised`` in its bank's
-    ``[words]``) keeps the first letter.
+    ``[words]``) keeps the first letter; so does a summary that opens on a name (``names``:
+    "Light & Story, a six-week course" stays, never "light & Story").
     """
     text = _safe(summary).rstrip(".!;: ")
-    return text if bank(language)["words"].get("nouns_capitalised") else _lower_first(text)
+    if bank(language)["words"].get("nouns_capitalised") or text.split(" ", 1)[0] in names:
+        return text
+    return _lower_first(text)
+
+
+def offer_names(template: Template) -> frozenset[str]:
+    """Capitalised words the template writes inside its sentences: names ("Light", "Story").
+
+    Read from the offer's perks, approved claims, goal and its summary after the first word, so
+    a word that opens the summary and is written capitalised elsewhere is known as a name.
+    """
+    offer = template.offer
+    summary_rest = offer.summary.split(" ", 1)[1] if " " in offer.summary.strip() else ""
+    texts = [*offer.perks, *template.approved_claims, template.goal, summary_rest]
+    names: set[str] = set()
+    for text in texts:
+        for sentence in _SENTENCE_END.split(text):
+            words = re.findall(r"[^\W\d_]+", sentence)
+            names.update(w for w in words[1:] if w[:1].isupper())
+    return frozenset(names)
 
 
 def _appositive(summary: str, language: str) -> str | None:
@@ -273,7 +299,9 @@ class _Context:
             "salutation": _safe(salutation(prospect, language)) if prospect else "",
             "sender_first": _safe(_first_name(sender.name)),
             "sender_role": _safe(lower_role(sender.title or "")),
-            "product": product_phrase(offer.summary, language) if offer.summary.strip() else "",
+            "product": product_phrase(offer.summary, language, offer_names(template))
+            if offer.summary.strip()
+            else "",
             "commission": _safe(offer.commission or ""),
             "cookie_days": str(offer.cookie_days) if offer.cookie_days else "",
             "sample": _safe(sample or ""),
@@ -550,9 +578,13 @@ def _niche_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook
 def _bio_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
     hooks: list[_Hook] = []
     for fact in _ordered(_usable(facts, ["bio"]), wanted, c.template):
+        relevance = offer_relevance(fact.text, c.template)
+        told = retell_bio(_safe(fact.text), language=c.language, max_chars=_limit("bio_chars"))
+        if told and bio_hooks(c.language, c.tone):  # said to them, not their line in quotes
+            values = {"bio_told": told}
+            hooks.append(_Hook("hook.bio_retold", "bio", values, [fact.id], relevance))
         clause = _whole_sentence(fact.text, _limit("bio_chars"))
         if clause:
-            relevance = offer_relevance(fact.text, c.template)
             hooks.append(_Hook("hook.bio", "bio", {"bio": _quote(clause)}, [fact.id], relevance))
     jobs, companies = _usable(facts, ["job_title"]), _usable(facts, ["company"])
     job, company = (jobs[0] if jobs else None), (companies[0] if companies else None)
@@ -704,6 +736,8 @@ def _intro(c: _Context) -> str:
 def _hook_text(c: _Context, hook: _Hook | None) -> str:
     if hook is None:
         return c.fill(c.phrase("hook.thin", tone=True))
+    if hook.slot == "hook.bio_retold":  # its phrases are the language's retell rules'
+        return c.fill(_pick(c.key, hook.slot, bio_hooks(c.language, c.tone)), hook.values)
     return c.fill(c.phrase(hook.slot, tone=True), hook.values)
 
 
@@ -1086,14 +1120,16 @@ def _slot(c: _Context, when: datetime) -> str:
     return c.fill(c.phrase(f"answer.{part}"), {"weekday": day})
 
 
-def _call(c: _Context, slots: Sequence[datetime], links_allowed: bool) -> list[str]:
+def _call(c: _Context, slots: Sequence[datetime], links_allowed: bool, said: str) -> list[str]:
     """A call: the template's booking page, else two times in their working hours, else ask.
 
     A channel that carries no link (a TikTok DM) gets the times or the question, never the page.
+    The times are in the part of the day they asked for (``said``: "mornings are best").
     """
     booking = booking_link(c.template) if links_allowed else None
     if booking:
         return [c.fill(c.phrase("answer.call_booking"), {"booking_link": _safe(booking)})]
+    slots = at_hour(list(slots), call_hour(said))
     if len(slots) >= 2:
         extra = {"slot_one": _slot(c, slots[0]), "slot_two": _slot(c, slots[1])}
         return [c.fill(c.phrase("answer.call_slots"), extra)]
@@ -1144,6 +1180,18 @@ def _next_step(c: _Context, links_allowed: bool) -> list[str]:
     return [c.fill(c.phrase("answer.next_step_reply"))]
 
 
+def _for_a_person(c: _Context, links_allowed: bool) -> list[str]:
+    """A reply we could not read ("half the pans in that reel are yours already"), for a person.
+
+    The draft a person reviews says what the template can say now (the terms in a sentence and
+    the next step), never only "I'll get back to you": that holding line is left for a template
+    with no terms to state.
+    """
+    if not c.values["commission"]:
+        return [c.fill(c.phrase("answer.hand_to_person"))]
+    return [_terms(c, cookie=False), *_next_step(c, links_allowed)]
+
+
 def _referral(c: _Context, relationship: Relationship) -> str:
     contact = referred_contact(str(relationship.asked_for or ""))
     name = _safe(contact.name or "")
@@ -1185,22 +1233,37 @@ def answer_reply(
     if relationship is None or relationship.intent is None:  # no words read: deliver the details
         return _details(c, shape, links_allowed), _details_cta(c, links_allowed)
     action = get_intent(relationship.intent).action
+    said = str(relationship.asked_for or "")
+    if action == "send_details" and asks_for_call(said, relationship.reply_language):
+        # "happy to hear more, could we do a call?": the call they asked for, the terms in a line
+        call = _call(c, slots, links_allowed, said)
+        text = " ".join([_thanks(c), _terms(c, cookie=False), *call])
+        if shape == "note":
+            return f"{_greeting(c)}\n{text}", "reply"
+        return "\n\n".join([_greeting(c), text, _name_line(c)]), "reply"
     if action == "send_details":
         return _details(c, shape, links_allowed), _details_cta(c, links_allowed)
     if action == "referral_draft":
         return _referral(c, relationship), "reply"
+    asked_call = asks_for_call(said, relationship.reply_language)
+    call = _call(c, slots, links_allowed, said) if asked_call else []
     parts = {
-        "propose_call": lambda: _call(c, slots, links_allowed),
-        "answer_question": lambda: _question(c, relationship),
+        "propose_call": lambda: _call(c, slots, links_allowed, said),
+        "answer_question": lambda: _with_call(_question(c, relationship), call),
         "counter_offer_draft": lambda: [c.fill(c.phrase("answer.negotiation"))],
         "next_step": lambda: _next_step(c, links_allowed),
-        "hand_to_person": lambda: [c.fill(c.phrase("answer.hand_to_person"))],
+        "hand_to_person": lambda: _for_a_person(c, links_allowed),
     }[action]()
     text = " ".join([_thanks(c), *parts])
     if shape == "note":
         return f"{_greeting(c)}\n{text}", "reply"
     cta = "link" if action == "next_step" and c.values["link"] and links_allowed else "reply"
     return "\n\n".join([_greeting(c), text, _name_line(c)]), cta
+
+
+def _with_call(answer: list[str], call: list[str]) -> list[str]:
+    """The answer, with the call their message also asks for before its closing line."""
+    return [*answer[:-1], *call, answer[-1]] if call and answer else answer
 
 
 def _fresh_no(rel: Relationship) -> bool:
@@ -1337,11 +1400,15 @@ def _fit_copy(
     return body, hook
 
 
-def shape_for(channel: str, size: Size = "full") -> Shape:
-    """The message shape a channel takes (its registry kind): an e-mail, a short note or a DM."""
+def shape_for(channel: str, size: Size = "full", *, in_conversation: bool = False) -> Shape:
+    """The message shape a channel takes (its registry kind): an e-mail, a short note or a DM.
+
+    A note channel's message inside a conversation (they accepted or replied) is a DM: the note's
+    limit is a connection request's.
+    """
     if is_email(channel):
         return "email"
-    if is_note(channel) or size == "short":
+    if (is_note(channel) and not in_conversation) or size == "short":
         return "note"
     return "dm"
 
@@ -1361,6 +1428,7 @@ def compose(
     relationship: Relationship | None = None,
     slots: Sequence[datetime] = (),
     register: str | None = None,
+    in_conversation: bool = False,
 ) -> Draft:
     """Write the plan's message from the language's phrase bank, the facts and the template.
 
@@ -1402,7 +1470,7 @@ def compose(
         )
     else:
         template = c.template = own
-    shape = shape_for(channel, size)
+    shape = shape_for(channel, size, in_conversation=in_conversation)
     cta = _cta(plan.cta, c, links_allowed)
     if shape == "note" and cta in ("link", "link_request"):
         c.notes.append(f"cta '{plan.cta}': a connection note has no link; it asks to connect")

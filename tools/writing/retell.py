@@ -21,7 +21,8 @@ from typing import Any
 
 from ipe.prompts import load_bank
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])|;\s+")
+"""Where a summary's statements end: a sentence's stop, or a semicolon between two of them."""
 _TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|[^A-Za-z\s]+|\s+")
 
 
@@ -66,8 +67,8 @@ def _second_person(sentence: str, names: frozenset[str], rules: dict[str, Any]) 
         while at < len(words) and tokens[words[at]] in names:
             out[words[at]] = ""
             at += 1
-    elif len(words) > 1 and tokens[words[1]].lower() in determiners:
-        base = _base_form(first, rules)  # "Answers viewer questions": no subject written
+    elif len(words) > 1 and tokens[words[1]].lower() in determiners | subjects:
+        base = _base_form(first, rules)  # "Answers viewer questions", "Says she...": no subject
         if base is None:
             return None
         out[words[0]] = "you " + base
@@ -114,10 +115,8 @@ def _rest(
             out[i] = "you"
             if word.endswith(("'s", "’s")):
                 out[i] = "your"
-            elif n + 1 < len(positions):
-                base = _base_form(following, rules)
-                if base is not None:
-                    out[positions[n + 1]] = base
+            else:
+                _verb_after(tokens, out, positions[n + 1 :], rules)
         elif word.removesuffix("'s").removesuffix("’s") in names:
             out[i] = "your"
         elif _coordinated(tokens, i, rules) and n + 1 < len(positions):
@@ -125,6 +124,18 @@ def _rest(
             base = _base_form(word, rules)
             if base is not None and (after in determiners or after in subjects | possessive):
                 out[i] = base  # "..., and asks other teachers" -> "..., and ask other teachers"
+
+
+def _verb_after(tokens: list[str], out: list[str], positions: list[int], rules: Any) -> None:
+    """The verb after a subject turned to "you", past its adverbs ("she always recommends")."""
+    adverbs = {str(a) for a in rules["adverbs"]}
+    for i in positions:
+        if tokens[i].lower() in adverbs:
+            continue
+        base = _base_form(tokens[i], rules)
+        if base is not None:
+            out[i] = base
+        return
 
 
 def _coordinated(tokens: list[str], i: int, rules: Any) -> bool:
@@ -202,3 +213,31 @@ def _fit(sentence: str, max_chars: int, relevance: Callable[[str], float]) -> st
         kept.add(i)
         used += 2 + len(clauses[i])
     return ", ".join(clauses[i] for i in sorted(kept))
+
+
+def bio_hooks(language: str, tone: str) -> list[str]:
+    """The hook sentences that say a bio back in ``language`` and ``tone`` (``bio_hook``)."""
+    rules = _rules(language) or {}
+    return [str(p) for p in rules.get("bio_hook", {}).get(tone, [])]
+
+
+def retell_bio(bio: str, *, language: str, max_chars: int) -> str | None:
+    """A first-person bio's first sentence said to its author: "I run X" -> "you run X".
+
+    Only a sentence that opens with a first-person word (``first_person`` in the language's
+    rules) is told, every such word turned ("my" -> "your", "I'm" -> "you're"); the verb needs
+    no change in a language where "I" and "you" share it (English). None when the language has
+    no such rules, the sentence is not in the first person or it is longer than ``max_chars``.
+    """
+    rules = _rules(language)
+    if rules is None or "first_person" not in rules or not bio.strip():
+        return None
+    turn = {str(k): str(v) for k, v in rules["first_person"].items()}
+    sentence = _SENTENCE.split(" ".join(bio.split()))[0].strip().rstrip(".!?;:, ")
+    tokens = _TOKEN.findall(sentence)
+    words = [t for t in tokens if t[:1].isalpha()]
+    if not words or words[0].lower().replace("’", "'") not in turn:
+        return None
+    out = [turn.get(t.lower().replace("’", "'"), t) if t[:1].isalpha() else t for t in tokens]
+    told = "".join(out)
+    return told if len(told) <= max_chars else None

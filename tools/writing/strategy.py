@@ -79,9 +79,18 @@ def most_relevant_angles(facts: list[Fact], template: Template) -> list[Angle]:
     return [a for a, s in scores.items() if s >= top - margin] if top > 0 else list(scores)
 
 
-def channel_ctas(channel: Channel) -> list[str]:
-    """The calls to action a message on ``channel`` makes as distinct asks (``[ctas]``)."""
-    return list(registry()[channel].ctas or CTAS)
+def channel_ctas(channel: Channel, *, first_touch: bool = False) -> list[str]:
+    """The calls to action a message on ``channel`` makes as distinct asks (``[ctas]``).
+
+    A ``first_touch`` (a cold message to a stranger) on a channel kind of ``[first_touch]``
+    asks nothing of ``no_ctas`` (no call with someone who has never answered).
+    """
+    ctas = list(registry()[channel].ctas or CTAS)
+    rule = knobs()["first_touch"]
+    if first_touch and registry()[channel].kind in rule["kinds"]:
+        easy = [c for c in ctas if c not in rule["no_ctas"]]
+        return easy or ctas
+    return ctas
 
 
 def length_budget(channel: Channel, limit: int) -> int:
@@ -132,13 +141,15 @@ def build_strategy(
     template: Template | None = None,
     rules: PersonalizationStrategy | None = None,
     variation_type: VariationType | None = None,
+    first_touch: bool = False,
 ) -> PersonalizationStrategy:
     """Sample ``n_variations`` distinct arms from the model and attach the facts each will use.
 
     On a tight channel (a 200-character LinkedIn note) a long fact cannot open the message, so
     only facts that fit a quarter of the budget are planned, when the record has any. A caller's
     ``rules`` (tone, content and CTA weights) pin or weight the draws; ``variation_type`` makes
-    the variations differ in that factor only.
+    the variations differ in that factor only. A ``first_touch`` (no conversation yet) makes
+    only the easy asks (``channel_ctas``).
     """
     budget = length_budget(channel, body_limit)
     every = list(facts)  # a long summary still ranks its item (by_item_relevance)
@@ -155,7 +166,7 @@ def build_strategy(
             )
             angles = list(relevant)
     stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
-    ctas = channel_ctas(channel)
+    ctas = channel_ctas(channel, first_touch=first_touch)
     bias: dict[tuple[str, str], float] = {}
     if rules is not None:
         tones, tone_bias = _weighted(rules.tone_rules, "tone", TONES)

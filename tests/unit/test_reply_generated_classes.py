@@ -265,3 +265,36 @@ def test_the_real_opt_outs_beside_those_are_still_heard(text: str) -> None:
 )
 def test_an_ask_to_come_back_to_us_at_a_named_time_is_a_deferral(text: str) -> None:
     assert _intent(text) == "deferral", read_reply(text).reasons
+
+
+@_SETTINGS
+@given(
+    st.sampled_from(
+        [
+            "I don't do partnerships any more; {holder} does: {address}",
+            "Ya no hago colaboraciones, ahora las lleva {holder}: {address}",
+            "Não faço mais parcerias, fale com {holder}: {address}",
+            "Nous ne faisons plus de partenariats, voyez {holder} : {address}",
+            "Wir machen keine Kooperationen mehr selbst, das macht {holder}: {address}",
+        ]
+    ),
+    st.sampled_from(["our new manager Priya", "my agent", "our team", "my assistant Lea"]),
+    st.from_regex(r"[a-z]{2,8}@[a-z]{3,8}\.example", fullmatch=True),
+)
+def test_a_decline_that_hands_the_work_to_someone_of_theirs_is_a_referral(
+    frame: str, holder: str, address: str
+) -> None:
+    text = frame.format(holder=holder, address=address)
+    assert _intent(text) == "referral", (text, read_reply(text).reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't do partnerships any more.",
+        "Not interested, thanks.\n\nTom Reyes\nMarketing Manager\ntom@shop.example",
+        "No gracias, ya no hago colaboraciones.\nhola@tienda.example",
+    ],
+)
+def test_a_decline_with_only_their_own_address_stays_a_decline(text: str) -> None:
+    assert _intent(text) == "declined", read_reply(text).reasons

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ipe.addresses import find_addresses
 from ipe.tools.learning.intent import recounts_past
 from ipe.tools.learning.intent import rules as intent_rules
 from ipe.tools.policies import load_pack
@@ -96,6 +97,8 @@ class Structure:
     asks_first_shift: Shift
     terms: re.Pattern[str]
     refusal: re.Pattern[str]
+    handover_shift: Shift
+    holder: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -185,6 +188,8 @@ def structure() -> Structure:
         asks_first_shift=_shift(raw["asks_first"]),
         terms=re.compile(raw["asks_first"]["terms"]),
         refusal=re.compile(raw["asks_first"]["refusal"]),
+        handover_shift=_shift(raw["handover"]),
+        holder=re.compile(raw["handover"]["holder"]),
     )
 
 
@@ -299,6 +304,20 @@ def asks_before_deciding(clean: str) -> bool:
     return any(s.terms.search(sentence) for sentence in asked)
 
 
+def handed_over(clean: str) -> bool:
+    """True when a sentence gives an e-mail address and names a person of theirs who holds it.
+
+    "I don't do partnerships any more; our new manager Priya Nair does: priya@loomwork.example":
+    the address and "our new manager" share a sentence, so the decline is theirs and the work is
+    someone else's now.
+    """
+    s = structure()
+    return any(
+        find_addresses(sentence) and s.holder.search(sentence)
+        for sentence in re.split(r"(?<=[.!?])\s+|\n", clean)
+    )
+
+
 def away(clean: str) -> bool:
     """True when the reply says they are away and will answer later."""
     s = structure()
@@ -313,6 +332,7 @@ def _checks() -> list[tuple[Shift, Callable[[str], bool], str]]:
         (s.counter_shift, counter_offer, "a figure in a proposing frame: their own terms"),
         (s.call_shift, call_request, "a call asked for or accepted: it dominates details"),
         (s.thanks_shift, bare_thanks, "thanks or agreement with nothing asked: acknowledged"),
+        (s.handover_shift, handed_over, "someone of theirs takes it on, with an address"),
         (s.asks_first_shift, asks_before_deciding, "a question about the terms before deciding"),
         (s.send_shift, send_request, "a request to send the program as a whole: the details"),
         (s.away_shift, away, "away, with a promise to answer later: an auto-reply"),

@@ -59,9 +59,18 @@ def _always(_: str) -> float:
     return 1.0
 
 
-def _reply(said: str, intent: str, *, language: str = "en", channel: str = "instagram") -> str:
-    """The offline answer to ``said``, read as ``intent``, to a prospect called Rhea."""
-    rel = Relationship(stage="asked_for_details", intent=intent, asked_for=said)
+def _reply(
+    said: str,
+    intent: str,
+    *,
+    language: str = "en",
+    channel: str = "instagram",
+    read_in: str | None = "en",
+) -> str:
+    """The offline answer to ``said``, read as ``intent`` in ``read_in``, to a prospect Rhea."""
+    rel = Relationship(
+        stage="asked_for_details", intent=intent, asked_for=said, reply_language=read_in
+    )
     return _draft(channel=channel, language=language, relationship=rel).body
 
 
@@ -211,6 +220,23 @@ def test_an_unreadable_reply_gets_a_draft_with_the_terms_not_a_holding_line() ->
     body = _reply("Ha, half the lenses in that shot are yours already. Love them.", "unclear")
     assert "28%" in body
     assert "get back to you" not in body
+
+
+@pytest.mark.parametrize(
+    ("said", "read_in"),
+    [
+        ("Takk, men vi samarbeider allerede med Thule.", None),
+        ("Спасибо, но мне это неинтересно.", "pt"),  # folded Cyrillic can look like a rule language
+        ("ขอบคุณครับ แต่ไม่สนใจครับ", "th"),
+        ("תודה, אבל לא מתאים לי.", "he"),
+    ],
+)
+def test_a_reply_in_a_language_the_rules_do_not_read_gets_no_terms(
+    said: str, read_in: str | None
+) -> None:
+    """It may be a decline: the draft held for a person is the holding line, no pitch."""
+    body = _reply(said, "unclear", read_in=read_in)
+    assert "28%" not in body
 
 
 # --- 4. a call asked for is proposed, in the part of the day they asked for -------------------

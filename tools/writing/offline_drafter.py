@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,7 @@ from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, Vari
 from ipe.prompts import LANGUAGES, RULE_TABLES, load_bank
 from ipe.tools.channel.formatting import first_name as _first_name
 from ipe.tools.channel.formatting import fit_to_limit
+from ipe.tools.learning.intent import RULE_LANGUAGES
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import get as get_intent
@@ -1180,16 +1182,25 @@ def _next_step(c: _Context, links_allowed: bool) -> list[str]:
     return [c.fill(c.phrase("answer.next_step_reply"))]
 
 
-def _for_a_person(c: _Context, links_allowed: bool) -> list[str]:
+def _for_a_person(c: _Context, links_allowed: bool, relationship: Relationship) -> list[str]:
     """A reply we could not read ("half the pans in that reel are yours already"), for a person.
 
-    The draft a person reviews says what the template can say now (the terms in a sentence and
-    the next step), never only "I'll get back to you": that holding line is left for a template
-    with no terms to state.
+    Read in a language the rules read and found to refuse nothing, the draft a person reviews
+    says what the template can say now (the terms in a sentence and the next step), never only
+    "I'll get back to you". A reply in a language the rules do not read may be a decline
+    ("Takk, men vi samarbeider allerede med Thule", "Спасибо, но мне это неинтересно"): it gets
+    the holding line, no terms, as does a template with no terms to state.
     """
-    if not c.values["commission"]:
+    said = str(relationship.asked_for or "")
+    readable = relationship.reply_language in RULE_LANGUAGES and _latin_letters_only(said)
+    if not c.values["commission"] or not readable:
         return [c.fill(c.phrase("answer.hand_to_person"))]
     return [_terms(c, cookie=False), *_next_step(c, links_allowed)]
+
+
+def _latin_letters_only(text: str) -> bool:
+    """True when every letter of ``text`` is a Latin one (the script the rule languages write)."""
+    return all("LATIN" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
 
 
 def _referral(c: _Context, relationship: Relationship) -> str:
@@ -1252,7 +1263,7 @@ def answer_reply(
         "answer_question": lambda: _with_call(_question(c, relationship), call),
         "counter_offer_draft": lambda: [c.fill(c.phrase("answer.negotiation"))],
         "next_step": lambda: _next_step(c, links_allowed),
-        "hand_to_person": lambda: _for_a_person(c, links_allowed),
+        "hand_to_person": lambda: _for_a_person(c, links_allowed, relationship),
     }[action]()
     text = " ".join([_thanks(c), *parts])
     if shape == "note":

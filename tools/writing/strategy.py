@@ -149,7 +149,7 @@ def build_strategy(
     only facts that fit a quarter of the budget are planned, when the record has any. A caller's
     ``rules`` (tone, content and CTA weights) pin or weight the draws; ``variation_type`` makes
     the variations differ in that factor only. A ``first_touch`` (no conversation yet) makes
-    only the easy asks (``channel_ctas``).
+    only the easy asks (``channel_ctas``), unless the variations are asked to differ in the ask.
     """
     budget = length_budget(channel, body_limit)
     every = list(facts)  # a long summary still ranks its item (by_item_relevance)
@@ -166,7 +166,12 @@ def build_strategy(
             )
             angles = list(relevant)
     stated = [analysis.preferred_tone] if analysis.preferred_tone else list(TONES)
-    ctas = channel_ctas(channel, first_touch=first_touch)
+    # Variations asked to differ in their call to action compare every ask the channel makes: the
+    # caller's experiment, so a first touch keeps the call among them (and the reasons say so).
+    compare_ctas = variation_type == "cta"
+    ctas = channel_ctas(channel, first_touch=first_touch and not compare_ctas)
+    if first_touch and compare_ctas and ctas != channel_ctas(channel, first_touch=True):
+        notes.append("variations by call to action: a first touch compares every ask, a call too")
     bias: dict[tuple[str, str], float] = {}
     if rules is not None:
         tones, tone_bias = _weighted(rules.tone_rules, "tone", TONES)

@@ -298,3 +298,37 @@ def test_a_decline_that_hands_the_work_to_someone_of_theirs_is_a_referral(
 )
 def test_a_decline_with_only_their_own_address_stays_a_decline(text: str) -> None:
     assert _intent(text) == "declined", read_reply(text).reasons
+
+
+@_SETTINGS
+@given(
+    st.sampled_from(
+        [
+            ("da", "Fjern {c} min mail fra jeres liste."),
+            ("no", "Fjern {c} meg fra listen deres."),
+            ("sv", "Ta {c} bort mig från listan."),
+            ("en", "Remove {c} me from your list."),
+            ("de", "Entfernen Sie mich {c} aus Ihrem Verteiler."),
+        ]
+    ),
+    st.sampled_from(["venligst", "vennligst", "vänligen", "gerne", "please", "kindly", "bitte"]),
+)
+def test_a_word_of_courtesy_inside_an_opt_out_does_not_hide_it(
+    phrase: tuple[str, str], courtesy: str
+) -> None:
+    text = phrase[1].format(c=courtesy)
+    assert read_reply(text).spec.suppress, (text, read_reply(text).reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dadme de baja, por favor.",
+        "Deme de baja de su lista.",
+        "Denme de baja.",
+        "メールマガジンの配信は停止してください。",
+        "配信も停止してください。",
+    ],
+)
+def test_every_form_of_darse_de_baja_and_a_particle_inside_a_japanese_stop(text: str) -> None:
+    assert read_reply(text).spec.suppress, read_reply(text).reasons

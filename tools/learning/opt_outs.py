@@ -31,6 +31,7 @@ class OptOutRules:
     program: re.Pattern[str]
     negation: re.Pattern[str]
     complaints: re.Pattern[str]
+    courtesy: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def rules() -> OptOutRules:
         program=_compile(list(raw["program"]["patterns"])),
         negation=_compile(list(raw["negation"]["patterns"])),
         complaints=_compile(list(raw["complaints"]["patterns"])),
+        courtesy=_compile(list(raw["courtesy"]["patterns"])),
     )
 
 
@@ -193,7 +195,7 @@ def despace_text(text: str) -> str:
 
 
 def _forms(text: str) -> list[str]:
-    """The reply folded, de-leeted and de-spaced (invisible characters dropped first).
+    """The reply folded, de-leeted, de-spaced and without words of courtesy (``[courtesy]``).
 
     Spaced-out letters are joined within each run separated by two or more spaces, so
     ``R E M O V E  M E`` reads as ``remove me``.
@@ -209,7 +211,8 @@ def _forms(text: str) -> list[str]:
     joined_words = _INNER_HYPHEN.sub("", base.text)
     unhyphened = deleet(View(joined_words, tuple(range(len(joined_words))))).text
     elided = _SPACED_APOSTROPHE.sub(r"\1'", joined)  # "l ' iscrizione" spaced out: "l'iscrizione"
-    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened, elided):
+    plain_words = rules().courtesy.sub("", base.text)  # "fjern venligst min": "fjern min"
+    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened, elided, plain_words):
         if candidate not in found:
             found.append(candidate)
     return found

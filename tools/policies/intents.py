@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, cast, get_args
 
-from ipe.domain import RelationshipStage
+from ipe.domain import Relationship, RelationshipStage
 from ipe.tools.policies import load_pack
 
 Hold = Literal["none", "declined", "until_date", "forever"]
@@ -128,3 +128,26 @@ def opt_out_intent(*, newsletter: bool) -> Intent:
 def by_priority() -> tuple[Intent, ...]:
     """The intents from the safest to the least (ties between equal rule scores)."""
     return tuple(sorted(registry().values(), key=lambda i: -i.priority))
+
+
+WAIT_ACTION = "schedule_at_date"
+"""The action of a reply that asked us to wait (``deferral``): only its reading lets a message
+say "you asked me to check back" or "you said later would suit you better"."""
+
+
+def asked_to_wait(relationship: Relationship | None) -> bool:
+    """True when the relationship's reading says they asked us to wait (a deferral).
+
+    An out-of-office reply or an unclear reply that happens to name a date ("Tuesday 15 or
+    Thursday 17?") asked for no wait: a message held for it may not restate it as a wish to be
+    written to later. A relationship with no reading (a stage given as such, ``intent`` None)
+    keeps its stage's word.
+    """
+    if relationship is None or not relationship.asked_for:
+        return False
+    if relationship.stage not in ("deferred", "check_back_due"):
+        return False
+    if relationship.intent is None:
+        return True
+    found = resolve(relationship.intent)
+    return found is not None and found.action == WAIT_ACTION

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from ipe.domain import Relationship, Template
 from ipe.tools.channel.formatting import above_footer, split_footer
+from ipe.tools.policies.intents import asked_to_wait
 from ipe.tools.policies.intents import get as get_intent
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -170,10 +171,43 @@ def _stage_reasons(
     if relationship.stage == "asked_for_details":
         wants_terms = _asked_for_terms(relationship)
         return _details_reasons(lowered, relationship.asked_for or "", template, wants_terms)
-    if relationship.stage in ("deferred", "check_back_due") and relationship.asked_for:
-        if not _cites(text, relationship, language):
-            return ["it is sent when they asked, and does not cite what they said"]
+    if asked_to_wait(relationship) and not _cites(text, relationship, language):
+        return ["it is sent when they asked, and does not cite what they said"]
     return []
+
+
+def _restated(text: str, language: str) -> str | None:
+    """The line of ``text`` that says what they asked for (a ``[check_back]`` opener), if any.
+
+    Each opener of the language's banks is read as a pattern (its ``{when}``/``{month}`` as any
+    words), with the bank's restatements (``cites``): "You asked me to check back after the
+    launch", "you said later would suit you better".
+    """
+    from ipe.prompts import LANGUAGES, bank_names, load_bank
+
+    if language not in LANGUAGES:
+        return None
+    folded = " ".join(text.casefold().split())
+    for name in bank_names(language):
+        table = load_bank(name).get("check_back", {})
+        for key in ("opener_when", "opener_asked", "opener_asked_undated", "cites"):
+            for phrase in table.get(key, []):
+                parts = re.split(r"\{\w+\}", " ".join(str(phrase).casefold().split()))
+                pattern = r".{1,60}?".join(re.escape(p.rstrip(".!?")) for p in parts)
+                found = re.search(pattern, folded) if pattern else None
+                if found:
+                    return found.group(0)
+    return None
+
+
+def _grounding_reasons(text: str, relationship: Relationship | None, language: str) -> list[str]:
+    """A line saying they asked us to wait, where their reply was not read as asking it."""
+    said = _restated(text, language)
+    if said is None or asked_to_wait(relationship):
+        return []
+    intent = relationship.intent if relationship else None
+    read = f"their reply was read as {intent}" if intent else "there is no reply of theirs"
+    return [f'it says they asked us to wait ("{said[:60]}"), and {read}']
 
 
 def _cites(text: str, relationship: Relationship, language: str) -> bool:
@@ -238,4 +272,5 @@ def sendability(
     ):
         reasons.append("a sentence is said twice")
     reasons += _stage_reasons(text, relationship, template, language)
+    reasons += _grounding_reasons(text, relationship, language)
     return reasons

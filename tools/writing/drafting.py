@@ -18,6 +18,7 @@ from ipe.graph.state import DraftTask
 from ipe.prompts import load_prompt, load_table
 from ipe.tools.channel.formatting import first_name
 from ipe.tools.policies.channels import is_email, is_note, registry
+from ipe.tools.policies.intents import asked_to_wait
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.provider.deadline import Deadline
 from ipe.tools.provider.llm import (
@@ -110,19 +111,24 @@ def _stage(task: DraftTask) -> tuple[str, str]:
         if not task.clean_prospect.interaction_history and not task.context.history:
             return "cold", _stage_note("cold")
         return "unknown", _stage_note("unknown")
-    note = _stage_note(rel.stage)
-    if rel.stage == "awaiting_reply":
+    stage = rel.stage
+    if stage in ("deferred", "check_back_due") and not asked_to_wait(rel):
+        stage = "awaiting_reply"  # an auto-reply or an unclear reply naming a date: no wish cited
+    note = _stage_note(stage)
+    if stage == "awaiting_reply":
         since = f", {rel.days_since_outbound} days since our last message" * (
             rel.days_since_outbound is not None
         )
         note += f" This is follow-up {max(rel.follow_up, 1)}{since}."
     if rel.intent and rel.stage == "asked_for_details":
         note += " " + get_intent(rel.intent).note
-    if rel.not_before:
+    if rel.not_before and asked_to_wait(rel):
         note += f" The date they asked for: {rel.not_before}."
+    elif rel.not_before:
+        note += f" It is held and goes out on {rel.not_before}: nothing stale by then."
     if rel.asked_for:
         note += " Their own words are in the data block (relationship.asked_for)."
-    return rel.stage, note
+    return stage, note
 
 
 def _stage_note(stage: str) -> str:

@@ -37,6 +37,7 @@ from ipe.tools.channel.formatting import fit_to_limit
 from ipe.tools.learning.intent import RULE_LANGUAGES
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email, is_note
+from ipe.tools.policies.intents import asked_to_wait
 from ipe.tools.policies.intents import get as get_intent
 from ipe.tools.text.folding import fold
 from ipe.tools.writing.answers import answer as answer_question
@@ -1097,14 +1098,12 @@ def _check_back(
 def _details(c: _Context, shape: Shape, links_allowed: bool) -> str:
     parts = [c.fill(c.phrase("details.opener")), _terms(c, cookie=True)]
     parts.append(_perks(c, include_sample=False).strip())
-    if c.values["link"] and links_allowed:
+    if c.values["sample"]:
+        parts.append(c.fill(c.phrase("answer.sample")))
+    if c.values["link"] and links_allowed:  # the one next step, last
         parts.append(c.fill(c.phrase("details.link_step")))
     else:
         parts.append(c.fill(c.phrase("details.no_link_step")))
-    if c.values["sample"]:
-        parts.append(c.fill(c.phrase("details.sample_step")))
-    if shape != "note":
-        parts.append(c.fill(c.phrase("details.close")))
     text = " ".join(p for p in parts if p)
     if shape == "note":
         return f"{_greeting(c)}\n{text}"
@@ -1166,7 +1165,7 @@ def _question(c: _Context, relationship: Relationship) -> list[str]:
         parts.append(c.fill(c.phrase("answer.open_topics"), {"topics": joined}))
     elif open_topics or not parts:
         parts.append(c.fill(c.phrase("answer.open_question")))
-    return [*parts, c.fill(c.phrase("answer.close"))]
+    return parts
 
 
 def _topic_names(c: _Context) -> dict[str, str]:
@@ -1174,6 +1173,19 @@ def _topic_names(c: _Context) -> dict[str, str]:
 
 
 _VALUE_OF = {"commission": "commission", "cookie": "cookie_days", "sample": "sample"}
+
+
+NEXT_STEPS = (
+    "answer.next_step_link",
+    "answer.next_step_reply",
+    "answer.call_booking",
+    "answer.call_slots",
+    "answer.call_open",
+    "details.link_step",
+    "details.no_link_step",
+)
+"""The bank slots that make an answer's next step (the link, a booking, times, "reply with
+X"): an answer to a warm lead ends with exactly one of them."""
 
 
 def _next_step(c: _Context, links_allowed: bool) -> list[str]:
@@ -1257,24 +1269,22 @@ def answer_reply(
     if action == "referral_draft":
         return _referral(c, relationship), "reply"
     asked_call = asks_for_call(said, relationship.reply_language)
-    call = _call(c, slots, links_allowed, said) if asked_call else []
+    step = _call(c, slots, links_allowed, said) if asked_call else _next_step(c, links_allowed)
     parts = {
         "propose_call": lambda: _call(c, slots, links_allowed, said),
-        "answer_question": lambda: _with_call(_question(c, relationship), call),
+        "answer_question": lambda: [*_question(c, relationship), *step],
         "counter_offer_draft": lambda: [c.fill(c.phrase("answer.negotiation"))],
         "next_step": lambda: _next_step(c, links_allowed),
         "hand_to_person": lambda: _for_a_person(c, links_allowed, relationship),
     }[action]()
     text = " ".join([_thanks(c), *parts])
     if shape == "note":
+        if action == "answer_question" and len(f"{_greeting(c)}\n{text}") > _limit("note_max"):
+            text = text.removesuffix(" ".join(step)).rstrip()  # the answer outranks the step
         return f"{_greeting(c)}\n{text}", "reply"
-    cta = "link" if action == "next_step" and c.values["link"] and links_allowed else "reply"
+    linked = action == "next_step" or (action == "answer_question" and not asked_call)
+    cta = "link" if linked and c.values["link"] and links_allowed else "reply"
     return "\n\n".join([_greeting(c), text, _name_line(c)]), cta
-
-
-def _with_call(answer: list[str], call: list[str]) -> list[str]:
-    """The answer, with the call their message also asks for before its closing line."""
-    return [*answer[:-1], *call, answer[-1]] if call and answer else answer
 
 
 def _fresh_no(rel: Relationship) -> bool:
@@ -1488,8 +1498,10 @@ def compose(
         cta = "reply"
     stage = relationship.stage if relationship else "cold"
     if stage == "deferred" and relationship is not None:  # held: written for its send day
-        stage = "check_back_due" if relationship.asked_for else "awaiting_reply"
+        stage = "check_back_due" if asked_to_wait(relationship) else "awaiting_reply"
         relationship = _on_send_day(c, relationship)
+    elif stage == "check_back_due" and relationship is not None and not asked_to_wait(relationship):
+        stage = "awaiting_reply"
     hook: _Hook | None = None
     copy_subject: str | None = None
     if stage == "awaiting_reply" and relationship is not None:

@@ -49,6 +49,8 @@ class IntentRules:
     negators: frozenset[str]
     not_negators: dict[str, frozenset[str]]
     """Per language, negator words that are something else there (Portuguese "no" = "in the")."""
+    needless: re.Pattern[str]
+    """A negation of need ending a clause ("no hace falta una", "pas besoin d'"): a negator."""
     quote_prefixes: tuple[str, ...]
     quote_header: re.Pattern[str]
     header_line: re.Pattern[str]
@@ -91,6 +93,7 @@ def rules() -> IntentRules:
         negation_window=int(settings["negation_window"]),
         negators=frozenset(w.replace("'", "") for w in settings["negators"]),
         not_negators={k: frozenset(v) for k, v in settings.get("not_negators", {}).items()},
+        needless=re.compile(settings["needless"]),
         quote_prefixes=tuple(settings["quote_prefixes"]),
         quote_header=re.compile(settings["quote_header"], re.IGNORECASE),
         header_line=re.compile(settings["header_line"], re.IGNORECASE),
@@ -184,12 +187,22 @@ def stopword_language(clean: str) -> str | None:
     return None
 
 
-def _negated(text: str, start: int, language: str = "any") -> bool:
+def negated_clause(clause: str, language: str = "any") -> bool:
+    """True when the end of ``clause`` negates what follows it.
+
+    A negator within ``negation_window`` words, or a negation of need (``needless``: "no hace
+    falta una", "pas besoin d'").
+    """
     config = rules()
-    clause = _CLAUSE_BREAK.split(text[:start])[-1]
     words = _WORD.findall(clause)[-config.negation_window :]
     negators = config.negators - config.not_negators.get(language, frozenset())
-    return any(w.replace("'", "") in negators or w.endswith("n't") for w in words)
+    if any(w.replace("'", "") in negators or w.endswith("n't") for w in words):
+        return True
+    return bool(config.needless.search(clause))
+
+
+def _negated(text: str, start: int, language: str = "any") -> bool:
+    return negated_clause(_CLAUSE_BREAK.split(text[:start])[-1], language)
 
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")

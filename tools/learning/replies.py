@@ -34,7 +34,7 @@ from ipe.tools.learning.intent import (
     stopword_language,
 )
 from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out
-from ipe.tools.learning.structure import refine
+from ipe.tools.learning.structure import bare_thanks, refine
 from ipe.tools.policies.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.text.folding import fold
 
@@ -243,6 +243,9 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
         declined = _plain_decline(fresh, quote)
         if declined is not None:
             return declined
+        if bare_thanks(clean):  # "Thanks Maya, noted!": a name sways lingua, the thanks are ours
+            why = f"thanks in a rule language and nothing asked (lingua read {language})"
+            return Reading("acknowledged", stopword_language(clean), 0.6, None, quote, (why,))
         auto, _ = best_intent(score_folded(clean, "any"))  # "Auto-reply:", "OOO": any language
         if auto is not None and get(auto).hold == "until_date":
             why = f"an auto-reply in {language or 'an unknown language'}: a person checks the date"
@@ -254,16 +257,8 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
             quote,
             language,
         )
-    tried = [language] if sure and language else list(RULE_LANGUAGES)
-    if language in RULE_LANGUAGES and language in tried:
-        tried.remove(language)
-        tried.insert(0, language)
-    intent: str | None = None
-    score, lang = 0.0, language
-    for code in tried:
-        found, points = best_intent(score_folded(clean, code))
-        if found is not None and points > score:
-            intent, score, lang = found, points, code
+    intent, score, lang = _by_rules(clean, language, sure)
+    lang = lang or language
     why_mention = (
         "it mentions unsubscribing or stopping without asking to stop" if opt.mentioned else None
     )
@@ -295,6 +290,29 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
     elif why_mention:
         reasons.append(why_mention + f"; clearly {intent}")
     return Reading(intent, lang, confidence_out, review, quote, tuple(reasons))
+
+
+def _by_rules(clean: str, language: str | None, sure: bool) -> tuple[str | None, float, str | None]:
+    """The intent the rules read, its score and the rule language that read it.
+
+    A reply lingua is sure of is read in its language; otherwise in every rule language, the best
+    score winning. A rule language whose common words fill the reply (``stopword_language``) is
+    read too, and its reading wins when it has one: "Please send me the terms. No need to call."
+    is English, whatever a Portuguese rule makes of "call".
+    """
+    plain = stopword_language(clean)
+    tried = [language] if sure and language else list(RULE_LANGUAGES)
+    for first in (language, plain):
+        if first in RULE_LANGUAGES:
+            tried = [first, *(code for code in tried if code != first)]
+    best: tuple[str | None, float, str | None] = (None, 0.0, None)
+    for code in tried:
+        found, points = best_intent(score_folded(clean, code))
+        if found is not None and code == plain:
+            return found, points, code
+        if found is not None and points > best[1]:
+            best = (found, points, code)
+    return best
 
 
 def _language_doubt(

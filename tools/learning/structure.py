@@ -16,7 +16,11 @@ parts of a reply, in every language at once:
 - thanks and agreement words with nothing else left is an acknowledgement, not a request;
 - an invitation to come back ("write me again next year") limits a decline in time, like "later";
 - a question about the terms beside what holds them back ("is it exclusive? we already work with
-  others") is a question, unless they also refuse plainly.
+  others") is a question, unless they also refuse plainly;
+- an ask to resume the conversation at a named time ("volvamos a hablar a mediados de enero") is a
+  deferral, not thanks or a call now;
+- a question about their audience or our buyers ("who buys your collars?") is a question;
+- laughter at the timing ("lol sunscreen in december") is no deferral: a person reads it.
 
 Each class names, in the data, the intents it may change and the one it gives (``Shift``).
 
@@ -33,13 +37,14 @@ from functools import cache
 from typing import Any
 
 from ipe.addresses import find_addresses
-from ipe.tools.learning.intent import recounts_past
-from ipe.tools.learning.intent import rules as intent_rules
+from ipe.tools.learning.intent import negated_clause, recounts_past
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.intents import UNCLEAR, get, resolve
 from ipe.tools.text.folding import fold
 
-_SENTENCE = re.compile(r"[.;!?\n]+")
+_SENTENCE = re.compile(r"[.;!?]+(?=\s|$)|\n+")
+"""A sentence ends at a stop, a question or an exclamation mark before a space, or at a line
+break ("jo@studio.example" and "15.5%" stay whole)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,12 @@ class Structure:
     refusal: re.Pattern[str]
     handover_shift: Shift
     holder: re.Pattern[str]
+    resume_shift: Shift
+    resume: re.Pattern[str]
+    fit_shift: Shift
+    audience: re.Pattern[str]
+    mock_shift: Shift
+    laughter: re.Pattern[str]
 
 
 def _shift(spec: dict[str, Any], weaker: str | None = None) -> Shift:
@@ -178,7 +189,7 @@ def structure() -> Structure:
         send_verb=re.compile(raw["send"]["verbs"]),
         send_object=re.compile(raw["send"]["objects"]),
         call_shift=_shift(raw["call"]),
-        meeting=_any(raw["call"]["meeting"]),
+        meeting=_any([*raw["call"]["meeting"], *raw["call"]["medium"]]),
         meeting_refused=re.compile(raw["call"]["refused_after"]),
         thanks_shift=_shift(raw["thanks"]),
         thanks=re.compile(raw["thanks"]["thanks"]),
@@ -190,7 +201,18 @@ def structure() -> Structure:
         refusal=re.compile(raw["asks_first"]["refusal"]),
         handover_shift=_shift(raw["handover"]),
         holder=re.compile(raw["handover"]["holder"]),
+        resume_shift=_shift(raw["resume"]),
+        resume=_any(raw["resume"]["resume"]),
+        fit_shift=_shift(raw["fit_question"]),
+        audience=re.compile(raw["fit_question"]["audience"]),
+        mock_shift=_shift(raw["mock_time"]),
+        laughter=re.compile(raw["mock_time"]["laughter"]),
     )
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (``_SENTENCE``), empty ones left out."""
+    return [part for part in _SENTENCE.split(text) if part.strip()]
 
 
 def _later(clean: str, pattern: re.Pattern[str] | None = None) -> bool:
@@ -223,7 +245,7 @@ def counter_offer(clean: str) -> bool:
     s = structure()
     return any(
         s.figure.search(part) and s.frame.search(part)
-        for part in _SENTENCE.split(clean) + [clean]
+        for part in [*sentences(clean), clean]
         if len(part) < 400
     )
 
@@ -250,7 +272,7 @@ def own_plan(clean: str) -> bool:
 def send_request(clean: str) -> bool:
     """True when one sentence asks us to send the program as a whole (verb and object in it)."""
     s = structure()
-    return any(s.send_verb.search(p) and s.send_object.search(p) for p in _SENTENCE.split(clean))
+    return any(s.send_verb.search(p) and s.send_object.search(p) for p in sentences(clean))
 
 
 def _clause_start(clean: str, start: int) -> int:
@@ -268,11 +290,8 @@ def call_request(clean: str) -> bool:
     count as no request.
     """
     s = structure()
-    config = intent_rules()
     for m in s.meeting.finditer(clean):
-        clause = clean[_clause_start(clean, m.start()) : m.start()]
-        words = re.findall(r"[a-z']+", clause)[-config.negation_window :]
-        if any(w.replace("'", "") in config.negators or w.endswith("n't") for w in words):
+        if negated_clause(clean[_clause_start(clean, m.start()) : m.start()]):
             continue
         if s.meeting_refused.search(clean[m.end() :]):
             continue
@@ -313,8 +332,31 @@ def handed_over(clean: str) -> bool:
     """
     s = structure()
     return any(
-        find_addresses(sentence) and s.holder.search(sentence)
-        for sentence in re.split(r"(?<=[.!?])\s+|\n", clean)
+        find_addresses(sentence) and s.holder.search(sentence) for sentence in sentences(clean)
+    )
+
+
+def resumes(clean: str) -> bool:
+    """True when they ask to resume the conversation at a named time, with no clock time."""
+    s = structure()
+    return bool(s.resume.search(clean) and s.named_time.search(clean) and not s.clock.search(clean))
+
+
+def fit_question(clean: str) -> bool:
+    """True when a question names their audience or our buyers and nothing asks for the details."""
+    s = structure()
+    asked = re.findall(r"[^.!?\n]*\?", clean)
+    return any(s.audience.search(q) for q in asked) and not send_request(clean)
+
+
+def mocks_time(clean: str) -> bool:
+    """True when laughter sits beside a time word and nothing asks to wait or come back."""
+    s = structure()
+    return bool(
+        s.laughter.search(clean)
+        and not s.now.search(clean)
+        and not _later(clean)
+        and not _later(clean, s.again)
     )
 
 
@@ -328,6 +370,12 @@ def _checks() -> list[tuple[Shift, Callable[[str], bool], str]]:
     """The classes read on the folded text, in the order they win: (shift, test, reason)."""
     s = structure()
     return [
+        (
+            s.mock_shift,
+            mocks_time,
+            "laughter beside a time word, no wait asked for: a person reads it",
+        ),
+        (s.resume_shift, resumes, "an ask to resume the conversation at a named time: a deferral"),
         (s.asks_shift, asks_only, "a question about what we offer, stating no terms of theirs"),
         (s.counter_shift, counter_offer, "a figure in a proposing frame: their own terms"),
         (s.call_shift, call_request, "a call asked for or accepted: it dominates details"),
@@ -335,6 +383,7 @@ def _checks() -> list[tuple[Shift, Callable[[str], bool], str]]:
         (s.handover_shift, handed_over, "someone of theirs takes it on, with an address"),
         (s.asks_first_shift, asks_before_deciding, "a question about the terms before deciding"),
         (s.send_shift, send_request, "a request to send the program as a whole: the details"),
+        (s.fit_shift, fit_question, "a question about their audience or our buyers: a question"),
         (s.away_shift, away, "away, with a promise to answer later: an auto-reply"),
         (s.own_plan_shift, own_plan, "their own plan to read it later, no wait asked for"),
     ]

@@ -446,3 +446,54 @@ def test_what_those_classes_are_not(text: str) -> None:
         "Let's talk on Thursday at 3pm.": "interested_call",
     }
     assert reading.intent == expected.get(text, "deferral"), reading.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо, но мне сейчас некогда, может быть позже.",
+        "Спасибо, но мне это не подходит, извините.",
+        "Ευχαριστώ, θα το σκεφτώ και θα σας πω.",
+        "谢谢，我考虑一下。",
+    ],
+)
+def test_a_reply_in_another_script_is_read_by_its_script_first(text: str) -> None:
+    """Folded look-alike letters never make a Cyrillic or Greek reply Portuguese or English."""
+    reading = read_reply(text)
+    assert reading.language not in ("en", "es", "pt", "fr", "de"), reading.reasons
+    assert reading.needs_review or reading.spec.hold in ("declined", "forever"), reading.reasons
+
+
+@_SETTINGS
+@given(
+    st.sampled_from(
+        [
+            ("es", "Sí, pásame los detalles por correo: {a}"),
+            ("en", "Sure, send the details to {a} please."),
+            ("pt", "Pode mandar os detalhes para {a}, por favor."),
+            ("fr", "Envoyez-moi les conditions à {a} svp."),
+            ("de", "Schicken Sie mir die Konditionen an {a}, bitte."),
+        ]
+    ),
+    st.builds(
+        "{}.{}@{}.example".format,
+        st.sampled_from(["jurgita", "zbigniew", "ørjan", "andrea", "kazlauskiene", "wojtek"]),
+        st.sampled_from(["kowalczyk", "szczepanski", "nowak", "perros"]),
+        st.sampled_from(["studio", "gmail", "agencja", "firma"]),
+    ),
+)
+def test_an_address_never_sways_the_language_of_a_request(
+    frame: tuple[str, str], address: str
+) -> None:
+    lang, template = frame
+    text = template.format(a=address)
+    assert _intent(text) == "asked_for_details", (lang, text, read_reply(text).reasons)
+
+
+def test_one_place_answers_which_letters_the_rules_read() -> None:
+    from ipe.tools.learning.intent import unreadable_letter
+
+    assert unreadable_letter("Gracias, ¿cuánto pagáis? Ça marche, schön") is None
+    assert unreadable_letter("Witam, odezwij się") == "ę"
+    assert unreadable_letter("Спасибо") == "С"
+    assert unreadable_letter("write to łukasz@studio.example") is None  # an address is not read

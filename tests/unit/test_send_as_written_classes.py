@@ -343,3 +343,17 @@ def test_their_word_passes_only_in_a_note_that_promotes_nothing(word: str) -> No
     pitch = f"Harbour Lens is {word} and pays 28% commission on every enrolment you refer."
     assert _claims(courtesy, said) == []
     assert _claims(pitch, said) == ["outbound.claim"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hmm, we stopped doing this kind of thing, not sure.",
+        "Ce n'est pas pour nous je pense... on verra.",
+        "No sé, no nos interesa mucho ahora mismo la verdad, ya veremos",
+        "Hm, das passt leider nicht, mal sehen.",
+    ],
+)
+def test_an_unclear_reply_that_may_refuse_gets_no_terms(said: str) -> None:
+    """A decline cue below the deciding score: the draft held for a person carries no offer."""
+    assert "28%" not in _reply(said, "unclear")

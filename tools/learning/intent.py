@@ -10,6 +10,7 @@ of a whole reply (language, confidence, what a person must see) is ``tools/learn
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,7 +22,12 @@ from ipe.tools.text.folding import fold
 RULE_LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "de")
 """The languages the intent rules read (any other language goes to a person)."""
 
+RULE_LETTERS = "áéíóúñüàâãçêôõèëîïœùûÿäöß"
+"""The letters beyond a-z that en, es, pt, fr and de write (lower case)."""
+
 _WORD = re.compile(r"[a-z']+")
+_NOT_WRITTEN = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:https?://|www\.)\S+|(?<!\w)@\w+")
+"""What a reply names but does not write in its language: e-mail addresses, links, @handles."""
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n()\-]")
 
 
@@ -168,6 +174,40 @@ def _marked_quote_follows(lines: list[str]) -> bool:
     prefixes = rules().quote_prefixes
     nxt = next((line.strip() for line in lines if line.strip()), "")
     return nxt.startswith(prefixes)
+
+
+def written_words(text: str) -> str:
+    """``text`` without e-mail addresses, links and @handles.
+
+    Their letters say nothing of its language ("thanks, talk to jurgita@studio.example" is
+    English, whatever lingua makes of "jurgita").
+    """
+    return _NOT_WRITTEN.sub(" ", text)
+
+
+def unreadable_letter(text: str) -> str | None:
+    """The first letter of ``text`` that none of the rule languages writes, if there is one.
+
+    The one answer to "can the rules read this script": a letter of another script (Cyrillic,
+    Greek, CJK, Thai...) or a Latin letter none of en, es, pt, fr, de writes (Polish "ś",
+    Hungarian "ő", Swedish "å"). Addresses, links and handles are not read (``written_words``).
+    """
+    for char in written_words(text):
+        if not char.isalpha() or char.isascii() or char.lower() in RULE_LETTERS:
+            continue
+        return char
+    return None
+
+
+def other_script(text: str) -> bool:
+    """True when most letters of ``text`` are not Latin (a Cyrillic, Greek, CJK... reply).
+
+    Read before any folding: folding turns look-alike letters into Latin ones, and a Russian
+    reply folded must never read as Portuguese common words.
+    """
+    letters = [c for c in written_words(text) if c.isalpha()]
+    latin = sum("LATIN" in unicodedata.name(c, "") for c in letters)
+    return bool(letters) and latin * 2 < len(letters)
 
 
 def normalise(text: str) -> str:

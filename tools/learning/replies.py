@@ -29,9 +29,12 @@ from ipe.tools.learning.intent import (
     RULE_LANGUAGES,
     best_intent,
     fresh_text,
+    other_script,
     rules,
     score_folded,
     stopword_language,
+    unreadable_letter,
+    written_words,
 )
 from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out
 from ipe.tools.learning.structure import bare_thanks, refine
@@ -66,18 +69,6 @@ _TAG = re.compile(
 _LETTER = re.compile(r"[^\W\d_]")
 DOUBT_CONFIDENCE = 0.5
 """A short reply lingua places this surely in another language is checked by a person."""
-_RULE_LETTERS = "áéíóúñüàâãçêôõèëîïœùûÿäöß"
-"""The accented letters en, es, pt, fr and de write (lower case)."""
-_FOREIGN_LETTER = re.compile(
-    "["
-    + "".join(
-        chr(c)
-        for c in range(0xC0, 0x250)
-        if chr(c).isalpha() and chr(c).lower() not in _RULE_LETTERS and chr(c) not in "×÷"
-    )
-    + "]"
-)
-"""A Latin letter none of the rule languages writes (Polish ś, Hungarian ő, Swedish å...)."""
 
 
 @dataclass(frozen=True)
@@ -229,12 +220,16 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
         if found is None:
             return _unclear("the reply holds no words (markup, links or symbols only)", quote)
         return Reading(found, None, 0.5, None, quote, (f"read as {found} from its symbols",))
-    language, confidence = detect(fresh)
-    letters = len(_LETTER.findall(fresh))
+    written = written_words(fresh)  # an address's or a link's letters say nothing of the language
+    language, confidence = detect(written)
+    letters = len(_LETTER.findall(written))
     clean = fold(fresh.replace("\u2019", "'").replace("\u2018", "'")).text
     sure = confidence >= MIN_CONFIDENCE and letters >= SHORT_LETTERS
     foreign = language not in RULE_LANGUAGES and confidence >= FOREIGN_CONFIDENCE
-    if (sure or foreign) and language not in RULE_LANGUAGES:
+    if other_script(fresh):  # the script first: folded Cyrillic must not read as Portuguese
+        language = None if language in RULE_LANGUAGES else language
+        sure, foreign = False, True
+    elif (sure or foreign) and language not in RULE_LANGUAGES:
         plain = stopword_language(clean)  # lingua's short-text misreadings of English
         language, confidence = (plain, 0.6) if plain else (language, confidence)
         sure = sure and plain is None
@@ -251,12 +246,13 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
             why = f"an auto-reply in {language or 'an unknown language'}: a person checks the date"
             marker = f"read as {auto} from its marker"
             return Reading(auto, language, 0.6, why, quote, (marker, why))
-        return _unclear(
+        why = (
             f"written in {language or 'an unknown language'}: the intent rules read "
-            f"{', '.join(RULE_LANGUAGES)}; a person reads it",
-            quote,
-            language,
+            f"{', '.join(RULE_LANGUAGES)}; a person reads it"
         )
+        if other_script(fresh):
+            return _unclear(why, quote, language)
+        return _held_reading(clean, fresh, quote, language, why)
     intent, score, lang = _by_rules(clean, language, sure)
     lang = lang or language
     why_mention = (
@@ -290,6 +286,26 @@ def _read_intent(raw: str, body: str, fresh: str, quote: str, opt: OptOutFinding
     elif why_mention:
         reasons.append(why_mention + f"; clearly {intent}")
     return Reading(intent, lang, confidence_out, review, quote, tuple(reasons))
+
+
+def _held_reading(clean: str, fresh: str, quote: str, language: str | None, why: str) -> Reading:
+    """What the rules read in a Latin-script reply lingua places in another language, held.
+
+    Lingua misplaces short replies by a name or two ("Hola! Esto lo lleva mi representante,
+    escríbele a Marina Soler" as Italian): the rules' reading is kept for the person who checks
+    it (``needs_review``), never sent on its own. A decline or an opt-out read there is not
+    trusted (a look-alike word of another language): the reply stays ``unclear``.
+    """
+    found, points, code = _by_rules(clean, None, False)
+    shaped, why_shape = refine(found, clean, fresh)
+    found = shaped if why_shape is not None else found
+    if found is None or found == UNCLEAR:
+        return _unclear(why, quote, language)
+    spec = get(found)
+    if spec.suppress or spec.hold == "declined":
+        return _unclear(why, quote, language)
+    read = f"read as {found} ({code or 'a rule language'}) by the rules, held for a person"
+    return Reading(found, language, 0.5, why, quote, (read, why))
 
 
 def _by_rules(clean: str, language: str | None, sure: bool) -> tuple[str | None, float, str | None]:
@@ -329,10 +345,10 @@ def _language_doubt(
     spec = get(intent)
     if sure or spec.suppress or spec.hold == "declined":
         return None
-    letter = _FOREIGN_LETTER.search(raw)
+    letter = unreadable_letter(raw)
     if letter is not None:
         return (
-            f"'{letter.group()}' is a letter none of {', '.join(RULE_LANGUAGES)} writes: a person "
+            f"'{letter}' is a letter none of {', '.join(RULE_LANGUAGES)} writes: a person "
             "checks the reading"
         )
     if language is None or language in RULE_LANGUAGES or confidence < DOUBT_CONFIDENCE:
@@ -343,6 +359,25 @@ def _language_doubt(
         f"lingua reads it as {language} ({confidence:.2f}), not a language the rules read: "
         "a person checks the reading"
     )
+
+
+def may_decline(text: str) -> bool:
+    """True when a reply may refuse, even where no reading decides it.
+
+    A cue of a declining intent fires in one of the rule languages, below the score that decides
+    too ("not sure this is for us"), or a plain decline of another language does
+    (``declines.toml``). A reply read as unclear that may refuse gets no offer terms, not even in
+    the draft a person reads first.
+    """
+    fresh = fresh_text(as_text(text))
+    if find_decline(fresh) is not None:
+        return True
+    clean = fold(fresh.replace("\u2019", "'")).text
+    for code in RULE_LANGUAGES:
+        scores = score_folded(clean, code)
+        if any(points > 0 and get(name).hold == "declined" for name, points in scores.items()):
+            return True
+    return False
 
 
 def _plain_decline(fresh: str, quote: str) -> Reading | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +33,8 @@ from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, Vari
 from ipe.prompts import LANGUAGES, RULE_TABLES, load_bank
 from ipe.tools.channel.formatting import first_name as _first_name
 from ipe.tools.channel.formatting import fit_to_limit
-from ipe.tools.learning.intent import RULE_LANGUAGES
+from ipe.tools.learning.intent import RULE_LANGUAGES, unreadable_letter
+from ipe.tools.learning.replies import may_decline
 from ipe.tools.policies import load_pack
 from ipe.tools.policies.channels import is_email, is_note
 from ipe.tools.policies.intents import asked_to_wait
@@ -1204,15 +1204,11 @@ def _for_a_person(c: _Context, links_allowed: bool, relationship: Relationship) 
     the holding line, no terms, as does a template with no terms to state.
     """
     said = str(relationship.asked_for or "")
-    readable = relationship.reply_language in RULE_LANGUAGES and _latin_letters_only(said)
+    readable = relationship.reply_language in RULE_LANGUAGES and unreadable_letter(said) is None
+    readable = readable and not may_decline(said)
     if not c.values["commission"] or not readable:
         return [c.fill(c.phrase("answer.hand_to_person"))]
     return [_terms(c, cookie=False), *_next_step(c, links_allowed)]
-
-
-def _latin_letters_only(text: str) -> bool:
-    """True when every letter of ``text`` is a Latin one (the script the rule languages write)."""
-    return all("LATIN" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
 
 
 def _referral(c: _Context, relationship: Relationship) -> str:

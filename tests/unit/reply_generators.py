@@ -1152,3 +1152,62 @@ SEASON_SARCASM: dict[str, Spec] = {
         },
     ),
 }
+
+# the details asked for in a private channel (DMs, inbox, e-mail), slang included
+DETAILS_IN_DMS: dict[str, Spec] = {
+    "en": (
+        "{act} {close}",
+        {
+            "act": _product(
+                ["stop by my DMs with", "drop", "slide into my inbox with", "shoot"],
+                ["the deets", "the details", "the info"],
+                ["", "in my DMs", "to my inbox"],
+            ),
+            "close": ["👀", "", "pls"],
+        },
+    ),
+    "es": (
+        "{act} {close}",
+        {
+            "act": _product(
+                ["pásame", "mándame", "escríbeme"],
+                ["los detalles", "la info"],
+                ["por dm", "al privado", "por md"],
+            ),
+            "close": ["👀", ""],
+        },
+    ),
+    "pt": (
+        "{act} {close}",
+        {
+            "act": _product(
+                ["me passa", "manda", "me chama com"],
+                ["os detalhes", "as infos"],
+                ["no direct", "na dm", "no privado"],
+            ),
+            "close": ["👀", ""],
+        },
+    ),
+    "fr": (
+        "{act} {close}",
+        {
+            "act": _product(
+                ["envoie-moi", "balance", "écris-moi avec"],
+                ["les détails", "les infos"],
+                ["en dm", "en mp", "en privé"],
+            ),
+            "close": ["👀", ""],
+        },
+    ),
+    "de": (
+        "{act} {close}",
+        {
+            "act": _product(
+                ["schick mir", "sende mir", "gib mir"],
+                ["die Details", "die Infos"],
+                ["per DM", "per PN", "in die DMs"],
+            ),
+            "close": ["👀", ""],
+        },
+    ),
+}

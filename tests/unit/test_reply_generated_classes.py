@@ -497,3 +497,12 @@ def test_one_place_answers_which_letters_the_rules_read() -> None:
     assert unreadable_letter("Witam, odezwij się") == "ę"
     assert unreadable_letter("Спасибо") == "С"
     assert unreadable_letter("write to łukasz@studio.example") is None  # an address is not read
+
+
+@_SETTINGS
+@given(gen.sentences(gen.DETAILS_IN_DMS))
+def test_the_details_asked_for_in_a_private_channel_or_slang(drawn: tuple[str, str]) -> None:
+    lang, text = drawn
+    reading = read_reply(text)
+    assert not reading.spec.suppress, (lang, text, reading.reasons)
+    assert _rule_language_reading(text, "asked_for_details"), (lang, text, reading.reasons)

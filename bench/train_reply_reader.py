@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # ``bench.reply_reader_model`` when run as a script
+sys.path.append(str(ROOT))  # ``bench.reply_reader_model``; after PYTHONPATH (the blind rules)
 ROUNDS: dict[str, tuple[str, str]] = {
     # round: (its folder, the commit that first added it: the blind rules are its parent's)
     "r1": ("bench/fresh/2026-12-07", "957800c"),

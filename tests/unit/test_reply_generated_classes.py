@@ -506,3 +506,24 @@ def test_the_details_asked_for_in_a_private_channel_or_slang(drawn: tuple[str, s
     reading = read_reply(text)
     assert not reading.spec.suppress, (lang, text, reading.reasons)
     assert _rule_language_reading(text, "asked_for_details"), (lang, text, reading.reasons)
+
+
+@_SETTINGS
+@given(
+    st.sampled_from(
+        [
+            ("en", "Send me {c} the details by email."),
+            ("es", "Mándame {c} la información por correo."),
+            ("pt", "Mande-me {c} a informação por email."),
+            ("fr", "Envoyez-moi {c} les infos par mail."),
+            ("de", "Schicken Sie mir {c} die Unterlagen per Mail."),
+        ]
+    ),
+    st.sampled_from(["please", "por favor", "se faz favor", "s'il vous plaît", "bitte", "svp"]),
+)
+def test_a_word_of_courtesy_anywhere_never_hides_a_request(
+    frame: tuple[str, str], courtesy: str
+) -> None:
+    lang, template = frame
+    text = template.format(c=courtesy)
+    assert _intent(text) == "asked_for_details", (lang, text, read_reply(text).reasons)

@@ -194,6 +194,15 @@ def despace_text(text: str) -> str:
     return despace(View(text, tuple(range(len(text))))).text
 
 
+def without_courtesy(folded: str) -> str:
+    """Folded text without its words of courtesy (``[courtesy]``).
+
+    "mande-me se faz favor a informação" reads as "mande-me a informação", for opt-outs and for
+    every other intent.
+    """
+    return rules().courtesy.sub("", folded)
+
+
 def _forms(text: str) -> list[str]:
     """The reply folded, de-leeted, de-spaced and without words of courtesy (``[courtesy]``).
 
@@ -211,7 +220,7 @@ def _forms(text: str) -> list[str]:
     joined_words = _INNER_HYPHEN.sub("", base.text)
     unhyphened = deleet(View(joined_words, tuple(range(len(joined_words))))).text
     elided = _SPACED_APOSTROPHE.sub(r"\1'", joined)  # "l ' iscrizione" spaced out: "l'iscrizione"
-    plain_words = rules().courtesy.sub("", base.text)  # "fjern venligst min": "fjern min"
+    plain_words = without_courtesy(base.text)  # "fjern venligst min": "fjern min"
     for candidate in (unleet.text, despace(unleet).text, joined, unhyphened, elided, plain_words):
         if candidate not in found:
             found.append(candidate)

@@ -36,7 +36,7 @@ from ipe.tools.learning.intent import (
     unreadable_letter,
     written_words,
 )
-from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out
+from ipe.tools.learning.opt_outs import OptOutFinding, find_opt_out, without_courtesy
 from ipe.tools.learning.structure import bare_thanks, refine
 from ipe.tools.policies.intents import UNCLEAR, Intent, get, opt_out_intent, resolve
 from ipe.tools.text.folding import fold
@@ -312,18 +312,23 @@ def _by_rules(clean: str, language: str | None, sure: bool) -> tuple[str | None,
     """The intent the rules read, its score and the rule language that read it.
 
     A reply lingua is sure of is read in its language; otherwise in every rule language, the best
-    score winning. A rule language whose common words fill the reply (``stopword_language``) is
-    read too, and its reading wins when it has one: "Please send me the terms. No need to call."
-    is English, whatever a Portuguese rule makes of "call".
+    score winning. A language whose rules read nothing in it reads it again without its words of
+    courtesy (``[courtesy]`` in ``opt_outs.toml``: "mande-me se faz favor a informação"). A rule
+    language whose common words fill the reply (``stopword_language``) is read too, and its
+    reading wins when it has one: "Please send me the terms. No need to call." is English,
+    whatever a Portuguese rule makes of "call".
     """
     plain = stopword_language(clean)
     tried = [language] if sure and language else list(RULE_LANGUAGES)
     for first in (language, plain):
         if first in RULE_LANGUAGES:
             tried = [first, *(code for code in tried if code != first)]
+    plain_form = without_courtesy(clean)  # "mande-me se faz favor a informação"
     best: tuple[str | None, float, str | None] = (None, 0.0, None)
     for code in tried:
         found, points = best_intent(score_folded(clean, code))
+        if found is None and plain_form != clean:
+            found, points = best_intent(score_folded(plain_form, code))
         if found is not None and code == plain:
             return found, points, code
         if found is not None and points > best[1]:

@@ -225,3 +225,55 @@ def test_the_gate_names_a_restatement_the_reading_does_not_carry() -> None:
     rel = Relationship(stage="deferred", intent="deferral", asked_for="Maybe later.")
     reasons = sendability(body, language="en", template=template, relationship=rel)
     assert not any("asked us to wait" in r for r in reasons), reasons
+
+
+# Call requests that name the day and hours (class: "this Thursday, free 10 to 12" got
+# "Wednesday or Thursday morning"): the times proposed are inside what they named.
+ASK_CALL = {
+    "en": "Could we do a quick call on {day}{date}? I'm free {hours}.",
+    "es": "¿Podemos hablar el {day}{date}? Estoy libre {hours}.",
+    "pt": "Podemos falar na {day}{date}? Estou livre {hours}.",
+    "fr": "On peut s'appeler {day}{date} ? Je suis libre {hours}.",
+    "de": "Können wir am {day}{date} telefonieren? Ich habe {hours} Zeit.",
+    "nl": "Kunnen we {day}{date} bellen? Ik kan {hours}.",
+}
+HOURS = {"en": "{a} to {b}", "es": "de {a} a {b}", "pt": "das {a} até {b}", "fr": "de {a}h à {b}h"}
+HOURS |= {"de": "von {a} bis {b} Uhr", "nl": "van {a} tot {b}"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    language=st.sampled_from(sorted(ASK_CALL)),
+    weekday=st.integers(0, 4),
+    weeks=st.integers(0, 3),
+    dated=st.booleans(),
+    start_hour=st.integers(8, 16),
+    length=st.integers(1, 3),
+)
+def test_a_call_asked_for_a_named_day_and_hours_is_proposed_inside_them(
+    language: str, weekday: int, weeks: int, dated: bool, start_hour: int, length: int
+) -> None:
+    from babel.dates import get_day_names
+
+    from ipe.tools.writing.answers import named_slots
+
+    first = datetime(2026, 12, 9, 10, tzinfo=UTC)  # a Wednesday: the next working-hour slot
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * weeks)
+    name = str(get_day_names("wide", locale=language)[weekday])
+    hours = HOURS[language].format(a=start_hour, b=start_hour + length)
+    text = ASK_CALL[language].format(day=name, date=f" {day.day}" if dated else "", hours=hours)
+    slots = named_slots([first, first + timedelta(days=1)], text, language)
+    assert len(slots) == 2 and len(set(slots)) == 2, (text, slots)
+    assert all(s.weekday() == weekday for s in slots), (text, slots)
+    assert all(start_hour <= s.hour < start_hour + length for s in slots[:1]), (text, slots)
+    if dated:
+        assert slots[0].date() == day.date(), (text, slots)
+    if length >= 2:
+        assert slots[1].date() == slots[0].date() and slots[1].hour == start_hour + 1, text
+
+
+def test_a_named_day_and_hours_reach_the_call_answer() -> None:
+    template = _template(cookie=True, sample=False, booking=False, links=True)
+    asked = "Sounds good! Could we do a quick call this Thursday? I'm free 10 to 12 Irish time."
+    body = _answer("en", "interested_call", asked, template, "facebook", False)
+    assert "Thursday 10:00" in body and "Thursday 11:00" in body, body

@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import UnknownLocaleError
+from babel.dates import get_day_names
+
 from ipe.addresses import find_addresses
 from ipe.domain import Relationship, Template
 from ipe.tools.learning.intent import normalise, rules, score_folded, stopword_language
@@ -255,9 +258,106 @@ def call_hour(text: str) -> int | None:
     return max(liked or found)[1]
 
 
-def at_hour(slots: list[datetime], hour: int | None) -> list[datetime]:
-    """``slots`` moved to ``hour`` on their own day (unchanged without an hour)."""
-    return slots if hour is None else [s.replace(hour=hour) for s in slots]
+@cache
+def _day_names(language: str) -> tuple[tuple[str, int], ...]:
+    """Each weekday's names (Babel's, in ``language`` and English, folded) with its number.
+
+    A compound name ("segunda-feira") is also read by its first word, as people write it.
+    """
+    names: dict[str, int] = {}
+    for locale in dict.fromkeys((language, "en")):
+        try:
+            for width in ("wide", "abbreviated"):
+                for context in ("format", "stand-alone"):
+                    for day, name in get_day_names(width, context, locale=locale).items():
+                        word = fold(str(name)).text.rstrip(".")
+                        if len(word) >= 3:
+                            names.setdefault(word, day)
+                            names.setdefault(word.split("-")[0], day)
+        except (ValueError, UnknownLocaleError):
+            continue
+    return tuple(sorted(names.items(), key=lambda pair: -len(pair[0])))
+
+
+def named_days(text: str, language: str | None) -> list[tuple[int, int | None]]:
+    """The weekdays ``text`` names (0 = Monday), in its order, with their day of the month.
+
+    The day of the month is the number written after the weekday, if any ("Dinsdag 15" -> (1,
+    15)).
+    """
+    folded = fold(text).text
+    found: dict[int, tuple[int, int | None]] = {}
+    for word, day in _day_names(language or "en"):
+        match = re.search(
+            rf"(?<!\w){re.escape(word)}(?!\w)(?:,?\s(?:the\s)?(\d{{1,2}})(?:st|nd|rd|th|e|er)?\b)?",
+            folded,
+        )
+        if match and day not in found:
+            number = int(match.group(1)) if match.group(1) else None
+            found[day] = (match.start(), number if number and number <= 31 else None)
+    return [(day, found[day][1]) for day in sorted(found, key=lambda d: found[d][0])]
+
+
+def _on_day(start: datetime, weekday: int, monthday: int | None) -> datetime:
+    """The first date on or after ``start`` that is ``weekday``.
+
+    When they wrote a day of the month, the first such date within five weeks that is it.
+    """
+    first = start + timedelta(days=(weekday - start.weekday()) % 7)
+    for week in range(5):
+        day = first + timedelta(days=7 * week)
+        if monthday is None or day.day == monthday:
+            return day
+    return first
+
+
+_CLOCK = re.compile(
+    r"(?<![\d/])(?<!\d[.,])([01]?\d|2[0-3])(?::([0-5]\d)|\s?(am|pm|uhr|h)(?:[0-5]\d)?(?!\w))?"
+    r"(?:\s?(?:to|-|–|till|until|a|bis|tot|ate|alle)\s?([01]?\d|2[0-3])(?::[0-5]\d)?"
+    r"\s?(am|pm|h|uhr)?)?(?![\d/]|[.,]\d)"
+)
+"""A time in folded text: "14:00", "10am", "9h30", "16 Uhr", a range "10 to 12", "de 8h a 9h"."""
+
+
+def named_hours(text: str) -> list[int]:
+    """The whole hours a call could start at in ``text``: "10 to 12" gives 10 and 11, "14:00" 14.
+
+    Only a number written as a time counts: with minutes, "am"/"pm"/"h", or as a range of two
+    hours; a bare number ("Tuesday 15") is a date.
+    """
+    hours: list[int] = []
+    for m in _CLOCK.finditer(fold(text).text):
+        start, minutes, suffix, end, end_suffix = m.groups()
+        if not (minutes or suffix or end):
+            continue
+        first = int(start) + (12 if (suffix or end_suffix) == "pm" and int(start) < 12 else 0)
+        last = int(end) + (12 if end_suffix == "pm" and int(end) < 12 else 0) if end else None
+        if last is not None and last > first:
+            hours += list(range(first, last))
+        else:
+            hours.append(first)
+    return list(dict.fromkeys(h for h in hours if 7 <= h <= 20))
+
+
+def named_slots(slots: list[datetime], text: str, language: str | None) -> list[datetime]:
+    """Two call times inside what they named: their weekday(s), their hour(s), else ``slots``.
+
+    ``slots`` are the next working-hour slots in their zone; a named weekday is its next date
+    on or after the first of them; a range of hours gives two times on one day ("this
+    Thursday, free 10 to 12" -> Thursday 10:00 and 11:00).
+    """
+    if not slots:
+        return slots
+    days, hours = named_days(text, language), named_hours(text)
+    hour = hours[0] if hours else call_hour(text)
+    start = slots[0]
+    dates = [_on_day(start, day, monthday) for day, monthday in days] or list(slots)
+    at = [d.replace(hour=hour if hour is not None else d.hour) for d in dates]
+    if len(at) == 1 and len(hours) >= 2:
+        at.append(at[0].replace(hour=hours[1]))
+    elif len(at) == 1:
+        at.append(at[0] + timedelta(days=7))
+    return at[:2]
 
 
 def asks_for_call(text: str, language: str | None) -> bool:

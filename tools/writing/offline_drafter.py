@@ -26,7 +26,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
 from ipe.domain import Fact, Interaction, Prospect, Relationship, Template, VariationPlan
@@ -44,8 +44,8 @@ from ipe.tools.writing.answers import answer as answer_question
 from ipe.tools.writing.answers import (
     answer_kind,
     asks_for_call,
-    at_hour,
-    call_hour,
+    named_hours,
+    named_slots,
     referred_contact,
 )
 from ipe.tools.writing.brand import short_brand, signoff
@@ -1115,8 +1115,11 @@ def _thanks(c: _Context) -> str:
     return c.fill(c.phrase("answer.thanks"))
 
 
-def _slot(c: _Context, when: datetime) -> str:
+def _slot(c: _Context, when: datetime, *, exact: bool = False) -> str:
+    """A call time: "Thursday morning", or "Thursday 10:00 AM" where they named the hours."""
     day = str(c.bank["answer"]["weekdays"][when.weekday()])
+    if exact:
+        return f"{day} {format_time(when, 'short', locale=c.language)}"
     part = "morning" if when.hour < 12 else "afternoon"
     return c.fill(c.phrase(f"answer.{part}"), {"weekday": day})
 
@@ -1130,9 +1133,11 @@ def _call(c: _Context, slots: Sequence[datetime], links_allowed: bool, said: str
     booking = booking_link(c.template) if links_allowed else None
     if booking:
         return [c.fill(c.phrase("answer.call_booking"), {"booking_link": _safe(booking)})]
-    slots = at_hour(list(slots), call_hour(said))
+    slots = named_slots(list(slots), said, c.language)
+    exact = bool(named_hours(said))
     if len(slots) >= 2:
-        extra = {"slot_one": _slot(c, slots[0]), "slot_two": _slot(c, slots[1])}
+        one, two = _slot(c, slots[0], exact=exact), _slot(c, slots[1], exact=exact)
+        extra = {"slot_one": one, "slot_two": two}
         return [c.fill(c.phrase("answer.call_slots"), extra)]
     return [c.fill(c.phrase("answer.call_open"))]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import View, deleet, despace, fold
@@ -32,6 +33,10 @@ class OptOutRules:
     negation: re.Pattern[str]
     complaints: re.Pattern[str]
     courtesy: re.Pattern[str]
+    stems: dict[str, tuple[str, ...]]
+    """The opt-out vocabulary for typos: each one-letter deletion of a stem, to its stems."""
+    typo_min: int
+    """The shortest word whose typo is read (``[typos]``)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,13 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
             found.append(rf"{word}{before}{gap}{verb}\w*{tail}")
         if lists:  # "remove jess@x.com from the newsletter", "usuń z listy"
             found.append(rf"{word}{verb}\w*[^!?\n]{{0,60}}?{word}{lists}")
+    if contact and spec.get("never_after"):  # "skriv inte till mig", "kontakt mig aldrig igen"
+        space = r"[^\S\n]+"  # the imperative as written (no ending: "skriver inte" is no ask)
+        found.append(
+            rf"{word}{_alt(contact)}(?:{space}\w+){{0,2}}?{space}{_alt(spec['never_after'])}(?!\w)"
+        )
+    if spec.get("passive"):  # "quisiera ser eliminado", "no deseo ser contactado"
+        found += _passives(spec)
     if contact and spec.get("cease"):  # "прекратите мне писать", "smettete di scrivermi"
         verb = _alt(contact)
         found.append(rf"{word}{_alt(spec['cease'])}(?!\w)(?:\W+\w+){{0,3}}?\W+{verb}\w*")
@@ -135,6 +147,62 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
             found.append(rf"{head}{verb}{ends}")
         elif attached:
             found.append(rf"{head}{verb}\w*?{attached}(?!\w)")
+    return found
+
+
+def _link_mention(section: dict[str, Any]) -> re.Pattern[str]:
+    """The link spoken of (``[mentions]`` ``link_words``) with two words before and three after.
+
+    A script written without spaces holds its words in one run ("配信停止のリンクが"): the run is
+    the word.
+    """
+    whole = _alt(section["link_words"])
+    tail = _alt(section["link_suffixes"])
+    runs = r"\w*(?:(?<!ー)リンク|링크|链接|鏈接|連結|ลิงก์)\w*"  # not メーリング, folded メーリンク
+    words = rf"(?:(?<!\w){whole}(?!\w)|(?<!\w)\w{{3,}}?{tail}(?!\w)|{runs})"
+    space = r"[^\S\n]+"
+    return re.compile(rf"(?:\w+{space}){{0,2}}{words}(?:{space}\w+){{0,3}}")
+
+
+def _not_asked(spec: dict[str, Any]) -> list[str]:
+    """A language's uses of its opt-out verbs that ask nothing (cut out as mentions).
+
+    A negated "stop" ("no dejéis de escribirme", "n'arrêtez pas", "не переставайте писать": keep
+    writing) and "no need to" before a verb of removing ("no hace falta que me borréis", "pas
+    besoin de me retirer": keep me), from the ``morph`` table's ``never``, ``cease``, ``needless``
+    and ``remove``. "No need to write to me again" still asks to stop: only ``remove`` verbs.
+    """
+    morph = spec.get("morph", {})
+    word, found = r"(?<!\w)", []
+    if morph.get("never") and morph.get("cease"):
+        found.append(rf"{word}{_alt(morph['never'])}[\s']+(?:\w+\s+)?{_alt(morph['cease'])}(?!\w)")
+    if morph.get("never_after") and morph.get("cease"):  # "sluta inte", "stop ikke med at"
+        verbs = _alt(sorted({c.split()[0] for c in morph["cease"]}))
+        found.append(rf"{word}{verbs}[^\S\n]+{_alt(morph['never_after'])}(?!\w)")
+    if morph.get("needless") and morph.get("remove"):
+        verb = _alt(morph["remove"])
+        found.append(rf"{word}{_alt(morph['needless'])}(?:\W+\w+){{0,3}}?\W+{verb}\w*")
+    return found
+
+
+def _passives(spec: dict[str, list[str]]) -> list[str]:
+    """A wish to be removed, a wish not to be contacted, in the passive (``passive``, ``wish``).
+
+    "Quisiera ser eliminado de la lista", "j'aimerais être retiré", "ich möchte aus der Liste
+    gestrichen werden" (a ``wish``, then the auxiliary and a ``remove`` participle, either order);
+    "no deseo ser contactado", "ich möchte nicht kontaktiert werden" (a ``never``, then the
+    auxiliary and a ``contact`` participle). The auxiliary keeps "no te he contactado" out.
+    """
+    word, space = r"(?<!\w)", r"[^\S\n]+"
+    aux = _alt(spec["passive"]) + r"(?!\w)"
+    some = rf"(?:{space}\w+){{0,3}}?{space}"
+    found: list[str] = []
+    for lead, verbs in (("wish", "remove"), ("never", "contact")):
+        if not spec.get(lead) or not spec.get(verbs):
+            continue
+        head, verb = rf"{word}{_alt(spec[lead])}(?!\w){some}", _alt(spec[verbs])
+        found.append(rf"{head}{aux}(?:{space}\w+)?{space}{verb}\w*")
+        found.append(rf"{head}{verb}\w*{space}{aux}")
     return found
 
 
@@ -162,7 +230,9 @@ def rules() -> OptOutRules:
     return OptOutRules(
         languages=languages,
         newsletter=newsletter,
-        mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"]),
+        mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"])
+        + (_link_mention(raw["mentions"]),)
+        + tuple(re.compile(p) for spec in raw["languages"].values() for p in _not_asked(spec)),
         words=_compile(list(raw["words"]["patterns"])),
         widen=_compile(list(raw["widen"]["patterns"])),
         keep=_compile(list(raw["keep"]["patterns"])),
@@ -170,7 +240,99 @@ def rules() -> OptOutRules:
         negation=_compile(list(raw["negation"]["patterns"])),
         complaints=_compile(list(raw["complaints"]["patterns"])),
         courtesy=_compile(list(raw["courtesy"]["patterns"])),
+        stems=_typo_index(raw),
+        typo_min=int(raw["typos"]["min_length"]),
     )
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _vocabulary(raw: dict[str, Any]) -> set[str]:
+    """The folded words of every opt-out phrase, morph stem and pattern (letters only)."""
+    words: set[str] = set()
+    for spec in raw["languages"].values():
+        texts = [*spec.get("phrases", []), *spec.get("newsletter", []), *spec.get("patterns", [])]
+        morph = spec.get("morph", {})
+        texts += [w for key in _TYPO_KEYS for w in morph.get(key, [])]
+        for text in texts:
+            plain = re.sub(r"\\[a-zA-Z]", " ", text)  # "\w*", "\b": no letters of a word
+            words.update(_LETTER_RUN.findall(fold(plain).text))
+    return words
+
+
+_TYPO_KEYS = ("remove", "contact", "cease", "lists")
+
+
+def _typo_index(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each stem and each of its one-letter deletions, to the stems (``[typos]`` min_stem)."""
+    least = int(raw["typos"]["min_stem"])
+    index: dict[str, set[str]] = {}
+    for word in _vocabulary(raw):
+        if len(word) < least or not word.isalpha():
+            continue
+        for key in {word, *_deletions(word)}:
+            index.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(found, key=len, reverse=True)) for key, found in index.items()}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one letter dropped or added, or two swapped.
+
+    Not one letter changed: real words differ so ("stepping", "stopping"; "remote", "remove").
+    """
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return swapped and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _inside(head: str, stem: str) -> bool:
+    """True when ``head`` and ``stem`` first differ after the first letter, before the last two.
+
+    An ending that differs is an inflection, not a typo ("отписки" is not "отписка" mistyped).
+    """
+    at = next((i for i, (a, b) in enumerate(zip(head, stem, strict=False)) if a != b), None)
+    at = min(len(head), len(stem)) if at is None else at
+    return 0 < at < len(stem) - 2
+
+
+def _mend(word: str) -> str:
+    """``word`` with a typo in its opt-out stem mended ("unsubscibe": "unsubscribe").
+
+    Only words of an alphabet whose words inflect at their end (Latin, Greek, Cyrillic: an
+    Arabic or Hebrew prefix is grammar). A word that begins with a stem of the vocabulary as
+    written is left as it is; otherwise a beginning one edit away from a stem, the edit inside
+    the stem (``_inside``), is replaced by the stem.
+    """
+    config = rules()
+    if len(word) < config.typo_min or not word.isalpha() or any(ord(c) >= 0x530 for c in word):
+        return word
+    if any(word[:n] in config.stems.get(word[:n], ()) for n in range(len(word), 3, -1)):
+        return word
+    for size in range(len(word), 3, -1):
+        head = word[:size]
+        for key in {head, *_deletions(head)}:
+            for stem in config.stems.get(key, ()):
+                if _inside(head, stem) and _one_edit(head, stem):
+                    return stem + word[size:]
+    return word
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mend_typos(text: str) -> str:
+    """``text`` (folded) with every word's typo in an opt-out stem mended (``_mend``)."""
+    return _WORD.sub(lambda m: _mend(m.group()), text)
 
 
 _INVISIBLE = re.compile(
@@ -221,7 +383,9 @@ def _forms(text: str) -> list[str]:
     unhyphened = deleet(View(joined_words, tuple(range(len(joined_words))))).text
     elided = _SPACED_APOSTROPHE.sub(r"\1'", joined)  # "l ' iscrizione" spaced out: "l'iscrizione"
     plain_words = without_courtesy(base.text)  # "fjern venligst min": "fjern min"
-    for candidate in (unleet.text, despace(unleet).text, joined, unhyphened, elided, plain_words):
+    mended = mend_typos(plain_words)  # "unsubscibe me": "unsubscribe me"
+    forms = (unleet.text, despace(unleet).text, joined, unhyphened, elided, plain_words, mended)
+    for candidate in forms:
         if candidate not in found:
             found.append(candidate)
     return found
@@ -233,8 +397,9 @@ def _cut_mentions(text: str) -> tuple[str, bool]:
     mentioned = False
     for pattern in config.mentions:
         for match in pattern.finditer(text):
-            if config.words.search(match.group()):
-                mentioned = True
+            said = match.group()
+            if config.words.search(said) or any(p.search(said) for p in config.languages.values()):
+                mentioned = True  # any opt-out word or phrase, in any language
         text = pattern.sub(" ", text)
     return text, mentioned
 

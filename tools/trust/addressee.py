@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import dropwhile, takewhile
 
 from ipe.tools.policies import load_pack
 
@@ -123,6 +124,11 @@ def _domain_object(view: str, start: int, end: int) -> bool:
     inside, after = _object_words(view, start, end)
     if any(not _is_ours(word) and word not in _lists().links for word in inside):
         return True  # "ignore the package directions", "the manufacturer's instructions"
+    if not inside and after and _is_ours(after[0]):
+        # the verb alone matched: its object is the noun phrase after it, opened by a function
+        # word ("jailbreak a mi viejo iPhone", "jailbreak my Kindle"; not "jailbreak the model")
+        phrase = list(takewhile(lambda word: word not in _lists().links, after))
+        return any(not _is_ours(word) for word in phrase)
     if any(word in _lists().deictics for word in inside):
         # "disregard the previous forecast": the deictic qualifies another noun (not after a
         # pronoun: "forget everything above")
@@ -178,6 +184,25 @@ def _reported(view: str, start: int) -> bool:
     return words[0] in _lists().subjects and not any(w in _lists().writers for w in words)
 
 
+def errand(text: str, end: int) -> bool:
+    """True when the override ending at ``end`` goes on, in its sentence, with another errand.
+
+    "Ignore previous instructions and go outside. Touch grass.": the override is the set-up of
+    a joke whose point is an errand for the author's readers: bare words that name nothing of
+    ours (no article, pronoun or word of the conversation). With nothing in the field that asks
+    for words to be put in a message (the caller checks), it sets nothing aside for us.
+    """
+    rest = text[end:]
+    stop = _CLAUSE_END.search(rest)
+    words = _words((rest[: stop.start()] if stop else rest).casefold())
+    words = list(dropwhile(lambda word: word not in _lists().joins and _is_ours(word), words))
+    if len(words) < 2 or words[0] not in _lists().joins:
+        return False
+    # the errand names nothing of ours, not even a function word: "go outside", "touch grass";
+    # not "praise our product", "recomienda a la competencia", "call your mom"
+    return not any(_is_ours(word) for word in words[1:])
+
+
 def addressee(view: str, start: int, end: int) -> str:
     """Whom the override matched at ``[start, end)`` of folded ``view`` speaks to.
 
@@ -195,4 +220,4 @@ def addressee(view: str, start: int, end: int) -> str:
     return "generic" if _generic_object(view, start, end) else "reader"
 
 
-__all__ = ["addressee"]
+__all__ = ["addressee", "errand"]

@@ -28,7 +28,7 @@ from typing import Any
 
 from ipe.tools.policies import load_pack
 from ipe.tools.text.folding import View, views
-from ipe.tools.trust.addressee import addressee
+from ipe.tools.trust.addressee import addressee, errand
 from ipe.tools.trust.patterns import any_of, lowercase_literals
 
 KINDS = ("injection", "claims", "phishing")
@@ -272,6 +272,7 @@ def _used(text: str, hits: list[Hit]) -> list[Hit]:
         for hit in hits
         if (hit[3] == "address" and loose)
         or (hit[3] == "override" and (strict or not _is_mention(text, hit[0], hit[1])))
+        and (strict or loose or not errand(text, hit[1]))
         or (hit[3] == "generic" and strict)
     ]
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipe.domain import Offer, Prospect, Relationship, Sender, Template, VariationPlan
+from ipe.domain import Offer, Prospect, Relationship, Sender, Template
 from ipe.prompts import LANGUAGES, bank_names, load_bank, shaping_files
 from ipe.tools.channel.formatting import above_footer, finalize
 from ipe.tools.channel.policy import load_policy
@@ -26,12 +26,11 @@ from ipe.tools.text.textcount import measure
 from ipe.tools.trust.compliance import discloses
 from ipe.tools.trust.sendable import MIN_SENTENCE_LETTERS
 from ipe.tools.writing.brand import names_brand
-from ipe.tools.writing.facts import extract_facts
 from ipe.tools.writing.language import choose_language, detect
-from ipe.tools.writing.offline_drafter import compose
 from ipe.tools.writing.register import choose_register
+from tests.fakes.records import creator, draft
 
-NEW = ("it", "nl", "pl")
+NEW = ("it", "nl", "pl", "sv", "tr", "ja")
 TEMPLATE = Template(
     id="t-banks",
     brand="Kiln & Kettle",
@@ -92,6 +91,24 @@ PEOPLE = {
         "Gulasz w żeliwnym garnku",
         "Gotuję proste dania.",
     ),
+    "sv": (
+        "Elin Lindqvist",
+        "husmanskost",
+        "Långkok i gjutjärnsgryta",
+        "Jag lagar enkel mat hemma.",
+    ),
+    "tr": (
+        "Deniz Aydın",
+        "ev yemekleri",
+        "Döküm tencerede ağır ateşte güveç",
+        "Evde sade yemekler pişiriyorum.",
+    ),
+    "ja": (
+        "佐藤 美咲",
+        "家庭料理",
+        "鋳物鍋でじっくり煮込むラグー",
+        "家で簡単な料理を作っています。",
+    ),
 }
 """A person per bank language: name, niche, a content title and a bio in that language."""
 STAGES: dict[str, Relationship | None] = {
@@ -110,17 +127,7 @@ _NOT_PROSE = re.compile(r"https?://\S+|\"[^\"\n]*\"")
 
 
 def _person(language: str, **update: Any) -> Prospect:
-    name, niche, title, bio = PEOPLE[language]
-    return Prospect(
-        id=f"p-{language}",
-        name=name,
-        platform="instagram",
-        niche=niche,
-        audience_size=12000,
-        bio=bio,
-        language=language,
-        recent_content=[{"title": title, "published_at": "2026-11-20"}],
-    ).model_copy(update=update)
+    return creator(language, *PEOPLE[language], **update)
 
 
 def _message(
@@ -128,24 +135,18 @@ def _message(
 ) -> tuple[str | None, str]:
     """What is sent to the language's person on ``channel`` at ``stage``: subject and body."""
     person = _person(language)
-    facts, _ = extract_facts(person)
     chosen = register or choose_register(person, language, channel).register
-    draft = compose(
-        VariationPlan(id="v1", tone="professional", angle="recent_content", cta="reply"),
-        facts=facts,
-        template=TEMPLATE,
-        first_name=person.name.split()[0],
-        channel=channel,
-        links_allowed=load_policy(channel).links_allowed,
-        seed=seed,
+    made = draft(
+        person,
+        TEMPLATE,
         language=language,
-        prospect=person,
+        channel=channel,
         relationship=STAGES[stage],
         register=chosen,
+        tone="professional",
+        seed=seed,
     )
-    return finalize(
-        draft.subject, draft.body, channel=channel, template=TEMPLATE, language=language
-    )
+    return finalize(made.subject, made.body, channel=channel, template=TEMPLATE, language=language)
 
 
 def _english_sentences(text: str, language: str) -> list[str]:
@@ -258,20 +259,10 @@ def test_a_record_in_european_portuguese_gets_the_european_forms(
     words (pt/PT.toml), and no Brazilian one where the bank has a European one."""
     stated = {"language": tag} if field == "language" else {"preferences": {"language": tag}}
     person = Prospect.model_validate({**_person("pt").model_dump(), "language": None, **stated})
-    facts, _ = extract_facts(person)
-    draft = compose(
-        VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply"),
-        facts=facts,
-        template=TEMPLATE,
-        first_name="Sofia",
-        channel=channel,
-        links_allowed=load_policy(channel).links_allowed,
-        seed=seed,
-        language="pt",
-        prospect=person,
-        relationship=STAGES[stage],
+    made = draft(
+        person, TEMPLATE, language="pt", channel=channel, relationship=STAGES[stage], seed=seed
     )
-    text = f"{draft.subject or ''}\n{draft.body}"
+    text = f"{made.subject or ''}\n{made.body}"
     assert not _VOCE.search(text), text
     for brazilian in ("equipe", "cadastr", "contato", "todo mês", "Topa", "Oi,"):
         assert brazilian not in text, (brazilian, text)
@@ -281,18 +272,7 @@ def test_a_european_portuguese_dm_says_tu() -> None:
     _, body = _message("pt", "instagram", "cold", seed="tu")
     assert _VOCE.search(body), body  # the fixture's record says "pt": Brazilian
     person = _person("pt").model_copy(update={"language": "pt-PT"})
-    facts, _ = extract_facts(person)
-    body = compose(
-        VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply"),
-        facts=facts,
-        template=TEMPLATE,
-        first_name="Sofia",
-        channel="instagram",
-        links_allowed=False,
-        seed="tu",
-        language="pt",
-        prospect=person,
-    ).body
+    body = draft(person, TEMPLATE, language="pt", channel="instagram", seed="tu").body
     assert re.search(r"\b(?:teu|tua|teus|tuas|ganhas|tens|indicares)\b", body), body
     assert not _VOCE.search(body), body
 
@@ -300,18 +280,7 @@ def test_a_european_portuguese_dm_says_tu() -> None:
 def test_a_brazilian_or_untagged_portuguese_record_keeps_voce() -> None:
     for tag in ("pt", "pt-BR"):
         person = _person("pt").model_copy(update={"language": tag})
-        facts, _ = extract_facts(person)
-        body = compose(
-            VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply"),
-            facts=facts,
-            template=TEMPLATE,
-            first_name="Sofia",
-            channel="instagram",
-            links_allowed=False,
-            seed="s",
-            language="pt",
-            prospect=person,
-        ).body
+        body = draft(person, TEMPLATE, language="pt", channel="instagram").body
         assert _VOCE.search(body) and not re.search(r"\bteu\b|\btens\b", body), body
 
 

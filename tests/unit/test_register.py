@@ -24,12 +24,10 @@ from ipe.domain import (
     Relationship,
     Sender,
     Template,
-    VariationPlan,
 )
 from ipe.prompts import LANGUAGES, RULE_TABLES, bank_names, load_bank
 from ipe.tools.trust.sendable import sendability
-from ipe.tools.writing.facts import extract_facts
-from ipe.tools.writing.offline_drafter import bank, compose
+from ipe.tools.writing.offline_drafter import bank
 from ipe.tools.writing.register import (
     choose_register,
     detect_register,
@@ -38,6 +36,7 @@ from ipe.tools.writing.register import (
     register_note,
     salutation,
 )
+from tests.fakes.records import creator, draft
 from tests.unit.test_bank_gender import SENDER_GENDERED, _strings
 
 DU = re.compile(r"(?i)\b(?:du|dich|dir|dein\w*|euch|euer|eure\w*)\b")
@@ -75,15 +74,7 @@ TEMPLATE = Template(
 
 
 def _fermenter(language: str, name: str, niche: str, bio: str, title: str) -> Prospect:
-    return Prospect(
-        id=f"p-{language}",
-        name=name,
-        platform="instagram",
-        niche=niche,
-        audience_size=12000,
-        bio=bio,
-        recent_content=[{"title": title, "published_at": "2026-11-20"}],
-    )
+    return creator(None, name, niche, title, bio, id=f"p-{language}")
 
 
 PERSON = {
@@ -136,27 +127,15 @@ CHANNELS = ["email", "instagram", "x", "linkedin", "tiktok", "facebook"]
 
 def _draft(language: str, register: str, **kw: Any) -> str:
     prospect = kw.pop("prospect", PERSON[language])
-    facts, _ = extract_facts(prospect)
-    plan = VariationPlan(
-        id="v1",
-        tone=kw.pop("tone", "casual"),
-        angle=kw.pop("angle", "recent_content"),
-        cta=kw.pop("cta", "reply"),
-    )
-    draft = compose(
-        plan,
-        facts=facts,
-        template=TEMPLATE,
-        first_name=str(prospect.name).split()[0],
-        channel=kw.pop("channel", "email"),
-        links_allowed=kw.pop("links_allowed", True),
-        seed=kw.pop("seed", "s"),
+    made = draft(
+        prospect,
+        TEMPLATE,
         language=language,
-        prospect=prospect,
-        relationship=kw.pop("relationship", None),
         register=register,
+        links_allowed=kw.pop("links_allowed", True),
+        **kw,
     )
-    return f"{draft.subject or ''}\n{draft.body}"
+    return f"{made.subject or ''}\n{made.body}"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -390,11 +369,9 @@ def test_the_tenants_copy_sets_the_register_it_is_written_in() -> None:
             "Wir zahlen Ihnen 12 % auf jeden Verkauf. Hätten Sie Interesse?\n\nRuth",
         }
     )
-    facts, _ = extract_facts(PERSON["de"])
-    plan = VariationPlan(id="v1", tone="casual", angle="recent_content", cta="reply")
-    draft = compose(
-        plan, facts=facts, template=copy, first_name="Katrin", channel="instagram",
-        links_allowed=True, seed="s", language="de", prospect=PERSON["de"], register="informal",
+    made = draft(
+        PERSON["de"], copy, language="de", channel="instagram", register="informal",
+        links_allowed=True,
     )  # fmt: skip
-    assert not DU.search(draft.body), draft.body
-    assert any(n.startswith("register: formal, as the template's copy") for n in draft.notes)
+    assert not DU.search(made.body), made.body
+    assert any(n.startswith("register: formal, as the template's copy") for n in made.notes)

@@ -84,8 +84,14 @@ def short_brand(template: Template, language: str = "en") -> str:
     return without_legal_form(template.brand.strip()) or template.brand.strip()
 
 
+_LETTER = r"(?![\u3040-\u30ff\u3400-\u9fff\uff00-\uffef])\w"
+"""A letter that joins a word: kana and kanji do not, as Japanese writes a name next to its
+particle with no space ("Kiln & Kettleの")."""
+
+
 def _mentions(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
+    pattern = rf"(?<!{_LETTER}){re.escape(phrase)}(?!{_LETTER})"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def named_as(text: str, template: Template, language: str = "en") -> str | None:

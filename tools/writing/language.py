@@ -48,6 +48,13 @@ _NAMES = {
     "nederlands": "nl",
     "polish": "pl",
     "polski": "pl",
+    "swedish": "sv",
+    "svenska": "sv",
+    "turkish": "tr",
+    "türkçe": "tr",
+    "turkce": "tr",
+    "japanese": "ja",
+    "日本語": "ja",
 }
 NAMES = {
     "en": "English",

@@ -142,8 +142,27 @@ def _safe(text: str) -> str:
     return " ".join(text.replace("{", "").replace("}", "").split())
 
 
-def _quote(text: str) -> str:
-    return '"' + text.strip().strip("\"“”'") + '"'
+def _quote(text: str, phrases: Mapping[str, Any] | None = None) -> str:
+    """``text`` in the language's quotation marks (``[words] quotes``: "…", 「…」)."""
+    marks = (phrases or {}).get("words", {}).get("quotes", ['"', '"'])
+    return str(marks[0]) + text.strip().strip("\"“”'「」") + str(marks[1])
+
+
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_AFTER_WIDE = re.compile(f"(?<=[{_WIDE}])[ \t]+")
+
+
+def unspaced(text: str, phrases: Mapping[str, Any]) -> str:
+    """The text as a language that puts no space between sentences writes it (Japanese).
+
+    The phrases are joined with a space, as every other bank is; where the bank says
+    ``[words] spaced = false``, a space after a full-width character or punctuation mark goes
+    ("…しました。 私たちは" -> "…しました。私たちは"). A space after a Latin word or a link
+    stays, so a link never runs into the text after it.
+    """
+    if phrases.get("words", {}).get("spaced", True):
+        return text
+    return "\n".join(_AFTER_WIDE.sub("", line) for line in text.split("\n"))
 
 
 def word_count(text: str) -> int:
@@ -428,6 +447,22 @@ def _content_platform(fact: Fact, prospect: Prospect | None) -> str | None:
     return prospect.recent_content[index].platform or prospect.platform
 
 
+def quotable_title(title: str) -> bool:
+    """True when a content title may be quoted in a sentence: it reads as a name.
+
+    A headline with a label or a list in it ("Thread: how I pack", "Vlog #42 | Kyoto"), an emoji
+    or a pictograph, or more than ``max_words`` words is not (``[titles]`` in
+    ``prompts/phrases/drafting.toml``): pasted into a sentence it reads as a fragment.
+    """
+    rules = load_bank("drafting")["titles"]
+    text = title.strip()
+    if any(str(mark) in text for mark in rules["marks"]):
+        return False
+    if any(unicodedata.category(ch) in ("So", "Cs") for ch in text):
+        return False
+    return len(text.split()) <= int(rules["max_words"])
+
+
 def _summary_for(title: Fact, facts: list[Fact]) -> Fact | None:
     match = _SOURCE_INDEX.search(title.source_field)
     if match is None:
@@ -465,10 +500,16 @@ def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shap
         hooks: list[_Hook] = []
         if fact.kind == "content_title":
             text = _safe(fact.text)
+            summary = _summary_for(fact, facts)
+            if not quotable_title(text):  # a headline: what the piece says, never its title
+                if summary is not None:
+                    score = max(score, hook_score(summary, c.template))
+                    hooks += _summary_hooks(c, summary, words, shape, [fact.id, summary.id])
+                ranked += [((not wanted & set(h.fact_ids), -score), h) for h in hooks]
+                continue
             if len(text) > max_chars:
                 continue
-            values = {**words, "title": _quote(text)}
-            summary = _summary_for(fact, facts)
+            values = {**words, "title": _quote(text, c.bank)}
             if summary is not None:
                 score = max(score, hook_score(summary, c.template))
                 relevance = max(relevance, offer_relevance(summary.text, c.template))
@@ -496,29 +537,36 @@ def _content_hooks(c: _Context, facts: list[Fact], wanted: set[str], shape: Shap
             hooks.append(
                 _Hook("hook.title", "recent_content", values, [fact.id], relevance, "title")
             )
-        elif shape != "note":
-            if _title_for(fact, facts) is None:
-                retold = _retold(c, fact, shape)
-                if retold:
-                    values = {**words, "retold": retold}
-                    hooks.append(
-                        _Hook(
-                            "hook.retold_untitled",
-                            "recent_content",
-                            values,
-                            [fact.id],
-                            relevance,
-                            "title",
-                        )
-                    )
-            content = _appositive(fact.text, c.language)
-            if content:
-                values = {**words, "content": content}
-                hooks.append(
-                    _Hook("hook.summary", "recent_content", values, [fact.id], relevance, "title")
-                )
+        elif _title_for(fact, facts) is None:
+            hooks += _summary_hooks(c, fact, words, shape, [fact.id])
         ranked += [((not wanted & set(h.fact_ids), -score), h) for h in hooks]
     return [h for _, h in sorted(ranked, key=lambda item: item[0])]
+
+
+def _summary_hooks(
+    c: _Context, summary: Fact, words: dict[str, str], shape: Shape, ids: list[str]
+) -> list[_Hook]:
+    """Hooks that say what a piece is about from its summary, without its title.
+
+    Told back to them where the language's retell rules allow ("In your latest video, you add
+    up ..."), else the summary as an appositive ("your latest video, a test of ..."); none in a
+    connection note, or when the summary fits neither.
+    """
+    if shape == "note":
+        return []
+    relevance = offer_relevance(summary.text, c.template)
+    hooks = []
+    retold = _retold(c, summary, shape)
+    if retold:
+        values = {**words, "retold": retold}
+        hooks.append(
+            _Hook("hook.retold_untitled", "recent_content", values, ids, relevance, "title")
+        )
+    content = _appositive(summary.text, c.language)
+    if content:
+        values = {**words, "content": content}
+        hooks.append(_Hook("hook.summary", "recent_content", values, ids, relevance, "title"))
+    return hooks
 
 
 def _retold(c: _Context, summary: Fact, shape: Shape) -> str | None:
@@ -588,7 +636,9 @@ def _bio_hooks(c: _Context, facts: list[Fact], wanted: set[str]) -> list[_Hook]:
             hooks.append(_Hook("hook.bio_retold", "bio", values, [fact.id], relevance))
         clause = _whole_sentence(fact.text, _limit("bio_chars"))
         if clause:
-            hooks.append(_Hook("hook.bio", "bio", {"bio": _quote(clause)}, [fact.id], relevance))
+            hooks.append(
+                _Hook("hook.bio", "bio", {"bio": _quote(clause, c.bank)}, [fact.id], relevance)
+            )
     jobs, companies = _usable(facts, ["job_title"]), _usable(facts, ["company"])
     job, company = (jobs[0] if jobs else None), (companies[0] if companies else None)
     forms = c.bank["roles"]
@@ -631,7 +681,7 @@ def _terms(c: _Context, *, cookie: bool) -> str:
     sentence = _copy_terms(c) or c.fill(c.phrase(f"offer.{kind}"))
     if cookie and c.values["cookie_days"]:
         sentence += c.fill(c.phrase("offer.cookie"))
-    return sentence + "."
+    return sentence + str(c.bank["words"].get("stop", "."))
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")
@@ -933,7 +983,7 @@ def _news(
     for hook in _content_hooks(c, facts, set(plan.fact_ids), shape):
         if hook.slot != "hook.title":
             continue
-        title = hook.values["title"].strip('"').casefold()
+        title = hook.values["title"].strip('"「」').casefold()
         if title and title in said:
             continue
         published = _published(c, hook, facts)
@@ -1528,7 +1578,7 @@ def compose(
         subject = copy_subject if copy_subject and stage == "cold" else _subject(c, hook, stage)
     angle = hook.angle if hook else "generic"
     ids = list(hook.fact_ids) if hook else []
-    return Draft(subject, body, ids, angle, c.notes, cta, language)
+    return Draft(subject, unspaced(body, c.bank), ids, angle, c.notes, cta, language)
 
 
 def _copy_register(copy: Template | None, language: str) -> str | None:

@@ -245,5 +245,8 @@ def test_a_draft_held_for_a_return_is_a_follow_up_and_one_to_read_first_keeps_it
     polish = asyncio.run(engine.personalize_message(_away_record("pl"), template))  # a bank
     assert polish.status == "scheduled" and polish.not_before == "2027-01-04", polish.reasons
     assert detect(polish.body.partition("\n---\n")[0]) == "pl", polish.body
-    swedish = asyncio.run(engine.personalize_message(_away_record("sv"), template))  # no bank
-    assert swedish.status == "needs_review" and swedish.not_before == "2027-01-04", swedish.reasons
+    swedish = asyncio.run(engine.personalize_message(_away_record("sv"), template))  # a bank
+    assert swedish.status == "scheduled" and swedish.not_before == "2027-01-04", swedish.reasons
+    assert detect(swedish.body.partition("\n---\n")[0]) == "sv", swedish.body
+    finnish = asyncio.run(engine.personalize_message(_away_record("fi"), template))  # no bank
+    assert finnish.status == "needs_review" and finnish.not_before == "2027-01-04", finnish.reasons

@@ -30,7 +30,7 @@ from ipe.tools.writing.language import choose_language, detect
 from ipe.tools.writing.register import choose_register
 from tests.fakes.records import creator, draft
 
-NEW = ("it", "nl", "pl", "sv", "tr", "ja")
+NEW = ("it", "nl", "pl", "sv", "da", "nb", "tr", "ja")
 TEMPLATE = Template(
     id="t-banks",
     brand="Kiln & Kettle",
@@ -102,6 +102,18 @@ PEOPLE = {
         "ev yemekleri",
         "Döküm tencerede ağır ateşte güveç",
         "Evde sade yemekler pişiriyorum.",
+    ),
+    "da": (
+        "Mette Jørgensen",
+        "hverdagsmad",
+        "Langtidssimreret gryderet i støbejern",
+        "Jeg laver enkel mad derhjemme.",
+    ),
+    "nb": (
+        "Ingrid Solberg",
+        "hverdagsmat",
+        "Langkok i støpejernsgryte",
+        "Jeg lager enkel mat hjemme.",
     ),
     "ja": (
         "佐藤 美咲",

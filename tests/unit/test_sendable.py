@@ -102,11 +102,11 @@ def test_language_comes_from_preferences_then_the_record_then_their_words():
     )
     chosen = choose_language(italian, copy="Hi {{ first_name }}, our program pays 12%.")
     assert chosen.wanted == "it" and chosen.language == "it" and chosen.note is None  # a bank
-    swedish = Prospect(
-        id="p", name="Elin", bio="Jag maler kaffe för hand varje morgon till min mokabryggare."
+    finnish = Prospect(
+        id="p", name="Aino", bio="Jauhan kahvin käsin joka aamu mokapannuani varten."
     )
-    chosen = choose_language(swedish, copy="Hi {{ first_name }}, our program pays 12%.")
-    assert chosen.wanted == "sv" and chosen.language == "en" and chosen.note  # no bank
+    chosen = choose_language(finnish, copy="Hi {{ first_name }}, our program pays 12%.")
+    assert chosen.wanted == "fi" and chosen.language == "en" and chosen.note  # no bank
 
 
 def test_a_translation_is_used_and_foreign_copy_is_not_pasted():

@@ -28,6 +28,9 @@ DETECTED: tuple[str, ...] = tuple(_LINGUA)
 """Languages the detector chooses among: those with a phrase bank and common others, so a
 Swedish or Czech record reads as Swedish or Czech (a model writes it; the offline drafter writes
 English and says so), never as the nearest language that has a bank."""
+_MACRO = {"no": "nb"}
+"""A macrolanguage's code as the language it is written in: Norwegian ("no", "no-NO") is
+written in Bokmål unless the record says Nynorsk ("nn")."""
 _NAMES = {
     "english": "en",
     "spanish": "es",
@@ -50,6 +53,12 @@ _NAMES = {
     "polski": "pl",
     "swedish": "sv",
     "svenska": "sv",
+    "danish": "da",
+    "dansk": "da",
+    "norwegian": "nb",
+    "norsk": "nb",
+    "bokmål": "nb",
+    "bokmal": "nb",
     "turkish": "tr",
     "türkçe": "tr",
     "turkce": "tr",
@@ -126,7 +135,7 @@ def normalise(code: str | None) -> str | None:
         except (ValueError, LookupError):
             tag = None
         if tag is not None and tag.language and tag.is_valid():
-            return str(tag.language)
+            return _MACRO.get(str(tag.language), str(tag.language))
         return text.split("-")[0].split("_")[0][:2]
     named = {_NAMES[w] for w in _NAME_WORD.findall(text) if w in _NAMES}
     return named.pop() if len(named) == 1 else text

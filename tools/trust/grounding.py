@@ -64,6 +64,12 @@ _TIME_OF_DAY = re.compile(
 _LOWERCASE = {p: compile_for_lowercase(p.pattern) for p in (_PERCENT, _MONEY, _DAYS, _NUMBER)}
 """The case-insensitive patterns above, for lower-cased ASCII text (exactly IGNORECASE there)."""
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]|[.-](?=[^\W\d_]))*")
+_CASED_WORD = re.compile(
+    r"(?![\u3040-\u30ff\u3400-\u9fff\uff00-\uffef])[^\W\d_]"
+    r"(?:(?![\u3040-\u30ff\u3400-\u9fff\uff00-\uffef])[\w'’]|[.-](?=[^\W\d_]))*"
+)
+"""A ``_WORD`` that ends where kana or kanji begin: Japanese writes a name next to its particle
+with no space ("LumenのEliseです" holds the names "Lumen" and "Elise")."""
 _TOKEN = re.compile(r"[\w']+")
 _MULTIPLIERS = {
     "k": 1e3,
@@ -781,7 +787,7 @@ def capitalised_words(text: str) -> Iterator[re.Match[str]]:
     ASCII text (the usual case) is searched from its capitals instead of tokenising every word.
     """
     if not text.isascii():
-        yield from (m for m in _WORD.finditer(text) if m.group()[0].isupper())
+        yield from (m for m in _CASED_WORD.finditer(text) if m.group()[0].isupper())
         return
     for capital in _ASCII_UPPER.finditer(text):
         start = capital.start()

@@ -1028,6 +1028,8 @@ class _Checker:
         return memo[(token, initial)]
 
     def _is_known(self, token: str, initial: bool) -> bool:
+        # Turkish dotted capital: "İyi".lower() is "i̇yi" (a combining dot), the bank's "iyi"
+        token = token.replace("İ", "I")
         _, allowed, _, _ = _config()
         forms = _word_forms(token)
         known = self.sources.known_words

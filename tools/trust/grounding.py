@@ -384,6 +384,9 @@ def _word_forms(token: str) -> set[str]:
     for suffix in ("'s", "'"):
         if lower.endswith(suffix):
             forms.add(lower[: -len(suffix)])
+    stem, mark, ending = lower.rpartition("'")
+    if mark and stem and 0 < len(ending) <= 4 and ending.isalpha():
+        forms.add(stem)  # a case ending after a name (Turkish "Academy'de", "Lumen'in")
     return {form for form in forms if form}
 
 

@@ -26,6 +26,8 @@ class OptOutRules:
     languages: dict[str, re.Pattern[str]]
     newsletter: dict[str, re.Pattern[str]]
     mentions: tuple[re.Pattern[str], ...]
+    link: re.Pattern[str]
+    """A link spoken of ([mentions] link_words): cut only from a reply holding an opt-out word."""
     words: re.Pattern[str]
     widen: re.Pattern[str]
     keep: re.Pattern[str]
@@ -119,10 +121,12 @@ def morphology(spec: dict[str, list[str]]) -> list[str]:
         if lists:  # "remove jess@x.com from the newsletter", "usuń z listy"
             found.append(rf"{word}{verb}\w*[^!?\n]{{0,60}}?{word}{lists}")
     if contact and spec.get("never_after"):  # "skriv inte till mig", "kontakt mig aldrig igen"
-        space = r"[^\S\n]+"  # the imperative as written (no ending: "skriver inte" is no ask)
-        found.append(
-            rf"{word}{_alt(contact)}(?:{space}\w+){{0,2}}?{space}{_alt(spec['never_after'])}(?!\w)"
-        )
+        # The imperative as written (no ending: "skriver inte" is no ask), with at most the
+        # pronoun between it and the negation: "mail me niet", never a verb ("je mail wordt
+        # niet doorgestuurd" is an auto-reply about its mail, no ask).
+        space = r"[^\S\n]+"
+        pronoun = rf"(?:{space}{after})?" if after else ""
+        found.append(rf"{word}{_alt(contact)}{pronoun}{space}{_alt(spec['never_after'])}(?!\w)")
     if spec.get("passive"):  # "quisiera ser eliminado", "no deseo ser contactado"
         found += _passives(spec)
     if contact and spec.get("cease"):  # "прекратите мне писать", "smettete di scrivermi"
@@ -227,11 +231,13 @@ def rules() -> OptOutRules:
             newsletter[code] = _compile(
                 [_fold_pattern(p) if "\\" in p else phrase_regex(p, spaced) for p in letters]
             )
+    link = _link_mention(raw["mentions"])
     return OptOutRules(
         languages=languages,
         newsletter=newsletter,
+        link=link,
         mentions=tuple(re.compile(p) for p in raw["mentions"]["patterns"])
-        + (_link_mention(raw["mentions"]),)
+        + (link,)
         + tuple(re.compile(p) for spec in raw["languages"].values() for p in _not_asked(spec)),
         words=_compile(list(raw["words"]["patterns"])),
         widen=_compile(list(raw["widen"]["patterns"])),
@@ -392,15 +398,29 @@ def _forms(text: str) -> list[str]:
 
 
 def _cut_mentions(text: str) -> tuple[str, bool]:
-    """``text`` without the mentions, and whether a cut mention held an opt-out word."""
+    """``text`` without the mentions, and whether a cut mention held an opt-out word.
+
+    A link spoken of is cut only from a reply that holds an opt-out word or phrase somewhere:
+    in one with none ("drop me a scheduling link?") cutting it would leave a fragment
+    ("drop me ?") that reads as a demand.
+    """
     config = rules()
     mentioned = False
+
+    def opt_out_said(said: str) -> bool:
+        return bool(config.words.search(said)) or any(
+            p.search(said) for p in config.languages.values()
+        )
+
+    def cut(match: re.Match[str]) -> str:
+        nonlocal mentioned
+        mentioned = mentioned or opt_out_said(match.group())  # any word, in any language
+        return " "
+
+    said_opt_out = opt_out_said(text)
     for pattern in config.mentions:
-        for match in pattern.finditer(text):
-            said = match.group()
-            if config.words.search(said) or any(p.search(said) for p in config.languages.values()):
-                mentioned = True  # any opt-out word or phrase, in any language
-        text = pattern.sub(" ", text)
+        if pattern is not config.link or said_opt_out:
+            text = pattern.sub(cut, text)
     return text, mentioned
 
 

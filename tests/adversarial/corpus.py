@@ -127,7 +127,9 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-_LINKISH = re.compile(r"[^\s<>()\"']+")
+_LINKISH = re.compile(r"[^\s<>()\"'\u0e00-\u0e7f\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+"""A link-like run: no spaces, and none of the letters of scripts written without spaces (Thai,
+kana, CJK, Hangul), so "停止できます：https://x.example/u" holds the link alone."""
 
 
 def foreign_links(text: str, template: dict[str, Any]) -> list[str]:
@@ -143,7 +145,7 @@ def foreign_links(text: str, template: dict[str, Any]) -> list[str]:
     sender_email = _fold(template["sender"].get("email") or "")
     found = []
     for token in _LINKISH.findall(_fold(text)):
-        token = token.rstrip(".,;:!?…’”")
+        token = token.rstrip(".,;:!?…’”").lstrip(":;,")
         if (
             token == sender_email
             or "@" in token

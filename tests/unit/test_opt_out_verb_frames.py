@@ -134,3 +134,36 @@ def test_german_stop_with_a_zu_infinitive_is_an_opt_out(
 def test_a_link_asked_for_is_no_opt_out(lead: str, verb: str, link: str, end: str) -> None:
     reply = f"{lead} {verb} {link}{end}".strip()
     assert not read_reply(reply).spec.suppress, (reply, read_reply(reply).reasons)
+
+
+_HI_NOUNS = ["मेल", "ईमेल", "मैसेज", "फ़ोन", "कॉल"]
+_HI_VERBS = ["न करें", "मत करो", "न कीजिए"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["", "कृपया ", "धन्यवाद, लेकिन "]),
+    st.sampled_from(["मुझे ", "मुझे दोबारा ", "हमें "]),
+    st.sampled_from(_HI_NOUNS),
+    st.sampled_from(_HI_VERBS),
+)
+def test_hindi_a_contacting_noun_under_a_negation_is_an_opt_out(
+    lead: str, whom: str, noun: str, verb: str
+) -> None:
+    reply = f"{lead}{whom}{noun} {verb}।"
+    assert read_reply(reply).spec.suppress, (reply, read_reply(reply).reasons)
+
+
+def test_hindi_taken_off_a_list_is_an_opt_out_and_do_not_worry_is_not() -> None:
+    assert read_reply("मेरी ईमेल आईडी अपनी लिस्ट से हटा दें।").spec.suppress
+    assert not read_reply("चिंता न करें, मैं अगले हफ्ते जवाब दूंगी।").spec.suppress
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["quero", "queria", "gostaria de"]),
+    st.sampled_from(["da newsletter", "da lista", "da newsletter semanal", "do mailing"]),
+)
+def test_portuguese_leaving_the_list_or_newsletter_is_heard(want: str, what: str) -> None:
+    reply = f"Oi, {want} sair {what} de vocês."
+    assert read_reply(reply).spec.suppress, (reply, read_reply(reply).reasons)

@@ -162,10 +162,12 @@ def _link_mention(section: dict[str, Any]) -> re.Pattern[str]:
     """
     whole = _alt(section["link_words"])
     tail = _alt(section["link_suffixes"])
-    runs = r"\w*(?:(?<!ー)リンク|링크|链接|鏈接|連結|ลิงก์)\w*"  # not メーリング, folded メーリンク
-    words = rf"(?:(?<!\w){whole}(?!\w)|(?<!\w)\w{{3,}}?{tail}(?!\w)|{runs})"
+    # every run of letters is bounded (a word is at most 40 letters), so a reply of one long
+    # "word" is scanned in linear time
+    runs = r"\w{0,40}(?:(?<!ー)リンク|링크|链接|鏈接|連結|ลิงก์)\w{0,40}"  # not メーリング
+    words = rf"(?:(?<!\w){whole}(?!\w)|(?<!\w)\w{{3,40}}?{tail}(?!\w)|{runs})"
     space = r"[^\S\n]+"
-    return re.compile(rf"(?:\w+{space}){{0,2}}{words}(?:{space}\w+){{0,3}}")
+    return re.compile(rf"(?:(?<!\w)\w{{1,40}}{space}){{0,2}}{words}(?:{space}\w{{1,40}}){{0,3}}")
 
 
 def _not_asked(spec: dict[str, Any]) -> list[str]:
@@ -311,6 +313,12 @@ def _inside(head: str, stem: str) -> bool:
     return 0 < at < len(stem) - 2
 
 
+@cache
+def _longest_stem() -> int:
+    """The length of the longest stem the typo index holds."""
+    return max((len(stem) for stems in rules().stems.values() for stem in stems), default=0)
+
+
 def _mend(word: str) -> str:
     """``word`` with a typo in its opt-out stem mended ("unsubscibe": "unsubscribe").
 
@@ -322,9 +330,12 @@ def _mend(word: str) -> str:
     config = rules()
     if len(word) < config.typo_min or not word.isalpha() or any(ord(c) >= 0x530 for c in word):
         return word
-    if any(word[:n] in config.stems.get(word[:n], ()) for n in range(len(word), 3, -1)):
+    # a stem with one letter added is the longest beginning that can be one: a long word (a
+    # 10 MB reply of one word) is read in time linear in its length, not cubic
+    longest = min(len(word), _longest_stem() + 1)
+    if any(word[:n] in config.stems.get(word[:n], ()) for n in range(longest, 3, -1)):
         return word
-    for size in range(len(word), 3, -1):
+    for size in range(longest, 3, -1):
         head = word[:size]
         for key in {head, *_deletions(head)}:
             for stem in config.stems.get(key, ()):

@@ -3,7 +3,7 @@
 Class (blind review, round 4: 20 of 96 outputs): a content title that is a headline ("Thread:
 ...", "Flood: Gece fotoğrafında ...", "Vlog #42 | ...") was quoted into the hook in any language,
 and read as a fragment glued into a sentence. A title with a label or list mark, an emoji or more
-than eight words is not quoted; the hook uses the item's summary (told back, or as an
+than `max_words` words is not quoted; the hook uses the item's summary (told back, or as an
 appositive) or another fact. The properties run every bank language and channel over generated
 headlines, at the first touch and at a follow-up (which cites newer content).
 """
@@ -11,6 +11,8 @@ headlines, at the first touch and at a follow-up (which cites newer content).
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +27,12 @@ from tests.fakes.records import creator, draft
 from tests.unit.test_every_bank_language import PEOPLE, TEMPLATE, _english_sentences
 
 _NOT_PROSE = re.compile(r"https?://\S+|\"[^\"\n]*\"|「[^」\n]*」")
+MAX_WORDS = int(
+    tomllib.loads((Path(__file__).parents[2] / "prompts/phrases/drafting.toml").read_text())[
+        "titles"
+    ]["max_words"]
+)
+"""The longest title quoted as a name (``[titles]`` in drafting.toml)."""
 FOLLOW_UP = Relationship(stage="awaiting_reply", follow_up=1, days_since_outbound=9)
 LABELS = ["Thread", "Flood", "Vlog #12", "Ep. 4", "NEW", "Tutorial", "Recap"]
 MARKS = [": ", " | ", " - ", " — ", "｜"]
@@ -33,7 +41,7 @@ EMOJI = ["🔥", "🍲", "✨", "📸"]
 
 @st.composite
 def headlines(draw: st.DrawFn, language: str) -> str:
-    """A title of the class: a label or list mark, an emoji, or more than eight words."""
+    """A title of the class: a label or list mark, an emoji, or more than MAX_WORDS words."""
     _, niche, title, _ = PEOPLE[language]
     words = [w for w in f"{title} {niche}".split() if w] or [title]
     kind = draw(st.sampled_from(["label", "mark", "emoji", "long"]))
@@ -43,12 +51,17 @@ def headlines(draw: st.DrawFn, language: str) -> str:
         return f"{title}{draw(st.sampled_from(MARKS))}{niche}"
     if kind == "emoji":
         return f"{title} {draw(st.sampled_from(EMOJI))}"
-    count = draw(st.integers(min_value=9, max_value=14))
+    count = draw(st.integers(min_value=MAX_WORDS + 1, max_value=MAX_WORDS + 6))
     return " ".join(words[i % len(words)] for i in range(count))
 
 
 def test_the_class_is_not_quotable_and_a_name_is() -> None:
-    for title in ("Thread: how I pack", "Vlog #42 | Kyoto", "Ragù 🔥", "a b c d e f g h i"):
+    for title in (
+        "Thread: how I pack",
+        "Vlog #42 | Kyoto",
+        "Ragù 🔥",
+        " ".join("w" * (k + 1) for k in range(MAX_WORDS + 1)),
+    ):
         assert not quotable_title(title), title
     for title in ("Sunday Ragù for Twelve", "自宅で浅煎りを淹れるコツ", "Långkok i gjutjärnsgryta"):
         assert quotable_title(title), title

@@ -62,6 +62,11 @@ DATED_REPLIES = (
     ("Scrivimi di nuovo il 3 marzo, grazie.", "it"),
     ("Stuur me op 3 maart nog een bericht.", "nl"),
     ("Proszę napisać do mnie 3 marca.", "pl"),
+    ("Skriv till mig igen den 3 mars, tack.", "sv"),
+    ("Skriv til mig igen den 3. marts, tak.", "da"),
+    ("Skriv til meg igjen 3. mars, takk.", "nb"),
+    ("Lütfen 3 Mart tarihinde tekrar yazın.", "tr"),
+    ("3月にもう一度ご連絡ください。", "ja"),
 )
 """A reply naming a date in each language: ``dateparser`` loads a language's data on its first
 date (50-110 ms each), and each language's reply rules are compiled on first use."""

@@ -68,8 +68,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _SOURCE_INDEX = re.compile(r"recent_content\[(\d+)\]")
-_RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%\s*$")
-_LEADING_RATE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*%")
+# a rate as languages write it: "12%", "12 %", and Turkish "%12"
+_RATE = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+(?:[.,]\d+)?)\s*$")
+_LEADING_RATE = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+(?:[.,]\d+)?)")
 
 
 @dataclass(frozen=True)
